@@ -1,0 +1,62 @@
+# hybridstack: synthesize and test the reference stacks.
+#   make synth [STACK=name]   write cdktf.out/ for every (or one) stack
+#   make test                 every test, snapshots included
+#   make snapshots            rewrite __snapshots__/ (read the diff!)
+#   make bench                benchmarks
+#   make validate             terraform validate each synthesized stack, where providers install
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+NODE_BIN := $(CURDIR)/node_modules/node/bin/node
+# The jsii runtime runs on the pinned Node 22 from package.json, never on the
+# machine's Node 20 (past end of life), and the cdktf CLI never phones home.
+export JSII_NODE := $(NODE_BIN)
+export CHECKPOINT_DISABLE := 1
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+GO ?= go
+STACK ?=
+TEST_FLAGS ?=
+BENCH_FLAGS ?= -benchtime=5x
+
+.PHONY: all synth test snapshots bench validate node deps clean lint help
+all: synth
+
+help:
+	@sed -n '2,7p' Makefile
+
+# node_modules is rebuilt whenever package.json or the lock file is newer.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@test -x "$(NODE_BIN)" || { echo "error: npm ci did not install Node 22 at $(NODE_BIN); the node package's preinstall script must run (check npm's install-scripts settings)"; exit 1; }
+	@"$(NODE_BIN)" --version | grep -q '^v22\.' || { echo "error: $(NODE_BIN) is not Node 22"; exit 1; }
+	@touch $@
+
+node: node_modules/.installed
+
+deps: node
+	$(GO) mod download
+
+synth: deps
+	$(GO) run . $(if $(STACK),-stack $(STACK))
+
+test: deps
+	$(GO) build ./...
+	$(GO) test -count=1 $(TEST_FLAGS) ./...
+
+snapshots: deps
+	UPDATE_SNAPSHOTS=1 $(GO) test -count=1 -run 'TestSnapshots' ./stacks/catalog/
+
+bench: deps
+	$(GO) test -run '^$$' -bench . $(BENCH_FLAGS) ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+validate: synth
+	@./scripts/validate.sh
+
+clean:
+	rm -rf cdktf.out

@@ -1,0 +1,541 @@
+package eks
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawseksaddonversion"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccessentry"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccesspolicyassociation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaddon"
+	awsekscluster "github.com/cdktf/cdktf-provider-aws-go/aws/v19/ekscluster"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksfargateprofile"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksnodegroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamopenidconnectprovider"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/launchtemplate"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+)
+
+// LogTypes are the control-plane log types the cluster always sends to
+// CloudWatch Logs.
+var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+// Cluster is an EKS cluster with everything it needs to run workloads.
+type Cluster struct {
+	constructs.Construct
+
+	s             *settings
+	cluster       awsekscluster.EksCluster
+	oidc          iamopenidconnectprovider.IamOpenidConnectProvider
+	partition     string
+	region        string
+	account       string
+	kmsKeyARN     string
+	nodeRoleARN   string
+	issuerHost    string
+	nodeGroups    map[string]eksnodegroup.EksNodeGroup
+	addons        map[string]eksaddon.EksAddon
+	compute       []cdktf.ITerraformDependable
+	podIdentityOK bool
+}
+
+// NewCluster validates props and creates the cluster. Nothing is created
+// when props are invalid; the error lists every problem.
+func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Cluster, error) {
+	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
+	s := withDefaults(id, props)
+	s.validate(r)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+
+	c := &Cluster{s: s, nodeGroups: map[string]eksnodegroup.EksNodeGroup{}, addons: map[string]eksaddon.EksAddon{}}
+	constructs.NewConstruct_Override(c, scope, &id)
+	c.partition = *dataawspartition.NewDataAwsPartition(c, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
+	c.region = *dataawsregion.NewDataAwsRegion(c, ptr.String("region"), &dataawsregion.DataAwsRegionConfig{}).Name()
+	c.account = *dataawscalleridentity.NewDataAwsCallerIdentity(c, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
+	c.podIdentityOK = s.AutoMode != nil || s.hasAddon(AddonPodIdentity)
+
+	role, roleDeps := c.clusterRole()
+	roleDeps = append(roleDeps, c.secretsKey(role))
+	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, ptr.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name:            ptr.String("/aws/eks/" + s.Name + "/cluster"),
+		RetentionInDays: ptr.Number(s.LogRetentionDays),
+		Tags:            c.tags(s.Name + "-control-plane"),
+	})
+	c.controlPlane(role, append(roleDeps, logs))
+
+	c.oidc = iamopenidconnectprovider.NewIamOpenidConnectProvider(c, ptr.String("oidc-provider"), &iamopenidconnectprovider.IamOpenidConnectProviderConfig{
+		Url:          ptr.String(c.OIDCIssuerURL()),
+		ClientIdList: ptr.Strings([]string{"sts.amazonaws.com"}),
+		Tags:         c.tags(s.Name + "-irsa"),
+	})
+	c.issuerHost = *cdktf.Fn_Replace(ptr.String(c.OIDCIssuerURL()), ptr.String("https://"), ptr.String(""))
+
+	c.accessEntries()
+	before := c.addonsPhase(true, nil)
+	if s.AutoMode == nil {
+		nodeRole := c.nodeRole(false)
+		for _, ng := range s.nodeGroups {
+			c.nodeGroup(ng, nodeRole, before)
+		}
+		if len(s.FargateProfiles) > 0 {
+			c.fargateProfiles(before)
+		}
+	}
+	c.addonsPhase(false, c.compute)
+	return c, nil
+}
+
+func (c *Cluster) tags(name string, extra ...map[string]string) *map[string]*string {
+	maps := append([]map[string]string{c.s.Tags}, extra...)
+	return ptr.Map(ptr.Merge(append(maps, map[string]string{"Name": name})...))
+}
+
+// managedPolicy returns the ARN of an AWS managed policy in this partition.
+func (c *Cluster) managedPolicy(name string) string {
+	return "arn:" + c.partition + ":iam::aws:policy/" + name
+}
+
+func (c *Cluster) lifecycle() *cdktf.TerraformResourceLifecycle {
+	if c.s.Disposable {
+		return nil
+	}
+	return &cdktf.TerraformResourceLifecycle{PreventDestroy: ptr.Bool(true)}
+}
+
+// clusterRole creates the role the EKS control plane assumes.
+func (c *Cluster) clusterRole() (roleRef, []cdktf.ITerraformDependable) {
+	actions := []string{"sts:AssumeRole"}
+	policies := []string{"AmazonEKSClusterPolicy"}
+	if c.s.AutoMode != nil {
+		actions = append(actions, "sts:TagSession")
+		policies = append(policies, "AmazonEKSComputePolicy", "AmazonEKSBlockStoragePolicy", "AmazonEKSLoadBalancingPolicy", "AmazonEKSNetworkingPolicy")
+	}
+	arns := make([]string, len(policies))
+	for i, p := range policies {
+		arns[i] = c.managedPolicy(p)
+	}
+	return newRole(c, "cluster-role", roleSpec{
+		namePrefix:  c.s.Name + "-cluster-",
+		description: "EKS control plane of " + c.s.Name,
+		trust:       iam.ServiceTrust([]string{"eks.amazonaws.com"}, actions, nil),
+		policyARNs:  arns,
+		tags:        c.tags(c.s.Name + "-cluster"),
+	})
+}
+
+// secretsKey creates (or adopts) the KMS key for envelope encryption of
+// Kubernetes secrets and lets the cluster role use it.
+func (c *Cluster) secretsKey(role roleRef) cdktf.ITerraformDependable {
+	c.kmsKeyARN = c.s.KMSKeyARN
+	if c.kmsKeyARN == "" {
+		window := 30
+		if c.s.Disposable {
+			window = 7
+		}
+		key := kmskey.NewKmsKey(c, ptr.String("secrets-key"), &kmskey.KmsKeyConfig{
+			Description:          ptr.String("Encrypts Kubernetes secrets of EKS cluster " + c.s.Name),
+			EnableKeyRotation:    true,
+			DeletionWindowInDays: ptr.Number(window),
+			Policy: ptr.String(iam.Document(iam.Statement{
+				Sid:       "AccountAdministersKeyThroughIAM",
+				Effect:    "Allow",
+				Principal: map[string]any{"AWS": "arn:" + c.partition + ":iam::" + c.account + ":root"},
+				Actions:   []string{"kms:*"},
+				Resources: []string{"*"},
+			})),
+			Tags:      c.tags(c.s.Name + "-secrets"),
+			Lifecycle: c.lifecycle(),
+		})
+		kmsalias.NewKmsAlias(c, ptr.String("secrets-key-alias"), &kmsalias.KmsAliasConfig{
+			Name:        ptr.String("alias/eks/" + c.s.Name),
+			TargetKeyId: key.KeyId(),
+		})
+		c.kmsKeyARN = *key.Arn()
+	}
+	return iamrolepolicy.NewIamRolePolicy(c, ptr.String("cluster-role-encryption"), &iamrolepolicy.IamRolePolicyConfig{
+		Name: ptr.String("secrets-encryption"),
+		Role: ptr.String(role.name),
+		Policy: ptr.String(iam.Document(iam.Allow("UseSecretsKey",
+			[]string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"}, c.kmsKeyARN))),
+	})
+}
+
+func (c *Cluster) controlPlane(role roleRef, deps []cdktf.ITerraformDependable) {
+	s := c.s
+	public := len(s.PublicAccessCIDRs) > 0
+	cfg := &awsekscluster.EksClusterConfig{
+		Name:    ptr.String(s.Name),
+		RoleArn: ptr.String(role.arn),
+		Version: ptr.String(s.Version),
+		VpcConfig: &awsekscluster.EksClusterVpcConfig{
+			SubnetIds:             ptr.Strings(s.VPC.PrivateSubnetIDs()),
+			EndpointPrivateAccess: true,
+			EndpointPublicAccess:  public,
+			PublicAccessCidrs:     ptr.Strings(s.PublicAccessCIDRs),
+		},
+		EncryptionConfig: &awsekscluster.EksClusterEncryptionConfig{
+			Provider:  &awsekscluster.EksClusterEncryptionConfigProvider{KeyArn: ptr.String(c.kmsKeyARN)},
+			Resources: ptr.Strings([]string{"secrets"}),
+		},
+		EnabledClusterLogTypes: ptr.Strings(LogTypes),
+		AccessConfig: &awsekscluster.EksClusterAccessConfig{
+			AuthenticationMode:                      ptr.String(string(s.AuthenticationMode)),
+			BootstrapClusterCreatorAdminPermissions: s.BootstrapCreatorAdmin,
+		},
+		UpgradePolicy: &awsekscluster.EksClusterUpgradePolicy{SupportType: ptr.String(string(s.SupportType))},
+		Tags:          c.tags(s.Name),
+		DependsOn:     &deps,
+		Lifecycle:     c.lifecycle(),
+	}
+	if s.managesCoreAddons {
+		// The add-ons are managed below; EKS must not install unmanaged
+		// copies first.
+		cfg.BootstrapSelfManagedAddons = false
+	}
+	network := &awsekscluster.EksClusterKubernetesNetworkConfig{IpFamily: ptr.String("ipv4"), ServiceIpv4Cidr: ptr.Optional(s.ServiceIPv4CIDR)}
+	if s.AutoMode != nil {
+		nodeRole := c.nodeRole(true)
+		cfg.ComputeConfig = &awsekscluster.EksClusterComputeConfig{
+			Enabled:     true,
+			NodePools:   ptr.Strings(s.AutoMode.NodePools),
+			NodeRoleArn: ptr.String(nodeRole),
+		}
+		cfg.StorageConfig = &awsekscluster.EksClusterStorageConfig{
+			BlockStorage: &awsekscluster.EksClusterStorageConfigBlockStorage{Enabled: true},
+		}
+		network.ElasticLoadBalancing = &awsekscluster.EksClusterKubernetesNetworkConfigElasticLoadBalancing{Enabled: true}
+	}
+	cfg.KubernetesNetworkConfig = network
+	if cond := s.VPC.DNSPrecondition(); cond != nil && !public {
+		if cfg.Lifecycle == nil {
+			cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{}
+		}
+		cfg.Lifecycle.Precondition = &[]*cdktf.Precondition{cond}
+	}
+	c.cluster = awsekscluster.NewEksCluster(c, ptr.String("cluster"), cfg)
+}
+
+// nodeRole creates the role EC2 nodes assume, with the node policies only.
+// The CNI policy goes to the vpc-cni add-on's own IRSA role unless vpc-cni
+// runs self-managed, in which case the nodes need it.
+func (c *Cluster) nodeRole(autoMode bool) string {
+	if c.nodeRoleARN != "" {
+		return c.nodeRoleARN
+	}
+	policies := []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"}
+	if autoMode {
+		policies = []string{"AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"}
+	} else if !c.s.hasAddon(AddonVPCCNI) {
+		policies = append(policies, "AmazonEKS_CNI_Policy")
+	}
+	arns := make([]string, len(policies))
+	for i, p := range policies {
+		arns[i] = c.managedPolicy(p)
+	}
+	actions := []string{"sts:AssumeRole"}
+	if autoMode {
+		actions = append(actions, "sts:TagSession")
+	}
+	role, _ := newRole(c, "node-role", roleSpec{
+		namePrefix:  c.s.Name + "-node-",
+		description: "EC2 worker nodes of EKS cluster " + c.s.Name,
+		trust:       iam.ServiceTrust([]string{"ec2.amazonaws.com"}, actions, nil),
+		policyARNs:  arns,
+		tags:        c.tags(c.s.Name + "-node"),
+	})
+	c.nodeRoleARN = role.arn
+	return c.nodeRoleARN
+}
+
+func (c *Cluster) accessEntries() {
+	for i, e := range c.s.AccessEntries {
+		id := accessEntryID(e.PrincipalARN, i)
+		entry := eksaccessentry.NewEksAccessEntry(c, ptr.String("access-entry-"+id), &eksaccessentry.EksAccessEntryConfig{
+			ClusterName:      c.cluster.Name(),
+			PrincipalArn:     ptr.String(e.PrincipalARN),
+			Type:             ptr.String("STANDARD"),
+			KubernetesGroups: ptr.Strings(e.KubernetesGroups),
+			Tags:             c.tags(c.s.Name + "-" + id),
+		})
+		policy := e.Policy
+		if policy == "" {
+			policy = AccessPolicyView
+		}
+		scope := &eksaccesspolicyassociation.EksAccessPolicyAssociationAccessScope{Type: ptr.String("cluster")}
+		if len(e.Namespaces) > 0 {
+			scope = &eksaccesspolicyassociation.EksAccessPolicyAssociationAccessScope{Type: ptr.String("namespace"), Namespaces: ptr.Strings(e.Namespaces)}
+		}
+		eksaccesspolicyassociation.NewEksAccessPolicyAssociation(c, ptr.String("access-policy-"+id), &eksaccesspolicyassociation.EksAccessPolicyAssociationConfig{
+			ClusterName:  c.cluster.Name(),
+			PrincipalArn: entry.PrincipalArn(),
+			PolicyArn:    ptr.String("arn:" + c.partition + ":eks::aws:cluster-access-policy/" + string(policy)),
+			AccessScope:  scope,
+		})
+	}
+}
+
+var nonID = regexp.MustCompile(`[^A-Za-z0-9-]+`)
+
+// accessEntryID names an access entry after the principal (role/Admin gives
+// "role-Admin") so that reordering entries does not replace them.
+func accessEntryID(arn string, i int) string {
+	if validation.IsToken(arn) {
+		return fmt.Sprintf("%d", i)
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	return strings.Trim(nonID.ReplaceAllString(parts[len(parts)-1], "-"), "-")
+}
+
+// addonsPhase creates the add-ons that belong before compute (first=true) or
+// after it, each depending on deps. It returns the add-ons it created.
+func (c *Cluster) addonsPhase(first bool, deps []cdktf.ITerraformDependable) []cdktf.ITerraformDependable {
+	var out []cdktf.ITerraformDependable
+	for _, a := range c.s.addons {
+		if beforeCompute[a.Name] != first {
+			continue
+		}
+		cfg := &eksaddon.EksAddonConfig{
+			ClusterName:              c.cluster.Name(),
+			AddonName:                ptr.String(a.Name),
+			ResolveConflictsOnCreate: ptr.String("OVERWRITE"),
+			ResolveConflictsOnUpdate: ptr.String("PRESERVE"),
+			ConfigurationValues:      ptr.Optional(a.ConfigurationValues),
+			Tags:                     c.tags(c.s.Name + "-" + a.Name),
+		}
+		if len(deps) > 0 {
+			d := append([]cdktf.ITerraformDependable(nil), deps...)
+			cfg.DependsOn = &d
+		}
+		if a.Version != "" {
+			cfg.AddonVersion = ptr.String(a.Version)
+		} else {
+			v := dataawseksaddonversion.NewDataAwsEksAddonVersion(c, ptr.String("addon-"+a.Name+"-version"), &dataawseksaddonversion.DataAwsEksAddonVersionConfig{
+				AddonName:         ptr.String(a.Name),
+				KubernetesVersion: c.cluster.Version(),
+				MostRecent:        true,
+			})
+			cfg.AddonVersion = v.Version()
+		}
+		if a.Name == AddonCoreDNS && a.ConfigurationValues == "" && len(c.s.NodeGroups) == 0 && c.s.fargateCovers("kube-system") {
+			cfg.ConfigurationValues = ptr.String(`{"computeType":"Fargate"}`)
+		}
+		switch a.Name {
+		case AddonVPCCNI:
+			cfg.ServiceAccountRoleArn = ptr.String(c.addonRole(a.Name, "aws-node", "AmazonEKS_CNI_Policy"))
+		case AddonEBSCSIDriver:
+			cfg.ServiceAccountRoleArn = ptr.String(c.addonRole(a.Name, "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"))
+		}
+		addon := eksaddon.NewEksAddon(c, ptr.String("addon-"+a.Name), cfg)
+		c.addons[a.Name] = addon
+		out = append(out, addon)
+	}
+	return out
+}
+
+// addonRole creates the IRSA role of an add-on's kube-system service account.
+func (c *Cluster) addonRole(addon, serviceAccount, policy string) string {
+	role, _ := newRole(c, "addon-"+addon+"-role", roleSpec{
+		namePrefix:  truncate(c.s.Name+"-"+addon+"-", 38),
+		description: "IRSA role of the " + addon + " add-on of EKS cluster " + c.s.Name,
+		trust:       c.irsaTrust("kube-system", serviceAccount),
+		policyARNs:  []string{c.managedPolicy(policy)},
+		tags:        c.tags(c.s.Name + "-" + addon),
+	})
+	return role.arn
+}
+
+// irsaTrust returns a trust policy for one service account through the
+// cluster's OIDC provider, conditioned on both the subject and the audience.
+func (c *Cluster) irsaTrust(namespace, serviceAccount string) string {
+	return iam.Document(iam.Statement{
+		Effect:    "Allow",
+		Principal: map[string]any{"Federated": *c.oidc.Arn()},
+		Actions:   []string{"sts:AssumeRoleWithWebIdentity"},
+		Condition: map[string]map[string]any{"StringEquals": {
+			c.issuerHost + ":sub": "system:serviceaccount:" + namespace + ":" + serviceAccount,
+			c.issuerHost + ":aud": "sts.amazonaws.com",
+		}},
+	})
+}
+
+func (c *Cluster) nodeGroup(ng NodeGroupProps, nodeRoleARN string, deps []cdktf.ITerraformDependable) {
+	prefix := nodeGroupPrefix(c.s.Name, ng.Name)
+	id := "node-group-" + ng.Name
+	nameTags := func(kind string) *launchtemplate.LaunchTemplateTagSpecifications {
+		return &launchtemplate.LaunchTemplateTagSpecifications{ResourceType: ptr.String(kind), Tags: c.tags(c.s.Name + "-" + ng.Name)}
+	}
+	lt := launchtemplate.NewLaunchTemplate(c, ptr.String(id+"-launch-template"), &launchtemplate.LaunchTemplateConfig{
+		NamePrefix:           ptr.String(prefix),
+		Description:          ptr.String("Nodes of group " + ng.Name + " in EKS cluster " + c.s.Name),
+		UpdateDefaultVersion: true,
+		MetadataOptions: &launchtemplate.LaunchTemplateMetadataOptions{
+			HttpEndpoint:            ptr.String("enabled"),
+			HttpTokens:              ptr.String("required"),
+			HttpPutResponseHopLimit: ptr.Number(1),
+		},
+		BlockDeviceMappings: []*launchtemplate.LaunchTemplateBlockDeviceMappings{{
+			DeviceName: ptr.String("/dev/xvda"),
+			Ebs: &launchtemplate.LaunchTemplateBlockDeviceMappingsEbs{
+				VolumeSize:          ptr.Number(ng.DiskSizeGiB),
+				VolumeType:          ptr.String("gp3"),
+				Encrypted:           ptr.String("true"),
+				DeleteOnTermination: ptr.String("true"),
+			},
+		}},
+		TagSpecifications: []*launchtemplate.LaunchTemplateTagSpecifications{nameTags("instance"), nameTags("volume"), nameTags("network-interface")},
+		Tags:              c.tags(c.s.Name + "-" + ng.Name),
+		Lifecycle:         &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
+	})
+
+	var taints []*eksnodegroup.EksNodeGroupTaint
+	for _, t := range ng.Taints {
+		taints = append(taints, &eksnodegroup.EksNodeGroupTaint{Key: ptr.String(t.Key), Value: ptr.Optional(t.Value), Effect: ptr.String(string(t.Effect))})
+	}
+	update := &eksnodegroup.EksNodeGroupUpdateConfig{}
+	if ng.MaxUnavailable > 0 {
+		update.MaxUnavailable = ptr.Number(ng.MaxUnavailable)
+	} else {
+		update.MaxUnavailablePercentage = ptr.Number(ng.MaxUnavailablePercentage)
+	}
+	d := append([]cdktf.ITerraformDependable(nil), deps...)
+	cfg := &eksnodegroup.EksNodeGroupConfig{
+		ClusterName:         c.cluster.Name(),
+		NodeGroupNamePrefix: ptr.String(prefix),
+		NodeRoleArn:         ptr.String(nodeRoleARN),
+		SubnetIds:           ptr.Strings(c.s.VPC.PrivateSubnetIDs()),
+		AmiType:             ptr.String(ng.AMIType),
+		CapacityType:        ptr.String(string(ng.CapacityType)),
+		InstanceTypes:       ptr.Strings(ng.InstanceTypes),
+		ScalingConfig: &eksnodegroup.EksNodeGroupScalingConfig{
+			MinSize:     ptr.Number(ng.MinSize),
+			DesiredSize: ptr.Number(ng.DesiredSize),
+			MaxSize:     ptr.Number(ng.MaxSize),
+		},
+		UpdateConfig:     update,
+		Labels:           ptr.Map(ng.Labels),
+		LaunchTemplate:   &eksnodegroup.EksNodeGroupLaunchTemplate{Id: lt.Id(), Version: ptr.String(*cdktf.Token_AsString(lt.LatestVersion(), nil))},
+		NodeRepairConfig: &eksnodegroup.EksNodeGroupNodeRepairConfig{Enabled: !ng.DisableNodeRepair},
+		Tags: c.tags(c.s.Name+"-"+ng.Name, map[string]string{
+			"k8s.io/cluster-autoscaler/enabled":     "true",
+			"k8s.io/cluster-autoscaler/" + c.s.Name: "owned",
+		}),
+		Lifecycle: &cdktf.TerraformResourceLifecycle{
+			CreateBeforeDestroy: ptr.Bool(true),
+			// The cluster autoscaler owns the node count after creation.
+			IgnoreChanges: &[]*string{ptr.String("scaling_config[0].desired_size")},
+		},
+		DependsOn: &d,
+	}
+	if len(taints) > 0 {
+		cfg.Taint = taints
+	}
+	group := eksnodegroup.NewEksNodeGroup(c, ptr.String(id), cfg)
+	c.nodeGroups[ng.Name] = group
+	c.compute = append(c.compute, group)
+}
+
+func (c *Cluster) fargateProfiles(deps []cdktf.ITerraformDependable) {
+	role, _ := newRole(c, "fargate-pod-execution-role", roleSpec{
+		namePrefix:  truncate(c.s.Name+"-fargate-", 38),
+		description: "Pod execution role of the Fargate profiles of EKS cluster " + c.s.Name,
+		trust: iam.ServiceTrust([]string{"eks-fargate-pods.amazonaws.com"}, nil, map[string]map[string]any{
+			"ArnLike": {"aws:SourceArn": "arn:" + c.partition + ":eks:" + c.region + ":" + c.account + ":fargateprofile/" + c.s.Name + "/*"},
+		}),
+		policyARNs: []string{c.managedPolicy("AmazonEKSFargatePodExecutionRolePolicy")},
+		tags:       c.tags(c.s.Name + "-fargate"),
+	})
+	for _, fp := range c.s.FargateProfiles {
+		var selectors []*eksfargateprofile.EksFargateProfileSelector
+		for _, sel := range fp.Selectors {
+			selectors = append(selectors, &eksfargateprofile.EksFargateProfileSelector{Namespace: ptr.String(sel.Namespace), Labels: ptr.Map(sel.Labels)})
+		}
+		d := append([]cdktf.ITerraformDependable(nil), deps...)
+		profile := eksfargateprofile.NewEksFargateProfile(c, ptr.String("fargate-profile-"+fp.Name), &eksfargateprofile.EksFargateProfileConfig{
+			ClusterName:         c.cluster.Name(),
+			FargateProfileName:  ptr.String(fp.Name),
+			PodExecutionRoleArn: ptr.String(role.arn),
+			SubnetIds:           ptr.Strings(c.s.VPC.PrivateSubnetIDs()),
+			Selector:            selectors,
+			Tags:                c.tags(c.s.Name + "-" + fp.Name),
+			DependsOn:           &d,
+		})
+		c.compute = append(c.compute, profile)
+	}
+}
+
+// Name returns the cluster name (a token that orders dependents after the
+// cluster).
+func (c *Cluster) Name() string { return *c.cluster.Name() }
+
+// ARN returns the cluster ARN.
+func (c *Cluster) ARN() string { return *c.cluster.Arn() }
+
+// Endpoint returns the Kubernetes API server URL.
+func (c *Cluster) Endpoint() string { return *c.cluster.Endpoint() }
+
+// CertificateAuthorityData returns the base64 cluster CA certificate.
+func (c *Cluster) CertificateAuthorityData() string {
+	return *c.cluster.CertificateAuthority().Get(ptr.Number(0)).Data()
+}
+
+// SecurityGroupID returns the security group EKS created for the control
+// plane and managed nodes.
+func (c *Cluster) SecurityGroupID() string { return *c.cluster.VpcConfig().ClusterSecurityGroupId() }
+
+// OIDCIssuerURL returns the cluster's OIDC issuer URL (https://...).
+func (c *Cluster) OIDCIssuerURL() string {
+	return *c.cluster.Identity().Get(ptr.Number(0)).Oidc().Get(ptr.Number(0)).Issuer()
+}
+
+// OIDCProviderARN returns the IAM OIDC provider ARN used by IRSA roles.
+func (c *Cluster) OIDCProviderARN() string { return *c.oidc.Arn() }
+
+// KMSKeyARN returns the ARN of the key that encrypts Kubernetes secrets.
+func (c *Cluster) KMSKeyARN() string { return c.kmsKeyARN }
+
+// NodeRoleARN returns the node role's ARN, or "" when the cluster has no EC2
+// nodes of its own.
+func (c *Cluster) NodeRoleARN() string { return c.nodeRoleARN }
+
+// KubeconfigCommand returns the AWS CLI command that writes a kubeconfig
+// entry for the cluster.
+func (c *Cluster) KubeconfigCommand() string {
+	return "aws eks update-kubeconfig --region " + c.region + " --name " + c.Name()
+}
+
+// Version returns the Kubernetes version.
+func (c *Cluster) Version() string { return c.s.Version }
+
+// Resource returns the aws_eks_cluster resource as an escape hatch.
+func (c *Cluster) Resource() awsekscluster.EksCluster { return c.cluster }
+
+// NodeGroup returns the aws_eks_node_group of the named group, or nil.
+func (c *Cluster) NodeGroup(name string) eksnodegroup.EksNodeGroup { return c.nodeGroups[name] }
+
+// Addon returns the aws_eks_addon of the named add-on, or nil.
+func (c *Cluster) Addon(name string) eksaddon.EksAddon { return c.addons[name] }
+
+// fargateOnly reports whether every pod of namespace ns runs on Fargate.
+func (c *Cluster) fargateOnly(ns string) bool { return c.s.fargateNamespaces()[ns] }
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,227 @@
+package eks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ekspodidentityassociation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+)
+
+// roleSpec describes an IAM role with its trust and permissions.
+type roleSpec struct {
+	namePrefix  string
+	description string
+	trust       string
+	policyARNs  []string
+	inline      string
+	tags        *map[string]*string
+}
+
+type roleRef struct {
+	arn, name string
+}
+
+// newRole creates a role, one attachment per managed policy (separate
+// resources, so Terraform never fights another tool over the role's full
+// policy list) and an optional inline policy. It returns the role and the
+// resources that must exist before the role is usable.
+func newRole(scope constructs.Construct, id string, spec roleSpec) (roleRef, []cdktf.ITerraformDependable) {
+	role := iamrole.NewIamRole(scope, ptr.String(id), &iamrole.IamRoleConfig{
+		NamePrefix:       ptr.String(truncate(spec.namePrefix, 38)),
+		Description:      ptr.String(spec.description),
+		AssumeRolePolicy: ptr.String(spec.trust),
+		Tags:             spec.tags,
+	})
+	var deps []cdktf.ITerraformDependable
+	for i, arn := range spec.policyARNs {
+		deps = append(deps, iamrolepolicyattachment.NewIamRolePolicyAttachment(scope, ptr.String(id+"-"+policyID(arn, i)), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+			Role:      role.Name(),
+			PolicyArn: ptr.String(arn),
+		}))
+	}
+	if spec.inline != "" {
+		deps = append(deps, iamrolepolicy.NewIamRolePolicy(scope, ptr.String(id+"-inline"), &iamrolepolicy.IamRolePolicyConfig{
+			Name:   ptr.String("inline"),
+			Role:   role.Id(),
+			Policy: ptr.String(spec.inline),
+		}))
+	}
+	return roleRef{arn: *role.Arn(), name: *role.Name()}, deps
+}
+
+// policyID turns a policy ARN into a construct id: its name (the last path
+// segment), so that reordering policies moves nothing, or its position when
+// the name is a token.
+func policyID(arn string, i int) string {
+	name := arn[strings.LastIndex(arn, "/")+1:]
+	if name == "" || strings.Contains(name, "${") || strings.Contains(name, "#{") {
+		return fmt.Sprintf("policy-%d", i)
+	}
+	return name
+}
+
+// ServiceAccountRoleProps configures an IAM role for a Kubernetes service
+// account through IRSA.
+type ServiceAccountRoleProps struct {
+	// Cluster whose OIDC provider the role trusts. Required.
+	Cluster *Cluster
+	// Namespace of the service account. Required.
+	Namespace string
+	// ServiceAccount name. Required.
+	ServiceAccount string
+	// ManagedPolicyARNs are attached to the role.
+	// Default: - none
+	ManagedPolicyARNs []string
+	// PolicyDocument is an inline policy as JSON.
+	// Default: - none
+	PolicyDocument string
+	// Description of the role.
+	// Default: - names the service account
+	Description string
+}
+
+// ServiceAccountRole is an IAM role that exactly one Kubernetes service
+// account may assume through IRSA.
+type ServiceAccountRole struct {
+	constructs.Construct
+	arn, name     string
+	namespace, sa string
+}
+
+// NewServiceAccountRole creates an IRSA role whose trust policy conditions on
+// both the service account subject and the sts.amazonaws.com audience.
+func NewServiceAccountRole(scope constructs.Construct, id string, props ServiceAccountRoleProps) (*ServiceAccountRole, error) {
+	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
+	checkWorkloadIdentity(r, props.Cluster, props.Namespace, props.ServiceAccount, props.ManagedPolicyARNs, props.PolicyDocument)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	sar := &ServiceAccountRole{namespace: props.Namespace, sa: props.ServiceAccount}
+	constructs.NewConstruct_Override(sar, scope, &id)
+	c := props.Cluster
+	desc := props.Description
+	if desc == "" {
+		desc = "IRSA role of service account " + props.Namespace + "/" + props.ServiceAccount + " in EKS cluster " + c.s.Name
+	}
+	role, _ := newRole(sar, "role", roleSpec{
+		namePrefix:  c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount + "-",
+		description: desc,
+		trust:       c.irsaTrust(props.Namespace, props.ServiceAccount),
+		policyARNs:  props.ManagedPolicyARNs,
+		inline:      props.PolicyDocument,
+		tags:        c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
+	})
+	sar.arn, sar.name = role.arn, role.name
+	return sar, nil
+}
+
+// RoleARN returns the role's ARN.
+func (s *ServiceAccountRole) RoleARN() string { return s.arn }
+
+// RoleName returns the role's name.
+func (s *ServiceAccountRole) RoleName() string { return s.name }
+
+// Annotations returns the annotation to put on the service account.
+func (s *ServiceAccountRole) Annotations() map[string]string {
+	return map[string]string{"eks.amazonaws.com/role-arn": s.arn}
+}
+
+// PodIdentityRoleProps configures an IAM role bound to a service account
+// through EKS Pod Identity.
+type PodIdentityRoleProps struct {
+	// Cluster the association belongs to; it must run the
+	// eks-pod-identity-agent add-on (or Auto Mode). Required.
+	Cluster *Cluster
+	// Namespace of the service account; not one served only by Fargate,
+	// which does not support Pod Identity. Required.
+	Namespace string
+	// ServiceAccount name. Required.
+	ServiceAccount string
+	// ManagedPolicyARNs are attached to the role.
+	// Default: - none
+	ManagedPolicyARNs []string
+	// PolicyDocument is an inline policy as JSON.
+	// Default: - none
+	PolicyDocument string
+}
+
+// PodIdentityRole is an IAM role and the Pod Identity association that hands
+// it to one service account.
+type PodIdentityRole struct {
+	constructs.Construct
+	arn, name string
+}
+
+// NewPodIdentityRole creates a role trusted by pods.eks.amazonaws.com and the
+// association binding it to the service account.
+func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentityRoleProps) (*PodIdentityRole, error) {
+	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
+	checkWorkloadIdentity(r, props.Cluster, props.Namespace, props.ServiceAccount, props.ManagedPolicyARNs, props.PolicyDocument)
+	if c := props.Cluster; c != nil {
+		if !c.podIdentityOK {
+			r.Addf("Cluster", "%q does not run the %s add-on; add it to Addons or use NewServiceAccountRole (IRSA)", c.s.Name, AddonPodIdentity)
+		}
+		if c.fargateOnly(props.Namespace) {
+			r.Addf("Namespace", "%q runs on Fargate, which does not support Pod Identity; use NewServiceAccountRole (IRSA)", props.Namespace)
+		}
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	p := &PodIdentityRole{}
+	constructs.NewConstruct_Override(p, scope, &id)
+	c := props.Cluster
+	role, deps := newRole(p, "role", roleSpec{
+		namePrefix:  c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount + "-",
+		description: "Pod Identity role of service account " + props.Namespace + "/" + props.ServiceAccount + " in EKS cluster " + c.s.Name,
+		trust:       iam.ServiceTrust([]string{"pods.eks.amazonaws.com"}, []string{"sts:AssumeRole", "sts:TagSession"}, nil),
+		policyARNs:  props.ManagedPolicyARNs,
+		inline:      props.PolicyDocument,
+		tags:        c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
+	})
+	if agent := c.addons[AddonPodIdentity]; agent != nil {
+		deps = append(deps, agent)
+	}
+	ekspodidentityassociation.NewEksPodIdentityAssociation(p, ptr.String("association"), &ekspodidentityassociation.EksPodIdentityAssociationConfig{
+		ClusterName:    c.cluster.Name(),
+		Namespace:      ptr.String(props.Namespace),
+		ServiceAccount: ptr.String(props.ServiceAccount),
+		RoleArn:        ptr.String(role.arn),
+		Tags:           c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
+		DependsOn:      &deps,
+	})
+	p.arn, p.name = role.arn, role.name
+	return p, nil
+}
+
+// RoleARN returns the role's ARN.
+func (p *PodIdentityRole) RoleARN() string { return p.arn }
+
+// RoleName returns the role's name.
+func (p *PodIdentityRole) RoleName() string { return p.name }
+
+func checkWorkloadIdentity(r *validation.Report, c *Cluster, ns, sa string, arns []string, doc string) {
+	if c == nil {
+		r.Addf("Cluster", "is nil; give the *eks.Cluster the service account lives in")
+	}
+	if !validation.DNSLabel(ns) {
+		r.Addf("Namespace", "%q is not a namespace name (RFC 1123 label: lowercase letters, digits and '-', at most 63)", ns)
+	}
+	if sa == "" || len(sa) > 253 || !validation.DNSSubdomain(sa) {
+		r.Addf("ServiceAccount", "%q is not a service account name (lowercase DNS subdomain, at most 253 characters)", sa)
+	}
+	if len(arns) == 0 && doc == "" {
+		r.Addf("ManagedPolicyARNs", "and PolicyDocument are both empty; a role without permissions is a mistake")
+	}
+	checkPolicyARNs(r, "ManagedPolicyARNs", arns)
+	checkPolicyDocument(r, "PolicyDocument", doc)
+}

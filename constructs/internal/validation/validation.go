@@ -1,0 +1,150 @@
+// Package validation collects every problem found in a construct's props so
+// that a user sees all of them in one run, each naming the construct path,
+// the field, the bad value and what is allowed.
+package validation
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// ErrInvalid is wrapped by every validation error, so callers can test for
+// bad input with errors.Is.
+var ErrInvalid = errors.New("invalid props")
+
+// FieldError is one problem with one field of one construct.
+type FieldError struct {
+	// Kind is the construct family, such as "eks" or "network".
+	Kind string
+	// Path is the construct path, such as "platform/cluster".
+	Path string
+	// Field is the Go field path, such as "NodeGroups[1].MinSize".
+	Field string
+	// Problem says what is wrong and what is allowed.
+	Problem string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s %q: %s %s", e.Kind, e.Path, e.Field, e.Problem)
+}
+
+// Unwrap lets errors.Is(err, ErrInvalid) succeed.
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+// Report gathers the problems of one construct.
+type Report struct {
+	kind, path string
+	errs       []error
+}
+
+// NewReport starts a report for the construct of the given kind at path.
+func NewReport(kind, path string) *Report {
+	return &Report{kind: kind, path: path}
+}
+
+// Path returns the construct path the report is about.
+func (r *Report) Path() string { return r.path }
+
+// Addf records that field has the problem described by format and args.
+func (r *Report) Addf(field, format string, args ...any) {
+	r.errs = append(r.errs, &FieldError{Kind: r.kind, Path: r.path, Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+// Join adds an error from a nested check as is.
+func (r *Report) Join(err error) {
+	if err != nil {
+		r.errs = append(r.errs, err)
+	}
+}
+
+// Err returns every recorded problem joined, or nil when there were none.
+func (r *Report) Err() error { return errors.Join(r.errs...) }
+
+// Len returns the number of problems recorded so far.
+func (r *Report) Len() int { return len(r.errs) }
+
+// Path joins a scope's construct path and a child id, the way the construct
+// tree names the child.
+func Path(scopePath, id string) string {
+	if scopePath == "" {
+		return id
+	}
+	return scopePath + "/" + id
+}
+
+// IsToken reports whether s is an unresolved cdktf token (a reference to
+// another resource's attribute). Such values are not known at synth time and
+// are skipped by validation rather than rejected.
+func IsToken(s string) bool {
+	if !strings.Contains(s, "${") && !strings.Contains(s, "#{") {
+		return false
+	}
+	return *cdktf.Token_IsUnresolved(s)
+}
+
+var (
+	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	// Kubernetes qualified name: optional DNS-subdomain prefix and a name.
+	qualifiedName = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
+	labelValue    = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`)
+	iamARN        = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\w+=,.@/-]+$`)
+)
+
+// DNSLabel reports whether s is an RFC 1123 label of at most 63 characters,
+// the rule Kubernetes applies to namespace names.
+func DNSLabel(s string) bool { return len(s) <= 63 && dnsLabel.MatchString(s) }
+
+// LabelKey reports whether s is a valid Kubernetes label or taint key.
+func LabelKey(s string) bool {
+	if !qualifiedName.MatchString(s) {
+		return false
+	}
+	name := s
+	if i := strings.LastIndex(s, "/"); i >= 0 {
+		if i > 253 {
+			return false
+		}
+		name = s[i+1:]
+	}
+	return len(name) <= 63
+}
+
+// LabelValue reports whether s is a valid Kubernetes label value.
+func LabelValue(s string) bool { return len(s) <= 63 && labelValue.MatchString(s) }
+
+// IAMPrincipalARN reports whether s is an IAM role or user ARN.
+func IAMPrincipalARN(s string) bool { return iamARN.MatchString(s) }
+
+// OneOf reports whether v is one of allowed.
+func OneOf(v string, allowed ...string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// LogRetentionDays are the retention periods CloudWatch Logs accepts.
+var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// LogRetention reports whether days is a retention CloudWatch Logs accepts.
+// Zero (never expire) is not accepted: our logs always expire.
+func LogRetention(days int) bool {
+	for _, d := range LogRetentionDays {
+		if d == days {
+			return true
+		}
+	}
+	return false
+}
+
+var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// DNSSubdomain reports whether s is an RFC 1123 subdomain of at most 253
+// characters, the rule Kubernetes applies to most object names.
+func DNSSubdomain(s string) bool { return len(s) <= 253 && dnsSubdomain.MatchString(s) }

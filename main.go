@@ -1,0 +1,67 @@
+// Command hybridstack is the cdktf app: it synthesizes every reference stack
+// (or the one named by -stack or STACK) into cdktf.out with built-in
+// defaults, and needs no AWS credentials. Invalid configuration is reported
+// in full, nothing is written, and the exit status is 1.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/catalog"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	fs := flag.NewFlagSet("hybridstack", flag.ContinueOnError)
+	stack := fs.String("stack", os.Getenv("STACK"), "synthesize only these stacks (comma-separated); default: all of "+strings.Join(catalog.Names(), ", "))
+	list := fs.Bool("list", false, "list the reference stacks and exit")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *list {
+		for _, e := range catalog.Entries() {
+			fmt.Printf("%-22s %s\n", e.Name, e.Description)
+		}
+		return 0
+	}
+	var names []string
+	if *stack != "" {
+		names = strings.Split(*stack, ",")
+	}
+	selected, err := catalog.Select(names)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		return 2
+	}
+
+	// cdktf-cli sets CDKTF_OUTDIR; make synth and go run use cdktf.out.
+	outdir := os.Getenv("CDKTF_OUTDIR")
+	if outdir == "" {
+		outdir = "cdktf.out"
+	}
+	app := catalog.NewApp(outdir)
+	settings, err := base.FromEnvironment(os.LookupEnv, app.Node())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		return 1
+	}
+	results, err := catalog.Synth(app, outdir, selected, settings)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "synth failed; nothing was written. Problems:")
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(os.Stderr, "  -", line)
+		}
+		return 1
+	}
+	for _, r := range results {
+		fmt.Printf("%-22s %4d resources  %s\n", r.Name, r.Resources, r.Dir)
+	}
+	return 0
+}

@@ -1,0 +1,183 @@
+// Package base holds what every reference stack shares: settings read from
+// the environment or cdktf context, the AWS provider with default tags, and
+// the Terraform backend (a relative local path by default, or S3 with state
+// locking).
+package base
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// Settings are the knobs every reference stack takes. The zero value of a
+// field means its default.
+type Settings struct {
+	// Region is the AWS Region the stack deploys to.
+	// Default: eu-west-1
+	Region string
+	// StateBucket switches every stack to an S3 backend in this bucket, with
+	// encryption and S3-native state locking (use_lockfile).
+	// Default: - a local backend at ../../../terraform.<stack>.tfstate, relative to the synthesized stack
+	StateBucket string
+	// StateRegion is the state bucket's Region.
+	// Default: Region
+	StateRegion string
+	// StateKeyPrefix prefixes each stack's state key: <prefix>/<stack>.tfstate.
+	// Default: hybridstack
+	StateKeyPrefix string
+	// Disposable drops prevent_destroy guards on data-bearing resources.
+	// Only for environments that may be destroyed with their data.
+	// Default: false
+	Disposable bool
+}
+
+// DefaultRegion is the Region stacks use when none is set.
+const DefaultRegion = "eu-west-1"
+
+// Environment variables and cdktf context keys that set Settings. The
+// environment wins over the context.
+const (
+	EnvRegion         = "HYBRIDSTACK_REGION"
+	EnvStateBucket    = "HYBRIDSTACK_STATE_BUCKET"
+	EnvStateRegion    = "HYBRIDSTACK_STATE_REGION"
+	EnvStateKeyPrefix = "HYBRIDSTACK_STATE_PREFIX"
+	EnvDisposable     = "HYBRIDSTACK_DISPOSABLE"
+
+	CtxRegion         = "region"
+	CtxStateBucket    = "stateBucket"
+	CtxStateRegion    = "stateRegion"
+	CtxStateKeyPrefix = "statePrefix"
+	CtxDisposable     = "disposable"
+)
+
+// FromEnvironment reads Settings from environment variables (looked up with
+// env) and, where unset, from the cdktf context of node.
+func FromEnvironment(env func(string) (string, bool), node constructs.Node) (Settings, error) {
+	get := func(envKey, ctxKey string) string {
+		if v, ok := env(envKey); ok && v != "" {
+			return v
+		}
+		if node != nil {
+			if v := node.TryGetContext(jsii.String(ctxKey)); v != nil {
+				return fmt.Sprint(v)
+			}
+		}
+		return ""
+	}
+	s := Settings{
+		Region:         get(EnvRegion, CtxRegion),
+		StateBucket:    get(EnvStateBucket, CtxStateBucket),
+		StateRegion:    get(EnvStateRegion, CtxStateRegion),
+		StateKeyPrefix: get(EnvStateKeyPrefix, CtxStateKeyPrefix),
+	}
+	if d := get(EnvDisposable, CtxDisposable); d != "" {
+		b, err := strconv.ParseBool(d)
+		if err != nil {
+			return s, fmt.Errorf("settings: %s %q is not a boolean; use true or false", EnvDisposable, d)
+		}
+		s.Disposable = b
+	}
+	return s.WithDefaults(), nil
+}
+
+// WithDefaults returns s with defaults filled in.
+func (s Settings) WithDefaults() Settings {
+	if s.Region == "" {
+		s.Region = DefaultRegion
+	}
+	if s.StateRegion == "" {
+		s.StateRegion = s.Region
+	}
+	if s.StateKeyPrefix == "" {
+		s.StateKeyPrefix = "hybridstack"
+	}
+	return s
+}
+
+var (
+	regionRe = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
+	bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	prefixRe = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/-]+$`)
+)
+
+// Validate reports every problem with s, naming the environment variable
+// that sets each field.
+func (s Settings) Validate(stack string) error {
+	var errs []error
+	addf := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("stack %q: %s %s", stack, field, fmt.Sprintf(format, args...)))
+	}
+	if !regionRe.MatchString(s.Region) {
+		addf("Region", "(%s) %q is not an AWS Region name such as eu-west-1", EnvRegion, s.Region)
+	}
+	if s.StateBucket != "" && (!bucketRe.MatchString(s.StateBucket) || strings.Contains(s.StateBucket, "..")) {
+		addf("StateBucket", "(%s) %q is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-')", EnvStateBucket, s.StateBucket)
+	}
+	if !regionRe.MatchString(s.StateRegion) {
+		addf("StateRegion", "(%s) %q is not an AWS Region name such as eu-west-1", EnvStateRegion, s.StateRegion)
+	}
+	if !prefixRe.MatchString(s.StateKeyPrefix) || strings.HasPrefix(s.StateKeyPrefix, "/") || strings.HasSuffix(s.StateKeyPrefix, "/") {
+		addf("StateKeyPrefix", "(%s) %q is not a usable S3 key prefix (no leading or trailing '/')", EnvStateKeyPrefix, s.StateKeyPrefix)
+	}
+	return errors.Join(errs...)
+}
+
+// AvailabilityZones returns the first n zone names of the Region (a, b, c,
+// ...), the built-in default that needs no AWS credentials to synthesize.
+func (s Settings) AvailabilityZones(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s.Region + string(rune('a'+i))
+	}
+	return out
+}
+
+// NewStack creates a stack named name with the AWS provider (Region, default
+// tags) and the backend the settings choose. It validates the settings
+// first.
+func NewStack(scope constructs.Construct, name string, s Settings) (cdktf.TerraformStack, error) {
+	s = s.WithDefaults()
+	if err := s.Validate(name); err != nil {
+		return nil, err
+	}
+	stack := cdktf.NewTerraformStack(scope, jsii.String(name))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{
+		Region: jsii.String(s.Region),
+		DefaultTags: []*provider.AwsProviderDefaultTags{{
+			Tags: &map[string]*string{"ManagedBy": jsii.String("hybridstack"), "Stack": jsii.String(name)},
+		}},
+	})
+	if s.StateBucket == "" {
+		// Terraform runs in cdktf.out/stacks/<name>; keep state at the
+		// project root, where a clean synth does not delete it, with a
+		// relative path so the JSON is the same on every machine.
+		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("../../../terraform." + name + ".tfstate")})
+	} else {
+		b := cdktf.NewS3Backend(stack, &cdktf.S3BackendConfig{
+			Bucket:  jsii.String(s.StateBucket),
+			Key:     jsii.String(s.StateKeyPrefix + "/" + name + ".tfstate"),
+			Region:  jsii.String(s.StateRegion),
+			Encrypt: jsii.Bool(true),
+		})
+		// S3-native locking (Terraform >= 1.10); cdktf 0.20 has no field
+		// for it, so it goes in as an override.
+		b.AddOverride(jsii.String("use_lockfile"), true)
+	}
+	return stack, nil
+}
+
+// Output declares a stack output.
+func Output(stack cdktf.TerraformStack, id, description, value string) {
+	cdktf.NewTerraformOutput(stack, jsii.String(id), &cdktf.TerraformOutputConfig{
+		Value:       jsii.String(value),
+		Description: jsii.String(description),
+	})
+}

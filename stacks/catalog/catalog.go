@@ -1,0 +1,177 @@
+// Package catalog lists every reference stack and synthesizes them: the
+// shared entry point of main.go, the snapshot tests and the benchmarks.
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/platform"
+)
+
+// Entry is one reference stack.
+type Entry struct {
+	Name        string
+	Description string
+	Build       func(scope constructs.Construct, s base.Settings) error
+}
+
+var entries = []Entry{
+	{
+		Name:        platform.Name,
+		Description: "VPC + EKS (managed node groups, Spot, Fargate), add-ons, IRSA",
+		Build: func(scope constructs.Construct, s base.Settings) error {
+			_, err := platform.New(scope, s)
+			return err
+		},
+	},
+}
+
+// Entries returns every reference stack in a stable order.
+func Entries() []Entry { return append([]Entry(nil), entries...) }
+
+// Names returns the names of every reference stack.
+func Names() []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Name
+	}
+	return out
+}
+
+// Select returns the entries with the given names (all when names is
+// empty), or an error naming the unknown ones and the known ones.
+func Select(names []string) ([]Entry, error) {
+	if len(names) == 0 {
+		return Entries(), nil
+	}
+	var out []Entry
+	var unknown []string
+	for _, n := range names {
+		found := false
+		for _, e := range entries {
+			if e.Name == n {
+				out = append(out, e)
+				found = true
+			}
+		}
+		if !found {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown stack %s; known stacks: %s", strings.Join(unknown, ", "), strings.Join(Names(), ", "))
+	}
+	return out, nil
+}
+
+// Build adds the selected stacks to app and returns every error from every
+// stack, joined. Nothing is written to disk.
+func Build(app constructs.Construct, selected []Entry, s base.Settings) error {
+	var errs []error
+	for _, e := range selected {
+		if err := e.Build(app, s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Result describes one synthesized stack.
+type Result struct {
+	Name      string
+	Resources int
+	Dir       string
+}
+
+// Synth builds the selected stacks into app and, only when all of them are
+// valid, writes them to the app's output directory. outdir is the directory
+// the app writes to, used to report each stack's path.
+func Synth(app cdktf.App, outdir string, selected []Entry, s base.Settings) ([]Result, error) {
+	if err := Build(app, selected, s); err != nil {
+		return nil, err
+	}
+	app.Synth()
+	var results []Result
+	for _, e := range selected {
+		dir := filepath.Join(outdir, "stacks", e.Name)
+		doc, err := os.ReadFile(filepath.Join(dir, "cdk.tf.json"))
+		if err != nil {
+			return nil, fmt.Errorf("stack %q: reading synthesized JSON: %w", e.Name, err)
+		}
+		n, err := CountResources(doc)
+		if err != nil {
+			return nil, fmt.Errorf("stack %q: %w", e.Name, err)
+		}
+		results = append(results, Result{Name: e.Name, Resources: n, Dir: dir})
+	}
+	return results, nil
+}
+
+// NewApp returns a cdktf app writing to outdir, with the settings every
+// synth here uses.
+func NewApp(outdir string) cdktf.App {
+	return cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), SkipValidation: jsii.Bool(false)})
+}
+
+// CountResources returns how many resources a cdk.tf.json document declares.
+func CountResources(doc []byte) (int, error) {
+	var parsed struct {
+		Resource map[string]map[string]json.RawMessage `json:"resource"`
+	}
+	if err := json.Unmarshal(doc, &parsed); err != nil {
+		return 0, fmt.Errorf("parsing synthesized JSON: %w", err)
+	}
+	n := 0
+	for _, byName := range parsed.Resource {
+		n += len(byName)
+	}
+	return n, nil
+}
+
+// Normalize re-encodes a synthesized document with sorted keys, two-space
+// indentation and a final newline, the form golden snapshots are kept in.
+func Normalize(doc []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("parsing synthesized JSON: %w", err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// ResourceTypes returns the sorted resource types of a document, for
+// summaries.
+func ResourceTypes(doc []byte) ([]string, error) {
+	var parsed struct {
+		Resource map[string]json.RawMessage `json:"resource"`
+	}
+	if err := json.Unmarshal(doc, &parsed); err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(parsed.Resource))
+	for t := range parsed.Resource {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out, nil
+}

@@ -1,0 +1,134 @@
+// Package platform is the reference stack the others build on: a VPC and an
+// EKS cluster with a general-purpose node group, a tainted Spot node group,
+// a Fargate profile for the serverless namespace, managed add-ons, an admin
+// role with an access entry, and an IRSA role for the cluster autoscaler.
+package platform
+
+import (
+	"errors"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/stacks/base"
+)
+
+// Name is the stack's name and the cluster's name.
+const Name = "platform"
+
+// Platform is the synthesized stack with handles other stacks build on.
+type Platform struct {
+	Stack   cdktf.TerraformStack
+	VPC     *network.VPC
+	Cluster *eks.Cluster
+}
+
+// New builds the platform stack. Every invalid construct is reported.
+func New(scope constructs.Construct, s base.Settings) (*Platform, error) {
+	stack, err := base.NewStack(scope, Name, s)
+	if err != nil {
+		return nil, err
+	}
+	p, err := Build(stack, Name, s)
+	if err != nil {
+		return nil, err
+	}
+	base.Output(stack, "cluster_name", "EKS cluster name", p.Cluster.Name())
+	base.Output(stack, "cluster_endpoint", "Kubernetes API endpoint (private to the VPC)", p.Cluster.Endpoint())
+	base.Output(stack, "oidc_issuer", "OIDC issuer URL for IRSA", p.Cluster.OIDCIssuerURL())
+	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", p.Cluster.KubeconfigCommand())
+	return p, nil
+}
+
+// Build adds the platform's VPC, cluster and roles to stack, naming the
+// cluster name. Other reference stacks call it to start from the platform.
+func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform, error) {
+	s = s.WithDefaults()
+	vpc, err := network.NewVPC(stack, "network", network.VPCProps{
+		Name:              name,
+		CIDR:              "10.0.0.0/16",
+		AvailabilityZones: s.AvailabilityZones(3),
+		ClusterNames:      []string{name},
+		// Image pulls and AWS API calls stay off the NAT gateways.
+		Endpoints: []network.Endpoint{network.EndpointS3, network.EndpointECRAPI, network.EndpointECRDocker, network.EndpointSTS, network.EndpointLogs},
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	admin := adminRole(stack, name)
+	cluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
+		Name:       name,
+		VPC:        vpc,
+		Disposable: s.Disposable,
+		AccessEntries: []eks.AccessEntry{
+			{PrincipalARN: *admin.Arn(), Policy: eks.AccessPolicyClusterAdmin},
+		},
+		NodeGroups: []eks.NodeGroupProps{
+			{
+				Name:          "general",
+				InstanceTypes: []string{"m7i.large", "m6i.large"},
+				MinSize:       2, DesiredSize: 3, MaxSize: 6,
+				Labels: map[string]string{"workload": "general"},
+			},
+			{
+				Name:          "spot",
+				InstanceTypes: []string{"m7i.xlarge", "m6i.xlarge", "m7a.xlarge", "m6a.xlarge"},
+				CapacityType:  eks.Spot,
+				MinSize:       0, DesiredSize: 0, MaxSize: 10,
+				Labels: map[string]string{"workload": "batch", "capacity": "spot"},
+				Taints: []eks.Taint{{Key: "capacity", Value: "spot", Effect: eks.NoSchedule}},
+			},
+		},
+		FargateProfiles: []eks.FargateProfileProps{
+			{Name: "serverless", Selectors: []eks.FargateSelector{{Namespace: "serverless"}}},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	var errs []error
+	if _, err := eks.NewServiceAccountRole(stack, "cluster-autoscaler", eks.ServiceAccountRoleProps{
+		Cluster:        cluster,
+		Namespace:      "kube-system",
+		ServiceAccount: "cluster-autoscaler",
+		PolicyDocument: autoscalerPolicy(name),
+	}); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return &Platform{Stack: stack, VPC: vpc, Cluster: cluster}, nil
+}
+
+// adminRole creates the role operators assume to administer the cluster:
+// trusted by the account, and only with MFA.
+func adminRole(stack cdktf.TerraformStack, name string) iamrole.IamRole {
+	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
+	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:` + *partition.Partition() + `:iam::` + *account.AccountId() +
+		`:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
+	return iamrole.NewIamRole(stack, jsii.String("admin-role"), &iamrole.IamRoleConfig{
+		Name:               jsii.String(name + "-cluster-admin"),
+		Description:        jsii.String("Cluster administrators of EKS cluster " + name + " (MFA required)"),
+		AssumeRolePolicy:   jsii.String(trust),
+		MaxSessionDuration: jsii.Number(3600),
+	})
+}
+
+// autoscalerPolicy lets the cluster autoscaler resize only the node groups
+// tagged as owned by this cluster.
+func autoscalerPolicy(cluster string) string {
+	return `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"Describe","Effect":"Allow","Action":["autoscaling:DescribeAutoScalingGroups","autoscaling:DescribeAutoScalingInstances","autoscaling:DescribeLaunchConfigurations","autoscaling:DescribeScalingActivities","autoscaling:DescribeTags","ec2:DescribeImages","ec2:DescribeInstanceTypes","ec2:DescribeLaunchTemplateVersions","ec2:GetInstanceTypesFromInstanceRequirements","eks:DescribeNodegroup"],"Resource":"*"},` +
+		`{"Sid":"ScaleOwnedGroups","Effect":"Allow","Action":["autoscaling:SetDesiredCapacity","autoscaling:TerminateInstanceInAutoScalingGroup"],"Resource":"*",` +
+		`"Condition":{"StringEquals":{"aws:ResourceTag/k8s.io/cluster-autoscaler/` + cluster + `":"owned"}}}]}`
+}
