@@ -12,7 +12,6 @@ NODE_BIN := $(CURDIR)/node_modules/node/bin/node
 # machine's Node 20 (past end of life), and the cdktf CLI never phones home.
 export JSII_NODE := $(NODE_BIN)
 export CHECKPOINT_DISABLE := 1
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 GO ?= go

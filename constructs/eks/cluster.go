@@ -83,7 +83,10 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 		ClientIdList: ptr.Strings([]string{"sts.amazonaws.com"}),
 		Tags:         c.tags(s.Name + "-irsa"),
 	})
-	c.issuerHost = *cdktf.Fn_Replace(ptr.String(c.OIDCIssuerURL()), ptr.String("https://"), ptr.String(""))
+	// IRSA condition keys are "<issuer host>:sub"; a local keeps the
+	// function call (and its quotes) out of every trust policy.
+	host := cdktf.NewTerraformLocal(c, ptr.String("oidc-issuer-host"), cdktf.Fn_Replace(ptr.String(c.OIDCIssuerURL()), ptr.String("https://"), ptr.String("")))
+	c.issuerHost = *host.AsString()
 
 	c.accessEntries()
 	before := c.addonsPhase(true, nil)

@@ -1,0 +1,68 @@
+package validation
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestReportJoinsEveryProblem(t *testing.T) {
+	r := NewReport("eks", "platform/cluster")
+	if r.Err() != nil {
+		t.Fatal("empty report must have no error")
+	}
+	r.Addf("NodeGroups[1].MinSize", "%d is greater than MaxSize %d", 5, 3)
+	r.Addf("Version", "%q is not supported", "1.20")
+	err := r.Err()
+	want := "eks \"platform/cluster\": NodeGroups[1].MinSize 5 is greater than MaxSize 3\n" +
+		"eks \"platform/cluster\": Version \"1.20\" is not supported"
+	if err.Error() != want {
+		t.Fatalf("error =\n%s\nwant\n%s", err, want)
+	}
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatal("errors.Is(err, ErrInvalid) must hold")
+	}
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != "NodeGroups[1].MinSize" {
+		t.Fatalf("errors.As must give the first FieldError, got %#v", fe)
+	}
+}
+
+func TestNames(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		fn   func(string) bool
+		ok   []string
+		bad  []string
+	}{
+		{"DNSLabel", DNSLabel, []string{"serverless", "a", "team-1"}, []string{"", "Serverless", "-a", "a-", strings.Repeat("a", 64), "a.b"}},
+		{"DNSSubdomain", DNSSubdomain, []string{"a.b", "cluster-autoscaler"}, []string{"", "A", "a..b"}},
+		{"LabelKey", LabelKey, []string{"capacity", "node.kubernetes.io/role", "a_b.c"}, []string{"", "-a", "a/", "/a", strings.Repeat("a", 64)}},
+		{"LabelValue", LabelValue, []string{"", "spot", "a.b_c-d"}, []string{"-a", "a b", strings.Repeat("a", 64)}},
+		{"IAMPrincipalARN", IAMPrincipalARN, []string{"arn:aws:iam::123456789012:role/Admin", "arn:aws-us-gov:iam::123456789012:user/ops/alice"}, []string{"arn:aws:iam::12345:role/x", "role/Admin", "arn:aws:s3:::bucket"}},
+	} {
+		for _, s := range tt.ok {
+			if !tt.fn(s) {
+				t.Errorf("%s(%q) = false, want true", tt.name, s)
+			}
+		}
+		for _, s := range tt.bad {
+			if tt.fn(s) {
+				t.Errorf("%s(%q) = true, want false", tt.name, s)
+			}
+		}
+	}
+}
+
+func TestLogRetention(t *testing.T) {
+	for _, d := range []int{1, 90, 365, 3653} {
+		if !LogRetention(d) {
+			t.Errorf("LogRetention(%d) = false", d)
+		}
+	}
+	for _, d := range []int{0, 2, 91, 10000} {
+		if LogRetention(d) {
+			t.Errorf("LogRetention(%d) = true", d)
+		}
+	}
+}
