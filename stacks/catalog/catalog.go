@@ -95,10 +95,38 @@ type Result struct {
 	Dir       string
 }
 
-// Synth builds the selected stacks into app and, only when all of them are
-// valid, writes them to the app's output directory. outdir is the directory
-// the app writes to, used to report each stack's path.
-func Synth(app cdktf.App, outdir string, selected []Entry, s base.Settings) ([]Result, error) {
+// SettingsFunc reads the settings once the app (and its cdktf context)
+// exists.
+type SettingsFunc func(app cdktf.App) (base.Settings, error)
+
+// Fixed returns a SettingsFunc that always gives s.
+func Fixed(s base.Settings) SettingsFunc {
+	return func(cdktf.App) (base.Settings, error) { return s, nil }
+}
+
+// Synth builds the selected stacks into a new app writing to outdir and,
+// only when every stack is valid, synthesizes them. On any error nothing is
+// written: the app creates outdir eagerly, so Synth removes it again when it
+// did not exist before.
+func Synth(outdir string, selected []Entry, settings SettingsFunc) ([]Result, error) {
+	_, statErr := os.Stat(outdir)
+	created := os.IsNotExist(statErr)
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
+	results, err := synth(app, outdir, selected, settings)
+	if err != nil && created {
+		// cdktf made outdir/stacks up front; os.Remove only deletes empty
+		// directories, so nothing else can be lost.
+		_ = os.Remove(filepath.Join(outdir, "stacks"))
+		_ = os.Remove(outdir)
+	}
+	return results, err
+}
+
+func synth(app cdktf.App, outdir string, selected []Entry, settings SettingsFunc) ([]Result, error) {
+	s, err := settings(app)
+	if err != nil {
+		return nil, err
+	}
 	if err := Build(app, selected, s); err != nil {
 		return nil, err
 	}
@@ -117,12 +145,6 @@ func Synth(app cdktf.App, outdir string, selected []Entry, s base.Settings) ([]R
 		results = append(results, Result{Name: e.Name, Resources: n, Dir: dir})
 	}
 	return results, nil
-}
-
-// NewApp returns a cdktf app writing to outdir, with the settings every
-// synth here uses.
-func NewApp(outdir string) cdktf.App {
-	return cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir), SkipValidation: jsii.Bool(false)})
 }
 
 // CountResources returns how many resources a cdk.tf.json document declares.

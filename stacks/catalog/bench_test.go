@@ -1,0 +1,62 @@
+package catalog_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/catalog"
+)
+
+// BenchmarkSynthInProcess synthesizes each reference stack in a process
+// whose jsii runtime is already running: the marginal cost of a stack.
+func BenchmarkSynthInProcess(b *testing.B) {
+	for _, e := range catalog.Entries() {
+		b.Run(e.Name, func(b *testing.B) {
+			s := base.Settings{}.WithDefaults()
+			for i := 0; i < b.N; i++ {
+				dir := b.TempDir()
+				if _, err := catalog.Synth(dir, []catalog.Entry{e}, catalog.Fixed(s)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkProcess runs whole processes, as make synth does: "bare" starts
+// jsii, loads the AWS binding and synthesizes an empty stack; "platform"
+// synthesizes the platform stack. platform/bare is the ratio to report.
+func BenchmarkProcess(b *testing.B) {
+	bin := b.TempDir()
+	build := func(name, pkg string) string {
+		out := filepath.Join(bin, name)
+		cmd := exec.Command("go", "build", "-o", out, pkg)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("building %s: %v", pkg, err)
+		}
+		return out
+	}
+	bare := build("bare", "./testdata/bare")
+	app := build("hybridstack", "../..")
+	run := func(b *testing.B, args func(dir string) []string) {
+		for i := 0; i < b.N; i++ {
+			dir := b.TempDir()
+			a := args(dir)
+			cmd := exec.Command(a[0], a[1:]...)
+			cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+dir)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%v: %v\n%s", a, err, out)
+			}
+		}
+	}
+	b.Run("bare", func(b *testing.B) { run(b, func(dir string) []string { return []string{bare, dir} }) })
+	for _, name := range catalog.Names() {
+		b.Run(name, func(b *testing.B) {
+			run(b, func(string) []string { return []string{app, "-stack", name} })
+		})
+	}
+}

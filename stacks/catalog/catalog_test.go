@@ -1,0 +1,193 @@
+package catalog_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/catalog"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden snapshots in __snapshots__/")
+
+const snapshotDir = "../../__snapshots__"
+
+// synth synthesizes the named stacks with s into a fresh directory and
+// returns each stack's raw cdk.tf.json.
+func synth(t testing.TB, s base.Settings, names ...string) map[string][]byte {
+	t.Helper()
+	selected, err := catalog.Select(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := catalog.Synth(dir, selected, catalog.Fixed(s)); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, e := range selected {
+		b, err := os.ReadFile(filepath.Join(dir, "stacks", e.Name, "cdk.tf.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(dir)) {
+			t.Errorf("%s: synthesized JSON contains the absolute output path %s", e.Name, dir)
+		}
+		out[e.Name] = b
+	}
+	return out
+}
+
+func TestSnapshots(t *testing.T) {
+	rewrite := *update || os.Getenv("UPDATE_SNAPSHOTS") == "1"
+	if rewrite && os.Getenv("CI") == "true" {
+		t.Fatal("snapshots are never rewritten in CI")
+	}
+	docs := synth(t, base.Settings{}.WithDefaults())
+	for _, name := range catalog.Names() {
+		t.Run(name, func(t *testing.T) {
+			got, err := catalog.Normalize(docs[name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(snapshotDir, name+".tf.json")
+			if rewrite {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("rewrote %s", path)
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("no golden snapshot for %s (%v); run make snapshots and review the file", name, err)
+			}
+			if !bytes.Equal(got, want) {
+				diff, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+					A: difflib.SplitLines(string(want)), B: difflib.SplitLines(string(got)),
+					FromFile: path, ToFile: "synthesized", Context: 3,
+				})
+				t.Fatalf("%s differs from its golden snapshot; if the change is intended, run make snapshots and say in the commit what changed in the infrastructure:\n%s", name, diff)
+			}
+		})
+	}
+}
+
+func TestSynthIsDeterministic(t *testing.T) {
+	first := synth(t, base.Settings{}.WithDefaults())
+	second := synth(t, base.Settings{}.WithDefaults())
+	for name, a := range first {
+		if !bytes.Equal(a, second[name]) {
+			t.Errorf("%s: two synth runs produced different bytes", name)
+		}
+	}
+}
+
+func TestEveryStackHasASnapshot(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(snapshotDir, "*.tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, n := range catalog.Names() {
+		known[n] = true
+	}
+	for _, f := range files {
+		if name := strings.TrimSuffix(filepath.Base(f), ".tf.json"); !known[name] {
+			t.Errorf("snapshot %s belongs to no reference stack; delete it", f)
+		}
+	}
+}
+
+func TestLocalBackendIsRelative(t *testing.T) {
+	doc := synth(t, base.Settings{}.WithDefaults(), "platform")["platform"]
+	var parsed struct {
+		Terraform struct {
+			Backend map[string]map[string]any `json:"backend"`
+		} `json:"terraform"`
+	}
+	if err := json.Unmarshal(doc, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	if got := parsed.Terraform.Backend["local"]["path"]; got != "../../../terraform.platform.tfstate" {
+		t.Errorf("local backend path = %v", got)
+	}
+}
+
+func TestS3Backend(t *testing.T) {
+	env := map[string]string{
+		base.EnvStateBucket: "acme-terraform-state",
+		base.EnvStateRegion: "eu-central-1",
+	}
+	s, err := base.FromEnvironment(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := synth(t, s, "platform")["platform"]
+	var parsed struct {
+		Terraform struct {
+			Backend map[string]map[string]any `json:"backend"`
+		} `json:"terraform"`
+	}
+	if err := json.Unmarshal(doc, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	s3 := parsed.Terraform.Backend["s3"]
+	want := map[string]any{"bucket": "acme-terraform-state", "key": "hybridstack/platform.tfstate", "region": "eu-central-1", "encrypt": true, "use_lockfile": true}
+	for k, v := range want {
+		if s3[k] != v {
+			t.Errorf("s3 backend %s = %v, want %v (backend: %v)", k, s3[k], v, parsed.Terraform.Backend)
+		}
+	}
+	if _, local := parsed.Terraform.Backend["local"]; local {
+		t.Error("local backend still configured next to S3")
+	}
+}
+
+func TestInvalidSettingsWriteNothing(t *testing.T) {
+	selected, _ := catalog.Select(nil)
+	dir := filepath.Join(t.TempDir(), "out")
+	_, err := catalog.Synth(dir, selected, catalog.Fixed(base.Settings{Region: "mars-north-1", StateBucket: "Bad_Bucket"}.WithDefaults()))
+	if err == nil {
+		t.Fatal("invalid settings were accepted")
+	}
+	for _, w := range []string{
+		`stack "platform": Region (HYBRIDSTACK_REGION) "mars-north-1" is not an AWS Region name`,
+		`stack "platform": StateBucket (HYBRIDSTACK_STATE_BUCKET) "Bad_Bucket" is not an S3 bucket name`,
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error\n%v\ndoes not contain\n%s", err, w)
+		}
+	}
+	if _, statErr := os.Stat(dir); !os.IsNotExist(statErr) {
+		entries, _ := os.ReadDir(dir)
+		t.Errorf("output directory %s was written although synth failed: %v", dir, entries)
+	}
+}
+
+func TestFromEnvironment(t *testing.T) {
+	s, err := base.FromEnvironment(func(string) (string, bool) { return "", false }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Region != base.DefaultRegion || s.StateBucket != "" || s.StateRegion != base.DefaultRegion || s.StateKeyPrefix != "hybridstack" || s.Disposable {
+		t.Errorf("defaults = %+v", s)
+	}
+	_, err = base.FromEnvironment(func(k string) (string, bool) { return "maybe", k == base.EnvDisposable }, nil)
+	if err == nil || !strings.Contains(err.Error(), `HYBRIDSTACK_DISPOSABLE "maybe" is not a boolean`) {
+		t.Errorf("bad boolean error = %v", err)
+	}
+}
+
+func TestSelect(t *testing.T) {
+	if _, err := catalog.Select([]string{"platform", "nope"}); err == nil || !strings.Contains(err.Error(), "unknown stack nope; known stacks: platform") {
+		t.Errorf("Select error = %v", err)
+	}
+}
