@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/pmezard/go-difflib/difflib"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/catalog"
@@ -24,13 +26,10 @@ const snapshotDir = "../../__snapshots__"
 func synth(t testing.TB, s base.Settings, names ...string) map[string][]byte {
 	t.Helper()
 	selected, err := catalog.Select(names)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dir := t.TempDir()
-	if _, err := catalog.Synth(dir, selected, catalog.Fixed(s)); err != nil {
-		t.Fatal(err)
-	}
+	_, err = catalog.Synth(dir, selected, catalog.Fixed(s))
+	require.NoError(t, err)
 	out := map[string][]byte{}
 	for _, e := range selected {
 		b, err := os.ReadFile(filepath.Join(dir, "stacks", e.Name, "cdk.tf.json"))
@@ -116,9 +115,7 @@ func TestLocalBackendIsRelative(t *testing.T) {
 	if err := json.Unmarshal(doc, &parsed); err != nil {
 		t.Fatal(err)
 	}
-	if got := parsed.Terraform.Backend["local"]["path"]; got != "../../../terraform.platform.tfstate" {
-		t.Errorf("local backend path = %v", got)
-	}
+	assert.Equal(t, map[string]map[string]any{"local": {"path": "../../../terraform.platform.tfstate"}}, parsed.Terraform.Backend)
 }
 
 func TestS3Backend(t *testing.T) {
@@ -139,16 +136,10 @@ func TestS3Backend(t *testing.T) {
 	if err := json.Unmarshal(doc, &parsed); err != nil {
 		t.Fatal(err)
 	}
-	s3 := parsed.Terraform.Backend["s3"]
-	want := map[string]any{"bucket": "acme-terraform-state", "key": "hybridstack/platform.tfstate", "region": "eu-central-1", "encrypt": true, "use_lockfile": true}
-	for k, v := range want {
-		if s3[k] != v {
-			t.Errorf("s3 backend %s = %v, want %v (backend: %v)", k, s3[k], v, parsed.Terraform.Backend)
-		}
-	}
-	if _, local := parsed.Terraform.Backend["local"]; local {
-		t.Error("local backend still configured next to S3")
-	}
+	assert.Equal(t, map[string]map[string]any{"s3": {
+		"bucket": "acme-terraform-state", "key": "hybridstack/platform.tfstate",
+		"region": "eu-central-1", "encrypt": true, "use_lockfile": true,
+	}}, parsed.Terraform.Backend)
 }
 
 func TestInvalidSettingsWriteNothing(t *testing.T) {
