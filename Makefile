@@ -36,6 +36,8 @@ node_modules/.installed: package.json package-lock.json
 	@test -x "$(NODE_BIN)" || { echo "error: npm ci did not install Node 22 at $(NODE_BIN); the node package's preinstall script must run (check npm's install-scripts settings)"; exit 1; }
 	@"$(NODE_BIN)" --version | grep -q '^v22\.' || { echo "error: $(NODE_BIN) is not Node 22"; exit 1; }
 	npm rebuild @cdktf/node-pty-prebuilt-multiarch --build-from-source --nodedir="$(NODE_HEADERS)" --loglevel=error
+	@# Some npm packages ship Go code; a go.mod here keeps ./... out of node_modules.
+	@printf 'module ignored/node_modules\n' > node_modules/go.mod
 	@touch $@
 
 node: node_modules/.installed
