@@ -1,0 +1,521 @@
+// Package serverless provides LambdaEventHandler: a Lambda function with its
+// code packaged reproducibly, a least-privilege role, an owned log group with
+// retention, X-Ray tracing, async failure handling (retries, event age, a
+// failure queue), CloudWatch alarms, grant helpers and event sources (S3,
+// SQS, EventBridge, SNS, Kinesis and DynamoDB streams) that each wire the
+// permission, mapping and IAM they need. It also provides Queue, an
+// encrypted SQS queue with a dead-letter queue.
+package serverless
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunctioneventinvokeconfig"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/network"
+)
+
+// HandlerProps configures a LambdaEventHandler.
+type HandlerProps struct {
+	// FunctionName is the Lambda name: at most 64 letters, digits, '-'
+	// and '_'.
+	// Default: - "<stack>-<construct id>"
+	FunctionName string
+	// Description of the function, at most 256 characters.
+	// Default: - none
+	Description string
+	// Code is where the code comes from. Required.
+	Code Code
+	// Runtime such as "provided.al2023", "python3.13" or "nodejs22.x".
+	// Default: provided.al2023 for Go packages and zips; required for directories
+	Runtime string
+	// Handler is the entry point.
+	// Default: "bootstrap" for provided.* runtimes; required for others
+	Handler string
+	// Architecture is "arm64" or "x86_64".
+	// Default: arm64
+	Architecture string
+	// MemoryMB is 128 to 10240.
+	// Default: 256
+	MemoryMB int
+	// TimeoutSeconds is 1 to 900.
+	// Default: 30
+	TimeoutSeconds int
+	// EphemeralStorageMB is /tmp's size, 512 to 10240.
+	// Default: 512
+	EphemeralStorageMB int
+	// Environment variables; at most 4 KB in total, no reserved names.
+	// Default: - none
+	Environment map[string]string
+	// EnvironmentKMSKeyARN encrypts the environment with a customer key.
+	// Default: - the Lambda service key
+	EnvironmentKMSKeyARN string
+	// ReservedConcurrency caps concurrent executions; 0 disables the
+	// function. nil leaves it unreserved.
+	// Default: - unreserved
+	ReservedConcurrency *int
+	// LogLevel is the application log level of the JSON logs: TRACE, DEBUG,
+	// INFO, WARN, ERROR or FATAL.
+	// Default: INFO
+	LogLevel string
+	// LogRetentionDays keeps the function's logs this long.
+	// Default: 90
+	LogRetentionDays int
+	// DisableTracing turns X-Ray tracing from Active to PassThrough.
+	// Default: false
+	DisableTracing bool
+	// VPC places the function in the VPC's private subnets.
+	// Default: - not in a VPC
+	VPC *network.VPC
+	// SecurityGroupIDs are used in the VPC instead of a new group.
+	// Default: - a new group allowing HTTPS out, nothing in
+	SecurityGroupIDs []string
+	// Layers are layer version ARNs, at most 5.
+	// Default: - none
+	Layers []string
+	// Async configures how asynchronous invocations (S3, SNS, EventBridge)
+	// retry and where failed events go.
+	Async AsyncProps
+	// Alarms configures the error, throttle and failure-queue alarms.
+	Alarms AlarmProps
+	// Tags are added to every resource.
+	// Default: - none
+	Tags map[string]string
+}
+
+// AsyncProps configures asynchronous invocation.
+type AsyncProps struct {
+	// MaxRetries is 0 to 2.
+	// Default: 2
+	MaxRetries *int
+	// MaxEventAgeSeconds is 60 to 21600.
+	// Default: 21600
+	MaxEventAgeSeconds int
+	// FailureQueue receives events that failed every retry.
+	// Default: - a new encrypted queue kept 14 days
+	FailureQueue QueueRef
+}
+
+// AlarmProps configures the handler's alarms.
+type AlarmProps struct {
+	// Disable creates no alarms.
+	// Default: false
+	Disable bool
+	// TopicARN is notified when an alarm fires or recovers.
+	// Default: - no notification
+	TopicARN string
+}
+
+// Handler is a LambdaEventHandler.
+type Handler struct {
+	constructs.Construct
+
+	name       string
+	timeout    int
+	arch       string
+	fn         lambdafunction.LambdaFunction
+	role       iamrole.IamRole
+	partition  string
+	account    string
+	region     string
+	failure    QueueRef
+	sourceIDs  map[string]int
+	alarmTopic string
+	tags       map[string]string
+}
+
+var (
+	functionNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	envNameRe      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	reservedEnv    = map[string]bool{
+		"_HANDLER": true, "_X_AMZN_TRACE_ID": true, "AWS_DEFAULT_REGION": true, "AWS_REGION": true,
+		"AWS_EXECUTION_ENV": true, "AWS_ACCESS_KEY": true, "AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true,
+		"AWS_SESSION_TOKEN": true, "LAMBDA_TASK_ROOT": true, "LAMBDA_RUNTIME_DIR": true,
+	}
+	logLevels = []string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"}
+	runtimes  = []string{"provided.al2023", "provided.al2", "python3.10", "python3.11", "python3.12", "python3.13", "nodejs18.x", "nodejs20.x", "nodejs22.x", "java11", "java17", "java21", "dotnet8", "ruby3.2", "ruby3.3"}
+)
+
+type settings struct {
+	HandlerProps
+	name       string
+	maxRetries int
+	eventAge   int
+}
+
+func handlerDefaults(stack, id string, p HandlerProps) settings {
+	s := settings{HandlerProps: p, name: p.FunctionName}
+	if s.name == "" {
+		s.name = truncateName(sanitizeName(stack+"-"+id), 64)
+	}
+	if s.Runtime == "" && (p.Code.kind == codeGoPackage || p.Code.kind == codeZipFile || p.Code.kind == codeS3) {
+		s.Runtime = "provided.al2023"
+	}
+	if s.Handler == "" && strings.HasPrefix(s.Runtime, "provided") {
+		s.Handler = "bootstrap"
+	}
+	if s.Architecture == "" {
+		s.Architecture = "arm64"
+	}
+	if s.MemoryMB == 0 {
+		s.MemoryMB = 256
+	}
+	if s.TimeoutSeconds == 0 {
+		s.TimeoutSeconds = 30
+	}
+	if s.EphemeralStorageMB == 0 {
+		s.EphemeralStorageMB = 512
+	}
+	if s.LogLevel == "" {
+		s.LogLevel = "INFO"
+	}
+	if s.LogRetentionDays == 0 {
+		s.LogRetentionDays = 90
+	}
+	s.maxRetries = 2
+	if p.Async.MaxRetries != nil {
+		s.maxRetries = *p.Async.MaxRetries
+	}
+	s.eventAge = p.Async.MaxEventAgeSeconds
+	if s.eventAge == 0 {
+		s.eventAge = 21600
+	}
+	return s
+}
+
+func (s settings) validate(r *validation.Report) {
+	if !functionNameRe.MatchString(s.name) {
+		r.Addf("FunctionName", "%q must be 1-64 letters, digits, '-' or '_'", s.name)
+	}
+	if len(s.Description) > 256 {
+		r.Addf("Description", "is %d characters; Lambda allows 256", len(s.Description))
+	}
+	switch s.Code.kind {
+	case codeNone:
+		r.Addf("Code", "is not set; use CodeFromGoPackage, CodeFromDirectory, CodeFromZipFile, CodeFromS3 or CodeFromImage")
+	case codeDirectory, codeGoPackage, codeZipFile:
+		if s.Code.path == "" {
+			r.Addf("Code", "has an empty path")
+		}
+	case codeS3:
+		if s.Code.bucket == "" || s.Code.key == "" {
+			r.Addf("Code", "needs both bucket and key for S3 code")
+		}
+	case codeImage:
+		if s.Code.imageURI == "" {
+			r.Addf("Code", "has an empty image URI")
+		}
+		if s.Runtime != "" || s.Handler != "" {
+			r.Addf("Runtime", "and Handler must be empty for container images; set the entry point in the image")
+		}
+	}
+	if s.Code.kind != codeImage {
+		if s.Runtime == "" {
+			r.Addf("Runtime", "is empty; %s needs one of %v", s.Code, runtimes)
+		} else if !validation.OneOf(s.Runtime, runtimes...) {
+			r.Addf("Runtime", "%q is not a supported runtime; use one of %v", s.Runtime, runtimes)
+		}
+		if s.Handler == "" {
+			r.Addf("Handler", "is empty; runtime %s needs the entry point, such as app.handler", s.Runtime)
+		}
+		if s.Code.kind == codeGoPackage && !strings.HasPrefix(s.Runtime, "provided") {
+			r.Addf("Runtime", "%q cannot run a Go binary; use provided.al2023", s.Runtime)
+		}
+	}
+	if s.Architecture != "arm64" && s.Architecture != "x86_64" {
+		r.Addf("Architecture", "%q is not an architecture; use arm64 or x86_64", s.Architecture)
+	}
+	if s.MemoryMB < 128 || s.MemoryMB > 10240 {
+		r.Addf("MemoryMB", "%d is out of range; use 128 to 10240", s.MemoryMB)
+	}
+	if s.TimeoutSeconds < 1 || s.TimeoutSeconds > 900 {
+		r.Addf("TimeoutSeconds", "%d is out of range; use 1 to 900", s.TimeoutSeconds)
+	}
+	if s.EphemeralStorageMB < 512 || s.EphemeralStorageMB > 10240 {
+		r.Addf("EphemeralStorageMB", "%d is out of range; use 512 to 10240", s.EphemeralStorageMB)
+	}
+	size := 0
+	for _, k := range ptr.SortedKeys(s.Environment) {
+		size += len(k) + len(s.Environment[k])
+		switch {
+		case reservedEnv[k] || strings.HasPrefix(k, "AWS_LAMBDA_"):
+			r.Addf("Environment", "key %q is reserved by Lambda", k)
+		case !envNameRe.MatchString(k):
+			r.Addf("Environment", "key %q is not a valid variable name (a letter, then letters, digits and '_')", k)
+		}
+	}
+	if size > 4096 {
+		r.Addf("Environment", "is %d bytes; Lambda allows 4 KB (4096 bytes) of keys and values in total", size)
+	}
+	if s.ReservedConcurrency != nil && *s.ReservedConcurrency < 0 {
+		r.Addf("ReservedConcurrency", "%d is negative; use 0 (disable) or more, or leave nil for unreserved", *s.ReservedConcurrency)
+	}
+	if !validation.OneOf(s.LogLevel, logLevels...) {
+		r.Addf("LogLevel", "%q is not a log level; use one of %v", s.LogLevel, logLevels)
+	}
+	if !validation.LogRetention(s.LogRetentionDays) {
+		r.Addf("LogRetentionDays", "%d is not a CloudWatch Logs retention; use one of %v", s.LogRetentionDays, validation.LogRetentionDays)
+	}
+	if len(s.Layers) > 5 {
+		r.Addf("Layers", "has %d layers; Lambda allows 5", len(s.Layers))
+	}
+	if s.Code.kind == codeImage && len(s.Layers) > 0 {
+		r.Addf("Layers", "cannot be used with container images")
+	}
+	if len(s.SecurityGroupIDs) > 0 && s.VPC == nil {
+		r.Addf("SecurityGroupIDs", "is set but VPC is nil; security groups only apply inside a VPC")
+	}
+	if s.maxRetries < 0 || s.maxRetries > 2 {
+		r.Addf("Async.MaxRetries", "%d is out of range; use 0 to 2", s.maxRetries)
+	}
+	if s.eventAge < 60 || s.eventAge > 21600 {
+		r.Addf("Async.MaxEventAgeSeconds", "%d is out of range; use 60 to 21600", s.eventAge)
+	}
+	if s.Async.FailureQueue != nil && s.Async.FailureQueue.FIFO() {
+		r.Addf("Async.FailureQueue", "is a FIFO queue; Lambda destinations need a standard queue")
+	}
+}
+
+// NewHandler validates props, builds zip code, and creates the function,
+// its role, log group, async configuration, failure queue and alarms.
+func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Handler, error) {
+	path := validation.Path(*scope.Node().Path(), id)
+	r := validation.NewReport("serverless", path)
+	stackName := *cdktf.TerraformStack_Of(scope).Node().Id()
+	s := handlerDefaults(stackName, id, props)
+	s.validate(r)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	var art artifact
+	if k := s.Code.kind; k == codeDirectory || k == codeGoPackage || k == codeZipFile {
+		a, err := materialize(s.Code, s.Architecture)
+		if err != nil {
+			r.Addf("Code", "%s: %v", s.Code, err)
+			return nil, r.Err()
+		}
+		art = a
+	}
+
+	h := &Handler{name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, alarmTopic: s.Alarms.TopicARN, tags: s.Tags}
+	constructs.NewConstruct_Override(h, scope, &id)
+	h.partition = *dataawspartition.NewDataAwsPartition(h, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
+	h.account = *dataawscalleridentity.NewDataAwsCallerIdentity(h, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
+
+	logs := cloudwatchloggroup.NewCloudwatchLogGroup(h, ptr.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name:            ptr.String("/aws/lambda/" + s.name),
+		RetentionInDays: ptr.Number(s.LogRetentionDays),
+		Tags:            ptr.Map(s.Tags),
+	})
+	h.role = iamrole.NewIamRole(h, ptr.String("role"), &iamrole.IamRoleConfig{
+		NamePrefix:  ptr.String(truncateName(s.name, 37) + "-"),
+		Description: ptr.String("Execution role of Lambda function " + s.name),
+		AssumeRolePolicy: ptr.String(iam.ServiceTrust([]string{"lambda.amazonaws.com"}, nil,
+			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": h.account}})),
+		Tags: ptr.Map(s.Tags),
+	})
+	// The log group exists already: the role may write to it, not create it.
+	deps := []cdktf.ITerraformDependable{logs, h.addPolicy("logs", iam.Allow("WriteOwnLogs",
+		[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, *logs.Arn()+":*"))}
+	tracing := "Active"
+	if s.DisableTracing {
+		tracing = "PassThrough"
+	} else {
+		// X-Ray's write actions do not support resource-level permissions.
+		deps = append(deps, h.addPolicy("xray", iam.Allow("WriteTraces", []string{"xray:PutTelemetryRecords", "xray:PutTraceSegments"}, "*")))
+	}
+	if s.EnvironmentKMSKeyARN != "" {
+		deps = append(deps, h.addPolicy("environment-key", iam.Allow("DecryptEnvironment", []string{"kms:Decrypt"}, s.EnvironmentKMSKeyARN)))
+	}
+
+	cfg := &lambdafunction.LambdaFunctionConfig{
+		FunctionName:     ptr.String(s.name),
+		Description:      ptr.Optional(s.Description),
+		Role:             h.role.Arn(),
+		Architectures:    ptr.Strings([]string{s.Architecture}),
+		MemorySize:       ptr.Number(s.MemoryMB),
+		Timeout:          ptr.Number(s.TimeoutSeconds),
+		EphemeralStorage: &lambdafunction.LambdaFunctionEphemeralStorage{Size: ptr.Number(s.EphemeralStorageMB)},
+		TracingConfig:    &lambdafunction.LambdaFunctionTracingConfig{Mode: ptr.String(tracing)},
+		LoggingConfig: &lambdafunction.LambdaFunctionLoggingConfig{
+			LogFormat:           ptr.String("JSON"),
+			ApplicationLogLevel: ptr.String(s.LogLevel),
+			SystemLogLevel:      ptr.String("INFO"),
+			LogGroup:            logs.Name(),
+		},
+		Layers:    ptr.Strings(s.Layers),
+		KmsKeyArn: ptr.Optional(s.EnvironmentKMSKeyARN),
+		Tags:      ptr.Map(s.Tags),
+		DependsOn: &deps,
+	}
+	if len(s.Environment) > 0 {
+		cfg.Environment = &lambdafunction.LambdaFunctionEnvironment{Variables: ptr.Map(s.Environment)}
+	}
+	if s.ReservedConcurrency != nil {
+		cfg.ReservedConcurrentExecutions = ptr.Number(*s.ReservedConcurrency)
+	}
+	switch s.Code.kind {
+	case codeDirectory, codeGoPackage, codeZipFile:
+		asset := cdktf.NewTerraformAsset(h, ptr.String("code"), &cdktf.TerraformAssetConfig{
+			Path: ptr.String(art.path),
+			Type: cdktf.AssetType_FILE,
+		})
+		cfg.Filename = asset.Path()
+		cfg.SourceCodeHash = ptr.String(art.hash)
+		cfg.Runtime, cfg.Handler = ptr.String(s.Runtime), ptr.String(s.Handler)
+	case codeS3:
+		cfg.S3Bucket, cfg.S3Key, cfg.S3ObjectVersion = ptr.String(s.Code.bucket), ptr.String(s.Code.key), ptr.Optional(s.Code.version)
+		cfg.Runtime, cfg.Handler = ptr.String(s.Runtime), ptr.String(s.Handler)
+	case codeImage:
+		cfg.PackageType = ptr.String("Image")
+		cfg.ImageUri = ptr.String(s.Code.imageURI)
+	}
+	if s.VPC != nil {
+		sgs := s.SecurityGroupIDs
+		if len(sgs) == 0 {
+			sgs = []string{h.securityGroup(s.VPC)}
+		}
+		cfg.VpcConfig = &lambdafunction.LambdaFunctionVpcConfig{SubnetIds: ptr.Strings(s.VPC.PrivateSubnetIDs()), SecurityGroupIds: ptr.Strings(sgs)}
+		attach := iamrolepolicyattachment.NewIamRolePolicyAttachment(h, ptr.String("vpc-access"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+			Role:      h.role.Name(),
+			PolicyArn: ptr.String("arn:" + h.partition + ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"),
+		})
+		deps = append(deps, attach)
+		cfg.DependsOn = &deps
+	}
+	h.fn = lambdafunction.NewLambdaFunction(h, ptr.String("function"), cfg)
+
+	// Async: bounded retries and age, failures to a queue.
+	h.failure = s.Async.FailureQueue
+	if h.failure == nil {
+		q, err := NewQueue(h, "failure-queue", QueueProps{NamePrefix: truncateName(s.name, 45) + "-failed-", IsDeadLetterQueue: true, Tags: s.Tags})
+		if err != nil {
+			return nil, err
+		}
+		h.failure = q
+	}
+	sendFailures := h.addPolicy("failure-queue", iam.Allow("SendFailedEvents", []string{"sqs:SendMessage"}, h.failure.QueueARN()))
+	lambdafunctioneventinvokeconfig.NewLambdaFunctionEventInvokeConfig(h, ptr.String("async"), &lambdafunctioneventinvokeconfig.LambdaFunctionEventInvokeConfigConfig{
+		FunctionName:             h.fn.FunctionName(),
+		MaximumRetryAttempts:     ptr.Number(s.maxRetries),
+		MaximumEventAgeInSeconds: ptr.Number(s.eventAge),
+		DestinationConfig: &lambdafunctioneventinvokeconfig.LambdaFunctionEventInvokeConfigDestinationConfig{
+			OnFailure: &lambdafunctioneventinvokeconfig.LambdaFunctionEventInvokeConfigDestinationConfigOnFailure{Destination: ptr.String(h.failure.QueueARN())},
+		},
+		DependsOn: &[]cdktf.ITerraformDependable{sendFailures},
+	})
+	if !s.Alarms.Disable {
+		h.alarms()
+	}
+	return h, nil
+}
+
+// securityGroup creates a group that allows HTTPS out and nothing in.
+func (h *Handler) securityGroup(vpc *network.VPC) string {
+	sg := securitygroup.NewSecurityGroup(h, ptr.String("security-group"), &securitygroup.SecurityGroupConfig{
+		NamePrefix:  ptr.String(truncateName(h.name, 40) + "-"),
+		Description: ptr.String("Lambda function " + h.name + ": HTTPS out, nothing in"),
+		VpcId:       ptr.String(vpc.VPCID()),
+		Tags:        ptr.Map(h.tags),
+		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
+	})
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(h, ptr.String("https-egress"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId: sg.Id(),
+		Description:     ptr.String("HTTPS to AWS APIs and services"),
+		IpProtocol:      ptr.String("tcp"),
+		FromPort:        ptr.Number(443),
+		ToPort:          ptr.Number(443),
+		CidrIpv4:        ptr.String("0.0.0.0/0"),
+	})
+	return *sg.Id()
+}
+
+// alarms creates alarms on errors and throttles of the function and on
+// messages in the failure queue.
+func (h *Handler) alarms() {
+	var actions *[]*string
+	if h.alarmTopic != "" {
+		actions = ptr.Strings([]string{h.alarmTopic})
+	}
+	alarm := func(id, metric, namespace, description string, dims map[string]string) {
+		cloudwatchmetricalarm.NewCloudwatchMetricAlarm(h, ptr.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+			AlarmName:          ptr.String(h.name + "-" + id),
+			AlarmDescription:   ptr.String(description),
+			Namespace:          ptr.String(namespace),
+			MetricName:         ptr.String(metric),
+			Dimensions:         ptr.Map(dims),
+			Statistic:          ptr.String("Sum"),
+			Period:             ptr.Number(300),
+			EvaluationPeriods:  ptr.Number(1),
+			Threshold:          ptr.Number(1),
+			ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
+			TreatMissingData:   ptr.String("notBreaching"),
+			AlarmActions:       actions,
+			OkActions:          actions,
+			Tags:               ptr.Map(h.tags),
+		})
+	}
+	fn := map[string]string{"FunctionName": *h.fn.FunctionName()}
+	alarm("errors-alarm", "Errors", "AWS/Lambda", "Lambda function "+h.name+" returned errors", fn)
+	alarm("throttles-alarm", "Throttles", "AWS/Lambda", "Lambda function "+h.name+" was throttled", fn)
+	if q, ok := h.failure.(*Queue); ok {
+		alarm("failed-events-alarm", "ApproximateNumberOfMessagesVisible", "AWS/SQS", "Events that "+h.name+" failed to process are waiting in "+*q.Node().Path(), map[string]string{"QueueName": q.QueueName()})
+	}
+}
+
+// addPolicy adds an inline policy named name to the role (once per name).
+func (h *Handler) addPolicy(name string, statements ...iam.Statement) iamrolepolicy.IamRolePolicy {
+	id := "policy-" + name
+	if n := h.sourceIDs[id]; n > 0 {
+		id = fmt.Sprintf("%s-%d", id, n)
+	}
+	h.sourceIDs["policy-"+name]++
+	return iamrolepolicy.NewIamRolePolicy(h, ptr.String(id), &iamrolepolicy.IamRolePolicyConfig{
+		Name:   ptr.String(strings.TrimPrefix(id, "policy-")),
+		Role:   h.role.Id(),
+		Policy: ptr.String(iam.Document(statements...)),
+	})
+}
+
+// FunctionName returns the function's name (a token that orders
+// dependents after the function).
+func (h *Handler) FunctionName() string { return *h.fn.FunctionName() }
+
+// FunctionARN returns the function's ARN.
+func (h *Handler) FunctionARN() string { return *h.fn.Arn() }
+
+// InvokeARN returns the ARN API Gateway uses to invoke the function.
+func (h *Handler) InvokeARN() string { return *h.fn.InvokeArn() }
+
+// TimeoutSeconds returns the function's timeout.
+func (h *Handler) TimeoutSeconds() int { return h.timeout }
+
+// RoleARN returns the execution role's ARN.
+func (h *Handler) RoleARN() string { return *h.role.Arn() }
+
+// FailureQueue returns the queue that receives failed async events.
+func (h *Handler) FailureQueue() QueueRef { return h.failure }
+
+// Resource returns the aws_lambda_function resource as an escape hatch.
+func (h *Handler) Resource() lambdafunction.LambdaFunction { return h.fn }
+
+var nonName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+func sanitizeName(s string) string { return nonName.ReplaceAllString(s, "-") }

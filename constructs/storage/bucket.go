@@ -1,0 +1,305 @@
+// Package storage provides Bucket: an S3 bucket that is private, encrypted,
+// versioned, TLS-only and owner-enforced by default, with lifecycle rules and
+// protection from accidental destroy. Other constructs accept it (or an
+// imported bucket) through BucketRef.
+package storage
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
+	sse "github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+)
+
+// BucketRef is any S3 bucket other constructs can use: one made by
+// NewBucket or one named with ImportBucket.
+type BucketRef interface {
+	constructs.Construct
+	// BucketName returns the bucket's name (possibly a token).
+	BucketName() string
+	// BucketARN returns the bucket's ARN (possibly a token).
+	BucketARN() string
+}
+
+// Transition moves objects to a cheaper storage class after some days.
+type Transition struct {
+	Days         int
+	StorageClass string
+}
+
+// LifecycleRule is one S3 lifecycle rule.
+type LifecycleRule struct {
+	// ID names the rule. Required.
+	ID string
+	// Prefix limits the rule to keys starting with it.
+	// Default: - every object
+	Prefix string
+	// ExpireDays deletes current versions after this many days.
+	// Default: - never
+	ExpireDays int
+	// NoncurrentExpireDays deletes overwritten or deleted versions after
+	// this many days.
+	// Default: - never
+	NoncurrentExpireDays int
+	// Transitions move current versions to other storage classes.
+	// Default: - none
+	Transitions []Transition
+}
+
+// BucketProps configures a Bucket.
+type BucketProps struct {
+	// NamePrefix makes a unique bucket name starting with it (Terraform
+	// appends a suffix). Exclusive with Name.
+	// Default: - the construct id followed by "-"
+	NamePrefix string
+	// Name is an exact, globally unique bucket name.
+	// Default: - generated from NamePrefix
+	Name string
+	// KMSKeyARN encrypts objects with a customer managed key (with an S3
+	// bucket key to cut KMS requests).
+	// Default: - SSE-S3 (AES-256)
+	KMSKeyARN string
+	// DisableVersioning turns versioning off. Versioning protects against
+	// overwrites and deletes; turn it off only for scratch data.
+	// Default: false
+	DisableVersioning bool
+	// Lifecycle rules. An abort-incomplete-multipart-upload rule (7 days) is
+	// always added, and with versioning a rule expiring noncurrent versions
+	// after NoncurrentVersionDays unless a rule sets it.
+	// Default: - the two rules above
+	Lifecycle []LifecycleRule
+	// NoncurrentVersionDays is how long old versions are kept by the default
+	// rule.
+	// Default: 30
+	NoncurrentVersionDays int
+	// Disposable lets terraform destroy the bucket even with objects in it
+	// (force_destroy) and drops prevent_destroy. Only for scratch data.
+	// Default: false
+	Disposable bool
+	// Tags are added to every resource.
+	// Default: - none
+	Tags map[string]string
+}
+
+// Bucket is a secure S3 bucket.
+type Bucket struct {
+	constructs.Construct
+	bucket s3bucket.S3Bucket
+}
+
+var (
+	bucketNameRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	bucketPrefixRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{0,35}$`)
+	storageClasses = []string{"STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"}
+)
+
+// NewBucket validates props and creates the bucket with its public access
+// block, ownership controls, encryption, versioning, TLS-only policy and
+// lifecycle configuration.
+func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucket, error) {
+	r := validation.NewReport("storage", validation.Path(*scope.Node().Path(), id))
+	if props.Name != "" && props.NamePrefix != "" {
+		r.Addf("Name", "%q and NamePrefix %q are both set; set one", props.Name, props.NamePrefix)
+	}
+	if props.Name != "" && !validation.IsToken(props.Name) && (!bucketNameRe.MatchString(props.Name) || strings.Contains(props.Name, "..")) {
+		r.Addf("Name", "%q is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)", props.Name)
+	}
+	prefix := props.NamePrefix
+	if prefix == "" && props.Name == "" {
+		prefix = strings.ToLower(id) + "-"
+	}
+	if prefix != "" && !bucketPrefixRe.MatchString(prefix) {
+		r.Addf("NamePrefix", "%q is not a usable bucket name prefix (at most 37 lowercase letters, digits, '.' and '-', so Terraform's 26-character suffix fits)", prefix)
+	}
+	if props.KMSKeyARN != "" && !validation.IsToken(props.KMSKeyARN) && !strings.HasPrefix(props.KMSKeyARN, "arn:") {
+		r.Addf("KMSKeyARN", "%q is not a KMS key ARN", props.KMSKeyARN)
+	}
+	if props.NoncurrentVersionDays < 0 {
+		r.Addf("NoncurrentVersionDays", "%d is negative", props.NoncurrentVersionDays)
+	}
+	ids := map[string]bool{}
+	for i, rule := range props.Lifecycle {
+		f := fmt.Sprintf("Lifecycle[%d]", i)
+		if rule.ID == "" || len(rule.ID) > 255 {
+			r.Addf(f+".ID", "%q must be 1-255 characters", rule.ID)
+		}
+		if ids[rule.ID] {
+			r.Addf(f+".ID", "%q is used by another rule", rule.ID)
+		}
+		ids[rule.ID] = true
+		if rule.ExpireDays < 0 || rule.NoncurrentExpireDays < 0 {
+			r.Addf(f, "has negative days")
+		}
+		if rule.ExpireDays == 0 && rule.NoncurrentExpireDays == 0 && len(rule.Transitions) == 0 {
+			r.Addf(f, "does nothing; set ExpireDays, NoncurrentExpireDays or Transitions")
+		}
+		for j, t := range rule.Transitions {
+			tf := fmt.Sprintf("%s.Transitions[%d]", f, j)
+			if !validation.OneOf(t.StorageClass, storageClasses...) {
+				r.Addf(tf+".StorageClass", "%q is not a transition storage class; use one of %v", t.StorageClass, storageClasses)
+			}
+			if (t.StorageClass == "STANDARD_IA" || t.StorageClass == "ONEZONE_IA") && t.Days < 30 {
+				r.Addf(tf+".Days", "%d is too soon: S3 moves objects to %s after at least 30 days", t.Days, t.StorageClass)
+			}
+			if rule.ExpireDays > 0 && t.Days >= rule.ExpireDays {
+				r.Addf(tf+".Days", "%d is not before ExpireDays %d", t.Days, rule.ExpireDays)
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+
+	b := &Bucket{}
+	constructs.NewConstruct_Override(b, scope, &id)
+	tags := ptr.Map(props.Tags)
+	cfg := &s3bucket.S3BucketConfig{
+		Bucket:       ptr.Optional(props.Name),
+		BucketPrefix: ptr.Optional(prefix),
+		ForceDestroy: props.Disposable,
+		Tags:         tags,
+	}
+	if !props.Disposable {
+		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: ptr.Bool(true)}
+	}
+	b.bucket = s3bucket.NewS3Bucket(b, ptr.String("bucket"), cfg)
+	name := b.bucket.Id()
+
+	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(b, ptr.String("public-access-block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+		Bucket:                name,
+		BlockPublicAcls:       true,
+		BlockPublicPolicy:     true,
+		IgnorePublicAcls:      true,
+		RestrictPublicBuckets: true,
+	})
+	s3bucketownershipcontrols.NewS3BucketOwnershipControls(b, ptr.String("ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
+		Bucket: name,
+		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: ptr.String("BucketOwnerEnforced")},
+	})
+	byDefault := &sse.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: ptr.String("AES256")}
+	rule := &sse.S3BucketServerSideEncryptionConfigurationRuleA{ApplyServerSideEncryptionByDefault: byDefault}
+	if props.KMSKeyARN != "" {
+		byDefault.SseAlgorithm = ptr.String("aws:kms")
+		byDefault.KmsMasterKeyId = ptr.String(props.KMSKeyARN)
+		rule.BucketKeyEnabled = true
+	}
+	sse.NewS3BucketServerSideEncryptionConfigurationA(b, ptr.String("encryption"), &sse.S3BucketServerSideEncryptionConfigurationAConfig{
+		Bucket: name,
+		Rule:   []*sse.S3BucketServerSideEncryptionConfigurationRuleA{rule},
+	})
+	status := "Enabled"
+	if props.DisableVersioning {
+		status = "Suspended"
+	}
+	versioning := s3bucketversioning.NewS3BucketVersioningA(b, ptr.String("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
+		Bucket:                  name,
+		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: ptr.String(status)},
+	})
+	s3bucketpolicy.NewS3BucketPolicy(b, ptr.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
+		Bucket: name,
+		Policy: ptr.String(iam.Document(iam.Statement{
+			Sid:       "DenyInsecureTransport",
+			Effect:    "Deny",
+			Principal: map[string]any{"AWS": "*"},
+			Actions:   []string{"s3:*"},
+			Resources: []string{*b.bucket.Arn(), *b.bucket.Arn() + "/*"},
+			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
+		})),
+	})
+
+	rules := []*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
+		Id:                             ptr.String("abort-incomplete-multipart-uploads"),
+		Status:                         ptr.String("Enabled"),
+		Filter:                         &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{},
+		AbortIncompleteMultipartUpload: &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload{DaysAfterInitiation: ptr.Number(7)},
+	}}
+	customNoncurrent := false
+	for _, lr := range props.Lifecycle {
+		rules = append(rules, lifecycleRule(lr))
+		customNoncurrent = customNoncurrent || lr.NoncurrentExpireDays > 0
+	}
+	if !props.DisableVersioning && !customNoncurrent {
+		days := props.NoncurrentVersionDays
+		if days == 0 {
+			days = 30
+		}
+		rules = append(rules, lifecycleRule(LifecycleRule{ID: "expire-noncurrent-versions", NoncurrentExpireDays: days}))
+	}
+	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(b, ptr.String("lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
+		Bucket:    name,
+		Rule:      rules,
+		DependsOn: &[]cdktf.ITerraformDependable{versioning},
+	})
+	return b, nil
+}
+
+func lifecycleRule(lr LifecycleRule) *s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule {
+	rule := &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{
+		Id:     ptr.String(lr.ID),
+		Status: ptr.String("Enabled"),
+		Filter: &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{Prefix: ptr.Optional(lr.Prefix)},
+	}
+	if lr.ExpireDays > 0 {
+		rule.Expiration = &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{Days: ptr.Number(lr.ExpireDays)}
+	}
+	if lr.NoncurrentExpireDays > 0 {
+		rule.NoncurrentVersionExpiration = &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{NoncurrentDays: ptr.Number(lr.NoncurrentExpireDays)}
+	}
+	var transitions []*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleTransition
+	for _, t := range lr.Transitions {
+		transitions = append(transitions, &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleTransition{Days: ptr.Number(t.Days), StorageClass: ptr.String(t.StorageClass)})
+	}
+	if len(transitions) > 0 {
+		rule.Transition = transitions
+	}
+	return rule
+}
+
+// BucketName returns the bucket's name.
+func (b *Bucket) BucketName() string { return *b.bucket.Id() }
+
+// BucketARN returns the bucket's ARN.
+func (b *Bucket) BucketARN() string { return *b.bucket.Arn() }
+
+// Resource returns the aws_s3_bucket resource as an escape hatch.
+func (b *Bucket) Resource() s3bucket.S3Bucket { return b.bucket }
+
+// imported is a bucket that exists outside the stack.
+type imported struct {
+	constructs.Construct
+	name, arn string
+}
+
+func (i *imported) BucketName() string { return i.name }
+func (i *imported) BucketARN() string  { return i.arn }
+
+// ImportBucket refers to an existing bucket by name in the given partition
+// ("aws" unless in China or GovCloud). It creates no resources.
+func ImportBucket(scope constructs.Construct, id, name, partition string) (BucketRef, error) {
+	r := validation.NewReport("storage", validation.Path(*scope.Node().Path(), id))
+	if !validation.IsToken(name) && !bucketNameRe.MatchString(name) {
+		r.Addf("name", "%q is not an S3 bucket name", name)
+	}
+	if partition == "" {
+		partition = "aws"
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	b := &imported{name: name, arn: "arn:" + partition + ":s3:::" + name}
+	constructs.NewConstruct_Override(b, scope, &id)
+	return b, nil
+}
