@@ -154,9 +154,10 @@ func ZipDirectory(dir string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// BuildGoZip builds pkg for linux/arch reproducibly and returns a zip holding
-// the binary as "bootstrap".
-func BuildGoZip(pkg, arch string) ([]byte, error) {
+// BuildGoZip builds pkg for linux/arch reproducibly, from the module in dir
+// ("" for the current directory), and returns a zip holding the binary as
+// "bootstrap".
+func BuildGoZip(dir, pkg, arch string) ([]byte, error) {
 	goarch := map[string]string{"arm64": "arm64", "x86_64": "amd64"}[arch]
 	if goarch == "" {
 		return nil, fmt.Errorf("unknown architecture %q", arch)
@@ -168,7 +169,10 @@ func BuildGoZip(pkg, arch string) ([]byte, error) {
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "bootstrap")
 	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-tags=lambda.norpc", "-o", out, pkg)
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
+	cmd.Dir = dir
+	// Everything that changes the binary is fixed here, not inherited:
+	// target, cgo, and the instruction-set levels a user may have set.
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0", "GOAMD64=v1", "GOARM64=v8.0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -229,7 +233,7 @@ func materialize(c Code, arch string) (artifact, error) {
 	case codeDirectory:
 		data, err = ZipDirectory(c.path)
 	case codeGoPackage:
-		data, err = BuildGoZip(c.path, arch)
+		data, err = BuildGoZip("", c.path, arch)
 	case codeZipFile:
 		data, err = os.ReadFile(c.path)
 		if err == nil && !bytes.HasPrefix(data, []byte("PK\x03\x04")) {

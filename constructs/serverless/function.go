@@ -127,18 +127,21 @@ type AlarmProps struct {
 type Handler struct {
 	constructs.Construct
 
-	name       string
-	timeout    int
-	arch       string
-	fn         lambdafunction.LambdaFunction
-	role       iamrole.IamRole
-	partition  string
-	account    string
-	region     string
-	failure    QueueRef
-	sourceIDs  map[string]int
-	alarmTopic string
-	tags       map[string]string
+	name      string
+	timeout   int
+	arch      string
+	fn        lambdafunction.LambdaFunction
+	role      iamrole.IamRole
+	partition string
+	account   string
+	region    string
+	failure   QueueRef
+	sourceIDs map[string]int
+	// s3Permissions maps a bucket's construct path to this function's
+	// permission for it.
+	s3Permissions map[string]string
+	alarmTopic    string
+	tags          map[string]string
 }
 
 var (
@@ -314,7 +317,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		art = a
 	}
 
-	h := &Handler{name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, alarmTopic: s.Alarms.TopicARN, tags: s.Tags}
+	h := &Handler{name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]string{}, alarmTopic: s.Alarms.TopicARN, tags: s.Tags}
 	constructs.NewConstruct_Override(h, scope, &id)
 	h.partition = *dataawspartition.NewDataAwsPartition(h, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
 	h.account = *dataawscalleridentity.NewDataAwsCallerIdentity(h, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()

@@ -62,7 +62,7 @@ type S3SourceProps struct {
 type bucketNotification struct {
 	resource s3bucketnotification.S3BucketNotification
 	entries  []s3Entry
-	deps     []*string
+	deps     []string
 }
 
 type s3Entry struct {
@@ -74,7 +74,9 @@ type s3Entry struct {
 
 var (
 	notificationsMu sync.Mutex
-	notifications   = map[string]*bucketNotification{}
+	// Keyed by the bucket construct itself: two apps in one process may
+	// have buckets at the same path.
+	notifications = map[storage.BucketRef]*bucketNotification{}
 )
 
 // AddS3Source invokes the function for object events in bucket. All
@@ -94,7 +96,7 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 	key := *bucket.Node().Path()
 	notificationsMu.Lock()
 	defer notificationsMu.Unlock()
-	n := notifications[key]
+	n := notifications[bucket]
 	if n != nil {
 		for _, other := range n.entries {
 			if eventsOverlap(events, other.events) && filtersOverlap(props.Prefix, props.Suffix, other.prefix, other.suffix) {
@@ -108,13 +110,19 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 	}
 	h.sourceIDs["source-"+id]++
 
-	perm := h.permission("s3-"+id+"-permission", "s3.amazonaws.com", bucket.BucketARN(), h.account)
+	// One permission per function and bucket, however many filters.
+	permAddr, ok := h.s3Permissions[key]
+	if !ok {
+		perm := h.permission("s3-"+*bucket.Node().Id()+"-permission", "s3.amazonaws.com", bucket.BucketARN(), h.account)
+		permAddr = *perm.TerraformResourceType() + "." + *perm.FriendlyUniqueId()
+		h.s3Permissions[key] = permAddr
+	}
 	if n == nil {
 		n = &bucketNotification{}
 		n.resource = s3bucketnotification.NewS3BucketNotification(bucket, ptr.String("notifications"), &s3bucketnotification.S3BucketNotificationConfig{
 			Bucket: ptr.String(bucket.BucketName()),
 		})
-		notifications[key] = n
+		notifications[bucket] = n
 	}
 	entry := s3Entry{
 		owner: *h.Node().Path() + " (" + id + ")", events: events, prefix: props.Prefix, suffix: props.Suffix,
@@ -132,9 +140,13 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 		blocks[i] = e.block
 	}
 	n.resource.PutLambdaFunction(blocks)
-	n.deps = append(n.deps, perm.Fqn())
-	deps := append([]*string(nil), n.deps...)
-	n.resource.SetDependsOn(&deps)
+	// S3 tests the invoke permission when the notification is saved, so
+	// every handler's permission must exist first. The resource exists
+	// already, so the addresses go in as an override.
+	if !containsString(n.deps, permAddr) {
+		n.deps = append(n.deps, permAddr)
+	}
+	n.resource.AddOverride(ptr.String("depends_on"), append([]string(nil), n.deps...))
 	return nil
 }
 
@@ -533,4 +545,13 @@ func (h *Handler) AddStreamSource(id, streamARN string, props StreamSourceProps)
 	}
 	lambdaeventsourcemapping.NewLambdaEventSourceMapping(h, ptr.String("stream-"+id), cfg)
 	return nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
 }

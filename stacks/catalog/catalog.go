@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/imagepipeline"
 	"github.com/hybridstack/hybridstack/stacks/platform"
 )
 
@@ -33,6 +34,14 @@ var entries = []Entry{
 		Description: "VPC + EKS (managed node groups, Spot, Fargate), add-ons, IRSA",
 		Build: func(scope constructs.Construct, s base.Settings) error {
 			_, err := platform.New(scope, s)
+			return err
+		},
+	},
+	{
+		Name:        imagepipeline.Name,
+		Description: "S3 upload -> Lambda resize + watermark -> S3; logs, X-Ray, failure queue, alarms",
+		Build: func(scope constructs.Construct, s base.Settings) error {
+			_, err := imagepipeline.New(scope, s)
 			return err
 		},
 	},

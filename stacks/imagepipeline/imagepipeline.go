@@ -1,0 +1,136 @@
+// Package imagepipeline is the reference stack for real-time image
+// processing on a news site: an upload bucket whose new JPEG and PNG objects
+// under incoming/ invoke a Lambda function that writes resized, watermarked
+// renditions to an output bucket. Failed events land in a queue; errors,
+// throttles and failed events raise alarms on an encrypted SNS topic.
+package imagepipeline
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/constructs/storage"
+	"github.com/hybridstack/hybridstack/stacks/base"
+)
+
+// Name is the stack's name.
+const Name = "imagepipeline"
+
+// HandlerPackage is the Go package built into the resize function.
+const HandlerPackage = "github.com/hybridstack/hybridstack/stacks/imagepipeline/resizer/cmd/resizer"
+
+// Widths are the rendition widths in pixels.
+var Widths = []int{320, 640, 1280}
+
+// Pipeline holds the stack's main parts.
+type Pipeline struct {
+	Stack   cdktf.TerraformStack
+	Uploads *storage.Bucket
+	Output  *storage.Bucket
+	Handler *serverless.Handler
+}
+
+// New builds the image pipeline stack.
+func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
+	stack, err := base.NewStack(scope, Name, s)
+	if err != nil {
+		return nil, err
+	}
+	uploads, err := storage.NewBucket(stack, "uploads", storage.BucketProps{
+		NamePrefix: "imagepipeline-uploads-",
+		// Originals are processed within seconds; keep them a month for
+		// re-runs, then let them go.
+		Lifecycle:             []storage.LifecycleRule{{ID: "expire-originals", Prefix: "incoming/", ExpireDays: 30}},
+		NoncurrentVersionDays: 7,
+		Disposable:            s.Disposable,
+	})
+	if err != nil {
+		return nil, err
+	}
+	output, err := storage.NewBucket(stack, "output", storage.BucketProps{
+		NamePrefix: "imagepipeline-renditions-",
+		Lifecycle: []storage.LifecycleRule{{
+			ID: "archive-renditions", Prefix: "renditions/",
+			Transitions: []storage.Transition{{Days: 90, StorageClass: "STANDARD_IA"}},
+		}},
+		NoncurrentVersionDays: 30,
+		Disposable:            s.Disposable,
+	})
+	if err != nil {
+		return nil, err
+	}
+	alerts := alertTopic(stack)
+
+	widths := make([]string, len(Widths))
+	for i, w := range Widths {
+		widths[i] = strconv.Itoa(w)
+	}
+	h, err := serverless.NewHandler(stack, "resize", serverless.HandlerProps{
+		FunctionName: "imagepipeline-resize",
+		Description:  "Resizes and watermarks uploaded images",
+		Code:         serverless.CodeFromGoPackage(HandlerPackage),
+		// 1769 MB buys one full vCPU; decoding a 12 MP JPEG needs ~100 MB.
+		MemoryMB:       1769,
+		TimeoutSeconds: 60,
+		Environment: map[string]string{
+			"OUTPUT_BUCKET":  output.BucketName(),
+			"OUTPUT_PREFIX":  "renditions",
+			"WIDTHS":         strings.Join(widths, ","),
+			"WATERMARK_TEXT": "© Daily News",
+			"MAX_PIXELS":     "50000000",
+			"MAX_BYTES":      "52428800",
+		},
+		Alarms: serverless.AlarmProps{TopicARN: *alerts.Arn()},
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.GrantRead(uploads, "incoming/")
+	h.GrantWrite(output, "renditions/")
+	for _, suffix := range []string{".jpg", ".jpeg", ".png"} {
+		if err := h.AddS3Source("uploads-"+strings.TrimPrefix(suffix, "."), uploads, serverless.S3SourceProps{Prefix: "incoming/", Suffix: suffix}); err != nil {
+			return nil, err
+		}
+	}
+
+	base.Output(stack, "upload_bucket", "Upload originals to s3://<bucket>/incoming/", uploads.BucketName())
+	base.Output(stack, "output_bucket", "Renditions appear at s3://<bucket>/renditions/<width>/incoming/<key>", output.BucketName())
+	base.Output(stack, "function_name", "The resize function", h.FunctionName())
+	base.Output(stack, "failed_events_queue", "Events that failed every retry", h.FailureQueue().QueueURL())
+	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
+	return &Pipeline{Stack: stack, Uploads: uploads, Output: output, Handler: h}, nil
+}
+
+// alertTopic creates the SNS topic alarms notify, encrypted with a key that
+// CloudWatch may use (the AWS managed aws/sns key does not allow it).
+func alertTopic(stack cdktf.TerraformStack) snstopic.SnsTopic {
+	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
+	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
+	policy := `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"AccountAdministersKeyThroughIAM","Effect":"Allow","Principal":{"AWS":"arn:` + *partition.Partition() + `:iam::` + *account.AccountId() + `:root"},"Action":"kms:*","Resource":"*"},` +
+		`{"Sid":"CloudWatchAlarmsPublish","Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*",` +
+		`"Condition":{"StringEquals":{"aws:SourceAccount":"` + *account.AccountId() + `"}}}]}`
+	key := kmskey.NewKmsKey(stack, jsii.String("alerts-key"), &kmskey.KmsKeyConfig{
+		Description:       jsii.String("Encrypts the image pipeline's alarm topic"),
+		EnableKeyRotation: jsii.Bool(true),
+		Policy:            jsii.String(policy),
+	})
+	kmsalias.NewKmsAlias(stack, jsii.String("alerts-key-alias"), &kmsalias.KmsAliasConfig{
+		Name:        jsii.String("alias/imagepipeline/alerts"),
+		TargetKeyId: key.KeyId(),
+	})
+	return snstopic.NewSnsTopic(stack, jsii.String("alerts"), &snstopic.SnsTopicConfig{
+		NamePrefix:     jsii.String("imagepipeline-alerts-"),
+		KmsMasterKeyId: key.Arn(),
+	})
+}
