@@ -24,7 +24,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/launchtemplate"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -135,7 +135,7 @@ func (c *Cluster) clusterRole() (roleRef, []cdktf.ITerraformDependable) {
 	return newRole(c, "cluster-role", roleSpec{
 		namePrefix:  c.s.Name + "-cluster-",
 		description: "EKS control plane of " + c.s.Name,
-		trust:       iam.ServiceTrust([]string{"eks.amazonaws.com"}, actions, nil),
+		trust:       iamdoc.ServiceTrust([]string{"eks.amazonaws.com"}, actions, nil),
 		policyARNs:  arns,
 		tags:        c.tags(c.s.Name + "-cluster"),
 	})
@@ -154,7 +154,7 @@ func (c *Cluster) secretsKey(role roleRef) cdktf.ITerraformDependable {
 			Description:          ptr.String("Encrypts Kubernetes secrets of EKS cluster " + c.s.Name),
 			EnableKeyRotation:    true,
 			DeletionWindowInDays: ptr.Number(window),
-			Policy: ptr.String(iam.Document(iam.Statement{
+			Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
 				Sid:       "AccountAdministersKeyThroughIAM",
 				Effect:    "Allow",
 				Principal: map[string]any{"AWS": "arn:" + c.partition + ":iam::" + c.account + ":root"},
@@ -173,7 +173,7 @@ func (c *Cluster) secretsKey(role roleRef) cdktf.ITerraformDependable {
 	return iamrolepolicy.NewIamRolePolicy(c, ptr.String("cluster-role-encryption"), &iamrolepolicy.IamRolePolicyConfig{
 		Name: ptr.String("secrets-encryption"),
 		Role: ptr.String(role.name),
-		Policy: ptr.String(iam.Document(iam.Allow("UseSecretsKey",
+		Policy: ptr.String(iamdoc.Document(iamdoc.Allow("UseSecretsKey",
 			[]string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"}, c.kmsKeyARN))),
 	})
 }
@@ -257,7 +257,7 @@ func (c *Cluster) nodeRole(autoMode bool) string {
 	role, _ := newRole(c, "node-role", roleSpec{
 		namePrefix:  c.s.Name + "-node-",
 		description: "EC2 worker nodes of EKS cluster " + c.s.Name,
-		trust:       iam.ServiceTrust([]string{"ec2.amazonaws.com"}, actions, nil),
+		trust:       iamdoc.ServiceTrust([]string{"ec2.amazonaws.com"}, actions, nil),
 		policyARNs:  arns,
 		tags:        c.tags(c.s.Name + "-node"),
 	})
@@ -365,7 +365,7 @@ func (c *Cluster) addonRole(addon, serviceAccount, policy string) string {
 // irsaTrust returns a trust policy for one service account through the
 // cluster's OIDC provider, conditioned on both the subject and the audience.
 func (c *Cluster) irsaTrust(namespace, serviceAccount string) string {
-	return iam.Document(iam.Statement{
+	return iamdoc.Document(iamdoc.Statement{
 		Effect:    "Allow",
 		Principal: map[string]any{"Federated": *c.oidc.Arn()},
 		Actions:   []string{"sts:AssumeRoleWithWebIdentity"},
@@ -456,7 +456,7 @@ func (c *Cluster) fargateProfiles(deps []cdktf.ITerraformDependable) {
 	role, _ := newRole(c, "fargate-pod-execution-role", roleSpec{
 		namePrefix:  truncate(c.s.Name+"-fargate-", 38),
 		description: "Pod execution role of the Fargate profiles of EKS cluster " + c.s.Name,
-		trust: iam.ServiceTrust([]string{"eks-fargate-pods.amazonaws.com"}, nil, map[string]map[string]any{
+		trust: iamdoc.ServiceTrust([]string{"eks-fargate-pods.amazonaws.com"}, nil, map[string]map[string]any{
 			"ArnLike": {"aws:SourceArn": "arn:" + c.partition + ":eks:" + c.region + ":" + c.account + ":fargateprofile/" + c.s.Name + "/*"},
 		}),
 		policyARNs: []string{c.managedPolicy("AmazonEKSFargatePodExecutionRolePolicy")},

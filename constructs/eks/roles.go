@@ -11,7 +11,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -183,7 +183,7 @@ func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentity
 	role, deps := newRole(p, "role", roleSpec{
 		namePrefix:  c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount + "-",
 		description: "Pod Identity role of service account " + props.Namespace + "/" + props.ServiceAccount + " in EKS cluster " + c.s.Name,
-		trust:       iam.ServiceTrust([]string{"pods.eks.amazonaws.com"}, []string{"sts:AssumeRole", "sts:TagSession"}, nil),
+		trust:       iamdoc.ServiceTrust([]string{"pods.eks.amazonaws.com"}, []string{"sts:AssumeRole", "sts:TagSession"}, nil),
 		policyARNs:  props.ManagedPolicyARNs,
 		inline:      props.PolicyDocument,
 		tags:        c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),

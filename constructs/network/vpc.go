@@ -27,8 +27,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/cidr"
-	"github.com/hybridstack/hybridstack/constructs/internal/iam"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -185,14 +185,14 @@ func (v *VPC) flowLogs(l layout, props VPCProps, tags func(string, ...map[string
 	role := iamrole.NewIamRole(v, ptr.String("flow-log-role"), &iamrole.IamRoleConfig{
 		NamePrefix:  ptr.String(truncate(l.name+"-flow-logs-", 38)),
 		Description: ptr.String("Lets VPC flow logs for " + l.name + " write to their log group"),
-		AssumeRolePolicy: ptr.String(iam.ServiceTrust([]string{"vpc-flow-logs.amazonaws.com"}, nil,
+		AssumeRolePolicy: ptr.String(iamdoc.ServiceTrust([]string{"vpc-flow-logs.amazonaws.com"}, nil,
 			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account.AccountId()}})),
 		Tags: tags(l.name + "-flow-logs"),
 	})
 	iamrolepolicy.NewIamRolePolicy(v, ptr.String("flow-log-policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Name: ptr.String("write-flow-logs"),
 		Role: role.Id(),
-		Policy: ptr.String(iam.Document(iam.Allow("WriteFlowLogs",
+		Policy: ptr.String(iamdoc.Document(iamdoc.Allow("WriteFlowLogs",
 			[]string{"logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents"},
 			*group.Arn(), *group.Arn()+":*"))),
 	})

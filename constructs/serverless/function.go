@@ -26,7 +26,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
@@ -330,22 +330,22 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	h.role = iamrole.NewIamRole(h, ptr.String("role"), &iamrole.IamRoleConfig{
 		NamePrefix:  ptr.String(truncateName(s.name, 37) + "-"),
 		Description: ptr.String("Execution role of Lambda function " + s.name),
-		AssumeRolePolicy: ptr.String(iam.ServiceTrust([]string{"lambda.amazonaws.com"}, nil,
+		AssumeRolePolicy: ptr.String(iamdoc.ServiceTrust([]string{"lambda.amazonaws.com"}, nil,
 			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": h.account}})),
 		Tags: ptr.Map(s.Tags),
 	})
 	// The log group exists already: the role may write to it, not create it.
-	deps := []cdktf.ITerraformDependable{logs, h.addPolicy("logs", iam.Allow("WriteOwnLogs",
+	deps := []cdktf.ITerraformDependable{logs, h.addPolicy("logs", iamdoc.Allow("WriteOwnLogs",
 		[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, *logs.Arn()+":*"))}
 	tracing := "Active"
 	if s.DisableTracing {
 		tracing = "PassThrough"
 	} else {
 		// X-Ray's write actions do not support resource-level permissions.
-		deps = append(deps, h.addPolicy("xray", iam.Allow("WriteTraces", []string{"xray:PutTelemetryRecords", "xray:PutTraceSegments"}, "*")))
+		deps = append(deps, h.addPolicy("xray", iamdoc.Allow("WriteTraces", []string{"xray:PutTelemetryRecords", "xray:PutTraceSegments"}, "*")))
 	}
 	if s.EnvironmentKMSKeyARN != "" {
-		deps = append(deps, h.addPolicy("environment-key", iam.Allow("DecryptEnvironment", []string{"kms:Decrypt"}, s.EnvironmentKMSKeyARN)))
+		deps = append(deps, h.addPolicy("environment-key", iamdoc.Allow("DecryptEnvironment", []string{"kms:Decrypt"}, s.EnvironmentKMSKeyARN)))
 	}
 
 	cfg := &lambdafunction.LambdaFunctionConfig{
@@ -414,7 +414,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		}
 		h.failure = q
 	}
-	sendFailures := h.addPolicy("failure-queue", iam.Allow("SendFailedEvents", []string{"sqs:SendMessage"}, h.failure.QueueARN()))
+	sendFailures := h.addPolicy("failure-queue", iamdoc.Allow("SendFailedEvents", []string{"sqs:SendMessage"}, h.failure.QueueARN()))
 	lambdafunctioneventinvokeconfig.NewLambdaFunctionEventInvokeConfig(h, ptr.String("async"), &lambdafunctioneventinvokeconfig.LambdaFunctionEventInvokeConfigConfig{
 		FunctionName:             h.fn.FunctionName(),
 		MaximumRetryAttempts:     ptr.Number(s.maxRetries),
@@ -484,7 +484,7 @@ func (h *Handler) alarms() {
 }
 
 // addPolicy adds an inline policy named name to the role (once per name).
-func (h *Handler) addPolicy(name string, statements ...iam.Statement) iamrolepolicy.IamRolePolicy {
+func (h *Handler) addPolicy(name string, statements ...iamdoc.Statement) iamrolepolicy.IamRolePolicy {
 	id := "policy-" + name
 	if n := h.sourceIDs[id]; n > 0 {
 		id = fmt.Sprintf("%s-%d", id, n)
@@ -493,7 +493,7 @@ func (h *Handler) addPolicy(name string, statements ...iam.Statement) iamrolepol
 	return iamrolepolicy.NewIamRolePolicy(h, ptr.String(id), &iamrolepolicy.IamRolePolicyConfig{
 		Name:   ptr.String(strings.TrimPrefix(id, "policy-")),
 		Role:   h.role.Id(),
-		Policy: ptr.String(iam.Document(statements...)),
+		Policy: ptr.String(iamdoc.Document(statements...)),
 	})
 }
 

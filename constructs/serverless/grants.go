@@ -3,7 +3,7 @@ package serverless
 import (
 	"strings"
 
-	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 )
 
@@ -13,8 +13,8 @@ func objectARN(b storage.BucketRef, prefix string) string {
 }
 
 // listStatement lets the function list the bucket, limited to prefix.
-func listStatement(b storage.BucketRef, prefix string) iam.Statement {
-	st := iam.Allow("List", []string{"s3:ListBucket"}, b.BucketARN())
+func listStatement(b storage.BucketRef, prefix string) iamdoc.Statement {
+	st := iamdoc.Allow("List", []string{"s3:ListBucket"}, b.BucketARN())
 	if prefix != "" {
 		st.Condition = map[string]map[string]any{"StringLike": {"s3:prefix": []string{strings.TrimPrefix(prefix, "/") + "*"}}}
 	}
@@ -25,50 +25,50 @@ func listStatement(b storage.BucketRef, prefix string) iam.Statement {
 // prefix ("" for the whole bucket).
 func (h *Handler) GrantRead(b storage.BucketRef, prefix string) {
 	h.addPolicy("read-"+*b.Node().Id(), listStatement(b, prefix),
-		iam.Allow("Read", []string{"s3:GetObject", "s3:GetObjectVersion"}, objectARN(b, prefix)))
+		iamdoc.Allow("Read", []string{"s3:GetObject", "s3:GetObjectVersion"}, objectARN(b, prefix)))
 }
 
 // GrantWrite lets the function write objects under prefix, without
 // deleting or reading them.
 func (h *Handler) GrantWrite(b storage.BucketRef, prefix string) {
 	h.addPolicy("write-"+*b.Node().Id(),
-		iam.Allow("Write", []string{"s3:AbortMultipartUpload", "s3:PutObject"}, objectARN(b, prefix)))
+		iamdoc.Allow("Write", []string{"s3:AbortMultipartUpload", "s3:PutObject"}, objectARN(b, prefix)))
 }
 
 // GrantReadWrite lets the function read, write and delete objects under
 // prefix.
 func (h *Handler) GrantReadWrite(b storage.BucketRef, prefix string) {
 	h.addPolicy("read-write-"+*b.Node().Id(), listStatement(b, prefix),
-		iam.Allow("ReadWrite", []string{"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, objectARN(b, prefix)))
+		iamdoc.Allow("ReadWrite", []string{"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, objectARN(b, prefix)))
 }
 
 // GrantConsume lets the function receive and delete messages of q.
 func (h *Handler) GrantConsume(q QueueRef) {
-	h.addPolicy("consume", iam.Allow("Consume",
+	h.addPolicy("consume", iamdoc.Allow("Consume",
 		[]string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"}, q.QueueARN()))
 }
 
 // GrantSend lets the function send messages to q.
 func (h *Handler) GrantSend(q QueueRef) {
-	h.addPolicy("send", iam.Allow("Send", []string{"sqs:GetQueueAttributes", "sqs:SendMessage"}, q.QueueARN()))
+	h.addPolicy("send", iamdoc.Allow("Send", []string{"sqs:GetQueueAttributes", "sqs:SendMessage"}, q.QueueARN()))
 }
 
 // GrantPublish lets the function publish to an SNS topic.
 func (h *Handler) GrantPublish(topicARN string) {
-	h.addPolicy("publish", iam.Allow("Publish", []string{"sns:Publish"}, topicARN))
+	h.addPolicy("publish", iamdoc.Allow("Publish", []string{"sns:Publish"}, topicARN))
 }
 
 // GrantPutEvents lets the function put events on an EventBridge bus.
 func (h *Handler) GrantPutEvents(busARN string) {
-	h.addPolicy("put-events", iam.Allow("PutEvents", []string{"events:PutEvents"}, busARN))
+	h.addPolicy("put-events", iamdoc.Allow("PutEvents", []string{"events:PutEvents"}, busARN))
 }
 
 // GrantSecretRead lets the function read one Secrets Manager secret.
 func (h *Handler) GrantSecretRead(secretARN string) {
-	h.addPolicy("read-secret", iam.Allow("ReadSecret", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}, secretARN))
+	h.addPolicy("read-secret", iamdoc.Allow("ReadSecret", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}, secretARN))
 }
 
 // GrantKeyUse lets the function encrypt and decrypt with a KMS key.
 func (h *Handler) GrantKeyUse(keyARN string) {
-	h.addPolicy("use-key", iam.Allow("UseKey", []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"}, keyARN))
+	h.addPolicy("use-key", iamdoc.Allow("UseKey", []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"}, keyARN))
 }

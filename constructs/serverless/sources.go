@@ -16,7 +16,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/storage"
@@ -231,7 +231,7 @@ func (h *Handler) AddSQSSource(id string, q QueueRef, props SQSSourceProps) erro
 		return err
 	}
 	h.sourceIDs["source-"+id]++
-	consume := h.addPolicy("consume-"+id, iam.Allow("Consume",
+	consume := h.addPolicy("consume-"+id, iamdoc.Allow("Consume",
 		[]string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"}, q.QueueARN()))
 	cfg := &lambdaeventsourcemapping.LambdaEventSourceMappingConfig{
 		FunctionName:   h.fn.Arn(),
@@ -512,15 +512,15 @@ func (h *Handler) AddStreamSource(id, streamARN string, props StreamSourceProps)
 	}
 	var read cdktf.ITerraformDependable
 	if kind == Kinesis {
-		read = h.addPolicy("read-stream-"+id, iam.Allow("ReadStream", []string{"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"}, streamARN),
-			iam.Allow("ListStreams", []string{"kinesis:ListStreams"}, "*"))
+		read = h.addPolicy("read-stream-"+id, iamdoc.Allow("ReadStream", []string{"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"}, streamARN),
+			iamdoc.Allow("ListStreams", []string{"kinesis:ListStreams"}, "*"))
 	} else {
-		read = h.addPolicy("read-stream-"+id, iam.Allow("ReadStream", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, streamARN),
-			iam.Allow("ListStreams", []string{"dynamodb:ListStreams"}, "*"))
+		read = h.addPolicy("read-stream-"+id, iamdoc.Allow("ReadStream", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, streamARN),
+			iamdoc.Allow("ListStreams", []string{"dynamodb:ListStreams"}, "*"))
 	}
 	deps := []cdktf.ITerraformDependable{read}
 	if onFailure != h.failure {
-		deps = append(deps, h.addPolicy("stream-failures-"+id, iam.Allow("SendFailedRecords", []string{"sqs:SendMessage"}, onFailure.QueueARN())))
+		deps = append(deps, h.addPolicy("stream-failures-"+id, iamdoc.Allow("SendFailedRecords", []string{"sqs:SendMessage"}, onFailure.QueueARN())))
 	}
 	cfg := &lambdaeventsourcemapping.LambdaEventSourceMappingConfig{
 		FunctionName:               h.fn.Arn(),

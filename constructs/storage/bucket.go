@@ -19,7 +19,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/hybridstack/hybridstack/constructs/internal/iam"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -210,7 +210,7 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 	})
 	s3bucketpolicy.NewS3BucketPolicy(b, ptr.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: name,
-		Policy: ptr.String(iam.Document(iam.Statement{
+		Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
 			Sid:       "DenyInsecureTransport",
 			Effect:    "Deny",
 			Principal: map[string]any{"AWS": "*"},

@@ -18,6 +18,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 	"github.com/hybridstack/hybridstack/stacks/base"
@@ -116,10 +117,19 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 func alertTopic(stack cdktf.TerraformStack) snstopic.SnsTopic {
 	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
 	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
-	policy := `{"Version":"2012-10-17","Statement":[` +
-		`{"Sid":"AccountAdministersKeyThroughIAM","Effect":"Allow","Principal":{"AWS":"arn:` + *partition.Partition() + `:iam::` + *account.AccountId() + `:root"},"Action":"kms:*","Resource":"*"},` +
-		`{"Sid":"CloudWatchAlarmsPublish","Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*",` +
-		`"Condition":{"StringEquals":{"aws:SourceAccount":"` + *account.AccountId() + `"}}}]}`
+	policy := iamdoc.Document(
+		iamdoc.Statement{
+			Sid: "AccountAdministersKeyThroughIAM", Effect: "Allow",
+			Principal: map[string]any{"AWS": "arn:" + *partition.Partition() + ":iam::" + *account.AccountId() + ":root"},
+			Actions:   []string{"kms:*"}, Resources: []string{"*"},
+		},
+		iamdoc.Statement{
+			Sid: "CloudWatchAlarmsPublish", Effect: "Allow",
+			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
+			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resources: []string{"*"},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account.AccountId()}},
+		},
+	)
 	key := kmskey.NewKmsKey(stack, jsii.String("alerts-key"), &kmskey.KmsKeyConfig{
 		Description:       jsii.String("Encrypts the image pipeline's alarm topic"),
 		EnableKeyRotation: jsii.Bool(true),

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/stacks/base"
 )
@@ -114,8 +115,12 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 func adminRole(stack cdktf.TerraformStack, name string) iamrole.IamRole {
 	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
 	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:` + *partition.Partition() + `:iam::` + *account.AccountId() +
-		`:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
+	trust := iamdoc.Document(iamdoc.Statement{
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": "arn:" + *partition.Partition() + ":iam::" + *account.AccountId() + ":root"},
+		Actions:   []string{"sts:AssumeRole"},
+		Condition: map[string]map[string]any{"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+	})
 	return iamrole.NewIamRole(stack, jsii.String("admin-role"), &iamrole.IamRoleConfig{
 		Name:               jsii.String(name + "-cluster-admin"),
 		Description:        jsii.String("Cluster administrators of EKS cluster " + name + " (MFA required)"),
@@ -127,8 +132,13 @@ func adminRole(stack cdktf.TerraformStack, name string) iamrole.IamRole {
 // autoscalerPolicy lets the cluster autoscaler resize only the node groups
 // tagged as owned by this cluster.
 func autoscalerPolicy(cluster string) string {
-	return `{"Version":"2012-10-17","Statement":[` +
-		`{"Sid":"Describe","Effect":"Allow","Action":["autoscaling:DescribeAutoScalingGroups","autoscaling:DescribeAutoScalingInstances","autoscaling:DescribeLaunchConfigurations","autoscaling:DescribeScalingActivities","autoscaling:DescribeTags","ec2:DescribeImages","ec2:DescribeInstanceTypes","ec2:DescribeLaunchTemplateVersions","ec2:GetInstanceTypesFromInstanceRequirements","eks:DescribeNodegroup"],"Resource":"*"},` +
-		`{"Sid":"ScaleOwnedGroups","Effect":"Allow","Action":["autoscaling:SetDesiredCapacity","autoscaling:TerminateInstanceInAutoScalingGroup"],"Resource":"*",` +
-		`"Condition":{"StringEquals":{"aws:ResourceTag/k8s.io/cluster-autoscaler/` + cluster + `":"owned"}}}]}`
+	// Describe calls do not support resource-level permissions.
+	describe := iamdoc.Allow("Describe", []string{
+		"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
+		"autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
+		"ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup",
+	}, "*")
+	scale := iamdoc.Allow("ScaleOwnedGroups", []string{"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"}, "*")
+	scale.Condition = map[string]map[string]any{"StringEquals": {"aws:ResourceTag/k8s.io/cluster-autoscaler/" + cluster: "owned"}}
+	return iamdoc.Document(describe, scale)
 }

@@ -1,6 +1,8 @@
-// Package iam builds IAM policy documents as JSON strings. Values may embed
-// cdktf tokens (resource ARNs); Terraform interpolates them inside the string.
-package iam
+// Package iamdoc builds IAM policy documents (role trust and permission
+// policies, bucket and key policies) as deterministic JSON strings. Values
+// may embed cdktf tokens such as resource ARNs; Terraform interpolates them
+// inside the string.
+package iamdoc
 
 import (
 	"bytes"
