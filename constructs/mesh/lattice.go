@@ -1,0 +1,146 @@
+package mesh
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeaccesslogsubscription"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeauthpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticelistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticelistenerrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservice"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservicenetworkserviceassociation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticetargetgroup"
+
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+)
+
+// renderLattice creates the Lattice service in the network, an IP target
+// group per version (EKS pod IPs are registered into them, for example by
+// the AWS Gateway API Controller), a listener whose rules forward by
+// weight in route order, an IAM auth policy and access logs.
+func (vs *VirtualService) renderLattice() {
+	p := vs.props
+	n := p.Network
+	tags := ptr.Map(n.tags)
+	hc := p.HealthCheck
+	protocol, port := "HTTP", 80
+	svcCfg := &vpclatticeservice.VpclatticeServiceConfig{Name: ptr.String(p.Name), AuthType: ptr.String("AWS_IAM"), Tags: tags}
+	if t := p.TLS; t != nil {
+		protocol, port = "HTTPS", 443
+		svcCfg.CertificateArn = ptr.String(t.CertificateARN)
+		svcCfg.CustomDomainName = ptr.String(t.DomainName)
+	}
+	svc := vpclatticeservice.NewVpclatticeService(vs, ptr.String("service"), svcCfg)
+	vs.arn = *svc.Arn()
+	vs.dnsName = *svc.DnsEntry().Get(ptr.Number(0)).DomainName()
+	if p.TLS != nil {
+		vs.dnsName = p.TLS.DomainName
+	}
+	vpclatticeservicenetworkserviceassociation.NewVpclatticeServiceNetworkServiceAssociation(vs, ptr.String("network-association"), &vpclatticeservicenetworkserviceassociation.VpclatticeServiceNetworkServiceAssociationConfig{
+		ServiceIdentifier:        svc.Id(),
+		ServiceNetworkIdentifier: ptr.String(n.serviceNetworkID),
+		Tags:                     tags,
+	})
+	principals := p.AllowedPrincipals
+	if len(principals) == 0 {
+		principals = []string{"arn:" + n.partition + ":iam::" + n.account + ":root"}
+	}
+	vpclatticeauthpolicy.NewVpclatticeAuthPolicy(vs, ptr.String("auth-policy"), &vpclatticeauthpolicy.VpclatticeAuthPolicyConfig{
+		ResourceIdentifier: svc.Arn(),
+		Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
+			Sid:       "InvokeFromAllowedPrincipals",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": principals},
+			Actions:   []string{"vpc-lattice-svcs:Invoke"},
+			Resources: []string{*svc.Arn() + "/*"},
+		})),
+	})
+	vpclatticeaccesslogsubscription.NewVpclatticeAccessLogSubscription(vs, ptr.String("access-logs"), &vpclatticeaccesslogsubscription.VpclatticeAccessLogSubscriptionConfig{
+		ResourceIdentifier: svc.Arn(),
+		DestinationArn:     ptr.String(n.logGroupARN),
+		Tags:               tags,
+	})
+	n.allowPort(port)
+
+	groups := map[string]string{}
+	for _, v := range p.Versions {
+		tg := vpclatticetargetgroup.NewVpclatticeTargetGroup(vs, ptr.String("target-group-"+v.Name), &vpclatticetargetgroup.VpclatticeTargetGroupConfig{
+			Name: ptr.String(p.Name + "-" + v.Name),
+			Type: ptr.String("IP"),
+			Config: &vpclatticetargetgroup.VpclatticeTargetGroupConfigA{
+				Port:          ptr.Number(p.Port),
+				Protocol:      ptr.String("HTTP"),
+				VpcIdentifier: ptr.String(n.vpc.VPCID()),
+				IpAddressType: ptr.String("IPV4"),
+				HealthCheck: &vpclatticetargetgroup.VpclatticeTargetGroupConfigHealthCheck{
+					Enabled:                    true,
+					Path:                       ptr.String(hc.Path),
+					HealthCheckIntervalSeconds: ptr.Number(hc.IntervalSeconds),
+					HealthCheckTimeoutSeconds:  ptr.Number(hc.TimeoutSeconds),
+					HealthyThresholdCount:      ptr.Number(hc.HealthyThreshold),
+					UnhealthyThresholdCount:    ptr.Number(hc.UnhealthyThreshold),
+					Matcher:                    &vpclatticetargetgroup.VpclatticeTargetGroupConfigHealthCheckMatcher{Value: ptr.String("200-399")},
+				},
+			},
+			Tags: ptr.Map(ptr.Merge(n.tags, map[string]string{"hybridstack.io/k8s-service": v.host(p.Namespace)})),
+		})
+		groups[v.Name] = *tg.Id()
+	}
+
+	// The last route matching everything ("/" without headers) becomes the
+	// listener's default action; every other route is a rule, by priority.
+	rules := p.Routes
+	defaultAction := &vpclatticelistener.VpclatticeListenerDefaultAction{
+		FixedResponse: &vpclatticelistener.VpclatticeListenerDefaultActionFixedResponse{StatusCode: ptr.Number(404)},
+	}
+	if last := rules[len(rules)-1]; last.PathPrefix == "/" && len(last.Headers) == 0 {
+		var fwd []*vpclatticelistener.VpclatticeListenerDefaultActionForwardTargetGroups
+		for _, t := range last.Targets {
+			fwd = append(fwd, &vpclatticelistener.VpclatticeListenerDefaultActionForwardTargetGroups{TargetGroupIdentifier: ptr.String(groups[t.Version]), Weight: ptr.Number(t.Weight)})
+		}
+		defaultAction = &vpclatticelistener.VpclatticeListenerDefaultAction{
+			Forward: []*vpclatticelistener.VpclatticeListenerDefaultActionForward{{TargetGroups: fwd}},
+		}
+		rules = rules[:len(rules)-1]
+	}
+	listener := vpclatticelistener.NewVpclatticeListener(vs, ptr.String("listener"), &vpclatticelistener.VpclatticeListenerConfig{
+		Name:              ptr.String(fmt.Sprintf("%s-%d", strings.ToLower(protocol), port)),
+		Protocol:          ptr.String(protocol),
+		Port:              ptr.Number(port),
+		ServiceIdentifier: svc.Id(),
+		DefaultAction:     defaultAction,
+		Tags:              tags,
+	})
+	for i, rt := range rules {
+		var fwd []*vpclatticelistenerrule.VpclatticeListenerRuleActionForwardTargetGroups
+		for _, t := range rt.Targets {
+			fwd = append(fwd, &vpclatticelistenerrule.VpclatticeListenerRuleActionForwardTargetGroups{TargetGroupIdentifier: ptr.String(groups[t.Version]), Weight: ptr.Number(t.Weight)})
+		}
+		match := &vpclatticelistenerrule.VpclatticeListenerRuleMatchHttpMatch{
+			PathMatch: &vpclatticelistenerrule.VpclatticeListenerRuleMatchHttpMatchPathMatch{
+				Match: &vpclatticelistenerrule.VpclatticeListenerRuleMatchHttpMatchPathMatchMatch{Prefix: ptr.String(rt.PathPrefix)},
+			},
+		}
+		var headers []*vpclatticelistenerrule.VpclatticeListenerRuleMatchHttpMatchHeaderMatches
+		for _, h := range rt.Headers {
+			headers = append(headers, &vpclatticelistenerrule.VpclatticeListenerRuleMatchHttpMatchHeaderMatches{
+				Name:  ptr.String(h.Name),
+				Match: &vpclatticelistenerrule.VpclatticeListenerRuleMatchHttpMatchHeaderMatchesMatch{Exact: ptr.Optional(h.Exact), Prefix: ptr.Optional(h.Prefix)},
+			})
+		}
+		if len(headers) > 0 {
+			match.HeaderMatches = headers
+		}
+		vpclatticelistenerrule.NewVpclatticeListenerRule(vs, ptr.String("rule-"+rt.Name), &vpclatticelistenerrule.VpclatticeListenerRuleConfig{
+			Name:               ptr.String(rt.Name),
+			ServiceIdentifier:  svc.Id(),
+			ListenerIdentifier: listener.ListenerId(),
+			Priority:           ptr.Number(i + 1),
+			Match:              &vpclatticelistenerrule.VpclatticeListenerRuleMatch{HttpMatch: match},
+			Action:             &vpclatticelistenerrule.VpclatticeListenerRuleAction{Forward: &vpclatticelistenerrule.VpclatticeListenerRuleActionForward{TargetGroups: fwd}},
+			Tags:               tags,
+		})
+	}
+}

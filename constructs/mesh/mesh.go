@@ -1,0 +1,208 @@
+// Package mesh provides AppMeshVirtualService: service-to-service traffic
+// intent (a virtual service backed by versions of a workload, weighted routes
+// for canary and blue/green, path and header matches, retries, timeouts,
+// health checks, outlier detection, TLS) rendered either to Amazon VPC
+// Lattice (the default) or to AWS App Mesh, which reached end of support on
+// 2026-09-30. Features one engine lacks are refused with a clear error, or,
+// when asked, turned into a synth warning; they are never dropped silently.
+package mesh
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appmeshmesh"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeaccesslogsubscription"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservicenetwork"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservicenetworkvpcassociation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/network"
+)
+
+// Engine is the service-mesh technology an intent renders to.
+type Engine string
+
+const (
+	// Lattice renders to Amazon VPC Lattice. This is the default.
+	Lattice Engine = "lattice"
+	// AppMesh renders to AWS App Mesh, past end of support since
+	// 2026-09-30: for existing meshes being migrated only.
+	AppMesh Engine = "appmesh"
+)
+
+// AppMeshEndOfSupport is the warning every App Mesh network raises.
+const AppMeshEndOfSupport = "AWS App Mesh reached end of support on 2026-09-30: it gets no fixes and new accounts cannot use it. Render this mesh with mesh.Lattice (Amazon VPC Lattice)."
+
+// NetworkProps configures the mesh (App Mesh) or service network (Lattice)
+// that virtual services join.
+type NetworkProps struct {
+	// Name of the mesh or service network: 3-40 lowercase letters, digits
+	// and hyphens.
+	// Default: the construct id
+	Name string
+	// Engine renders the intent.
+	// Default: Lattice
+	Engine Engine
+	// VPC is associated with the Lattice service network, and is where its
+	// target groups live. Required.
+	VPC *network.VPC
+	// Cluster is the EKS cluster whose workloads join the mesh; App Mesh
+	// gets IRSA roles for Envoy through it. Required for App Mesh.
+	// Default: - none
+	Cluster *eks.Cluster
+	// LogRetentionDays keeps Lattice access logs this long.
+	// Default: 90
+	LogRetentionDays int
+	// Tags are added to every resource.
+	// Default: - none
+	Tags map[string]string
+}
+
+// Network is a mesh or a service network.
+type Network struct {
+	constructs.Construct
+
+	name      string
+	engine    Engine
+	vpc       *network.VPC
+	cluster   *eks.Cluster
+	tags      map[string]string
+	partition string
+	account   string
+	// App Mesh
+	meshName string
+	// Lattice
+	serviceNetworkID string
+	associationSG    string
+	logGroupARN      string
+	ports            map[int]bool
+}
+
+var latticeNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
+
+// NewNetwork validates props and creates the mesh (egress DROP_ALL) or the
+// service network (IAM auth, VPC association, access logs).
+func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Network, error) {
+	r := validation.NewReport("mesh", validation.Path(*scope.Node().Path(), id))
+	p := props
+	if p.Name == "" {
+		p.Name = id
+	}
+	if p.Engine == "" {
+		p.Engine = Lattice
+	}
+	if p.LogRetentionDays == 0 {
+		p.LogRetentionDays = 90
+	}
+	if !latticeNameRe.MatchString(p.Name) || strings.Contains(p.Name, "--") {
+		r.Addf("Name", "%q must be 3-40 lowercase letters, digits and single hyphens, starting and ending with a letter or digit", p.Name)
+	}
+	switch p.Engine {
+	case Lattice:
+		if p.VPC == nil {
+			r.Addf("VPC", "is nil; a Lattice service network is associated with the VPC its clients run in")
+		}
+	case AppMesh:
+		if p.Cluster == nil {
+			r.Addf("Cluster", "is nil; App Mesh needs the EKS cluster whose Envoy sidecars get IRSA roles")
+		}
+	default:
+		r.Addf("Engine", "%q is not an engine; use %q or %q", p.Engine, Lattice, AppMesh)
+	}
+	if !validation.LogRetention(p.LogRetentionDays) {
+		r.Addf("LogRetentionDays", "%d is not a CloudWatch Logs retention; use one of %v", p.LogRetentionDays, validation.LogRetentionDays)
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	n := &Network{name: p.Name, engine: p.Engine, vpc: p.VPC, cluster: p.Cluster, tags: p.Tags, ports: map[int]bool{}}
+	constructs.NewConstruct_Override(n, scope, &id)
+	n.partition = *dataawspartition.NewDataAwsPartition(n, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
+	n.account = *dataawscalleridentity.NewDataAwsCallerIdentity(n, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
+
+	if p.Engine == AppMesh {
+		cdktf.Annotations_Of(n).AddWarning(ptr.String(AppMeshEndOfSupport))
+		m := appmeshmesh.NewAppmeshMesh(n, ptr.String("mesh"), &appmeshmesh.AppmeshMeshConfig{
+			Name: ptr.String(p.Name),
+			Spec: &appmeshmesh.AppmeshMeshSpec{
+				// Only declared backends are reachable from the mesh.
+				EgressFilter: &appmeshmesh.AppmeshMeshSpecEgressFilter{Type: ptr.String("DROP_ALL")},
+			},
+			Tags: ptr.Map(p.Tags),
+		})
+		n.meshName = *m.Name()
+		return n, nil
+	}
+
+	sn := vpclatticeservicenetwork.NewVpclatticeServiceNetwork(n, ptr.String("service-network"), &vpclatticeservicenetwork.VpclatticeServiceNetworkConfig{
+		Name:     ptr.String(p.Name),
+		AuthType: ptr.String("AWS_IAM"),
+		Tags:     ptr.Map(p.Tags),
+	})
+	n.serviceNetworkID = *sn.Id()
+	sg := securitygroup.NewSecurityGroup(n, ptr.String("association-security-group"), &securitygroup.SecurityGroupConfig{
+		NamePrefix:  ptr.String(p.Name + "-lattice-"),
+		Description: ptr.String("Clients in the VPC that may reach service network " + p.Name),
+		VpcId:       ptr.String(p.VPC.VPCID()),
+		Tags:        ptr.Map(p.Tags),
+		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
+	})
+	n.associationSG = *sg.Id()
+	vpclatticeservicenetworkvpcassociation.NewVpclatticeServiceNetworkVpcAssociation(n, ptr.String("vpc-association"), &vpclatticeservicenetworkvpcassociation.VpclatticeServiceNetworkVpcAssociationConfig{
+		ServiceNetworkIdentifier: sn.Id(),
+		VpcIdentifier:            ptr.String(p.VPC.VPCID()),
+		SecurityGroupIds:         ptr.Strings([]string{*sg.Id()}),
+		Tags:                     ptr.Map(p.Tags),
+	})
+	logs := cloudwatchloggroup.NewCloudwatchLogGroup(n, ptr.String("access-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name:            ptr.String("/aws/vpc-lattice/" + p.Name),
+		RetentionInDays: ptr.Number(p.LogRetentionDays),
+		Tags:            ptr.Map(p.Tags),
+	})
+	n.logGroupARN = *logs.Arn()
+	vpclatticeaccesslogsubscription.NewVpclatticeAccessLogSubscription(n, ptr.String("access-log-subscription"), &vpclatticeaccesslogsubscription.VpclatticeAccessLogSubscriptionConfig{
+		ResourceIdentifier: sn.Id(),
+		DestinationArn:     logs.Arn(),
+		Tags:               ptr.Map(p.Tags),
+	})
+	return n, nil
+}
+
+// allowPort admits clients in the VPC to the service network on port.
+func (n *Network) allowPort(port int) {
+	if n.ports[port] {
+		return
+	}
+	n.ports[port] = true
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n, ptr.String(fmt.Sprintf("association-ingress-%d", port)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId: ptr.String(n.associationSG),
+		Description:     ptr.String(fmt.Sprintf("Clients in the VPC to Lattice services on port %d", port)),
+		IpProtocol:      ptr.String("tcp"),
+		FromPort:        ptr.Number(port),
+		ToPort:          ptr.Number(port),
+		CidrIpv4:        ptr.String(n.vpc.CIDR()),
+	})
+}
+
+// Engine returns the engine the network renders to.
+func (n *Network) Engine() Engine { return n.engine }
+
+// Name returns the mesh or service network name.
+func (n *Network) Name() string { return n.name }
+
+// ServiceNetworkID returns the Lattice service network id ("" for App Mesh).
+func (n *Network) ServiceNetworkID() string { return n.serviceNetworkID }
+
+// MeshName returns the App Mesh mesh name ("" for Lattice).
+func (n *Network) MeshName() string { return n.meshName }

@@ -1,0 +1,451 @@
+package mesh
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+)
+
+// Version is one deployable version of the workload behind a virtual
+// service. Set Service (a Kubernetes service on EKS) or Hostname.
+type Version struct {
+	// Name such as "v1": lowercase letters, digits and hyphens. Required.
+	Name string
+	// Service is the Kubernetes service of this version, in the virtual
+	// service's namespace.
+	Service string
+	// Hostname is a fixed DNS name instead of a Kubernetes service.
+	Hostname string
+}
+
+// HeaderMatch matches a request header exactly or by prefix.
+type HeaderMatch struct {
+	Name          string
+	Exact, Prefix string
+}
+
+// Target sends Weight percent of a route's traffic to a version.
+type Target struct {
+	Version string
+	Weight  int
+}
+
+// Retry retries failed requests (App Mesh only).
+type Retry struct {
+	// MaxRetries is 1 to 25.
+	MaxRetries int
+	// PerTryTimeoutMS bounds each attempt.
+	// Default: 2000
+	PerTryTimeoutMS int
+	// Events that trigger a retry.
+	// Default: ["server-error", "gateway-error"]
+	Events []string
+}
+
+// Route sends matching requests to weighted versions. Routes are tried in
+// the order given.
+type Route struct {
+	// Name of the route: lowercase letters, digits and hyphens. Required.
+	Name string
+	// PathPrefix matches the request path.
+	// Default: "/"
+	PathPrefix string
+	// Headers must all match (at most 10).
+	// Default: - none
+	Headers []HeaderMatch
+	// Targets and their weights in percent, summing to 100; 1 to 10.
+	// Required.
+	Targets []Target
+	// Retry policy (App Mesh only).
+	// Default: - no retries
+	Retry *Retry
+	// TimeoutMS per request (App Mesh only).
+	// Default: - the engine's default
+	TimeoutMS int
+}
+
+// HealthCheck probes each version's endpoints.
+type HealthCheck struct {
+	// Path of the probe.
+	// Default: /healthz
+	Path string
+	// IntervalSeconds is 5 to 300.
+	// Default: 10
+	IntervalSeconds int
+	// TimeoutSeconds is 2 to 60.
+	// Default: 5
+	TimeoutSeconds int
+	// HealthyThreshold and UnhealthyThreshold are 2 to 10.
+	// Default: 2 and 3
+	HealthyThreshold, UnhealthyThreshold int
+}
+
+// OutlierDetection ejects failing endpoints (App Mesh only).
+type OutlierDetection struct {
+	MaxServerErrors     int
+	IntervalSeconds     int
+	BaseEjectionSeconds int
+	MaxEjectionPercent  int
+}
+
+// TLS secures traffic to the service.
+type TLS struct {
+	// CertificateARN is the ACM certificate the service presents. Required.
+	CertificateARN string
+	// CertificateAuthorityARN is the ACM Private CA clients trust (App
+	// Mesh). Required for App Mesh.
+	CertificateAuthorityARN string
+	// DomainName is the service's custom domain, matching the certificate
+	// (Lattice). Required for Lattice.
+	DomainName string
+}
+
+// Gateway admits traffic from outside the mesh (App Mesh only).
+type Gateway struct {
+	// Port of the virtual gateway listener.
+	// Default: 8088
+	Port int
+}
+
+// VirtualServiceProps is the traffic intent for one service.
+type VirtualServiceProps struct {
+	// Network the service joins. Required.
+	Network *Network
+	// Name of the service: 3-40 lowercase letters, digits and hyphens.
+	// Default: the construct id
+	Name string
+	// Namespace of the workload on EKS. Required.
+	Namespace string
+	// ServiceAccount the workload's pods run as (App Mesh: gets the Envoy
+	// IRSA role).
+	// Default: Name
+	ServiceAccount string
+	// Port the service listens on.
+	// Default: 8080
+	Port int
+	// Versions of the workload: 1 to 10. Required.
+	Versions []Version
+	// Routes in priority order.
+	// Default: - one route "/" sending all traffic to the first version
+	Routes []Route
+	// HealthCheck of each version.
+	// Default: - GET /healthz every 10 s
+	HealthCheck *HealthCheck
+	// OutlierDetection (App Mesh only).
+	// Default: - none
+	OutlierDetection *OutlierDetection
+	// TLS for traffic to the service.
+	// Default: - plain HTTP inside the VPC
+	TLS *TLS
+	// Backends are the services this one calls (App Mesh: the only ones it
+	// can reach under egress DROP_ALL).
+	// Default: - none
+	Backends []*VirtualService
+	// AllowedPrincipals may invoke the service (Lattice IAM auth policy).
+	// Default: - principals of this account
+	AllowedPrincipals []string
+	// Gateway adds an App Mesh virtual gateway in front of the service.
+	// Default: - none
+	Gateway *Gateway
+	// WarnOnUnsupported turns features the engine lacks (Lattice: retries,
+	// timeouts, outlier detection, gateways) from errors into synth warnings.
+	// The features are then not rendered.
+	// Default: false
+	WarnOnUnsupported bool
+}
+
+// VirtualService is the rendered intent.
+type VirtualService struct {
+	constructs.Construct
+	props VirtualServiceProps
+	// name is what other services address: the App Mesh virtual service
+	// name or the Lattice service's DNS name.
+	dnsName string
+	arn     string
+	tls     *TLS
+}
+
+func withDefaults(id string, p VirtualServiceProps) VirtualServiceProps {
+	if p.Name == "" {
+		p.Name = id
+	}
+	if p.ServiceAccount == "" {
+		p.ServiceAccount = p.Name
+	}
+	if p.Port == 0 {
+		p.Port = 8080
+	}
+	if len(p.Routes) == 0 && len(p.Versions) > 0 {
+		p.Routes = []Route{{Name: "default", Targets: []Target{{Version: p.Versions[0].Name, Weight: 100}}}}
+	}
+	for i := range p.Routes {
+		if p.Routes[i].PathPrefix == "" {
+			p.Routes[i].PathPrefix = "/"
+		}
+		if rt := p.Routes[i].Retry; rt != nil {
+			c := *rt
+			if c.PerTryTimeoutMS == 0 {
+				c.PerTryTimeoutMS = 2000
+			}
+			if len(c.Events) == 0 {
+				c.Events = []string{"server-error", "gateway-error"}
+			}
+			p.Routes[i].Retry = &c
+		}
+	}
+	hc := HealthCheck{Path: "/healthz", IntervalSeconds: 10, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 3}
+	if p.HealthCheck != nil {
+		given := *p.HealthCheck
+		if given.Path != "" {
+			hc.Path = given.Path
+		}
+		if given.IntervalSeconds != 0 {
+			hc.IntervalSeconds = given.IntervalSeconds
+		}
+		if given.TimeoutSeconds != 0 {
+			hc.TimeoutSeconds = given.TimeoutSeconds
+		}
+		if given.HealthyThreshold != 0 {
+			hc.HealthyThreshold = given.HealthyThreshold
+		}
+		if given.UnhealthyThreshold != 0 {
+			hc.UnhealthyThreshold = given.UnhealthyThreshold
+		}
+	}
+	p.HealthCheck = &hc
+	return p
+}
+
+const maxRoutes = 100
+
+var retryEvents = []string{"server-error", "gateway-error", "client-error", "stream-error"}
+
+func validate(r *validation.Report, p VirtualServiceProps) {
+	if p.Network == nil {
+		r.Addf("Network", "is nil; create one with mesh.NewNetwork")
+		return
+	}
+	lattice := p.Network.engine == Lattice
+	if !latticeNameRe.MatchString(p.Name) || strings.Contains(p.Name, "--") {
+		r.Addf("Name", "%q must be 3-40 lowercase letters, digits and single hyphens, starting and ending with a letter or digit", p.Name)
+	}
+	if !validation.DNSLabel(p.Namespace) {
+		r.Addf("Namespace", "%q is not a namespace name (RFC 1123 label)", p.Namespace)
+	}
+	if p.Port < 1 || p.Port > 65535 {
+		r.Addf("Port", "%d is not a port", p.Port)
+	}
+	if n := len(p.Versions); n < 1 || n > 10 {
+		r.Addf("Versions", "has %d versions; give 1 to 10", n)
+	}
+	versions := map[string]bool{}
+	for i, v := range p.Versions {
+		f := fmt.Sprintf("Versions[%d]", i)
+		if !validation.DNSLabel(v.Name) {
+			r.Addf(f+".Name", "%q must be lowercase letters, digits and hyphens", v.Name)
+		}
+		if versions[v.Name] {
+			r.Addf(f+".Name", "%q is listed twice", v.Name)
+		}
+		versions[v.Name] = true
+		if (v.Service == "") == (v.Hostname == "") {
+			r.Addf(f, "sets %s; set exactly one of Service (a Kubernetes service) and Hostname", map[bool]string{true: "neither Service nor Hostname", false: "both Service and Hostname"}[v.Service == ""])
+		}
+		if lattice && len(p.Name)+1+len(v.Name) > 40 {
+			r.Addf(f+".Name", "makes the target group name %q longer than Lattice's 40 characters", p.Name+"-"+v.Name)
+		}
+	}
+	if len(p.Routes) > maxRoutes {
+		r.Addf("Routes", "has %d routes; at most %d (Lattice rule priorities are 1-100)", len(p.Routes), maxRoutes)
+	}
+	names := map[string]bool{}
+	for i, rt := range p.Routes {
+		f := fmt.Sprintf("Routes[%d]", i)
+		if !validation.DNSLabel(rt.Name) {
+			r.Addf(f+".Name", "%q must be lowercase letters, digits and hyphens", rt.Name)
+		}
+		if names[rt.Name] {
+			r.Addf(f+".Name", "%q is used by another route", rt.Name)
+		}
+		names[rt.Name] = true
+		if !strings.HasPrefix(rt.PathPrefix, "/") {
+			r.Addf(f+".PathPrefix", "%q must start with /", rt.PathPrefix)
+		}
+		if len(rt.Headers) > 10 {
+			r.Addf(f+".Headers", "has %d matches; at most 10", len(rt.Headers))
+		}
+		for j, h := range rt.Headers {
+			if h.Name == "" || (h.Exact == "") == (h.Prefix == "") {
+				r.Addf(fmt.Sprintf("%s.Headers[%d]", f, j), "needs a Name and exactly one of Exact and Prefix")
+			}
+		}
+		if n := len(rt.Targets); n < 1 || n > 10 {
+			r.Addf(f+".Targets", "has %d targets; give 1 to 10", n)
+		}
+		sum, positive := 0, false
+		for j, t := range rt.Targets {
+			tf := fmt.Sprintf("%s.Targets[%d]", f, j)
+			if !versions[t.Version] {
+				r.Addf(tf+".Version", "%q is not one of the Versions", t.Version)
+			}
+			if t.Weight < 0 || t.Weight > 100 {
+				r.Addf(tf+".Weight", "%d is out of range; use 0 to 100 (percent)", t.Weight)
+			}
+			sum += t.Weight
+			positive = positive || t.Weight > 0
+		}
+		if len(rt.Targets) > 0 && (sum != 100 || !positive) {
+			r.Addf(f+".Targets", "weights sum to %d; they are percentages and must sum to 100", sum)
+		}
+		if rt.Retry != nil {
+			if lattice {
+				unsupported(r, p, f+".Retry", "VPC Lattice has no retry policy; make the client retry (with backoff) instead")
+			} else {
+				if rt.Retry.MaxRetries < 1 || rt.Retry.MaxRetries > 25 {
+					r.Addf(f+".Retry.MaxRetries", "%d is out of range; use 1 to 25", rt.Retry.MaxRetries)
+				}
+				if rt.Retry.PerTryTimeoutMS < 1 {
+					r.Addf(f+".Retry.PerTryTimeoutMS", "%d must be positive", rt.Retry.PerTryTimeoutMS)
+				}
+				for k, e := range rt.Retry.Events {
+					if !validation.OneOf(e, retryEvents...) {
+						r.Addf(fmt.Sprintf("%s.Retry.Events[%d]", f, k), "%q is not a retry event; use one of %v", e, retryEvents)
+					}
+				}
+			}
+		}
+		if rt.TimeoutMS != 0 {
+			if lattice {
+				unsupported(r, p, f+".TimeoutMS", "VPC Lattice has no per-route timeout; set the client's timeout instead")
+			} else if rt.TimeoutMS < 1 {
+				r.Addf(f+".TimeoutMS", "%d must be positive", rt.TimeoutMS)
+			}
+		}
+	}
+	hc := p.HealthCheck
+	if hc.IntervalSeconds < 5 || hc.IntervalSeconds > 300 {
+		r.Addf("HealthCheck.IntervalSeconds", "%d is out of range; use 5 to 300", hc.IntervalSeconds)
+	}
+	if hc.TimeoutSeconds < 2 || hc.TimeoutSeconds > 60 {
+		r.Addf("HealthCheck.TimeoutSeconds", "%d is out of range; use 2 to 60", hc.TimeoutSeconds)
+	}
+	if hc.HealthyThreshold < 2 || hc.HealthyThreshold > 10 {
+		r.Addf("HealthCheck.HealthyThreshold", "%d is out of range; use 2 to 10", hc.HealthyThreshold)
+	}
+	if hc.UnhealthyThreshold < 2 || hc.UnhealthyThreshold > 10 {
+		r.Addf("HealthCheck.UnhealthyThreshold", "%d is out of range; use 2 to 10", hc.UnhealthyThreshold)
+	}
+	if !strings.HasPrefix(hc.Path, "/") {
+		r.Addf("HealthCheck.Path", "%q must start with /", hc.Path)
+	}
+	if o := p.OutlierDetection; o != nil {
+		if lattice {
+			unsupported(r, p, "OutlierDetection", "VPC Lattice has no outlier detection; its health checks take failing targets out of rotation")
+		} else if o.MaxServerErrors < 1 || o.IntervalSeconds < 1 || o.BaseEjectionSeconds < 1 || o.MaxEjectionPercent < 0 || o.MaxEjectionPercent > 100 {
+			r.Addf("OutlierDetection", "needs MaxServerErrors, IntervalSeconds and BaseEjectionSeconds of at least 1 and MaxEjectionPercent 0-100")
+		}
+	}
+	if t := p.TLS; t != nil {
+		if t.CertificateARN == "" {
+			r.Addf("TLS.CertificateARN", "is empty; the service needs an ACM certificate")
+		}
+		if lattice && t.DomainName == "" {
+			r.Addf("TLS.DomainName", "is empty; a Lattice HTTPS listener serves a custom domain matching the certificate")
+		}
+		if !lattice && t.CertificateAuthorityARN == "" {
+			r.Addf("TLS.CertificateAuthorityARN", "is empty; App Mesh clients validate the service against an ACM Private CA")
+		}
+	}
+	if p.Gateway != nil && lattice {
+		unsupported(r, p, "Gateway", "VPC Lattice has no virtual gateway; associate the service network with the clients' VPC, or route from API Gateway through a VPC link")
+	}
+	for i, b := range p.Backends {
+		if b == nil || b.props.Network != p.Network {
+			r.Addf(fmt.Sprintf("Backends[%d]", i), "is not a service of the same network")
+		}
+	}
+	for i, pr := range p.AllowedPrincipals {
+		if !validation.IsToken(pr) && !validation.IAMPrincipalARN(pr) && !strings.HasSuffix(pr, ":root") {
+			r.Addf(fmt.Sprintf("AllowedPrincipals[%d]", i), "%q is not an IAM role, user or account root ARN", pr)
+		}
+	}
+}
+
+// unsupported records a feature the engine lacks: an error, or a warning
+// when the props ask for one.
+func unsupported(r *validation.Report, p VirtualServiceProps, field, why string) {
+	if p.WarnOnUnsupported {
+		return // reported as a warning once the construct exists
+	}
+	r.Addf(field, "is not supported by %s: %s; remove it, or set WarnOnUnsupported to accept it being left out", p.Network.engine, why)
+}
+
+// warnings lists the features that unsupported() let through.
+func warnings(p VirtualServiceProps) []string {
+	if !p.WarnOnUnsupported || p.Network.engine != Lattice {
+		return nil
+	}
+	var out []string
+	for _, rt := range p.Routes {
+		if rt.Retry != nil {
+			out = append(out, fmt.Sprintf("route %q: retries are not rendered: VPC Lattice has no retry policy", rt.Name))
+		}
+		if rt.TimeoutMS != 0 {
+			out = append(out, fmt.Sprintf("route %q: the %d ms timeout is not rendered: VPC Lattice has no per-route timeout", rt.Name, rt.TimeoutMS))
+		}
+	}
+	if p.OutlierDetection != nil {
+		out = append(out, "outlier detection is not rendered: VPC Lattice has none")
+	}
+	if p.Gateway != nil {
+		out = append(out, "the gateway is not rendered: VPC Lattice has no virtual gateway")
+	}
+	return out
+}
+
+// NewVirtualService validates the intent against the network's engine and
+// renders it.
+func NewVirtualService(scope constructs.Construct, id string, props VirtualServiceProps) (*VirtualService, error) {
+	r := validation.NewReport("mesh", validation.Path(*scope.Node().Path(), id))
+	p := withDefaults(id, props)
+	validate(r, p)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	vs := &VirtualService{props: p, tls: p.TLS}
+	constructs.NewConstruct_Override(vs, scope, &id)
+	for _, w := range warnings(p) {
+		cdktf.Annotations_Of(vs).AddWarning(ptr.String(*vs.Node().Path() + ": " + w))
+	}
+	if p.Network.engine == AppMesh {
+		if err := vs.renderAppMesh(); err != nil {
+			return nil, err
+		}
+	} else {
+		vs.renderLattice()
+	}
+	return vs, nil
+}
+
+// DNSName returns the name clients use to reach the service.
+func (vs *VirtualService) DNSName() string { return vs.dnsName }
+
+// ARN returns the App Mesh virtual service or Lattice service ARN.
+func (vs *VirtualService) ARN() string { return vs.arn }
+
+// k8sHost is the cluster DNS name of a Kubernetes service.
+func k8sHost(service, namespace string) string {
+	return service + "." + namespace + ".svc.cluster.local"
+}
+
+func (v Version) host(namespace string) string {
+	if v.Hostname != "" {
+		return v.Hostname
+	}
+	return k8sHost(v.Service, namespace)
+}
