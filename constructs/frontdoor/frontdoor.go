@@ -163,6 +163,10 @@ type RouteOptions struct {
 
 // ServiceTarget is a service on EKS behind an internal load balancer.
 type ServiceTarget struct {
+	// Name identifies the integration in Terraform addresses, so that the
+	// order of RouteToService calls does not matter.
+	// Default: - "service-<n>" by order of first use
+	Name string
 	// ListenerARN is the internal NLB or ALB listener. Required.
 	ListenerARN string
 	// LoadBalancerSecurityGroupID, when the load balancer has a security
@@ -196,6 +200,8 @@ type FrontDoor struct {
 	ingressRules  map[string]bool
 	lbPorts       map[int]bool
 	permissionIDs map[*serverless.Handler]bool
+	// services counts service integrations, which are named by order.
+	services int
 }
 
 var (
@@ -699,7 +705,12 @@ func (f *FrontDoor) RouteToService(routeKey string, target ServiceTarget, opts R
 		if target.TLSServerName != "" {
 			cfg.TlsConfig = &apigatewayv2integration.Apigatewayv2IntegrationTlsConfig{ServerNameToVerify: ptr.String(target.TLSServerName)}
 		}
-		i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(fmt.Sprintf("service-%d", len(f.serviceIntegs))), cfg)
+		id := fmt.Sprintf("service-%d", f.services)
+		if target.Name != "" {
+			id = "service-" + target.Name
+		}
+		i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(id), cfg)
+		f.services++
 		integ = *i.Id()
 		f.serviceIntegs[key] = integ
 	}
@@ -719,7 +730,7 @@ func (f *FrontDoor) RouteToCloudMap(routeKey, serviceARN string, port int, opts 
 	}
 	f.vpcLink()
 	f.allowLinkTo("", port)
-	i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(fmt.Sprintf("service-%d", len(f.serviceIntegs))), &apigatewayv2integration.Apigatewayv2IntegrationConfig{
+	i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(fmt.Sprintf("service-%d", f.services)), &apigatewayv2integration.Apigatewayv2IntegrationConfig{
 		ApiId:                f.api.Id(),
 		IntegrationType:      ptr.String("HTTP_PROXY"),
 		IntegrationMethod:    ptr.String("ANY"),
@@ -728,6 +739,7 @@ func (f *FrontDoor) RouteToCloudMap(routeKey, serviceARN string, port int, opts 
 		ConnectionId:         ptr.String(f.vpcLinkID),
 		PayloadFormatVersion: ptr.String("1.0"),
 	})
+	f.services++
 	f.serviceIntegs[serviceARN] = *i.Id()
 	f.addRoute(routeKey, *i.Id(), opts)
 	return nil

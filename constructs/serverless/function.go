@@ -140,6 +140,7 @@ type Handler struct {
 	// s3Permissions maps a bucket's construct path to this function's
 	// permission for it.
 	s3Permissions map[string]string
+	securityGroup string
 	alarmTopic    string
 	tags          map[string]string
 }
@@ -393,7 +394,8 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	if s.VPC != nil {
 		sgs := s.SecurityGroupIDs
 		if len(sgs) == 0 {
-			sgs = []string{h.securityGroup(s.VPC)}
+			h.securityGroup = h.newSecurityGroup(s.VPC)
+			sgs = []string{h.securityGroup}
 		}
 		cfg.VpcConfig = &lambdafunction.LambdaFunctionVpcConfig{SubnetIds: ptr.Strings(s.VPC.PrivateSubnetIDs()), SecurityGroupIds: ptr.Strings(sgs)}
 		attach := iamrolepolicyattachment.NewIamRolePolicyAttachment(h, ptr.String("vpc-access"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
@@ -431,7 +433,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 }
 
 // securityGroup creates a group that allows HTTPS out and nothing in.
-func (h *Handler) securityGroup(vpc *network.VPC) string {
+func (h *Handler) newSecurityGroup(vpc *network.VPC) string {
 	sg := securitygroup.NewSecurityGroup(h, ptr.String("security-group"), &securitygroup.SecurityGroupConfig{
 		NamePrefix:  ptr.String(truncateName(h.name, 40) + "-"),
 		Description: ptr.String("Lambda function " + h.name + ": HTTPS out, nothing in"),
@@ -509,6 +511,10 @@ func (h *Handler) InvokeARN() string { return *h.fn.InvokeArn() }
 
 // TimeoutSeconds returns the function's timeout.
 func (h *Handler) TimeoutSeconds() int { return h.timeout }
+
+// SecurityGroupID returns the security group the construct made for the
+// function in its VPC, or "" (not in a VPC, or groups were given).
+func (h *Handler) SecurityGroupID() string { return h.securityGroup }
 
 // RoleARN returns the execution role's ARN.
 func (h *Handler) RoleARN() string { return *h.role.Arn() }

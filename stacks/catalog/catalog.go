@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/hybridmicroservices"
 	"github.com/hybridstack/hybridstack/stacks/imagepipeline"
 	"github.com/hybridstack/hybridstack/stacks/platform"
 )
@@ -42,6 +43,22 @@ var entries = []Entry{
 		Description: "S3 upload -> Lambda resize + watermark -> S3; logs, X-Ray, failure queue, alarms",
 		Build: func(scope constructs.Construct, s base.Settings) error {
 			_, err := imagepipeline.New(scope, s)
+			return err
+		},
+	},
+	{
+		Name:        hybridmicroservices.Name,
+		Description: "API GW front door -> Lambda and EKS (VPC link), SQS + EventBridge glue, payments canary on VPC Lattice",
+		Build: func(scope constructs.Construct, s base.Settings) error {
+			_, err := hybridmicroservices.New(scope, s)
+			return err
+		},
+	},
+	{
+		Name:        hybridmicroservices.AppMeshName,
+		Description: "the same hybrid platform with the mesh rendered to AWS App Mesh (past end of support)",
+		Build: func(scope constructs.Construct, s base.Settings) error {
+			_, err := hybridmicroservices.NewAppMesh(scope, s)
 			return err
 		},
 	},
@@ -102,6 +119,28 @@ type Result struct {
 	Name      string
 	Resources int
 	Dir       string
+	// Warnings are the constructs' warnings (cdktf annotations), each once.
+	Warnings []string
+}
+
+// Warnings returns the distinct warning annotations of every construct
+// under scope, in tree order.
+func Warnings(scope constructs.IConstruct) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range *scope.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		for _, m := range *n.Node().Metadata() {
+			if !strings.Contains(strings.ToLower(*m.Type), "warn") {
+				continue
+			}
+			msg := fmt.Sprint(m.Data)
+			if !seen[msg] {
+				seen[msg] = true
+				out = append(out, msg)
+			}
+		}
+	}
+	return out
 }
 
 // SettingsFunc reads the settings once the app (and its cdktf context)
@@ -142,6 +181,10 @@ func synth(app cdktf.App, outdir string, selected []Entry, settings SettingsFunc
 	app.Synth()
 	var results []Result
 	for _, e := range selected {
+		var warnings []string
+		if st := app.Node().TryFindChild(jsii.String(e.Name)); st != nil {
+			warnings = Warnings(st)
+		}
 		dir := filepath.Join(outdir, "stacks", e.Name)
 		doc, err := os.ReadFile(filepath.Join(dir, "cdk.tf.json"))
 		if err != nil {
@@ -151,7 +194,7 @@ func synth(app cdktf.App, outdir string, selected []Entry, settings SettingsFunc
 		if err != nil {
 			return nil, fmt.Errorf("stack %q: %w", e.Name, err)
 		}
-		results = append(results, Result{Name: e.Name, Resources: n, Dir: dir})
+		results = append(results, Result{Name: e.Name, Resources: n, Dir: dir, Warnings: warnings})
 	}
 	return results, nil
 }

@@ -1,0 +1,17 @@
+// Command orderworker is the hybrid stack's order worker Lambda.
+package main
+
+import (
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/hybridstack/hybridstack/stacks/hybridmicroservices/functions"
+)
+
+func main() {
+	w := &functions.Worker{OrdersURL: os.Getenv("ORDERS_URL"), Client: &http.Client{Timeout: 15 * time.Second}}
+	lambda.Start(w.Handle)
+}

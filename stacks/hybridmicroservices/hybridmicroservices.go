@@ -1,0 +1,281 @@
+// Package hybridmicroservices is the reference stack for serverless + EKS
+// microservices: an HTTP API front door (Cognito JWT) routes /orders/* to the
+// orders service on EKS through a VPC link and an internal NLB, and
+// /webhooks/* to a Lambda that queues them; an SQS-triggered worker Lambda in
+// the VPC forwards queued webhooks and EventBridge order events to orders;
+// payments runs v1 and v2 behind a 90/10 canary in the service mesh (VPC
+// Lattice, or App Mesh in the -appmesh variant); steady services run on a
+// managed node group and bursty pods on Fargate.
+package hybridmicroservices
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cognitouserpool"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cognitouserpoolclient"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/frontdoor"
+	"github.com/hybridstack/hybridstack/constructs/mesh"
+	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/stacks/base"
+)
+
+// Names of the two variants.
+const (
+	Name        = "hybridmicroservices"
+	AppMeshName = "hybridmicroservices-appmesh"
+)
+
+// The Lambda code of the stack.
+const (
+	WebhooksPackage = "github.com/hybridstack/hybridstack/stacks/hybridmicroservices/functions/webhooks"
+	WorkerPackage   = "github.com/hybridstack/hybridstack/stacks/hybridmicroservices/functions/orderworker"
+)
+
+// ordersPort is where the orders pods listen; the NLB listens on 80.
+const ordersPort = 8080
+
+// Stack holds the parts of the built stack.
+type Stack struct {
+	Stack     cdktf.TerraformStack
+	Cluster   *eks.Cluster
+	FrontDoor *frontdoor.FrontDoor
+	Payments  *mesh.VirtualService
+}
+
+// New builds the Lattice variant.
+func New(scope constructs.Construct, s base.Settings) (*Stack, error) {
+	return build(scope, Name, mesh.Lattice, s)
+}
+
+// NewAppMesh builds the App Mesh variant (for meshes still migrating).
+func NewAppMesh(scope constructs.Construct, s base.Settings) (*Stack, error) {
+	return build(scope, AppMeshName, mesh.AppMesh, s)
+}
+
+func build(scope constructs.Construct, name string, engine mesh.Engine, s base.Settings) (*Stack, error) {
+	s = s.WithDefaults()
+	stack, err := base.NewStack(scope, name, s)
+	if err != nil {
+		return nil, err
+	}
+	const cluster = "hybrid"
+	vpc, err := network.NewVPC(stack, "network", network.VPCProps{
+		Name:              name,
+		CIDR:              "10.40.0.0/16",
+		AvailabilityZones: s.AvailabilityZones(3),
+		ClusterNames:      []string{cluster},
+		Endpoints:         []network.Endpoint{network.EndpointS3, network.EndpointECRAPI, network.EndpointECRDocker, network.EndpointSTS, network.EndpointLogs, network.EndpointSQS},
+	})
+	if err != nil {
+		return nil, err
+	}
+	eksCluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
+		Name:       cluster,
+		VPC:        vpc,
+		Disposable: s.Disposable,
+		NodeGroups: []eks.NodeGroupProps{{
+			Name: "steady", InstanceTypes: []string{"m7i.large", "m6i.large"},
+			MinSize: 2, DesiredSize: 3, MaxSize: 6, Labels: map[string]string{"workload": "steady"},
+		}},
+		FargateProfiles: []eks.FargateProfileProps{{
+			Name: "bursty", Selectors: []eks.FargateSelector{{Namespace: "bursty"}},
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// The orders service: pods behind an internal NLB whose target group the
+	// AWS Load Balancer Controller fills (TargetGroupBinding).
+	nlbSG := securitygroup.NewSecurityGroup(stack, jsii.String("orders-nlb-security-group"), &securitygroup.SecurityGroupConfig{
+		NamePrefix:  jsii.String(name + "-orders-nlb-"),
+		Description: jsii.String("Internal NLB of the orders service"),
+		VpcId:       jsii.String(vpc.VPCID()),
+		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
+	})
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(stack, jsii.String("orders-nlb-to-pods"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId: nlbSG.Id(),
+		Description:     jsii.String("To the orders pods"),
+		IpProtocol:      jsii.String("tcp"),
+		FromPort:        jsii.Number(ordersPort),
+		ToPort:          jsii.Number(ordersPort),
+		CidrIpv4:        jsii.String(vpc.CIDR()),
+	})
+	nlb := lb.NewLb(stack, jsii.String("orders-nlb"), &lb.LbConfig{
+		Name:                         jsii.String(truncate(name, 21) + "-orders"),
+		Internal:                     jsii.Bool(true),
+		LoadBalancerType:             jsii.String("network"),
+		Subnets:                      jsii.Strings(vpc.PrivateSubnetIDs()...),
+		SecurityGroups:               jsii.Strings(*nlbSG.Id()),
+		EnableCrossZoneLoadBalancing: jsii.Bool(true),
+	})
+	tg := lbtargetgroup.NewLbTargetGroup(stack, jsii.String("orders-target-group"), &lbtargetgroup.LbTargetGroupConfig{
+		NamePrefix: jsii.String("orders"),
+		Port:       jsii.Number(ordersPort),
+		Protocol:   jsii.String("TCP"),
+		TargetType: jsii.String("ip"),
+		VpcId:      jsii.String(vpc.VPCID()),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+			Protocol: jsii.String("HTTP"), Path: jsii.String("/healthz"), Interval: jsii.Number(10),
+			HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
+		},
+		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
+	})
+	listener := lblistener.NewLbListener(stack, jsii.String("orders-listener"), &lblistener.LbListenerConfig{
+		LoadBalancerArn: nlb.Arn(),
+		Port:            jsii.Number(80),
+		Protocol:        jsii.String("TCP"),
+		DefaultAction:   []*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: tg.Arn()}},
+	})
+
+	// The mesh: orders calls payments; payments runs a 90/10 canary.
+	meshProps := mesh.NetworkProps{Name: "hybrid", Engine: engine, VPC: vpc, Cluster: eksCluster}
+	meshNet, err := mesh.NewNetwork(stack, "mesh", meshProps)
+	if err != nil {
+		return nil, err
+	}
+	payments, err := mesh.NewVirtualService(stack, "payments", mesh.VirtualServiceProps{
+		Network:   meshNet,
+		Namespace: "payments",
+		Versions:  []mesh.Version{{Name: "v1", Service: "payments-v1"}, {Name: "v2", Service: "payments-v2"}},
+		Routes: []mesh.Route{
+			// Testers opt into v2 with a header; everyone else is split 90/10.
+			{Name: "canary-testers", Headers: []mesh.HeaderMatch{{Name: "x-canary", Exact: "v2"}}, Targets: []mesh.Target{{Version: "v2", Weight: 100}}},
+			{Name: "canary", Targets: []mesh.Target{{Version: "v1", Weight: 90}, {Version: "v2", Weight: 10}}},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := mesh.NewVirtualService(stack, "orders", mesh.VirtualServiceProps{
+		Network:   meshNet,
+		Namespace: "orders",
+		Port:      ordersPort,
+		Versions:  []mesh.Version{{Name: "v1", Service: "orders"}},
+		Backends:  []*mesh.VirtualService{payments},
+	}); err != nil {
+		return nil, err
+	}
+
+	// Event-driven glue: webhooks are queued; a worker in the VPC forwards
+	// them, and orders events from EventBridge, to the orders service.
+	webhookQueue, err := serverless.NewQueue(stack, "webhook-queue", serverless.QueueProps{
+		NamePrefix:               name + "-webhooks-",
+		VisibilityTimeoutSeconds: 6 * 30,
+	})
+	if err != nil {
+		return nil, err
+	}
+	webhooks, err := serverless.NewHandler(stack, "webhooks", serverless.HandlerProps{
+		FunctionName: name + "-webhooks",
+		Description:  "Accepts partner webhooks and queues them",
+		Code:         serverless.CodeFromGoPackage(WebhooksPackage),
+		Environment:  map[string]string{"QUEUE_URL": webhookQueue.QueueURL()},
+	})
+	if err != nil {
+		return nil, err
+	}
+	webhooks.GrantSend(webhookQueue)
+	worker, err := serverless.NewHandler(stack, "order-worker", serverless.HandlerProps{
+		FunctionName: name + "-order-worker",
+		Description:  "Forwards webhooks and order events to the orders service",
+		Code:         serverless.CodeFromGoPackage(WorkerPackage),
+		VPC:          vpc,
+		Environment:  map[string]string{"ORDERS_URL": "http://" + *nlb.DnsName()},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := worker.AddSQSSource("webhooks", webhookQueue, serverless.SQSSourceProps{BatchSize: 10, MaxConcurrency: 10}); err != nil {
+		return nil, err
+	}
+	if err := worker.AddEventRule("order-events", serverless.EventRuleProps{
+		Pattern:     `{"source":["hybrid.orders"],"detail-type":["OrderPlaced","OrderCancelled"]}`,
+		Description: "Orders events to the order worker",
+	}); err != nil {
+		return nil, err
+	}
+	// The worker reaches the NLB on port 80; the NLB admits it.
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(stack, jsii.String("order-worker-to-orders"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId:           jsii.String(worker.SecurityGroupID()),
+		Description:               jsii.String("To the orders NLB"),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(80),
+		ToPort:                    jsii.Number(80),
+		ReferencedSecurityGroupId: nlbSG.Id(),
+	})
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(stack, jsii.String("orders-nlb-from-worker"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           nlbSG.Id(),
+		Description:               jsii.String("From the order worker Lambda"),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(80),
+		ToPort:                    jsii.Number(80),
+		ReferencedSecurityGroupId: jsii.String(worker.SecurityGroupID()),
+	})
+
+	// The front door, authorized by a Cognito user pool of the stack.
+	pool := cognitouserpool.NewCognitoUserPool(stack, jsii.String("users"), &cognitouserpool.CognitoUserPoolConfig{
+		Name:               jsii.String(name + "-users"),
+		DeletionProtection: jsii.String(map[bool]string{true: "INACTIVE", false: "ACTIVE"}[s.Disposable]),
+		MfaConfiguration:   jsii.String("OPTIONAL"),
+		SoftwareTokenMfaConfiguration: &cognitouserpool.CognitoUserPoolSoftwareTokenMfaConfiguration{
+			Enabled: jsii.Bool(true),
+		},
+		PasswordPolicy: &cognitouserpool.CognitoUserPoolPasswordPolicy{
+			MinimumLength: jsii.Number(14), RequireLowercase: jsii.Bool(true), RequireUppercase: jsii.Bool(true),
+			RequireNumbers: jsii.Bool(true), RequireSymbols: jsii.Bool(true), TemporaryPasswordValidityDays: jsii.Number(3),
+		},
+	})
+	client := cognitouserpoolclient.NewCognitoUserPoolClient(stack, jsii.String("api-client"), &cognitouserpoolclient.CognitoUserPoolClientConfig{
+		Name:                       jsii.String(name + "-api"),
+		UserPoolId:                 pool.Id(),
+		ExplicitAuthFlows:          jsii.Strings("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"),
+		PreventUserExistenceErrors: jsii.String("ENABLED"),
+		EnableTokenRevocation:      jsii.Bool(true),
+		GenerateSecret:             jsii.Bool(false),
+	})
+	fd, err := frontdoor.New(stack, "front-door", frontdoor.Props{
+		Name: name,
+		VPC:  vpc,
+		DefaultAuthorizer: frontdoor.Authorizer{Cognito: &frontdoor.CognitoAuthorizer{
+			Region: s.Region, UserPoolID: *pool.Id(), ClientIDs: []string{*client.Id()},
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	orders := frontdoor.ServiceTarget{Name: "orders", ListenerARN: *listener.Arn(), Port: 80, LoadBalancerSecurityGroupID: *nlbSG.Id()}
+	for _, route := range []string{"ANY /orders", "ANY /orders/{proxy+}"} {
+		if err := fd.RouteToService(route, orders, frontdoor.RouteOptions{}); err != nil {
+			return nil, err
+		}
+	}
+	if err := fd.RouteToLambda("POST /webhooks/{proxy+}", webhooks, frontdoor.RouteOptions{ThrottleBurst: 50, ThrottleRate: 20}); err != nil {
+		return nil, err
+	}
+
+	base.Output(stack, "api_endpoint", "The front door's URL", fd.Endpoint())
+	base.Output(stack, "cluster_name", "EKS cluster name", eksCluster.Name())
+	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", eksCluster.KubeconfigCommand())
+	base.Output(stack, "orders_target_group_arn", "Bind the orders pods here (TargetGroupBinding)", *tg.Arn())
+	base.Output(stack, "payments_service", "Where clients reach payments in the mesh", payments.DNSName())
+	base.Output(stack, "user_pool_id", "Cognito user pool whose tokens the API accepts", *pool.Id())
+	return &Stack{Stack: stack, Cluster: eksCluster, FrontDoor: fd, Payments: payments}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
