@@ -76,11 +76,17 @@ func (vs *VirtualService) renderAppMesh() error {
 				},
 			}
 		}
+		discovery := &appmeshvirtualnode.AppmeshVirtualNodeSpecServiceDiscovery{
+			Dns: &appmeshvirtualnode.AppmeshVirtualNodeSpecServiceDiscoveryDns{Hostname: ptr.String(v.host(p.Namespace))},
+		}
+		if cm := v.CloudMap; cm != nil {
+			discovery = &appmeshvirtualnode.AppmeshVirtualNodeSpecServiceDiscovery{
+				AwsCloudMap: &appmeshvirtualnode.AppmeshVirtualNodeSpecServiceDiscoveryAwsCloudMap{NamespaceName: ptr.String(cm.Namespace), ServiceName: ptr.String(cm.Service)},
+			}
+		}
 		spec := &appmeshvirtualnode.AppmeshVirtualNodeSpec{
-			Listener: []*appmeshvirtualnode.AppmeshVirtualNodeSpecListener{listener},
-			ServiceDiscovery: &appmeshvirtualnode.AppmeshVirtualNodeSpecServiceDiscovery{
-				Dns: &appmeshvirtualnode.AppmeshVirtualNodeSpecServiceDiscoveryDns{Hostname: ptr.String(v.host(p.Namespace))},
-			},
+			Listener:         []*appmeshvirtualnode.AppmeshVirtualNodeSpecListener{listener},
+			ServiceDiscovery: discovery,
 			Logging: &appmeshvirtualnode.AppmeshVirtualNodeSpecLogging{
 				AccessLog: &appmeshvirtualnode.AppmeshVirtualNodeSpecLoggingAccessLog{
 					File: &appmeshvirtualnode.AppmeshVirtualNodeSpecLoggingAccessLogFile{Path: ptr.String("/dev/stdout")},

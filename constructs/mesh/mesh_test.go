@@ -123,7 +123,7 @@ func TestAppMeshCanary(t *testing.T) {
 		t.Fatal(err)
 	}
 	orders, err := mesh.NewVirtualService(e.stack, "orders", mesh.VirtualServiceProps{
-		Network: n, Namespace: "orders", Versions: []mesh.Version{{Name: "v1", Service: "orders"}},
+		Network: n, Namespace: "orders", Versions: []mesh.Version{{Name: "v1", Service: "orders"}, {Name: "v0", CloudMap: &mesh.CloudMap{Namespace: "legacy.local", Service: "orders"}}},
 		TLS: &mesh.TLS{CertificateARN: "arn:aws:acm:eu-west-1:123456789012:certificate/o", CertificateAuthorityARN: "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/ca"},
 	})
 	if err != nil {
@@ -166,6 +166,10 @@ func TestAppMeshCanary(t *testing.T) {
 	if l := tftest.Block(tftest.Block(doc.One(t, "aws_appmesh_virtual_node", "orders_node-v1"), "spec"), "listener"); tftest.Block(l, "tls")["mode"] != "STRICT" {
 		t.Errorf("orders listener TLS = %v", l["tls"])
 	}
+	cm := tftest.Block(tftest.Block(tftest.Block(doc.One(t, "aws_appmesh_virtual_node", "orders_node-v0"), "spec"), "service_discovery"), "aws_cloud_map")
+	if cm["namespace_name"] != "legacy.local" || cm["service_name"] != "orders" {
+		t.Errorf("cloud map discovery = %v", cm)
+	}
 	doc.One(t, "aws_appmesh_virtual_gateway", "payments")
 	doc.One(t, "aws_appmesh_gateway_route", "payments")
 	envoy := doc.One(t, "aws_iam_role_policy", "payments_envoy-role")["policy"].(string)
@@ -206,7 +210,11 @@ func TestValidation(t *testing.T) {
 			}
 		}, `Routes[0].Targets has 11 targets; give 1 to 10`},
 		{"version needs one workload", func(p *mesh.VirtualServiceProps) { p.Versions[0].Hostname = "x.example.com" },
-			`Versions[0] sets both Service and Hostname`},
+			`Versions[0] sets 2 of Service, Hostname and CloudMap; set exactly one`},
+		{"cloud map needs names", func(p *mesh.VirtualServiceProps) {
+			p.Versions[1] = mesh.Version{Name: "v2", CloudMap: &mesh.CloudMap{Service: "x"}}
+		},
+			`Versions[1].CloudMap needs Namespace and Service`},
 		{"path prefix", func(p *mesh.VirtualServiceProps) { p.Routes[0].PathPrefix = "api" },
 			`Routes[0].PathPrefix "api" must start with /`},
 		{"health check ranges", func(p *mesh.VirtualServiceProps) {

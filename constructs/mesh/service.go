@@ -12,7 +12,8 @@ import (
 )
 
 // Version is one deployable version of the workload behind a virtual
-// service. Set Service (a Kubernetes service on EKS) or Hostname.
+// service. Set exactly one of Service (a Kubernetes service on EKS),
+// Hostname or CloudMap.
 type Version struct {
 	// Name such as "v1": lowercase letters, digits and hyphens. Required.
 	Name string
@@ -21,6 +22,14 @@ type Version struct {
 	Service string
 	// Hostname is a fixed DNS name instead of a Kubernetes service.
 	Hostname string
+	// CloudMap discovers the version's endpoints in AWS Cloud Map (App Mesh
+	// uses Cloud Map discovery; Lattice tags the target group with it).
+	CloudMap *CloudMap
+}
+
+// CloudMap names a Cloud Map service.
+type CloudMap struct {
+	Namespace, Service string
 }
 
 // HeaderMatch matches a request header exactly or by prefix.
@@ -253,8 +262,17 @@ func validate(r *validation.Report, p VirtualServiceProps) {
 			r.Addf(f+".Name", "%q is listed twice", v.Name)
 		}
 		versions[v.Name] = true
-		if (v.Service == "") == (v.Hostname == "") {
-			r.Addf(f, "sets %s; set exactly one of Service (a Kubernetes service) and Hostname", map[bool]string{true: "neither Service nor Hostname", false: "both Service and Hostname"}[v.Service == ""])
+		set := 0
+		for _, given := range []bool{v.Service != "", v.Hostname != "", v.CloudMap != nil} {
+			if given {
+				set++
+			}
+		}
+		if set != 1 {
+			r.Addf(f, "sets %d of Service, Hostname and CloudMap; set exactly one", set)
+		}
+		if v.CloudMap != nil && (v.CloudMap.Namespace == "" || v.CloudMap.Service == "") {
+			r.Addf(f+".CloudMap", "needs Namespace and Service")
 		}
 		if lattice && len(p.Name)+1+len(v.Name) > 40 {
 			r.Addf(f+".Name", "makes the target group name %q longer than Lattice's 40 characters", p.Name+"-"+v.Name)
@@ -444,8 +462,11 @@ func k8sHost(service, namespace string) string {
 }
 
 func (v Version) host(namespace string) string {
-	if v.Hostname != "" {
+	switch {
+	case v.Hostname != "":
 		return v.Hostname
+	case v.CloudMap != nil:
+		return v.CloudMap.Service + "." + v.CloudMap.Namespace
 	}
 	return k8sHost(v.Service, namespace)
 }

@@ -95,48 +95,57 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		return nil, err
 	}
 
-	// The orders service: pods behind an internal NLB whose target group the
-	// AWS Load Balancer Controller fills (TargetGroupBinding).
-	nlbSG := securitygroup.NewSecurityGroup(stack, jsii.String("orders-nlb-security-group"), &securitygroup.SecurityGroupConfig{
-		NamePrefix:  jsii.String(name + "-orders-nlb-"),
-		Description: jsii.String("Internal NLB of the orders service"),
+	// The orders and payments services: pods behind an internal NLB whose
+	// target groups the AWS Load Balancer Controller fills
+	// (TargetGroupBinding).
+	nlbSG := securitygroup.NewSecurityGroup(stack, jsii.String("internal-nlb-security-group"), &securitygroup.SecurityGroupConfig{
+		NamePrefix:  jsii.String(name + "-internal-nlb-"),
+		Description: jsii.String("Internal NLB of the orders and payments services"),
 		VpcId:       jsii.String(vpc.VPCID()),
 		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 	})
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(stack, jsii.String("orders-nlb-to-pods"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(stack, jsii.String("internal-nlb-to-pods"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId: nlbSG.Id(),
-		Description:     jsii.String("To the orders pods"),
+		Description:     jsii.String("To the orders and payments pods"),
 		IpProtocol:      jsii.String("tcp"),
 		FromPort:        jsii.Number(ordersPort),
 		ToPort:          jsii.Number(ordersPort),
 		CidrIpv4:        jsii.String(vpc.CIDR()),
 	})
-	nlb := lb.NewLb(stack, jsii.String("orders-nlb"), &lb.LbConfig{
-		Name:                         jsii.String(truncate(name, 21) + "-orders"),
+	nlb := lb.NewLb(stack, jsii.String("internal-nlb"), &lb.LbConfig{
+		Name:                         jsii.String(truncate(name, 23) + "-internal"),
 		Internal:                     jsii.Bool(true),
 		LoadBalancerType:             jsii.String("network"),
 		Subnets:                      jsii.Strings(vpc.PrivateSubnetIDs()...),
 		SecurityGroups:               jsii.Strings(*nlbSG.Id()),
 		EnableCrossZoneLoadBalancing: jsii.Bool(true),
 	})
-	tg := lbtargetgroup.NewLbTargetGroup(stack, jsii.String("orders-target-group"), &lbtargetgroup.LbTargetGroupConfig{
-		NamePrefix: jsii.String("orders"),
-		Port:       jsii.Number(ordersPort),
-		Protocol:   jsii.String("TCP"),
-		TargetType: jsii.String("ip"),
-		VpcId:      jsii.String(vpc.VPCID()),
-		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
-			Protocol: jsii.String("HTTP"), Path: jsii.String("/healthz"), Interval: jsii.Number(10),
-			HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
-		},
-		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
-	})
-	listener := lblistener.NewLbListener(stack, jsii.String("orders-listener"), &lblistener.LbListenerConfig{
-		LoadBalancerArn: nlb.Arn(),
-		Port:            jsii.Number(80),
-		Protocol:        jsii.String("TCP"),
-		DefaultAction:   []*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: tg.Arn()}},
-	})
+	// Each service gets a target group (pod IPs) and a listener: orders on
+	// 80 for the front door and the worker, payments on 81 for callers
+	// outside the mesh.
+	service := func(id string, port int) (lbtargetgroup.LbTargetGroup, lblistener.LbListener) {
+		tg := lbtargetgroup.NewLbTargetGroup(stack, jsii.String(id+"-target-group"), &lbtargetgroup.LbTargetGroupConfig{
+			NamePrefix: jsii.String(truncate(id, 6)),
+			Port:       jsii.Number(ordersPort),
+			Protocol:   jsii.String("TCP"),
+			TargetType: jsii.String("ip"),
+			VpcId:      jsii.String(vpc.VPCID()),
+			HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+				Protocol: jsii.String("HTTP"), Path: jsii.String("/healthz"), Interval: jsii.Number(10),
+				HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
+			},
+			Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
+		})
+		l := lblistener.NewLbListener(stack, jsii.String(id+"-listener"), &lblistener.LbListenerConfig{
+			LoadBalancerArn: nlb.Arn(),
+			Port:            jsii.Number(port),
+			Protocol:        jsii.String("TCP"),
+			DefaultAction:   []*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: tg.Arn()}},
+		})
+		return tg, l
+	}
+	tg, listener := service("orders", 80)
+	paymentsTG, _ := service("payments", 81)
 
 	// The mesh: orders calls payments; payments runs a 90/10 canary.
 	meshProps := mesh.NetworkProps{Name: "hybrid", Engine: engine, VPC: vpc, Cluster: eksCluster}
@@ -208,13 +217,13 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	// The worker reaches the NLB on port 80; the NLB admits it.
 	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(stack, jsii.String("order-worker-to-orders"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId:           jsii.String(worker.SecurityGroupID()),
-		Description:               jsii.String("To the orders NLB"),
+		Description:               jsii.String("To the internal NLB (orders)"),
 		IpProtocol:                jsii.String("tcp"),
 		FromPort:                  jsii.Number(80),
 		ToPort:                    jsii.Number(80),
 		ReferencedSecurityGroupId: nlbSG.Id(),
 	})
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(stack, jsii.String("orders-nlb-from-worker"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(stack, jsii.String("internal-nlb-from-worker"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 		SecurityGroupId:           nlbSG.Id(),
 		Description:               jsii.String("From the order worker Lambda"),
 		IpProtocol:                jsii.String("tcp"),
@@ -268,6 +277,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	base.Output(stack, "cluster_name", "EKS cluster name", eksCluster.Name())
 	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", eksCluster.KubeconfigCommand())
 	base.Output(stack, "orders_target_group_arn", "Bind the orders pods here (TargetGroupBinding)", *tg.Arn())
+	base.Output(stack, "payments_target_group_arn", "Bind the payments pods here (TargetGroupBinding)", *paymentsTG.Arn())
 	base.Output(stack, "payments_service", "Where clients reach payments in the mesh", payments.DNSName())
 	base.Output(stack, "user_pool_id", "Cognito user pool whose tokens the API accepts", *pool.Id())
 	return &Stack{Stack: stack, Cluster: eksCluster, FrontDoor: fd, Payments: payments}, nil

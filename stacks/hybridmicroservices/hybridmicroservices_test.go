@@ -67,12 +67,12 @@ func TestFrontDoorWiring(t *testing.T) {
 	}
 	admitted := false
 	for _, rule := range r["aws_vpc_security_group_ingress_rule"] {
-		if rule["referenced_security_group_id"] == linkSG && strings.Contains(rule["security_group_id"].(string), "orders-nlb") {
+		if rule["referenced_security_group_id"] == linkSG && strings.Contains(rule["security_group_id"].(string), "internal-nlb") {
 			admitted = true
 		}
 	}
 	if !admitted {
-		t.Error("the orders NLB does not admit the VPC link")
+		t.Error("the internal NLB does not admit the VPC link")
 	}
 	for _, integ := range r["aws_apigatewayv2_integration"] {
 		if integ["connection_type"] == "VPC_LINK" && integ["payload_format_version"] != "1.0" {
