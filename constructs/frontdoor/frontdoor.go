@@ -180,6 +180,12 @@ type ServiceTarget struct {
 	TLSServerName string
 }
 
+// lambdaKey identifies a Lambda integration: one per function and timeout.
+type lambdaKey struct {
+	h         *serverless.Handler
+	timeoutMS int
+}
+
 // FrontDoor is an HTTP API.
 type FrontDoor struct {
 	constructs.Construct
@@ -193,7 +199,7 @@ type FrontDoor struct {
 	scopesAllowed bool
 	routes        map[string]bool
 	routeSettings []*apigatewayv2stage.Apigatewayv2StageRouteSettings
-	lambdaIntegs  map[*serverless.Handler]string
+	lambdaIntegs  map[lambdaKey]string
 	serviceIntegs map[string]string
 	vpcLinkID     string
 	vpcLinkSG     string
@@ -242,7 +248,7 @@ func New(scope constructs.Construct, id string, props Props) (*FrontDoor, error)
 	}
 
 	f := &FrontDoor{
-		name: p.Name, props: p, routes: map[string]bool{}, lambdaIntegs: map[*serverless.Handler]string{},
+		name: p.Name, props: p, routes: map[string]bool{}, lambdaIntegs: map[lambdaKey]string{},
 		serviceIntegs: map[string]string{}, ingressRules: map[string]bool{}, lbPorts: map[int]bool{}, permissionIDs: map[*serverless.Handler]bool{},
 	}
 	constructs.NewConstruct_Override(f, scope, &id)
@@ -638,11 +644,11 @@ func (f *FrontDoor) RouteToLambda(routeKey string, h *serverless.Handler, opts R
 	if timeout == 0 {
 		timeout = min(defaultTimeout, h.TimeoutSeconds()*1000)
 	}
-	key := fmt.Sprintf("%p|%d", h, timeout)
-	integ, ok := f.serviceIntegs[key]
+	key := lambdaKey{h, timeout}
+	integ, ok := f.lambdaIntegs[key]
 	if !ok {
 		id := "lambda-" + *h.Node().Id()
-		if f.lambdaIntegs[h] != "" { // the same function with another timeout
+		if f.permissionIDs[h] { // the same function with another timeout
 			id = fmt.Sprintf("%s-%d", id, timeout)
 		}
 		i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(id), &apigatewayv2integration.Apigatewayv2IntegrationConfig{
@@ -653,8 +659,7 @@ func (f *FrontDoor) RouteToLambda(routeKey string, h *serverless.Handler, opts R
 			TimeoutMilliseconds:  ptr.Number(timeout),
 		})
 		integ = *i.Id()
-		f.serviceIntegs[key] = integ
-		f.lambdaIntegs[h] = integ
+		f.lambdaIntegs[key] = integ
 	}
 	if !f.permissionIDs[h] {
 		f.permissionIDs[h] = true
