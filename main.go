@@ -63,6 +63,15 @@ func run(args []string) int {
 		for _, w := range r.Warnings {
 			fmt.Fprintf(os.Stderr, "warning: %s: %s\n", r.Name, w)
 		}
+		var rules []string
+		for _, f := range r.Findings {
+			if !f.Suppressed {
+				rules = append(rules, f.RuleID)
+			}
+		}
+		if len(rules) > 0 {
+			fmt.Fprintf(os.Stderr, "policy: %s: %d warnings (%s); details: go run ./constructs/policy/hybridcheck %s\n", r.Name, len(rules), strings.Join(rules, ", "), outdir)
+		}
 	}
 	return 0
 }

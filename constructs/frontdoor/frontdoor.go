@@ -35,6 +35,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
 
@@ -597,7 +598,12 @@ func (f *FrontDoor) addRoute(routeKey, integrationID string, opts RouteOptions) 
 		cfg.AuthorizerId = ptr.Optional(f.authorizerID)
 		cfg.AuthorizationScopes = ptr.Strings(opts.Scopes)
 	}
-	apigatewayv2route.NewApigatewayv2Route(f, ptr.String("route-"+routeID(routeKey)), cfg)
+	route := apigatewayv2route.NewApigatewayv2Route(f, ptr.String("route-"+routeID(routeKey)), cfg)
+	if opts.Public {
+		// The rule pack requires every route authorized unless marked
+		// public; this is that mark.
+		_ = policy.Suppress(route, "API-002", "marked Public in the front door: serves "+routeKey+" without authorization on purpose")
+	}
 	if opts.ThrottleBurst > 0 || opts.ThrottleRate > 0 {
 		s := &apigatewayv2stage.Apigatewayv2StageRouteSettings{RouteKey: ptr.String(routeKey), DetailedMetricsEnabled: true}
 		if opts.ThrottleBurst > 0 {

@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appmeshgatewayroute"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appmeshroute"
@@ -13,6 +14,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/policy"
 )
 
 // renderAppMesh creates a virtual node per version, a virtual router with
@@ -46,6 +48,13 @@ func (vs *VirtualService) renderAppMesh() error {
 		backends = append(backends, &appmeshvirtualnode.AppmeshVirtualNodeSpecBackend{VirtualService: be})
 	}
 
+	// Backends without TLS carry their documented reason to this client.
+	var plaintext []string
+	for _, b := range p.Backends {
+		if b.tls == nil {
+			plaintext = append(plaintext, "backend "+b.props.Name+" is plaintext: "+b.props.PlaintextReason)
+		}
+	}
 	nodeNames := map[string]string{}
 	var nodeARNs []string
 	for _, v := range p.Versions {
@@ -102,6 +111,11 @@ func (vs *VirtualService) renderAppMesh() error {
 			Spec:     spec,
 			Tags:     tags,
 		})
+		if len(plaintext) > 0 {
+			if err := policy.Suppress(node, "MESH-002", strings.Join(plaintext, "; ")); err != nil {
+				return err
+			}
+		}
 		nodeNames[v.Name] = *node.Name()
 		nodeARNs = append(nodeARNs, *node.Arn())
 	}

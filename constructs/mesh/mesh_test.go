@@ -53,6 +53,16 @@ func canary(n *mesh.Network) mesh.VirtualServiceProps {
 	}
 }
 
+// appMeshNet returns an App Mesh network in a fresh stack.
+func appMeshNet(t *testing.T) *mesh.Network {
+	e := newEnv(t, true)
+	n, err := mesh.NewNetwork(e.stack, "mesh", mesh.NetworkProps{Name: "shop", Engine: mesh.AppMesh, Cluster: e.cluster})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func warningsOf(c cdktf.TerraformStack) []string {
 	var out []string
 	for _, n := range *c.Node().FindAll(constructs.ConstructOrder_PREORDER) {
@@ -130,6 +140,7 @@ func TestAppMeshCanary(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := canary(n)
+	p.PlaintextReason = "test: payments answers health probes only"
 	p.Backends = []*mesh.VirtualService{orders}
 	p.Routes[1].Retry = &mesh.Retry{MaxRetries: 2}
 	p.Routes[1].TimeoutMS = 3000
@@ -237,6 +248,8 @@ func TestValidation(t *testing.T) {
 			`AllowedPrincipals[0] "everyone" is not an IAM role, user or account root ARN`},
 		{"duplicate route", func(p *mesh.VirtualServiceProps) { p.Routes[1].Name = "testers" },
 			`Routes[1].Name "testers" is used by another route`},
+		{"app mesh plaintext needs a reason", func(p *mesh.VirtualServiceProps) { p.Network = appMeshNet(t) },
+			`TLS is nil on App Mesh: traffic to the service would not be encrypted; set TLS (ACM certificate and Private CA), or PlaintextReason`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -149,8 +149,13 @@ type VirtualServiceProps struct {
 	// Default: - none
 	OutlierDetection *OutlierDetection
 	// TLS for traffic to the service.
-	// Default: - plain HTTP inside the VPC
+	// Default: - plain HTTP inside the VPC (App Mesh: only with PlaintextReason)
 	TLS *TLS
+	// PlaintextReason is the documented opt-out from TLS on App Mesh: why
+	// traffic to this service may travel unencrypted. It is recorded as the
+	// reviewed suppression of MESH-002 on every client's virtual node.
+	// Default: - none; App Mesh services without TLS are refused
+	PlaintextReason string
 	// Backends are the services this one calls (App Mesh: the only ones it
 	// can reach under egress DROP_ALL).
 	// Default: - none
@@ -378,6 +383,9 @@ func validate(r *validation.Report, p VirtualServiceProps) {
 		if !lattice && t.CertificateAuthorityARN == "" {
 			r.Addf("TLS.CertificateAuthorityARN", "is empty; App Mesh clients validate the service against an ACM Private CA")
 		}
+	}
+	if !lattice && p.TLS == nil && strings.TrimSpace(p.PlaintextReason) == "" {
+		r.Addf("TLS", "is nil on App Mesh: traffic to the service would not be encrypted; set TLS (ACM certificate and Private CA), or PlaintextReason to say why plaintext is acceptable")
 	}
 	if p.Gateway != nil && lattice {
 		unsupported(r, p, "Gateway", "VPC Lattice has no virtual gateway; associate the service network with the clients' VPC, or route from API Gateway through a VPC link")

@@ -15,6 +15,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/policy"
 )
 
 // Settings are the knobs every reference stack takes. The zero value of a
@@ -155,6 +157,9 @@ func NewStack(scope constructs.Construct, name string, s Settings) (cdktf.Terraf
 			Tags: &map[string]*string{"ManagedBy": jsii.String("hybridstack"), "Stack": jsii.String(name)},
 		}},
 	})
+	if s.Disposable {
+		policy.DeclareDisposable(stack)
+	}
 	if s.StateBucket == "" {
 		// Terraform runs in cdktf.out/stacks/<name>; keep state at the
 		// project root, where a clean synth does not delete it, with a

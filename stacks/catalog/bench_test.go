@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/catalog"
 )
@@ -59,4 +60,38 @@ func BenchmarkProcess(b *testing.B) {
 			run(b, func(string) []string { return []string{app, "-stack", name} })
 		})
 	}
+}
+
+// BenchmarkPolicyCheck runs the rule pack over the largest reference stack;
+// findings/s and resources/s are reported, and its ns/op compares with
+// BenchmarkSynthInProcess for the same stack.
+func BenchmarkPolicyCheck(b *testing.B) {
+	largest, size := "", 0
+	docs := map[string][]byte{}
+	for _, e := range catalog.Entries() {
+		dir := b.TempDir()
+		if _, err := catalog.Synth(dir, []catalog.Entry{e}, catalog.Fixed(base.Settings{}.WithDefaults())); err != nil {
+			b.Fatal(err)
+		}
+		doc, err := os.ReadFile(filepath.Join(dir, "stacks", e.Name, "cdk.tf.json"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs[e.Name] = doc
+		if n, _ := catalog.CountResources(doc); n > size {
+			largest, size = e.Name, n
+		}
+	}
+	b.Run(largest, func(b *testing.B) {
+		findings := 0
+		for i := 0; i < b.N; i++ {
+			f, err := policy.Check(largest, docs[largest])
+			if err != nil {
+				b.Fatal(err)
+			}
+			findings += len(f)
+		}
+		b.ReportMetric(float64(size*b.N)/b.Elapsed().Seconds(), "resources/s")
+		b.ReportMetric(float64(findings)/b.Elapsed().Seconds(), "findings/s")
+	})
 }

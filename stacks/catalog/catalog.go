@@ -16,6 +16,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/hybridmicroservices"
 	"github.com/hybridstack/hybridstack/stacks/imagepipeline"
@@ -121,6 +122,9 @@ type Result struct {
 	Dir       string
 	// Warnings are the constructs' warnings (cdktf annotations), each once.
 	Warnings []string
+	// Findings are the policy findings: warnings and suppressed ones (a
+	// stack with unsuppressed errors is not published).
+	Findings []policy.Finding
 }
 
 // Warnings returns the distinct warning annotations of every construct
@@ -152,22 +156,51 @@ func Fixed(s base.Settings) SettingsFunc {
 	return func(cdktf.App) (base.Settings, error) { return s, nil }
 }
 
-// Synth builds the selected stacks into a new app writing to outdir and,
-// only when every stack is valid, synthesizes them. On any error nothing is
-// written: the app creates outdir eagerly, so Synth removes it again when it
-// did not exist before.
+// Synth builds the selected stacks, synthesizes them into a staging
+// directory beside outdir, runs the policy rule pack over each, and only
+// when every construct is valid and no unsuppressed policy error remains
+// publishes the stacks (and cdktf's manifest) into outdir. On any error
+// nothing is written to outdir.
 func Synth(outdir string, selected []Entry, settings SettingsFunc) ([]Result, error) {
-	_, statErr := os.Stat(outdir)
-	created := os.IsNotExist(statErr)
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
-	results, err := synth(app, outdir, selected, settings)
-	if err != nil && created {
-		// cdktf made outdir/stacks up front; os.Remove only deletes empty
-		// directories, so nothing else can be lost.
-		_ = os.Remove(filepath.Join(outdir, "stacks"))
-		_ = os.Remove(outdir)
+	parent := filepath.Dir(filepath.Clean(outdir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
 	}
-	return results, err
+	staging, err := os.MkdirTemp(parent, ".hybridstack-synth-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(staging)
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(staging)})
+	results, err := synth(app, staging, selected, settings)
+	if err != nil {
+		return nil, err
+	}
+	if err := publish(staging, outdir, results); err != nil {
+		return nil, err
+	}
+	for i := range results {
+		results[i].Dir = filepath.Join(outdir, "stacks", results[i].Name)
+	}
+	return results, nil
+}
+
+// publish moves each synthesized stack directory and the manifest from
+// staging into outdir, replacing what was there for those stacks.
+func publish(staging, outdir string, results []Result) error {
+	if err := os.MkdirAll(filepath.Join(outdir, "stacks"), 0o755); err != nil {
+		return err
+	}
+	for _, r := range results {
+		dst := filepath.Join(outdir, "stacks", r.Name)
+		if err := os.RemoveAll(dst); err != nil {
+			return err
+		}
+		if err := os.Rename(filepath.Join(staging, "stacks", r.Name), dst); err != nil {
+			return err
+		}
+	}
+	return os.Rename(filepath.Join(staging, "manifest.json"), filepath.Join(outdir, "manifest.json"))
 }
 
 func synth(app cdktf.App, outdir string, selected []Entry, settings SettingsFunc) ([]Result, error) {
@@ -180,6 +213,7 @@ func synth(app cdktf.App, outdir string, selected []Entry, settings SettingsFunc
 	}
 	app.Synth()
 	var results []Result
+	var failing []error
 	for _, e := range selected {
 		var warnings []string
 		if st := app.Node().TryFindChild(jsii.String(e.Name)); st != nil {
@@ -194,7 +228,17 @@ func synth(app cdktf.App, outdir string, selected []Entry, settings SettingsFunc
 		if err != nil {
 			return nil, fmt.Errorf("stack %q: %w", e.Name, err)
 		}
-		results = append(results, Result{Name: e.Name, Resources: n, Dir: dir, Warnings: warnings})
+		findings, err := policy.Check(e.Name, doc)
+		if err != nil {
+			return nil, err
+		}
+		if err := policy.Err(findings); err != nil {
+			failing = append(failing, err)
+		}
+		results = append(results, Result{Name: e.Name, Resources: n, Dir: dir, Warnings: warnings, Findings: findings})
+	}
+	if err := errors.Join(failing...); err != nil {
+		return nil, err
 	}
 	return results, nil
 }

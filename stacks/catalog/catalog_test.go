@@ -9,10 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/catalog"
 )
@@ -180,5 +184,42 @@ func TestFromEnvironment(t *testing.T) {
 func TestSelect(t *testing.T) {
 	if _, err := catalog.Select([]string{"platform", "nope"}); err == nil || !strings.Contains(err.Error(), "unknown stack nope; known stacks: platform") {
 		t.Errorf("Select error = %v", err)
+	}
+}
+
+// TestReferenceStacksPassPolicy runs the rule pack on every reference stack:
+// no unsuppressed errors, and every suppression carries a reason.
+func TestReferenceStacksPassPolicy(t *testing.T) {
+	docs := synth(t, base.Settings{}.WithDefaults())
+	for _, name := range catalog.Names() {
+		findings, err := policy.Check(name, docs[name])
+		require.NoError(t, err)
+		for _, f := range findings {
+			if f.Suppressed && strings.TrimSpace(f.SuppressionReason) == "" {
+				t.Errorf("%s: %s on %s is suppressed without a reason", name, f.RuleID, f.Address)
+			}
+		}
+		assert.NoError(t, policy.Err(findings), "stack %s", name)
+	}
+}
+
+// TestPolicyErrorsStopSynth proves make synth refuses a stack the rule pack
+// rejects, and writes nothing.
+func TestPolicyErrorsStopSynth(t *testing.T) {
+	bad := catalog.Entry{Name: "leaky", Build: func(scope constructs.Construct, s base.Settings) error {
+		stack, err := base.NewStack(scope, "leaky", s)
+		if err != nil {
+			return err
+		}
+		cloudwatchloggroup.NewCloudwatchLogGroup(stack, jsii.String("forever"), &cloudwatchloggroup.CloudwatchLogGroupConfig{Name: jsii.String("/forever")})
+		return nil
+	}}
+	dir := filepath.Join(t.TempDir(), "out")
+	_, err := catalog.Synth(dir, []catalog.Entry{bad}, catalog.Fixed(base.Settings{}.WithDefaults()))
+	if err == nil || !strings.Contains(err.Error(), "policy: leaky LOG-001: aws_cloudwatch_log_group.forever logs are kept forever; fix: set retention_in_days") {
+		t.Fatalf("error = %v", err)
+	}
+	if _, statErr := os.Stat(dir); !os.IsNotExist(statErr) {
+		t.Errorf("%s was written although the policy check failed", dir)
 	}
 }

@@ -153,10 +153,18 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
+	// mTLS on App Mesh needs an ACM Private CA (about $400 a month per CA),
+	// which this reference stack does not provision; the Lattice variant
+	// authenticates every call with IAM (SigV4) instead.
+	plaintext := ""
+	if engine == mesh.AppMesh {
+		plaintext = "the App Mesh variant is a migration reference without an ACM Private CA; traffic stays inside the VPC and the Lattice variant is the one to run"
+	}
 	payments, err := mesh.NewVirtualService(stack, "payments", mesh.VirtualServiceProps{
-		Network:   meshNet,
-		Namespace: "payments",
-		Versions:  []mesh.Version{{Name: "v1", Service: "payments-v1"}, {Name: "v2", Service: "payments-v2"}},
+		Network:         meshNet,
+		Namespace:       "payments",
+		PlaintextReason: plaintext,
+		Versions:        []mesh.Version{{Name: "v1", Service: "payments-v1"}, {Name: "v2", Service: "payments-v2"}},
 		Routes: []mesh.Route{
 			// Testers opt into v2 with a header; everyone else is split 90/10.
 			{Name: "canary-testers", Headers: []mesh.HeaderMatch{{Name: "x-canary", Exact: "v2"}}, Targets: []mesh.Target{{Version: "v2", Weight: 100}}},
@@ -167,11 +175,12 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		return nil, err
 	}
 	if _, err := mesh.NewVirtualService(stack, "orders", mesh.VirtualServiceProps{
-		Network:   meshNet,
-		Namespace: "orders",
-		Port:      ordersPort,
-		Versions:  []mesh.Version{{Name: "v1", Service: "orders"}},
-		Backends:  []*mesh.VirtualService{payments},
+		Network:         meshNet,
+		Namespace:       "orders",
+		PlaintextReason: plaintext,
+		Port:            ordersPort,
+		Versions:        []mesh.Version{{Name: "v1", Service: "orders"}},
+		Backends:        []*mesh.VirtualService{payments},
 	}); err != nil {
 		return nil, err
 	}

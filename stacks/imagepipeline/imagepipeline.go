@@ -70,7 +70,7 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	alerts := alertTopic(stack)
+	alerts := alertTopic(stack, s.Disposable)
 
 	widths := make([]string, len(Widths))
 	for i, w := range Widths {
@@ -114,7 +114,7 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 
 // alertTopic creates the SNS topic alarms notify, encrypted with a key that
 // CloudWatch may use (the AWS managed aws/sns key does not allow it).
-func alertTopic(stack cdktf.TerraformStack) snstopic.SnsTopic {
+func alertTopic(stack cdktf.TerraformStack, disposable bool) snstopic.SnsTopic {
 	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
 	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
 	policy := iamdoc.Document(
@@ -130,11 +130,16 @@ func alertTopic(stack cdktf.TerraformStack) snstopic.SnsTopic {
 			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account.AccountId()}},
 		},
 	)
-	key := kmskey.NewKmsKey(stack, jsii.String("alerts-key"), &kmskey.KmsKeyConfig{
+	cfg := &kmskey.KmsKeyConfig{
 		Description:       jsii.String("Encrypts the image pipeline's alarm topic"),
 		EnableKeyRotation: jsii.Bool(true),
 		Policy:            jsii.String(policy),
-	})
+	}
+	if !disposable {
+		// Deleting the key would make queued notifications unreadable.
+		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
+	}
+	key := kmskey.NewKmsKey(stack, jsii.String("alerts-key"), cfg)
 	kmsalias.NewKmsAlias(stack, jsii.String("alerts-key-alias"), &kmsalias.KmsAliasConfig{
 		Name:        jsii.String("alias/imagepipeline/alerts"),
 		TargetKeyId: key.KeyId(),
