@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -353,7 +354,7 @@ func (c *Cluster) addonsPhase(first bool, deps []cdktf.ITerraformDependable) []c
 // addonRole creates the IRSA role of an add-on's kube-system service account.
 func (c *Cluster) addonRole(addon, serviceAccount, policy string) string {
 	role, _ := newRole(c, "addon-"+addon+"-role", roleSpec{
-		namePrefix:  truncate(c.s.Name+"-"+addon+"-", 38),
+		namePrefix:  names.Truncate(c.s.Name+"-"+addon+"-", 38),
 		description: "IRSA role of the " + addon + " add-on of EKS cluster " + c.s.Name,
 		trust:       c.irsaTrust("kube-system", serviceAccount),
 		policyARNs:  []string{c.managedPolicy(policy)},
@@ -454,7 +455,7 @@ func (c *Cluster) nodeGroup(ng NodeGroupProps, nodeRoleARN string, deps []cdktf.
 
 func (c *Cluster) fargateProfiles(deps []cdktf.ITerraformDependable) {
 	role, _ := newRole(c, "fargate-pod-execution-role", roleSpec{
-		namePrefix:  truncate(c.s.Name+"-fargate-", 38),
+		namePrefix:  names.Truncate(c.s.Name+"-fargate-", 38),
 		description: "Pod execution role of the Fargate profiles of EKS cluster " + c.s.Name,
 		trust: iamdoc.ServiceTrust([]string{"eks-fargate-pods.amazonaws.com"}, nil, map[string]map[string]any{
 			"ArnLike": {"aws:SourceArn": "arn:" + c.partition + ":eks:" + c.region + ":" + c.account + ":fargateprofile/" + c.s.Name + "/*"},
@@ -535,10 +536,3 @@ func (c *Cluster) Addon(name string) eksaddon.EksAddon { return c.addons[name] }
 
 // fargateOnly reports whether every pod of namespace ns runs on Fargate.
 func (c *Cluster) fargateOnly(ns string) bool { return c.s.fargateNamespaces()[ns] }
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -36,7 +37,7 @@ type roleRef struct {
 // resources that must exist before the role is usable.
 func newRole(scope constructs.Construct, id string, spec roleSpec) (roleRef, []cdktf.ITerraformDependable) {
 	role := iamrole.NewIamRole(scope, ptr.String(id), &iamrole.IamRoleConfig{
-		NamePrefix:       ptr.String(truncate(spec.namePrefix, 38)),
+		NamePrefix:       ptr.String(names.Truncate(spec.namePrefix, 38)),
 		Description:      ptr.String(spec.description),
 		AssumeRolePolicy: ptr.String(spec.trust),
 		Tags:             spec.tags,

@@ -32,6 +32,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
@@ -769,14 +770,14 @@ func (f *FrontDoor) vpcLink() {
 	}
 	vpc := f.props.VPC
 	sg := securitygroup.NewSecurityGroup(f, ptr.String("vpc-link-security-group"), &securitygroup.SecurityGroupConfig{
-		NamePrefix:  ptr.String(truncate(f.name, 40) + "-vpc-link-"),
+		NamePrefix:  ptr.String(names.Truncate(f.name, 40) + "-vpc-link-"),
 		Description: ptr.String("VPC link of HTTP API " + f.name + ": out to the load balancers only"),
 		VpcId:       ptr.String(vpc.VPCID()),
 		Tags:        ptr.Map(f.props.Tags),
 		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
 	})
 	link := apigatewayv2vpclink.NewApigatewayv2VpcLink(f, ptr.String("vpc-link"), &apigatewayv2vpclink.Apigatewayv2VpcLinkConfig{
-		Name:             ptr.String(truncate(f.name, 120) + "-link"),
+		Name:             ptr.String(names.Truncate(f.name, 120) + "-link"),
 		SubnetIds:        ptr.Strings(vpc.PrivateSubnetIDs()),
 		SecurityGroupIds: ptr.Strings([]string{*sg.Id()}),
 		Tags:             ptr.Map(f.props.Tags),
@@ -833,10 +834,3 @@ func (f *FrontDoor) VPCLinkSecurityGroupID() string { return f.vpcLinkSG }
 
 // Resource returns the aws_apigatewayv2_api resource.
 func (f *FrontDoor) Resource() apigatewayv2api.Apigatewayv2Api { return f.api }
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}

@@ -239,7 +239,9 @@ const maxRoutes = 100
 
 var retryEvents = []string{"server-error", "gateway-error", "client-error", "stream-error"}
 
-func validate(r *validation.Report, p VirtualServiceProps) {
+// validate records every problem in r. Features the engine lacks are
+// errors, or, with WarnOnUnsupported, warnings appended to warns.
+func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 	if p.Network == nil {
 		r.Addf("Network", "is nil; create one with mesh.NewNetwork")
 		return
@@ -327,7 +329,8 @@ func validate(r *validation.Report, p VirtualServiceProps) {
 		}
 		if rt.Retry != nil {
 			if lattice {
-				unsupported(r, p, f+".Retry", "VPC Lattice has no retry policy; make the client retry (with backoff) instead")
+				unsupported(r, p, warns, f+".Retry", "VPC Lattice has no retry policy; make the client retry (with backoff) instead",
+					fmt.Sprintf("route %q: retries are not rendered: VPC Lattice has no retry policy", rt.Name))
 			} else {
 				if rt.Retry.MaxRetries < 1 || rt.Retry.MaxRetries > 25 {
 					r.Addf(f+".Retry.MaxRetries", "%d is out of range; use 1 to 25", rt.Retry.MaxRetries)
@@ -344,7 +347,8 @@ func validate(r *validation.Report, p VirtualServiceProps) {
 		}
 		if rt.TimeoutMS != 0 {
 			if lattice {
-				unsupported(r, p, f+".TimeoutMS", "VPC Lattice has no per-route timeout; set the client's timeout instead")
+				unsupported(r, p, warns, f+".TimeoutMS", "VPC Lattice has no per-route timeout; set the client's timeout instead",
+					fmt.Sprintf("route %q: the %d ms timeout is not rendered: VPC Lattice has no per-route timeout", rt.Name, rt.TimeoutMS))
 			} else if rt.TimeoutMS < 1 {
 				r.Addf(f+".TimeoutMS", "%d must be positive", rt.TimeoutMS)
 			}
@@ -368,7 +372,8 @@ func validate(r *validation.Report, p VirtualServiceProps) {
 	}
 	if o := p.OutlierDetection; o != nil {
 		if lattice {
-			unsupported(r, p, "OutlierDetection", "VPC Lattice has no outlier detection; its health checks take failing targets out of rotation")
+			unsupported(r, p, warns, "OutlierDetection", "VPC Lattice has no outlier detection; its health checks take failing targets out of rotation",
+				"outlier detection is not rendered: VPC Lattice has none")
 		} else if o.MaxServerErrors < 1 || o.IntervalSeconds < 1 || o.BaseEjectionSeconds < 1 || o.MaxEjectionPercent < 0 || o.MaxEjectionPercent > 100 {
 			r.Addf("OutlierDetection", "needs MaxServerErrors, IntervalSeconds and BaseEjectionSeconds of at least 1 and MaxEjectionPercent 0-100")
 		}
@@ -388,7 +393,8 @@ func validate(r *validation.Report, p VirtualServiceProps) {
 		r.Addf("TLS", "is nil on App Mesh: traffic to the service would not be encrypted; set TLS (ACM certificate and Private CA), or PlaintextReason to say why plaintext is acceptable")
 	}
 	if p.Gateway != nil && lattice {
-		unsupported(r, p, "Gateway", "VPC Lattice has no virtual gateway; associate the service network with the clients' VPC, or route from API Gateway through a VPC link")
+		unsupported(r, p, warns, "Gateway", "VPC Lattice has no virtual gateway; associate the service network with the clients' VPC, or route from API Gateway through a VPC link",
+			"the gateway is not rendered: VPC Lattice has no virtual gateway")
 	}
 	for i, b := range p.Backends {
 		if b == nil || b.props.Network != p.Network {
@@ -402,36 +408,14 @@ func validate(r *validation.Report, p VirtualServiceProps) {
 	}
 }
 
-// unsupported records a feature the engine lacks: an error, or a warning
-// when the props ask for one.
-func unsupported(r *validation.Report, p VirtualServiceProps, field, why string) {
+// unsupported records a feature the engine lacks: an error explaining why,
+// or, when the props ask for it, the warning that it is left out.
+func unsupported(r *validation.Report, p VirtualServiceProps, warns *[]string, field, why, warning string) {
 	if p.WarnOnUnsupported {
-		return // reported as a warning once the construct exists
+		*warns = append(*warns, warning)
+		return
 	}
 	r.Addf(field, "is not supported by %s: %s; remove it, or set WarnOnUnsupported to accept it being left out", p.Network.engine, why)
-}
-
-// warnings lists the features that unsupported() let through.
-func warnings(p VirtualServiceProps) []string {
-	if !p.WarnOnUnsupported || p.Network.engine != Lattice {
-		return nil
-	}
-	var out []string
-	for _, rt := range p.Routes {
-		if rt.Retry != nil {
-			out = append(out, fmt.Sprintf("route %q: retries are not rendered: VPC Lattice has no retry policy", rt.Name))
-		}
-		if rt.TimeoutMS != 0 {
-			out = append(out, fmt.Sprintf("route %q: the %d ms timeout is not rendered: VPC Lattice has no per-route timeout", rt.Name, rt.TimeoutMS))
-		}
-	}
-	if p.OutlierDetection != nil {
-		out = append(out, "outlier detection is not rendered: VPC Lattice has none")
-	}
-	if p.Gateway != nil {
-		out = append(out, "the gateway is not rendered: VPC Lattice has no virtual gateway")
-	}
-	return out
 }
 
 // NewVirtualService validates the intent against the network's engine and
@@ -439,13 +423,14 @@ func warnings(p VirtualServiceProps) []string {
 func NewVirtualService(scope constructs.Construct, id string, props VirtualServiceProps) (*VirtualService, error) {
 	r := validation.NewReport("mesh", validation.Path(*scope.Node().Path(), id))
 	p := withDefaults(id, props)
-	validate(r, p)
+	var warns []string
+	validate(r, p, &warns)
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	vs := &VirtualService{props: p, tls: p.TLS}
 	constructs.NewConstruct_Override(vs, scope, &id)
-	for _, w := range warnings(p) {
+	for _, w := range warns {
 		cdktf.Annotations_Of(vs).AddWarning(ptr.String(*vs.Node().Path() + ": " + w))
 	}
 	if p.Network.engine == AppMesh {

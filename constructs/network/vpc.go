@@ -29,6 +29,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/cidr"
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -183,7 +184,7 @@ func (v *VPC) flowLogs(l layout, props VPCProps, tags func(string, ...map[string
 	})
 	account := dataawscalleridentity.NewDataAwsCallerIdentity(v, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
 	role := iamrole.NewIamRole(v, ptr.String("flow-log-role"), &iamrole.IamRoleConfig{
-		NamePrefix:  ptr.String(truncate(l.name+"-flow-logs-", 38)),
+		NamePrefix:  ptr.String(names.Truncate(l.name+"-flow-logs-", 38)),
 		Description: ptr.String("Lets VPC flow logs for " + l.name + " write to their log group"),
 		AssumeRolePolicy: ptr.String(iamdoc.ServiceTrust([]string{"vpc-flow-logs.amazonaws.com"}, nil,
 			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account.AccountId()}})),
@@ -351,11 +352,4 @@ func endpointID(e Endpoint) string {
 		}
 	}
 	return string(out)
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
 
 var rules []Rule
@@ -37,7 +39,7 @@ func init() {
 					switch {
 					case len(cidrs) == 0:
 						emit(r, "vpc_config.endpoint_public_access", "the API endpoint is public to the whole Internet (no public_access_cidrs)")
-					case contains(cidrs, "0.0.0.0/0"):
+					case validation.OneOf("0.0.0.0/0", cidrs...):
 						emit(r, "vpc_config.public_access_cidrs", "the API endpoint is open to 0.0.0.0/0")
 					}
 				}
@@ -48,7 +50,7 @@ func init() {
 		check: func(d *Doc, emit emitFunc) {
 			for _, r := range d.Of("aws_eks_cluster") {
 				enc := block(r.Attrs, "encryption_config")
-				if str(path(enc, "provider", "key_arn")) == "" || !contains(strs(enc["resources"]), "secrets") {
+				if str(path(enc, "provider", "key_arn")) == "" || !validation.OneOf("secrets", strs(enc["resources"])...) {
 					emit(r, "encryption_config", "Kubernetes secrets are not envelope-encrypted with a KMS key")
 				}
 			}
@@ -60,7 +62,7 @@ func init() {
 				have := strs(r.Attrs["enabled_cluster_log_types"])
 				var missing []string
 				for _, t := range eksLogTypes {
-					if !contains(have, t) {
+					if !validation.OneOf(t, have...) {
 						missing = append(missing, t)
 					}
 				}
@@ -227,7 +229,7 @@ func init() {
 		check: func(d *Doc, emit emitFunc) {
 			for _, fn := range d.Of("aws_lambda_function") {
 				vars, _ := block(fn.Attrs, "environment")["variables"].(map[string]any)
-				for _, k := range sortedKeys(vars) {
+				for _, k := range ptr.SortedKeys(vars) {
 					v := str(vars[k])
 					if v == "" || isToken(v) {
 						continue
@@ -296,7 +298,7 @@ func init() {
 				for _, r := range d.Of(doc.typ) {
 					stmts, _ := parsePolicy(r.Attrs[doc.key])
 					for i, st := range stmts {
-						if st.Effect == "Allow" && contains(st.Actions, "*") && contains(st.Resources, "*") {
+						if st.Effect == "Allow" && validation.OneOf("*", st.Actions...) && validation.OneOf("*", st.Resources...) {
 							emit(r, fmt.Sprintf("%s.Statement[%d]", doc.key, i), "grants every action on every resource")
 						}
 					}
@@ -328,7 +330,7 @@ func init() {
 			for _, r := range d.Of("aws_iam_role") {
 				stmts, _ := parsePolicy(r.Attrs["assume_role_policy"])
 				for i, st := range stmts {
-					if st.Effect != "Allow" || !contains(st.Actions, "sts:AssumeRoleWithWebIdentity") {
+					if st.Effect != "Allow" || !validation.OneOf("sts:AssumeRoleWithWebIdentity", st.Actions...) {
 						continue
 					}
 					p, _ := st.Principal.(map[string]any)
@@ -568,7 +570,7 @@ func init() {
 				"aws_cognito_user_pool":     func(r Resource) bool { return preventDestroy(r) || str(r.Attrs["deletion_protection"]) == "ACTIVE" },
 				"aws_secretsmanager_secret": preventDestroy,
 			}
-			for _, typ := range sortedKeys(protected) {
+			for _, typ := range ptr.SortedKeys(protected) {
 				for _, r := range d.Of(typ) {
 					if !protected[typ](r) {
 						emit(r, "lifecycle.prevent_destroy", "a terraform destroy or a replacement would delete the data")
@@ -608,27 +610,9 @@ func looksLikeReference(v string) bool {
 		(strings.Contains(v, "://") && !strings.Contains(v, "@"))
 }
 
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
-
 func orDefault(s, d string) string {
 	if s == "" {
 		return d
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

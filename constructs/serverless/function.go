@@ -27,6 +27,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
@@ -167,7 +168,7 @@ type settings struct {
 func handlerDefaults(stack, id string, p HandlerProps) settings {
 	s := settings{HandlerProps: p, name: p.FunctionName}
 	if s.name == "" {
-		s.name = truncateName(sanitizeName(stack+"-"+id), 64)
+		s.name = names.Truncate(sanitizeName(stack+"-"+id), 64)
 	}
 	if s.Runtime == "" && (p.Code.kind == codeGoPackage || p.Code.kind == codeZipFile || p.Code.kind == codeS3) {
 		s.Runtime = "provided.al2023"
@@ -329,7 +330,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		Tags:            ptr.Map(s.Tags),
 	})
 	h.role = iamrole.NewIamRole(h, ptr.String("role"), &iamrole.IamRoleConfig{
-		NamePrefix:  ptr.String(truncateName(s.name, 37) + "-"),
+		NamePrefix:  ptr.String(names.Truncate(s.name, 37) + "-"),
 		Description: ptr.String("Execution role of Lambda function " + s.name),
 		AssumeRolePolicy: ptr.String(iamdoc.ServiceTrust([]string{"lambda.amazonaws.com"}, nil,
 			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": h.account}})),
@@ -410,7 +411,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	// Async: bounded retries and age, failures to a queue.
 	h.failure = s.Async.FailureQueue
 	if h.failure == nil {
-		q, err := NewQueue(h, "failure-queue", QueueProps{NamePrefix: truncateName(s.name, 45) + "-failed-", IsDeadLetterQueue: true, Tags: s.Tags})
+		q, err := NewQueue(h, "failure-queue", QueueProps{NamePrefix: names.Truncate(s.name, 45) + "-failed-", IsDeadLetterQueue: true, Tags: s.Tags})
 		if err != nil {
 			return nil, err
 		}
@@ -435,7 +436,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 // securityGroup creates a group that allows HTTPS out and nothing in.
 func (h *Handler) newSecurityGroup(vpc *network.VPC) string {
 	sg := securitygroup.NewSecurityGroup(h, ptr.String("security-group"), &securitygroup.SecurityGroupConfig{
-		NamePrefix:  ptr.String(truncateName(h.name, 40) + "-"),
+		NamePrefix:  ptr.String(names.Truncate(h.name, 40) + "-"),
 		Description: ptr.String("Lambda function " + h.name + ": HTTPS out, nothing in"),
 		VpcId:       ptr.String(vpc.VPCID()),
 		Tags:        ptr.Map(h.tags),

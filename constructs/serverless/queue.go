@@ -8,6 +8,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/sqsqueue"
 
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -107,7 +108,7 @@ func NewQueue(scope constructs.Construct, id string, props QueueProps) (*Queue, 
 	constructs.NewConstruct_Override(q, scope, &id)
 	if !p.IsDeadLetterQueue {
 		dlq, err := NewQueue(q, "dead-letter", QueueProps{
-			NamePrefix: truncateName(strings.TrimSuffix(p.NamePrefix, "-")+"-dlq-", 50), FIFO: p.FIFO,
+			NamePrefix: names.Truncate(strings.TrimSuffix(p.NamePrefix, "-")+"-dlq-", 50), FIFO: p.FIFO,
 			KMSKeyARN: p.KMSKeyARN, IsDeadLetterQueue: true, Tags: p.Tags,
 		})
 		if err != nil {
@@ -162,10 +163,3 @@ func (q *Queue) DeadLetterQueue() *Queue { return q.dlq }
 
 // Resource returns the aws_sqs_queue resource.
 func (q *Queue) Resource() sqsqueue.SqsQueue { return q.queue }
-
-func truncateName(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}

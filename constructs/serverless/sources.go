@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/storage"
@@ -127,7 +128,7 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 	entry := s3Entry{
 		owner: *h.Node().Path() + " (" + id + ")", events: events, prefix: props.Prefix, suffix: props.Suffix,
 		block: &s3bucketnotification.S3BucketNotificationLambdaFunction{
-			Id:                ptr.String(truncateName(h.name, 40) + "-" + id),
+			Id:                ptr.String(names.Truncate(h.name, 40) + "-" + id),
 			LambdaFunctionArn: h.fn.Arn(),
 			Events:            ptr.Strings(events),
 			FilterPrefix:      ptr.Optional(props.Prefix),
@@ -143,7 +144,7 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 	// S3 tests the invoke permission when the notification is saved, so
 	// every handler's permission must exist first. The resource exists
 	// already, so the addresses go in as an override.
-	if !containsString(n.deps, permAddr) {
+	if !validation.OneOf(permAddr, n.deps...) {
 		n.deps = append(n.deps, permAddr)
 	}
 	n.resource.AddOverride(ptr.String("depends_on"), append([]string(nil), n.deps...))
@@ -346,7 +347,7 @@ func (h *Handler) AddEventRule(id string, props EventRuleProps) error {
 
 func (h *Handler) rule(id string, cfg *cloudwatcheventrule.CloudwatchEventRuleConfig) {
 	h.sourceIDs["source-"+id]++
-	cfg.NamePrefix = ptr.String(truncateName(h.name, 40) + "-" + id + "-")
+	cfg.NamePrefix = ptr.String(names.Truncate(h.name, 40) + "-" + id + "-")
 	if cfg.Description == nil {
 		cfg.Description = ptr.String("Invokes " + h.name)
 	}
@@ -545,13 +546,4 @@ func (h *Handler) AddStreamSource(id, streamARN string, props StreamSourceProps)
 	}
 	lambdaeventsourcemapping.NewLambdaEventSourceMapping(h, ptr.String("stream-"+id), cfg)
 	return nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
