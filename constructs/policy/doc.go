@@ -268,7 +268,14 @@ const Placeholder = "TF_INTERPOLATION"
 
 // stripInterpolations replaces every ${...} (with nested braces) by
 // Placeholder.
-func stripInterpolations(s string) string {
+func stripInterpolations(s string) string { return replaceInterpolations(s, Placeholder) }
+
+// literalText returns s without its ${...} interpolations: the characters
+// that are known before Terraform evaluates anything.
+func literalText(s string) string { return replaceInterpolations(s, "") }
+
+// replaceInterpolations replaces every ${...} (with nested braces) by repl.
+func replaceInterpolations(s, repl string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] == '$' && i+1 < len(s) && s[i+1] == '{' {
@@ -284,7 +291,7 @@ func stripInterpolations(s string) string {
 					}
 				}
 			}
-			b.WriteString(Placeholder)
+			b.WriteString(repl)
 			i = j
 			continue
 		}

@@ -8,6 +8,19 @@
 // consumer. Findings name the resource address, the attribute path, a
 // one-line fix and the equivalent cdk-nag, trivy and checkov ids.
 //
+// A second group of rules catches what a plan accepts and an apply (or a
+// destroy) rejects: NAME-001 checks names and name prefixes against AWS
+// length limits, counting the 26-character suffix Terraform adds to a
+// prefix (the limits are one table, nameLimits); API-004 that a stage's
+// route_settings name only routes the stage depends on; EKS-008 that EKS
+// clusters, node groups, Fargate profiles, add-ons with roles and Lambda
+// functions in a VPC depend on every policy of their role; and MESH-003,
+// NET-001 and EKS-007 that nothing deploys locked out (VPC Lattice AWS_IAM
+// without an auth policy, a listener port the load balancer's security
+// groups do not admit, an EKS cluster without an administrator access
+// entry). S3-005 asks buckets for a customer managed KMS key with S3 Bucket
+// Keys; a bucket that keeps SSE-S3 on purpose suppresses it with the reason.
+//
 // Suppressions travel inside the JSON ("//" metadata), so a check of
 // cdktf.out sees them too; each needs a reason, and one that matches no
 // finding is itself reported.

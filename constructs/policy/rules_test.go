@@ -178,6 +178,7 @@ func TestEveryRule(t *testing.T) {
 				"aws_appmesh_virtual_node.n": {"spec": map[string]any{"backend": []any{map[string]any{"virtual_service": map[string]any{"virtual_service_name": "x", "client_policy": map[string]any{"tls": map[string]any{"enforce": true}}}}}}}})},
 		{"DATA-001", doc(t, R{"aws_dynamodb_table.t": {"name": "orders"}}), doc(t, R{"aws_dynamodb_table.t": {"name": "orders", "deletion_protection_enabled": true}})},
 	}
+	cases = append(cases, deployRuleCases(t)...)
 	covered := map[string]bool{}
 	for _, c := range cases {
 		covered[c.rule] = true
@@ -215,7 +216,7 @@ func has(findings []Finding, rule string) bool {
 }
 
 func TestFindingNamesAddressPathAndFix(t *testing.T) {
-	f, err := Check("s", doc(t, R{"aws_eks_cluster.c": with(R{"x": goodCluster()}, "x", "vpc_config", map[string]any{"endpoint_public_access": true})["x"]}))
+	f, err := Check("s", doc(t, merge(clusterAdmin("c"), R{"aws_eks_cluster.c": with(R{"x": goodCluster()}, "x", "vpc_config", map[string]any{"endpoint_public_access": true})["x"]})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,10 @@ func TestSingleBlocksAsObjectOrList(t *testing.T) {
 	asList["vpc_config"] = []any{asList["vpc_config"]}
 	asList["access_config"] = []any{asList["access_config"]}
 	asList["encryption_config"] = []any{map[string]any{"provider": []any{map[string]any{"key_arn": "k"}}, "resources": []string{"secrets"}}}
-	f, err := Check("s", doc(t, R{"aws_eks_cluster.c": asList}))
+	admin := clusterAdmin("c")
+	assoc := admin["aws_eks_access_policy_association.c-admin"]
+	assoc["access_scope"] = []any{assoc["access_scope"]}
+	f, err := Check("s", doc(t, merge(admin, R{"aws_eks_cluster.c": asList})))
 	if err != nil || len(f) != 0 {
 		t.Errorf("one-element lists are not read as blocks: %v %v", f, err)
 	}
