@@ -8,7 +8,6 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawseksaddonversion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccessentry"
@@ -46,6 +45,7 @@ type Cluster struct {
 	account       string
 	kmsKeyARN     string
 	nodeRoleARN   string
+	nodeRoleDeps  []cdktf.ITerraformDependable
 	issuerHost    string
 	nodeGroups    map[string]eksnodegroup.EksNodeGroup
 	addons        map[string]eksaddon.EksAddon
@@ -93,8 +93,11 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 	before := c.addonsPhase(true, nil)
 	if s.AutoMode == nil {
 		nodeRole := c.nodeRole(false)
+		// Nodes join only once their role carries its policies, and on
+		// destroy the policies are detached only after the nodes are gone.
+		nodeDeps := append(append([]cdktf.ITerraformDependable(nil), before...), c.nodeRoleDeps...)
 		for _, ng := range s.nodeGroups {
-			c.nodeGroup(ng, nodeRole, before)
+			c.nodeGroup(ng, nodeRole, nodeDeps)
 		}
 		if len(s.FargateProfiles) > 0 {
 			c.fargateProfiles(before)
@@ -214,6 +217,8 @@ func (c *Cluster) controlPlane(role roleRef, deps []cdktf.ITerraformDependable) 
 	network := &awsekscluster.EksClusterKubernetesNetworkConfig{IpFamily: ptr.String("ipv4"), ServiceIpv4Cidr: ptr.Optional(s.ServiceIPv4CIDR)}
 	if s.AutoMode != nil {
 		nodeRole := c.nodeRole(true)
+		deps = append(deps, c.nodeRoleDeps...)
+		cfg.DependsOn = &deps
 		cfg.ComputeConfig = &awsekscluster.EksClusterComputeConfig{
 			Enabled:     true,
 			NodePools:   ptr.Strings(s.AutoMode.NodePools),
@@ -255,14 +260,14 @@ func (c *Cluster) nodeRole(autoMode bool) string {
 	if autoMode {
 		actions = append(actions, "sts:TagSession")
 	}
-	role, _ := newRole(c, "node-role", roleSpec{
+	role, deps := newRole(c, "node-role", roleSpec{
 		namePrefix:  c.s.Name + "-node-",
 		description: "EC2 worker nodes of EKS cluster " + c.s.Name,
 		trust:       iamdoc.ServiceTrust([]string{"ec2.amazonaws.com"}, actions, nil),
 		policyARNs:  arns,
 		tags:        c.tags(c.s.Name + "-node"),
 	})
-	c.nodeRoleARN = role.arn
+	c.nodeRoleARN, c.nodeRoleDeps = role.arn, deps
 	return c.nodeRoleARN
 }
 
@@ -321,28 +326,30 @@ func (c *Cluster) addonsPhase(first bool, deps []cdktf.ITerraformDependable) []c
 			ConfigurationValues:      ptr.Optional(a.ConfigurationValues),
 			Tags:                     c.tags(c.s.Name + "-" + a.Name),
 		}
-		if len(deps) > 0 {
-			d := append([]cdktf.ITerraformDependable(nil), deps...)
-			cfg.DependsOn = &d
+		d := append([]cdktf.ITerraformDependable(nil), deps...)
+		version := a.Version
+		if version == "" {
+			version = AddonVersion(c.s.Version, a.Name)
 		}
-		if a.Version != "" {
-			cfg.AddonVersion = ptr.String(a.Version)
-		} else {
-			v := dataawseksaddonversion.NewDataAwsEksAddonVersion(c, ptr.String("addon-"+a.Name+"-version"), &dataawseksaddonversion.DataAwsEksAddonVersionConfig{
-				AddonName:         ptr.String(a.Name),
-				KubernetesVersion: c.cluster.Version(),
-				MostRecent:        true,
-			})
-			cfg.AddonVersion = v.Version()
-		}
+		cfg.AddonVersion = ptr.String(version)
 		if a.Name == AddonCoreDNS && a.ConfigurationValues == "" && len(c.s.NodeGroups) == 0 && c.s.fargateCovers("kube-system") {
 			cfg.ConfigurationValues = ptr.String(`{"computeType":"Fargate"}`)
 		}
+		var role string
+		var roleDeps []cdktf.ITerraformDependable
 		switch a.Name {
 		case AddonVPCCNI:
-			cfg.ServiceAccountRoleArn = ptr.String(c.addonRole(a.Name, "aws-node", "AmazonEKS_CNI_Policy"))
+			role, roleDeps = c.addonRole(a.Name, "aws-node", "AmazonEKS_CNI_Policy")
 		case AddonEBSCSIDriver:
-			cfg.ServiceAccountRoleArn = ptr.String(c.addonRole(a.Name, "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"))
+			role, roleDeps = c.addonRole(a.Name, "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy")
+		}
+		if role != "" {
+			// The add-on's pods start with the role's policies attached.
+			cfg.ServiceAccountRoleArn = ptr.String(role)
+			d = append(d, roleDeps...)
+		}
+		if len(d) > 0 {
+			cfg.DependsOn = &d
 		}
 		addon := eksaddon.NewEksAddon(c, ptr.String("addon-"+a.Name), cfg)
 		c.addons[a.Name] = addon
@@ -352,15 +359,15 @@ func (c *Cluster) addonsPhase(first bool, deps []cdktf.ITerraformDependable) []c
 }
 
 // addonRole creates the IRSA role of an add-on's kube-system service account.
-func (c *Cluster) addonRole(addon, serviceAccount, policy string) string {
-	role, _ := newRole(c, "addon-"+addon+"-role", roleSpec{
+func (c *Cluster) addonRole(addon, serviceAccount, policy string) (string, []cdktf.ITerraformDependable) {
+	role, deps := newRole(c, "addon-"+addon+"-role", roleSpec{
 		namePrefix:  names.Truncate(c.s.Name+"-"+addon+"-", 38),
 		description: "IRSA role of the " + addon + " add-on of EKS cluster " + c.s.Name,
 		trust:       c.irsaTrust("kube-system", serviceAccount),
 		policyARNs:  []string{c.managedPolicy(policy)},
 		tags:        c.tags(c.s.Name + "-" + addon),
 	})
-	return role.arn
+	return role.arn, deps
 }
 
 // irsaTrust returns a trust policy for one service account through the
@@ -454,7 +461,7 @@ func (c *Cluster) nodeGroup(ng NodeGroupProps, nodeRoleARN string, deps []cdktf.
 }
 
 func (c *Cluster) fargateProfiles(deps []cdktf.ITerraformDependable) {
-	role, _ := newRole(c, "fargate-pod-execution-role", roleSpec{
+	role, roleDeps := newRole(c, "fargate-pod-execution-role", roleSpec{
 		namePrefix:  names.Truncate(c.s.Name+"-fargate-", 38),
 		description: "Pod execution role of the Fargate profiles of EKS cluster " + c.s.Name,
 		trust: iamdoc.ServiceTrust([]string{"eks-fargate-pods.amazonaws.com"}, nil, map[string]map[string]any{
@@ -468,7 +475,7 @@ func (c *Cluster) fargateProfiles(deps []cdktf.ITerraformDependable) {
 		for _, sel := range fp.Selectors {
 			selectors = append(selectors, &eksfargateprofile.EksFargateProfileSelector{Namespace: ptr.String(sel.Namespace), Labels: ptr.Map(sel.Labels)})
 		}
-		d := append([]cdktf.ITerraformDependable(nil), deps...)
+		d := append(append([]cdktf.ITerraformDependable(nil), deps...), roleDeps...)
 		profile := eksfargateprofile.NewEksFargateProfile(c, ptr.String("fargate-profile-"+fp.Name), &eksfargateprofile.EksFargateProfileConfig{
 			ClusterName:         c.cluster.Name(),
 			FargateProfileName:  ptr.String(fp.Name),

@@ -69,7 +69,7 @@ type ClusterProps struct {
 	// underscores, starting with a letter or digit.
 	// Default: the construct id
 	Name string
-	// Version is the Kubernetes version; see SupportedVersions.
+	// Version is the Kubernetes version; see SupportedVersions().
 	// Default: DefaultVersion
 	Version string
 	// VPC is the network the cluster runs in; the control plane, nodes and
@@ -102,7 +102,7 @@ type ClusterProps struct {
 	// Default: - EKS picks 10.100.0.0/16 or 172.20.0.0/16
 	ServiceIPv4CIDR string
 	// Addons lists the managed add-ons to install.
-	// Default: - vpc-cni, kube-proxy, eks-pod-identity-agent, coredns and (with node groups) aws-ebs-csi-driver, at the latest version for the cluster version; none under Auto Mode
+	// Default: - vpc-cni, kube-proxy, eks-pod-identity-agent, coredns and (with node groups) aws-ebs-csi-driver, at the versions pinned for the cluster version (AddonVersion); none under Auto Mode
 	Addons []AddonProps
 	// NodeGroups are managed node groups.
 	// Default: - none
@@ -145,7 +145,7 @@ type AddonProps struct {
 	// Name is the add-on name, such as "vpc-cni". Required.
 	Name string
 	// Version is an exact add-on version such as "v1.19.2-eksbuild.1".
-	// Default: - the latest version for the cluster's Kubernetes version
+	// Default: - the version pinned for the cluster's Kubernetes version (AddonVersion); required for add-ons or Kubernetes versions without a pin
 	Version string
 	// ConfigurationValues is the add-on's configuration as a JSON object.
 	// Default: - the add-on's defaults

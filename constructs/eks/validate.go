@@ -11,49 +11,6 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
 
-// Version describes one Kubernetes version EKS offers.
-type Version struct {
-	// Name is the minor version, such as "1.33".
-	Name string
-	// EndOfStandard is the last day of standard support (YYYY-MM-DD).
-	EndOfStandard string
-	// EndOfExtended is the last day of extended support (YYYY-MM-DD).
-	EndOfExtended string
-}
-
-// VersionsAsOf is the date the version table below was last checked against
-// the EKS release calendar. Validation compares with it, never with the
-// clock, so that synth gives the same answer on every day and machine.
-const VersionsAsOf = "2026-11-22"
-
-// DefaultVersion is the Kubernetes version used when none is given: the
-// newest version in standard support as of VersionsAsOf.
-const DefaultVersion = "1.34"
-
-// SupportedVersions are the versions a new cluster can be created with, as
-// of VersionsAsOf. Versions past standard support need SupportExtended.
-var SupportedVersions = []Version{
-	{Name: "1.31", EndOfStandard: "2025-11-26", EndOfExtended: "2026-11-26"},
-	{Name: "1.32", EndOfStandard: "2026-03-23", EndOfExtended: "2027-03-23"},
-	{Name: "1.33", EndOfStandard: "2026-07-29", EndOfExtended: "2027-07-29"},
-	{Name: "1.34", EndOfStandard: "2026-12-02", EndOfExtended: "2027-12-02"},
-}
-
-// retiredVersions are versions EKS no longer creates, with the day their
-// extended support ended.
-var retiredVersions = map[string]string{
-	"1.23": "2024-10-11", "1.24": "2025-01-31", "1.25": "2025-05-01", "1.26": "2025-06-11",
-	"1.27": "2025-07-24", "1.28": "2025-11-26", "1.29": "2026-03-23", "1.30": "2026-07-23",
-}
-
-func supportedVersionNames() []string {
-	out := make([]string, len(SupportedVersions))
-	for i, v := range SupportedVersions {
-		out[i] = v.Name
-	}
-	return out
-}
-
 // The add-ons the construct knows how to order and give permissions to.
 const (
 	AddonVPCCNI       = "vpc-cni"
@@ -245,12 +202,7 @@ func (s *settings) validate(r *validation.Report) {
 }
 
 func (s *settings) validateVersion(r *validation.Report) {
-	var found *Version
-	for i := range SupportedVersions {
-		if SupportedVersions[i].Name == s.Version {
-			found = &SupportedVersions[i]
-		}
-	}
+	found := findVersion(s.Version)
 	if found == nil {
 		if end, ok := retiredVersions[s.Version]; ok {
 			r.Addf("Version", "%q left extended support on %s and EKS no longer creates it; use one of %v", s.Version, end, supportedVersionNames())
@@ -356,8 +308,11 @@ func (s *settings) validateAddons(r *validation.Report) {
 		if s.AutoMode != nil && replacedByAutoMode[a.Name] {
 			r.Addf(f+".Name", "%q is run by EKS Auto Mode itself; remove it or turn AutoMode off", a.Name)
 		}
-		if a.Version != "" && !validation.IsToken(a.Version) && !addonVersionRe.MatchString(a.Version) {
-			r.Addf(f+".Version", "%q is not an add-on version such as v1.19.2-eksbuild.1; leave it empty for the latest version for the cluster", a.Version)
+		switch {
+		case a.Version != "" && !validation.IsToken(a.Version) && !addonVersionRe.MatchString(a.Version):
+			r.Addf(f+".Version", "%q is not an add-on version such as v1.19.2-eksbuild.1", a.Version)
+		case a.Version == "" && AddonVersion(s.Version, a.Name) == "" && findVersion(s.Version) != nil:
+			r.Addf(f+".Version", "is empty and no version of %q is pinned for Kubernetes %s (pinned: %v); set it to a version from `aws eks describe-addon-versions --kubernetes-version %s --addon-name %s`", a.Name, s.Version, PinnedAddons(s.Version), s.Version, a.Name)
 		}
 		if a.ConfigurationValues != "" {
 			var obj map[string]any

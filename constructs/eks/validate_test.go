@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -38,7 +39,7 @@ func TestClusterValidation(t *testing.T) {
 		{"cluster name", func(p *eks.ClusterProps) { p.Name = "-bad name" },
 			[]string{`eks "test/cluster": Name "-bad name" is not a valid cluster name`}},
 		{"unknown version", func(p *eks.ClusterProps) { p.Version = "1.40" },
-			[]string{`Version "1.40" is not a Kubernetes version EKS supports (as of 2026-11-22); use one of [1.31 1.32 1.33 1.34]`}},
+			[]string{`Version "1.40" is not a Kubernetes version EKS supports (as of 2026-11-22); use one of [1.31 1.32 1.33 1.34 1.35 1.36]`}},
 		{"retired version", func(p *eks.ClusterProps) { p.Version = "1.29" },
 			[]string{`Version "1.29" left extended support on 2026-03-23 and EKS no longer creates it`}},
 		{"standard support past its end", func(p *eks.ClusterProps) { p.Version = "1.32" },
@@ -79,6 +80,12 @@ func TestClusterValidation(t *testing.T) {
 			[]string{`Addons[0].Name is empty`}},
 		{"addon duplicate", func(p *eks.ClusterProps) { p.Addons = []eks.AddonProps{{Name: "vpc-cni"}, {Name: "vpc-cni"}} },
 			[]string{`Addons[1].Name "vpc-cni" is listed twice`}},
+		{"unpinned add-on", func(p *eks.ClusterProps) {
+			p.Addons = []eks.AddonProps{{Name: "vpc-cni"}, {Name: "kube-proxy"}, {Name: "coredns"}, {Name: "aws-efs-csi-driver"}}
+		},
+			[]string{`Addons[3].Version is empty and no version of "aws-efs-csi-driver" is pinned for Kubernetes 1.35`}},
+		{"unpinned Kubernetes version", func(p *eks.ClusterProps) { p.Version = "1.36" },
+			[]string{`Addons[0].Version is empty and no version of "vpc-cni" is pinned for Kubernetes 1.36`}},
 		{"addon version", func(p *eks.ClusterProps) { p.Addons = []eks.AddonProps{{Name: "vpc-cni", Version: "1.19"}} },
 			[]string{`Addons[0].Version "1.19" is not an add-on version such as v1.19.2-eksbuild.1`}},
 		{"addon configuration", func(p *eks.ClusterProps) {
@@ -231,3 +238,48 @@ func TestArchitecture(t *testing.T) {
 }
 
 func stringPtr(s string) *string { return &s }
+
+// The default version must be one a STANDARD cluster can stay on for a
+// while: EKS upgrades such a cluster when standard support ends, and every
+// later plan would then try to downgrade it.
+func TestDefaultVersionHasRunway(t *testing.T) {
+	var def *eks.Version
+	for _, v := range eks.SupportedVersions() {
+		if v.Name == eks.DefaultVersion {
+			v := v
+			def = &v
+		}
+	}
+	if def == nil {
+		t.Fatalf("DefaultVersion %s is not in SupportedVersions()", eks.DefaultVersion)
+	}
+	asOf, _ := time.Parse(time.DateOnly, eks.VersionsAsOf)
+	end, err := time.Parse(time.DateOnly, def.EndOfStandard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if days := int(end.Sub(asOf).Hours() / 24); days < eks.DefaultVersionMinDays {
+		t.Errorf("DefaultVersion %s leaves standard support on %s, %d days after %s; pick a version with at least %d days", def.Name, def.EndOfStandard, days, eks.VersionsAsOf, eks.DefaultVersionMinDays)
+	}
+	for _, addon := range []string{eks.AddonVPCCNI, eks.AddonKubeProxy, eks.AddonCoreDNS, eks.AddonPodIdentity, eks.AddonEBSCSIDriver} {
+		if eks.AddonVersion(eks.DefaultVersion, addon) == "" {
+			t.Errorf("no pinned %s version for DefaultVersion %s", addon, eks.DefaultVersion)
+		}
+	}
+	// The newest version with pinned add-ons is the default.
+	for _, v := range eks.SupportedVersions() {
+		if v.Name > eks.DefaultVersion && eks.AddonVersion(v.Name, eks.AddonKubeProxy) != "" {
+			t.Errorf("version %s has pinned add-ons and is newer than DefaultVersion %s", v.Name, eks.DefaultVersion)
+		}
+	}
+}
+
+// kube-proxy and CoreDNS builds follow the Kubernetes minor version.
+func TestPinnedAddonsMatchTheirVersion(t *testing.T) {
+	for _, v := range eks.SupportedVersions() {
+		kp := eks.AddonVersion(v.Name, eks.AddonKubeProxy)
+		if kp != "" && !strings.HasPrefix(kp, "v"+v.Name+".") {
+			t.Errorf("kube-proxy %s pinned for Kubernetes %s", kp, v.Name)
+		}
+	}
+}
