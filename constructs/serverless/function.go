@@ -86,8 +86,16 @@ type HandlerProps struct {
 	// Default: - not in a VPC
 	VPC *network.VPC
 	// SecurityGroupIDs are used in the VPC instead of a new group.
-	// Default: - a new group allowing HTTPS out, nothing in
+	// Default: - a new group admitting nothing in, with HTTPS out only to the VPC's endpoints (see AllowInternetHTTPS)
 	SecurityGroupIDs []string
+	// AllowInternetHTTPS lets the function's new security group send HTTPS
+	// to any address (0.0.0.0/0, through NAT): for functions that call
+	// services outside AWS, or run in a VPC without the endpoints they
+	// need. Without it the group allows HTTPS only to the VPC's interface
+	// endpoints and gateway endpoint prefix lists; add other destinations
+	// with AllowTo.
+	// Default: false
+	AllowInternetHTTPS bool
 	// Layers are layer version ARNs, at most 5.
 	// Default: - none
 	Layers []string
@@ -395,8 +403,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	if s.VPC != nil {
 		sgs := s.SecurityGroupIDs
 		if len(sgs) == 0 {
-			h.securityGroup = h.newSecurityGroup(s.VPC)
-			sgs = []string{h.securityGroup}
+			sgs = []string{h.newSecurityGroup(s.VPC, s.AllowInternetHTTPS)}
 		}
 		cfg.VpcConfig = &lambdafunction.LambdaFunctionVpcConfig{SubnetIds: ptr.Strings(s.VPC.PrivateSubnetIDs()), SecurityGroupIds: ptr.Strings(sgs)}
 		attach := iamrolepolicyattachment.NewIamRolePolicyAttachment(h, ptr.String("vpc-access"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
@@ -433,24 +440,80 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	return h, nil
 }
 
-// securityGroup creates a group that allows HTTPS out and nothing in.
-func (h *Handler) newSecurityGroup(vpc *network.VPC) string {
+// newSecurityGroup creates the function's group: nothing in, and HTTPS out
+// only to the VPC's endpoints unless the Internet is allowed.
+func (h *Handler) newSecurityGroup(vpc *network.VPC, internet bool) string {
+	what := "HTTPS to the VPC's endpoints"
+	if internet {
+		what = "HTTPS out"
+	}
 	sg := securitygroup.NewSecurityGroup(h, ptr.String("security-group"), &securitygroup.SecurityGroupConfig{
 		NamePrefix:  ptr.String(names.Truncate(h.name, 40) + "-"),
-		Description: ptr.String("Lambda function " + h.name + ": HTTPS out, nothing in"),
+		Description: ptr.String("Lambda function " + h.name + ": " + what + ", nothing in"),
 		VpcId:       ptr.String(vpc.VPCID()),
 		Tags:        ptr.Map(h.tags),
 		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
 	})
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(h, ptr.String("https-egress"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: sg.Id(),
-		Description:     ptr.String("HTTPS to AWS APIs and services"),
-		IpProtocol:      ptr.String("tcp"),
-		FromPort:        ptr.Number(443),
-		ToPort:          ptr.Number(443),
-		CidrIpv4:        ptr.String("0.0.0.0/0"),
+	h.securityGroup = *sg.Id()
+	if internet {
+		h.egress("https-egress", "HTTPS to AWS APIs and services on the Internet", 443, egressTo{cidr: "0.0.0.0/0"})
+		return h.securityGroup
+	}
+	if ep := vpc.EndpointSecurityGroupID(); ep != "" {
+		h.egress("https-egress-endpoints", "HTTPS to the VPC's interface endpoints", 443, egressTo{securityGroup: ep})
+	}
+	for i, pl := range vpc.GatewayEndpointPrefixListIDs() {
+		h.egress(fmt.Sprintf("https-egress-gateway-%d", i), "HTTPS to a gateway endpoint's service (S3, DynamoDB)", 443, egressTo{prefixList: pl})
+	}
+	if vpc.EndpointSecurityGroupID() == "" && len(vpc.GatewayEndpointPrefixListIDs()) == 0 {
+		cdktf.Annotations_Of(h).AddWarning(ptr.String(*h.Node().Path() + ": the VPC has no endpoints and AllowInternetHTTPS is off, so the function can reach nothing until you add AllowTo rules"))
+	}
+	return h.securityGroup
+}
+
+// egressTo is one destination of an egress rule: a CIDR, a security group
+// or a managed prefix list.
+type egressTo struct {
+	cidr, securityGroup, prefixList string
+}
+
+func (h *Handler) egress(id, description string, port int, to egressTo) {
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(h, ptr.String(id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId:           ptr.String(h.securityGroup),
+		Description:               ptr.String(description),
+		IpProtocol:                ptr.String("tcp"),
+		FromPort:                  ptr.Number(port),
+		ToPort:                    ptr.Number(port),
+		CidrIpv4:                  ptr.Optional(to.cidr),
+		ReferencedSecurityGroupId: ptr.Optional(to.securityGroup),
+		PrefixListId:              ptr.Optional(to.prefixList),
 	})
-	return *sg.Id()
+}
+
+// AllowTo lets the function open TCP connections to port on a security
+// group (a load balancer's, say). It adds the egress rule to the function's
+// own group; admitting the function on the other side is the target's job
+// (or use the target construct's ingress helper). It returns an error when
+// the function has no security group of its own.
+func (h *Handler) AllowTo(id, securityGroupID string, port int, description string) error {
+	r := validation.NewReport("serverless", *h.Node().Path())
+	if h.securityGroup == "" {
+		r.Addf("AllowTo("+id+")", "the function has no security group of its own (not in a VPC, or SecurityGroupIDs were given); add the rule to your group")
+	}
+	if port < 1 || port > 65535 {
+		r.Addf("AllowTo("+id+").Port", "%d is not a port", port)
+	}
+	if securityGroupID == "" {
+		r.Addf("AllowTo("+id+").SecurityGroupID", "is empty")
+	}
+	if !sourceIDRe.MatchString(id) {
+		r.Addf("AllowTo("+id+")", "id %q must be 1-40 lowercase letters, digits and '-'", id)
+	}
+	if err := r.Err(); err != nil {
+		return err
+	}
+	h.egress("egress-"+id, description, port, egressTo{securityGroup: securityGroupID})
+	return nil
 }
 
 // alarms creates alarms on errors and throttles of the function and on
@@ -460,14 +523,14 @@ func (h *Handler) alarms() {
 	if h.alarmTopic != "" {
 		actions = ptr.Strings([]string{h.alarmTopic})
 	}
-	alarm := func(id, metric, namespace, description string, dims map[string]string) {
+	alarm := func(id, metric, namespace, statistic, description string, dims map[string]string) {
 		cloudwatchmetricalarm.NewCloudwatchMetricAlarm(h, ptr.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
 			AlarmName:          ptr.String(h.name + "-" + id),
 			AlarmDescription:   ptr.String(description),
 			Namespace:          ptr.String(namespace),
 			MetricName:         ptr.String(metric),
 			Dimensions:         ptr.Map(dims),
-			Statistic:          ptr.String("Sum"),
+			Statistic:          ptr.String(statistic),
 			Period:             ptr.Number(300),
 			EvaluationPeriods:  ptr.Number(1),
 			Threshold:          ptr.Number(1),
@@ -479,10 +542,13 @@ func (h *Handler) alarms() {
 		})
 	}
 	fn := map[string]string{"FunctionName": *h.fn.FunctionName()}
-	alarm("errors-alarm", "Errors", "AWS/Lambda", "Lambda function "+h.name+" returned errors", fn)
-	alarm("throttles-alarm", "Throttles", "AWS/Lambda", "Lambda function "+h.name+" was throttled", fn)
+	alarm("errors-alarm", "Errors", "AWS/Lambda", "Sum", "Lambda function "+h.name+" returned errors", fn)
+	alarm("throttles-alarm", "Throttles", "AWS/Lambda", "Sum", "Lambda function "+h.name+" was throttled", fn)
 	if q, ok := h.failure.(*Queue); ok {
-		alarm("failed-events-alarm", "ApproximateNumberOfMessagesVisible", "AWS/SQS", "Events that "+h.name+" failed to process are waiting in "+*q.Node().Path(), map[string]string{"QueueName": q.QueueName()})
+		// The queue depth is a gauge sampled every minute: the maximum over
+		// the period says whether anything is waiting; a sum would count
+		// one message five times.
+		alarm("failed-events-alarm", "ApproximateNumberOfMessagesVisible", "AWS/SQS", "Maximum", "Events that "+h.name+" failed to process are waiting in "+*q.Node().Path(), map[string]string{"QueueName": q.QueueName()})
 	}
 }
 

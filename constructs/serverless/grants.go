@@ -21,25 +21,40 @@ func listStatement(b storage.BucketRef, prefix string) iamdoc.Statement {
 	return st
 }
 
+// keyStatement lets the function use the bucket's customer managed key for
+// the given actions, only through S3; nil when the bucket has no known key.
+func keyStatement(b storage.BucketRef, sid string, actions ...string) []iamdoc.Statement {
+	if b.KMSKeyARN() == "" {
+		return nil
+	}
+	st := iamdoc.Allow(sid, actions, b.KMSKeyARN())
+	st.Condition = map[string]map[string]any{"StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}}
+	return []iamdoc.Statement{st}
+}
+
 // GrantRead lets the function list the bucket and read objects under
-// prefix ("" for the whole bucket).
+// prefix ("" for the whole bucket), decrypting them with the bucket's key.
 func (h *Handler) GrantRead(b storage.BucketRef, prefix string) {
-	h.addPolicy("read-"+*b.Node().Id(), listStatement(b, prefix),
-		iamdoc.Allow("Read", []string{"s3:GetObject", "s3:GetObjectVersion"}, objectARN(b, prefix)))
+	h.addPolicy("read-"+*b.Node().Id(), append([]iamdoc.Statement{listStatement(b, prefix),
+		iamdoc.Allow("Read", []string{"s3:GetObject", "s3:GetObjectVersion"}, objectARN(b, prefix))},
+		keyStatement(b, "DecryptObjects", "kms:Decrypt")...)...)
 }
 
 // GrantWrite lets the function write objects under prefix, without
-// deleting or reading them.
+// deleting or reading them, encrypting them with the bucket's key
+// (multipart uploads also need kms:Decrypt).
 func (h *Handler) GrantWrite(b storage.BucketRef, prefix string) {
-	h.addPolicy("write-"+*b.Node().Id(),
-		iamdoc.Allow("Write", []string{"s3:AbortMultipartUpload", "s3:PutObject"}, objectARN(b, prefix)))
+	h.addPolicy("write-"+*b.Node().Id(), append([]iamdoc.Statement{
+		iamdoc.Allow("Write", []string{"s3:AbortMultipartUpload", "s3:PutObject"}, objectARN(b, prefix))},
+		keyStatement(b, "EncryptObjects", "kms:Decrypt", "kms:GenerateDataKey")...)...)
 }
 
 // GrantReadWrite lets the function read, write and delete objects under
-// prefix.
+// prefix, with the bucket's key.
 func (h *Handler) GrantReadWrite(b storage.BucketRef, prefix string) {
-	h.addPolicy("read-write-"+*b.Node().Id(), listStatement(b, prefix),
-		iamdoc.Allow("ReadWrite", []string{"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, objectARN(b, prefix)))
+	h.addPolicy("read-write-"+*b.Node().Id(), append([]iamdoc.Statement{listStatement(b, prefix),
+		iamdoc.Allow("ReadWrite", []string{"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, objectARN(b, prefix))},
+		keyStatement(b, "UseObjectKey", "kms:Decrypt", "kms:GenerateDataKey")...)...)
 }
 
 // GrantConsume lets the function receive and delete messages of q.

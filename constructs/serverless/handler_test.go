@@ -1,6 +1,7 @@
 package serverless_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,6 +162,14 @@ func TestHandlerDefaults(t *testing.T) {
 	if n := len(doc.Resources("aws_cloudwatch_metric_alarm")); n != 3 {
 		t.Errorf("%d alarms, want errors, throttles and failed events", n)
 	}
+	// Queue depth is a gauge: summing it over five one-minute samples would
+	// count one waiting message five times.
+	if a := doc.One(t, "aws_cloudwatch_metric_alarm", "failed-events-alarm"); a["statistic"] != "Maximum" || a["metric_name"] != "ApproximateNumberOfMessagesVisible" {
+		t.Errorf("failed-events alarm = %v", a)
+	}
+	if a := doc.One(t, "aws_cloudwatch_metric_alarm", "errors-alarm"); a["statistic"] != "Sum" {
+		t.Errorf("errors alarm = %v", a)
+	}
 	if h.TimeoutSeconds() != 30 {
 		t.Error("TimeoutSeconds")
 	}
@@ -168,14 +177,18 @@ func TestHandlerDefaults(t *testing.T) {
 
 func TestHandlerInVPC(t *testing.T) {
 	stack := tftest.NewStack(t)
-	vpc, err := network.NewVPC(stack, "net", network.VPCProps{AZCount: 2})
+	vpc, err := network.NewVPC(stack, "net", network.VPCProps{AZCount: 2, Endpoints: []network.Endpoint{network.EndpointS3, network.EndpointSQS}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := props(t)
 	p.VPC = vpc
 	p.Alarms.TopicARN = "arn:aws:sns:eu-west-1:123456789012:alerts"
-	if _, err := serverless.NewHandler(stack, "fn", p); err != nil {
+	h, err := serverless.NewHandler(stack, "fn", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.AllowTo("orders", "sg-0123456789abcdef0", 80, "To the orders load balancer"); err != nil {
 		t.Fatal(err)
 	}
 	doc := tftest.Synth(t, stack)
@@ -185,18 +198,60 @@ func TestHandlerInVPC(t *testing.T) {
 			t.Errorf("function in non-private subnet %s", s)
 		}
 	}
-	egress := doc.One(t, "aws_vpc_security_group_egress_rule", "https-egress")
-	if egress["from_port"] != float64(443) || egress["to_port"] != float64(443) {
-		t.Errorf("egress = %v", egress)
+	// Egress goes only where the function calls: the VPC's endpoints (by
+	// security group and by the S3 prefix list) and what AllowTo opened.
+	for name, e := range doc.Resources("aws_vpc_security_group_egress_rule") {
+		if e["cidr_ipv4"] != nil {
+			t.Errorf("egress %s opens %v; the function should not reach the Internet by default", name, e["cidr_ipv4"])
+		}
 	}
-	if len(doc.Resources("aws_vpc_security_group_ingress_rule")) != 0 {
-		t.Error("the function's security group admits traffic")
+	ep := doc.One(t, "aws_vpc_security_group_egress_rule", "https-egress-endpoints")
+	if ep["from_port"] != float64(443) || !strings.Contains(ep["referenced_security_group_id"].(string), "endpoint-security-group") {
+		t.Errorf("endpoint egress = %v", ep)
+	}
+	if gw := doc.One(t, "aws_vpc_security_group_egress_rule", "https-egress-gateway-0"); !strings.Contains(gw["prefix_list_id"].(string), "endpoint-s3") {
+		t.Errorf("gateway egress = %v", gw)
+	}
+	if o := doc.One(t, "aws_vpc_security_group_egress_rule", "egress-orders"); o["from_port"] != float64(80) || o["referenced_security_group_id"] != "sg-0123456789abcdef0" {
+		t.Errorf("AllowTo egress = %v", o)
+	}
+	if len(doc.Resources("aws_vpc_security_group_ingress_rule")) != 1 { // the endpoints' own HTTPS ingress
+		t.Errorf("ingress rules = %v", doc.Resources("aws_vpc_security_group_ingress_rule"))
 	}
 	doc.One(t, "aws_iam_role_policy_attachment", "vpc-access")
-	for _, a := range doc.Resources("aws_cloudwatch_metric_alarm") {
-		if strings.Join(tftest.Strings(a["alarm_actions"]), ",") != "arn:aws:sns:eu-west-1:123456789012:alerts" {
-			t.Errorf("alarm does not notify the topic: %v", a["alarm_actions"])
+}
+
+func TestHandlerInternetEgressIsAnOptIn(t *testing.T) {
+	stack := tftest.NewStack(t)
+	vpc, err := network.NewVPC(stack, "net", network.VPCProps{AZCount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := props(t)
+	p.VPC = vpc
+	p.AllowInternetHTTPS = true
+	if _, err := serverless.NewHandler(stack, "fn", p); err != nil {
+		t.Fatal(err)
+	}
+	p.AllowInternetHTTPS = false
+	if _, err := serverless.NewHandler(stack, "closed", p); err != nil {
+		t.Fatal(err)
+	}
+	doc := tftest.Synth(t, stack)
+	if e := doc.One(t, "aws_vpc_security_group_egress_rule", "fn_https-egress"); e["cidr_ipv4"] != "0.0.0.0/0" || e["from_port"] != float64(443) {
+		t.Errorf("internet egress = %v", e)
+	}
+	for name := range doc.Resources("aws_vpc_security_group_egress_rule") {
+		if strings.HasPrefix(name, "closed_") {
+			t.Errorf("function without endpoints or opt-in got egress %s", name)
 		}
+	}
+	found := false
+	for _, w := range tftest.Warnings(stack) {
+		found = found || strings.Contains(w, "closed: the VPC has no endpoints and AllowInternetHTTPS is off")
+	}
+	if !found {
+		t.Errorf("no warning for a function that can reach nothing: %v", tftest.Warnings(stack))
 	}
 }
 
@@ -346,7 +401,11 @@ func TestScheduleValidation(t *testing.T) {
 
 func TestEventBridgeSNSAndStreamSources(t *testing.T) {
 	stack := tftest.NewStack(t)
-	h, err := serverless.NewHandler(stack, "fn", props(t))
+	p := props(t)
+	// A long name, as stacks give their functions, so that rule name
+	// prefixes are tested against the 64-character limit.
+	p.FunctionName = "hybridmicroservices-appmesh-order-worker"
+	h, err := serverless.NewHandler(stack, "fn", p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,6 +464,12 @@ func TestEventBridgeSNSAndStreamSources(t *testing.T) {
 	if rule["schedule_expression"] != "rate(1 hour)" {
 		t.Errorf("rule = %v", rule)
 	}
+	// Rule names allow 64 characters; Terraform appends 26 to a prefix.
+	for name, r := range doc.Resources("aws_cloudwatch_event_rule") {
+		if p := r["name_prefix"].(string); len(p)+26 > 64 {
+			t.Errorf("%s: name_prefix %q is %d characters; with the 26-character suffix it exceeds 64", name, p, len(p))
+		}
+	}
 	perm := doc.One(t, "aws_lambda_permission", "rule-orders-permission")
 	if perm["principal"] != "events.amazonaws.com" || !strings.Contains(perm["source_arn"].(string), doc.Address(t, "aws_cloudwatch_event_rule", "rule-orders")) {
 		t.Errorf("rule permission = %v", perm)
@@ -443,11 +508,18 @@ func TestGrants(t *testing.T) {
 	doc := tftest.Synth(t, stack)
 	read := tftest.Policy(t, doc.One(t, "aws_iam_role_policy", "read-data")["policy"])
 	st := read["Statement"].([]any)
-	if len(st) != 2 || !strings.HasSuffix(tftest.Strings(st[1].(map[string]any)["Resource"])[0], ".arn}/in/*") {
+	if len(st) != 3 || !strings.HasSuffix(tftest.Strings(st[1].(map[string]any)["Resource"])[0], ".arn}/in/*") {
 		t.Errorf("read policy = %v", read)
 	}
+	// The bucket's customer managed key: decrypt to read, only through S3.
+	key := st[2].(map[string]any)
+	if strings.Join(tftest.Strings(key["Action"]), ",") != "kms:Decrypt" || !strings.Contains(tftest.Strings(key["Resource"])[0], "aws_kms_key.data_key") ||
+		!strings.Contains(fmt.Sprint(key["Condition"]), "kms:ViaService:s3.*.amazonaws.com") {
+		t.Errorf("read key statement = %v", key)
+	}
 	write := doc.One(t, "aws_iam_role_policy", "write-data")["policy"].(string)
-	if strings.Contains(write, "s3:GetObject") || strings.Contains(write, "s3:DeleteObject") || !strings.Contains(write, ".arn}/out/*") {
+	if strings.Contains(write, "s3:GetObject") || strings.Contains(write, "s3:DeleteObject") || !strings.Contains(write, ".arn}/out/*") ||
+		!strings.Contains(write, `"kms:Decrypt","kms:GenerateDataKey"`) {
 		t.Errorf("write policy = %s", write)
 	}
 	for _, p := range doc.Resources("aws_iam_role_policy") {

@@ -25,6 +25,10 @@ import (
 
 var sourceIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
 
+// maxRulePrefix is the longest EventBridge rule name prefix: 64 characters
+// less the 26 Terraform appends.
+const maxRulePrefix = 64 - names.TerraformSuffix
+
 // source starts validation of an event source with the given id.
 func (h *Handler) source(kind, id string) *validation.Report {
 	r := validation.NewReport("serverless", *h.Node().Path())
@@ -347,7 +351,8 @@ func (h *Handler) AddEventRule(id string, props EventRuleProps) error {
 
 func (h *Handler) rule(id string, cfg *cloudwatcheventrule.CloudwatchEventRuleConfig) {
 	h.sourceIDs["source-"+id]++
-	cfg.NamePrefix = ptr.String(names.Truncate(h.name, 40) + "-" + id + "-")
+	// Rule names allow 64 characters and Terraform appends 26 to a prefix.
+	cfg.NamePrefix = ptr.String(names.Prefix(h.name+"-"+id, maxRulePrefix))
 	if cfg.Description == nil {
 		cfg.Description = ptr.String("Invokes " + h.name)
 	}

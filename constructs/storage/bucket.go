@@ -10,6 +10,10 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
@@ -20,8 +24,10 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/policy"
 )
 
 // BucketRef is any S3 bucket other constructs can use: one made by
@@ -32,9 +38,16 @@ type BucketRef interface {
 	BucketName() string
 	// BucketARN returns the bucket's ARN (possibly a token).
 	BucketARN() string
+	// KMSKeyARN returns the customer managed key that encrypts the bucket's
+	// objects, or "" for SSE-S3 (or an imported bucket whose key is not
+	// known); grants add permission to use the key.
+	KMSKeyARN() string
 }
 
 // Transition moves objects to a cheaper storage class after some days.
+// S3 does not move objects smaller than 128 KB to the infrequent-access and
+// Glacier classes (they would be billed as 128 KB): point such rules at the
+// prefixes that hold large objects.
 type Transition struct {
 	Days         int
 	StorageClass string
@@ -68,10 +81,15 @@ type BucketProps struct {
 	// Name is an exact, globally unique bucket name.
 	// Default: - generated from NamePrefix
 	Name string
-	// KMSKeyARN encrypts objects with a customer managed key (with an S3
-	// bucket key to cut KMS requests).
-	// Default: - SSE-S3 (AES-256)
+	// KMSKeyARN encrypts objects with an existing customer managed key.
+	// Default: - a new customer managed KMS key with rotation, protected like the bucket
 	KMSKeyARN string
+	// SSES3Reason opts out of the customer managed key: objects are
+	// encrypted with S3-managed keys (SSE-S3, AES-256), whose use cannot be
+	// limited or audited per principal. The reason is recorded as the
+	// reviewed suppression of rule S3-005.
+	// Default: - none: SSE-KMS with a customer managed key and S3 Bucket Keys
+	SSES3Reason string
 	// DisableVersioning turns versioning off. Versioning protects against
 	// overwrites and deletes; turn it off only for scratch data.
 	// Default: false
@@ -97,7 +115,8 @@ type BucketProps struct {
 // Bucket is a secure S3 bucket.
 type Bucket struct {
 	constructs.Construct
-	bucket s3bucket.S3Bucket
+	bucket    s3bucket.S3Bucket
+	kmsKeyARN string
 }
 
 var (
@@ -126,6 +145,12 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 	}
 	if props.KMSKeyARN != "" && !validation.IsToken(props.KMSKeyARN) && !strings.HasPrefix(props.KMSKeyARN, "arn:") {
 		r.Addf("KMSKeyARN", "%q is not a KMS key ARN", props.KMSKeyARN)
+	}
+	if props.KMSKeyARN != "" && props.SSES3Reason != "" {
+		r.Addf("SSES3Reason", "is set together with KMSKeyARN; choose the customer managed key or SSE-S3")
+	}
+	if props.SSES3Reason != "" && strings.TrimSpace(props.SSES3Reason) == "" {
+		r.Addf("SSES3Reason", "is blank; say why S3-managed keys are acceptable for this data")
 	}
 	if props.NoncurrentVersionDays < 0 {
 		r.Addf("NoncurrentVersionDays", "%d is negative", props.NoncurrentVersionDays)
@@ -191,15 +216,25 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 	})
 	byDefault := &sse.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: ptr.String("AES256")}
 	rule := &sse.S3BucketServerSideEncryptionConfigurationRuleA{ApplyServerSideEncryptionByDefault: byDefault}
-	if props.KMSKeyARN != "" {
+	if props.SSES3Reason == "" {
+		b.kmsKeyARN = props.KMSKeyARN
+		if b.kmsKeyARN == "" {
+			b.kmsKeyARN = b.newKey(props)
+		}
 		byDefault.SseAlgorithm = ptr.String("aws:kms")
-		byDefault.KmsMasterKeyId = ptr.String(props.KMSKeyARN)
+		byDefault.KmsMasterKeyId = ptr.String(b.kmsKeyARN)
+		// One data key per bucket instead of a KMS call per object.
 		rule.BucketKeyEnabled = true
 	}
-	sse.NewS3BucketServerSideEncryptionConfigurationA(b, ptr.String("encryption"), &sse.S3BucketServerSideEncryptionConfigurationAConfig{
+	encryption := sse.NewS3BucketServerSideEncryptionConfigurationA(b, ptr.String("encryption"), &sse.S3BucketServerSideEncryptionConfigurationAConfig{
 		Bucket: name,
 		Rule:   []*sse.S3BucketServerSideEncryptionConfigurationRuleA{rule},
 	})
+	if props.SSES3Reason != "" {
+		if err := policy.Suppress(encryption, "S3-005", props.SSES3Reason); err != nil {
+			return nil, err
+		}
+	}
 	status := "Enabled"
 	if props.DisableVersioning {
 		status = "Suspended"
@@ -236,7 +271,19 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 		if days == 0 {
 			days = 30
 		}
-		rules = append(rules, lifecycleRule(LifecycleRule{ID: "expire-noncurrent-versions", NoncurrentExpireDays: days}))
+		noncurrent := lifecycleRule(LifecycleRule{ID: "expire-noncurrent-versions", NoncurrentExpireDays: days})
+		rules = append(rules, noncurrent)
+	}
+	if !props.DisableVersioning {
+		// Deleting an object in a versioned bucket leaves a delete marker;
+		// once its noncurrent versions expire the marker is alone and
+		// would stay forever, slowing every listing.
+		rules = append(rules, &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{
+			Id:         ptr.String("remove-expired-delete-markers"),
+			Status:     ptr.String("Enabled"),
+			Filter:     &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{},
+			Expiration: &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{ExpiredObjectDeleteMarker: true},
+		})
 	}
 	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(b, ptr.String("lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
 		Bucket:    name,
@@ -268,6 +315,44 @@ func lifecycleRule(lr LifecycleRule) *s3bucketlifecycleconfiguration.S3BucketLif
 	return rule
 }
 
+// newKey creates the bucket's customer managed key: rotated, administered
+// through IAM in this account, and protected from destroy like the bucket
+// (deleting the key makes every object unreadable).
+func (b *Bucket) newKey(props BucketProps) string {
+	account := dataawscalleridentity.NewDataAwsCallerIdentity(b, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
+	partition := dataawspartition.NewDataAwsPartition(b, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
+	cfg := &kmskey.KmsKeyConfig{
+		Description:       ptr.String("Encrypts the objects of S3 bucket " + *b.Node().Path()),
+		EnableKeyRotation: true,
+		Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
+			Sid:       "AccountAdministersKeyThroughIAM",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": "arn:" + *partition.Partition() + ":iam::" + *account.AccountId() + ":root"},
+			Actions:   []string{"kms:*"},
+			Resources: []string{"*"},
+		})),
+		DeletionWindowInDays: ptr.Number(30),
+		Tags:                 ptr.Map(props.Tags),
+	}
+	if props.Disposable {
+		cfg.DeletionWindowInDays = ptr.Number(7)
+	} else {
+		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: ptr.Bool(true)}
+	}
+	key := kmskey.NewKmsKey(b, ptr.String("key"), cfg)
+	kmsalias.NewKmsAlias(b, ptr.String("key-alias"), &kmsalias.KmsAliasConfig{
+		Name:        ptr.String(names.Truncate("alias/s3/"+aliasPath.ReplaceAllString(*b.Node().Path(), "-"), 256)),
+		TargetKeyId: key.KeyId(),
+	})
+	return *key.Arn()
+}
+
+var aliasPath = regexp.MustCompile(`[^A-Za-z0-9/_-]+`)
+
+// KMSKeyARN returns the key that encrypts the bucket's objects, or "" with
+// SSE-S3.
+func (b *Bucket) KMSKeyARN() string { return b.kmsKeyARN }
+
 // BucketName returns the bucket's name.
 func (b *Bucket) BucketName() string { return *b.bucket.Id() }
 
@@ -284,10 +369,13 @@ type imported struct {
 }
 
 func (i *imported) BucketName() string { return i.name }
+func (i *imported) KMSKeyARN() string  { return "" }
 func (i *imported) BucketARN() string  { return i.arn }
 
 // ImportBucket refers to an existing bucket by name in the given partition
-// ("aws" unless in China or GovCloud). It creates no resources.
+// ("aws" unless in China or GovCloud). It creates no resources. Its
+// KMSKeyARN is empty: when the bucket uses a customer managed key, grant its
+// use separately (serverless Handler.GrantKeyUse).
 func ImportBucket(scope constructs.Construct, id, name, partition string) (BucketRef, error) {
 	r := validation.NewReport("storage", validation.Path(*scope.Node().Path(), id))
 	if !validation.IsToken(name) && !bucketNameRe.MatchString(name) {

@@ -1,10 +1,12 @@
 package storage_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 )
 
@@ -27,9 +29,15 @@ func TestBucketSecureDefaults(t *testing.T) {
 	if r := tftest.Block(doc.One(t, "aws_s3_bucket_ownership_controls", "data"), "rule"); r["object_ownership"] != "BucketOwnerEnforced" {
 		t.Errorf("ownership = %v", r)
 	}
-	sse := tftest.Block(tftest.Block(doc.One(t, "aws_s3_bucket_server_side_encryption_configuration", "data"), "rule"), "apply_server_side_encryption_by_default")
-	if sse["sse_algorithm"] != "AES256" {
-		t.Errorf("encryption = %v", sse)
+	// SSE-KMS with the bucket's own customer managed key and a bucket key.
+	rule := tftest.Block(doc.One(t, "aws_s3_bucket_server_side_encryption_configuration", "data"), "rule")
+	sse := tftest.Block(rule, "apply_server_side_encryption_by_default")
+	if sse["sse_algorithm"] != "aws:kms" || sse["kms_master_key_id"] != "${"+doc.Address(t, "aws_kms_key", "data_key")+".arn}" || rule["bucket_key_enabled"] != true {
+		t.Errorf("encryption = %v", rule)
+	}
+	key := doc.One(t, "aws_kms_key", "data_key")
+	if key["enable_key_rotation"] != true || tftest.Block(key, "lifecycle")["prevent_destroy"] != true {
+		t.Errorf("bucket key = %v", key)
 	}
 	if v := tftest.Block(doc.One(t, "aws_s3_bucket_versioning", "data"), "versioning_configuration"); v["status"] != "Enabled" {
 		t.Errorf("versioning = %v", v)
@@ -43,8 +51,13 @@ func TestBucketSecureDefaults(t *testing.T) {
 	for _, r := range rules {
 		ids = append(ids, r.(map[string]any)["id"].(string))
 	}
-	if strings.Join(ids, ",") != "abort-incomplete-multipart-uploads,expire-noncurrent-versions" {
+	if strings.Join(ids, ",") != "abort-incomplete-multipart-uploads,expire-noncurrent-versions,remove-expired-delete-markers" {
 		t.Errorf("lifecycle rules = %v", ids)
+	}
+	// Delete markers left alone once their versions expire are removed.
+	markers := rules[2].(map[string]any)
+	if tftest.Block(markers, "expiration")["expired_object_delete_marker"] != true || tftest.Block(markers, "expiration")["days"] != nil {
+		t.Errorf("delete marker rule = %v", markers)
 	}
 }
 
@@ -70,8 +83,11 @@ func TestBucketKMSAndLifecycle(t *testing.T) {
 		t.Errorf("kms encryption = %v", rule)
 	}
 	rules, _ := doc.One(t, "aws_s3_bucket_lifecycle_configuration", "archive")["rule"].([]any)
-	if len(rules) != 2 { // abort-MPU + tier (it sets noncurrent expiry itself)
-		t.Errorf("%d lifecycle rules, want 2: %v", len(rules), rules)
+	if len(rules) != 3 { // abort-MPU + tier (it sets noncurrent expiry itself) + delete markers
+		t.Errorf("%d lifecycle rules, want 3: %v", len(rules), rules)
+	}
+	if len(doc.Resources("aws_kms_key")) != 0 {
+		t.Error("a bucket given a key made another")
 	}
 }
 
@@ -99,5 +115,42 @@ func TestBucketValidation(t *testing.T) {
 	}
 	if _, err := storage.ImportBucket(tftest.NewStack(t), "i", "UPPER", ""); err == nil || !strings.Contains(err.Error(), `name "UPPER" is not an S3 bucket name`) {
 		t.Errorf("import error = %v", err)
+	}
+}
+
+// SSE-S3 is an explicit, reasoned opt-out recorded as the S3-005
+// suppression; without a reason there is none.
+func TestBucketSSES3OptOut(t *testing.T) {
+	stack := tftest.NewStack(t)
+	if _, err := storage.NewBucket(stack, "public-assets", storage.BucketProps{SSES3Reason: "only already-public marketing images"}); err != nil {
+		t.Fatal(err)
+	}
+	doc := tftest.Synth(t, stack)
+	enc := doc.One(t, "aws_s3_bucket_server_side_encryption_configuration", "public-assets")
+	if tftest.Block(tftest.Block(enc, "rule"), "apply_server_side_encryption_by_default")["sse_algorithm"] != "AES256" {
+		t.Errorf("encryption = %v", enc)
+	}
+	// The suppression travels in the resource's "//" metadata, which the
+	// test synth leaves out: read it from the full stack JSON.
+	full, _ := json.Marshal(stack.ToTerraform())
+	findings, err := policy.Check("test", full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suppressed := false
+	for _, f := range findings {
+		if f.RuleID == "S3-005" {
+			suppressed = f.Suppressed && f.SuppressionReason == "only already-public marketing images"
+		}
+	}
+	if !suppressed {
+		t.Errorf("S3-005 not suppressed with the reason: %v", findings)
+	}
+	if len(doc.Resources("aws_kms_key")) != 0 {
+		t.Error("an SSE-S3 bucket made a KMS key")
+	}
+	_, err = storage.NewBucket(tftest.NewStack(t), "b", storage.BucketProps{SSES3Reason: "x", KMSKeyARN: "arn:aws:kms:eu-west-1:123456789012:key/abc"})
+	if err == nil || !strings.Contains(err.Error(), "SSES3Reason is set together with KMSKeyARN") {
+		t.Errorf("error = %v", err)
 	}
 }

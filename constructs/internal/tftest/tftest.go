@@ -4,10 +4,12 @@ package tftest
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -123,4 +125,17 @@ func Policy(t testing.TB, v any) map[string]any {
 		t.Fatalf("policy is not JSON: %v\n%s", err, s)
 	}
 	return p
+}
+
+// Warnings returns the warning annotations of every construct in stack.
+func Warnings(stack cdktf.TerraformStack) []string {
+	var out []string
+	for _, n := range *stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		for _, m := range *n.Node().Metadata() {
+			if strings.Contains(strings.ToLower(*m.Type), "warn") {
+				out = append(out, fmt.Sprint(m.Data))
+			}
+		}
+	}
+	return out
 }
