@@ -201,13 +201,16 @@ type FrontDoor struct {
 	scopesAllowed bool
 	routes        map[string]bool
 	routeSettings []*apigatewayv2stage.Apigatewayv2StageRouteSettings
-	lambdaIntegs  map[lambdaKey]string
-	serviceIntegs map[string]string
-	vpcLinkID     string
-	vpcLinkSG     string
-	ingressRules  map[string]bool
-	lbPorts       map[int]bool
-	permissionIDs map[*serverless.Handler]bool
+	// settingsRoutes are the addresses of the routes the stage's route
+	// settings name: the stage must be created after them.
+	settingsRoutes []string
+	lambdaIntegs   map[lambdaKey]string
+	serviceIntegs  map[string]string
+	vpcLinkID      string
+	vpcLinkSG      string
+	ingressRules   map[string]bool
+	lbPorts        map[int]bool
+	permissionIDs  map[*serverless.Handler]bool
 	// services counts service integrations, which are named by order.
 	services int
 }
@@ -616,6 +619,10 @@ func (f *FrontDoor) addRoute(routeKey, integrationID string, opts RouteOptions) 
 		}
 		f.routeSettings = append(f.routeSettings, s)
 		f.stage.PutRouteSettings(f.routeSettings)
+		// CreateStage fails with NotFoundException ("Unable to find Route
+		// by key") when a route it has settings for does not exist yet.
+		f.settingsRoutes = append(f.settingsRoutes, *route.TerraformResourceType()+"."+*route.FriendlyUniqueId())
+		f.stage.AddOverride(ptr.String("depends_on"), append([]string(nil), f.settingsRoutes...))
 	}
 }
 

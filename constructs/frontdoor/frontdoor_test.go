@@ -117,6 +117,17 @@ func TestRoutesToLambdaAndEKS(t *testing.T) {
 	if rs["route_key"] != "ANY /orders/{proxy+}" || rs["throttling_burst_limit"] != float64(50) || rs["throttling_rate_limit"] != float64(25) {
 		t.Errorf("route settings = %v", rs)
 	}
+	// CreateStage fails ("Unable to find Route by key") if a route it has
+	// settings for does not exist yet: the stage waits for that route.
+	var routeAddr string
+	for name, route := range doc.Resources("aws_apigatewayv2_route") {
+		if route["route_key"] == "ANY /orders/{proxy+}" {
+			routeAddr = "aws_apigatewayv2_route." + name
+		}
+	}
+	if deps := tftest.Strings(stage["depends_on"]); routeAddr == "" || len(deps) != 1 || deps[0] != routeAddr {
+		t.Errorf("stage depends_on = %v, want [%s]", deps, routeAddr)
+	}
 	if lg := doc.One(t, "aws_cloudwatch_log_group", "access-logs"); lg["retention_in_days"] != float64(90) {
 		t.Errorf("access log group = %v", lg)
 	}

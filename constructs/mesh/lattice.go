@@ -12,21 +12,78 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservicenetworkserviceassociation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticetargetgroup"
 
+	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 )
+
+// latticeName is the Lattice service's name: Lattice names are unique per
+// account and Region, so the network's name scopes them.
+func (vs *VirtualService) latticeName() string {
+	return vs.props.Network.name + "-" + vs.props.Name
+}
+
+// latticeAuthPolicy lets the service's principals invoke it: the given
+// AllowedPrincipals, plus the caller roles of the services that list it as
+// a backend; with neither, the principals of this account whose IAM
+// policies allow vpc-lattice-svcs:Invoke.
+func (vs *VirtualService) latticeAuthPolicy() string {
+	n := vs.props.Network
+	principals := append(append([]string(nil), vs.props.AllowedPrincipals...), vs.callers...)
+	if len(principals) == 0 {
+		principals = []string{"arn:" + n.partition + ":iam::" + n.account + ":root"}
+	}
+	return iamdoc.Document(iamdoc.Statement{
+		Sid:       "InvokeFromAllowedPrincipals",
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": principals},
+		Actions:   []string{"vpc-lattice-svcs:Invoke"},
+		Resources: []string{vs.arn + "/*"},
+	})
+}
+
+// latticeCaller gives a service that calls others an IRSA role for its
+// pods' service account, allowed to invoke exactly its backends, and adds
+// the role to each backend's auth policy.
+func (vs *VirtualService) latticeCaller() error {
+	p := vs.props
+	n := p.Network
+	if n.cluster == nil || len(p.Backends) == 0 {
+		return nil
+	}
+	var targets []string
+	for _, b := range p.Backends {
+		targets = append(targets, b.arn+"/*")
+	}
+	role, err := eks.NewServiceAccountRole(vs, "caller-role", eks.ServiceAccountRoleProps{
+		Cluster:        n.cluster,
+		Namespace:      p.Namespace,
+		ServiceAccount: p.ServiceAccount,
+		Description:    "Lets " + p.Namespace + "/" + p.ServiceAccount + " call its backends in VPC Lattice service network " + n.name,
+		PolicyDocument: iamdoc.Document(iamdoc.Allow("InvokeBackends", []string{"vpc-lattice-svcs:Invoke"}, targets...)),
+	})
+	if err != nil {
+		return err
+	}
+	vs.callerRole = role
+	for _, b := range p.Backends {
+		b.callers = append(b.callers, role.RoleARN())
+		b.authPolicy.SetPolicy(ptr.String(b.latticeAuthPolicy()))
+	}
+	return nil
+}
 
 // renderLattice creates the Lattice service in the network, an IP target
 // group per version (EKS pod IPs are registered into them, for example by
 // the AWS Gateway API Controller), a listener whose rules forward by
 // weight in route order, an IAM auth policy and access logs.
-func (vs *VirtualService) renderLattice() {
+func (vs *VirtualService) renderLattice() error {
 	p := vs.props
 	n := p.Network
 	tags := ptr.Map(n.tags)
 	hc := p.HealthCheck
 	protocol, port := "HTTP", 80
-	svcCfg := &vpclatticeservice.VpclatticeServiceConfig{Name: ptr.String(p.Name), AuthType: ptr.String("AWS_IAM"), Tags: tags}
+	svcCfg := &vpclatticeservice.VpclatticeServiceConfig{Name: ptr.String(vs.latticeName()), AuthType: ptr.String("AWS_IAM"), Tags: tags}
 	if t := p.TLS; t != nil {
 		protocol, port = "HTTPS", 443
 		svcCfg.CertificateArn = ptr.String(t.CertificateARN)
@@ -43,19 +100,9 @@ func (vs *VirtualService) renderLattice() {
 		ServiceNetworkIdentifier: ptr.String(n.serviceNetworkID),
 		Tags:                     tags,
 	})
-	principals := p.AllowedPrincipals
-	if len(principals) == 0 {
-		principals = []string{"arn:" + n.partition + ":iam::" + n.account + ":root"}
-	}
-	vpclatticeauthpolicy.NewVpclatticeAuthPolicy(vs, ptr.String("auth-policy"), &vpclatticeauthpolicy.VpclatticeAuthPolicyConfig{
+	vs.authPolicy = vpclatticeauthpolicy.NewVpclatticeAuthPolicy(vs, ptr.String("auth-policy"), &vpclatticeauthpolicy.VpclatticeAuthPolicyConfig{
 		ResourceIdentifier: svc.Arn(),
-		Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
-			Sid:       "InvokeFromAllowedPrincipals",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": principals},
-			Actions:   []string{"vpc-lattice-svcs:Invoke"},
-			Resources: []string{*svc.Arn() + "/*"},
-		})),
+		Policy:             ptr.String(vs.latticeAuthPolicy()),
 	})
 	vpclatticeaccesslogsubscription.NewVpclatticeAccessLogSubscription(vs, ptr.String("access-logs"), &vpclatticeaccesslogsubscription.VpclatticeAccessLogSubscriptionConfig{
 		ResourceIdentifier: svc.Arn(),
@@ -63,11 +110,15 @@ func (vs *VirtualService) renderLattice() {
 		Tags:               tags,
 	})
 	n.allowPort(port)
+	n.admitTargets(p.Port)
+	if err := vs.latticeCaller(); err != nil {
+		return err
+	}
 
 	groups := map[string]string{}
 	for _, v := range p.Versions {
 		tg := vpclatticetargetgroup.NewVpclatticeTargetGroup(vs, ptr.String("target-group-"+v.Name), &vpclatticetargetgroup.VpclatticeTargetGroupConfig{
-			Name: ptr.String(p.Name + "-" + v.Name),
+			Name: ptr.String(vs.latticeName() + "-" + v.Name),
 			Type: ptr.String("IP"),
 			Config: &vpclatticetargetgroup.VpclatticeTargetGroupConfigA{
 				Port:          ptr.Number(p.Port),
@@ -143,4 +194,5 @@ func (vs *VirtualService) renderLattice() {
 			Tags:               tags,
 		})
 	}
+	return nil
 }

@@ -16,15 +16,19 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appmeshmesh"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsec2managedprefixlist"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeaccesslogsubscription"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeauthpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservicenetwork"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservicenetworkvpcassociation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
@@ -57,8 +61,11 @@ type NetworkProps struct {
 	// VPC is associated with the Lattice service network, and is where its
 	// target groups live. Required.
 	VPC *network.VPC
-	// Cluster is the EKS cluster whose workloads join the mesh; App Mesh
-	// gets IRSA roles for Envoy through it. Required for App Mesh.
+	// Cluster is the EKS cluster whose workloads join the mesh. App Mesh
+	// gets IRSA roles for Envoy through it; Lattice gets its managed prefix
+	// list admitted to the pods' port on the cluster security group, and
+	// each service that calls others an IRSA caller role. Required for App
+	// Mesh.
 	// Default: - none
 	Cluster *eks.Cluster
 	// LogRetentionDays keeps Lattice access logs this long.
@@ -87,6 +94,10 @@ type Network struct {
 	associationSG    string
 	logGroupARN      string
 	ports            map[int]bool
+	// targetPorts are the pod ports already admitted from Lattice on the
+	// cluster's security group.
+	targetPorts  map[int]bool
+	latticeRange string
 }
 
 var latticeNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
@@ -126,7 +137,7 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	n := &Network{name: p.Name, engine: p.Engine, vpc: p.VPC, cluster: p.Cluster, tags: p.Tags, ports: map[int]bool{}}
+	n := &Network{name: p.Name, engine: p.Engine, vpc: p.VPC, cluster: p.Cluster, tags: p.Tags, ports: map[int]bool{}, targetPorts: map[int]bool{}}
 	constructs.NewConstruct_Override(n, scope, &id)
 	n.partition = *dataawspartition.NewDataAwsPartition(n, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
 	n.account = *dataawscalleridentity.NewDataAwsCallerIdentity(n, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
@@ -151,6 +162,19 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 		Tags:     ptr.Map(p.Tags),
 	})
 	n.serviceNetworkID = *sn.Id()
+	// With AWS_IAM auth and no policy on the network, Lattice denies every
+	// request. The network admits signed requests from principals of this
+	// account; each service's own policy then names its callers.
+	vpclatticeauthpolicy.NewVpclatticeAuthPolicy(n, ptr.String("auth-policy"), &vpclatticeauthpolicy.VpclatticeAuthPolicyConfig{
+		ResourceIdentifier: sn.Arn(),
+		Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
+			Sid:       "InvokeFromThisAccount",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": "arn:" + n.partition + ":iam::" + n.account + ":root"},
+			Actions:   []string{"vpc-lattice-svcs:Invoke"},
+			Resources: []string{"*"},
+		})),
+	})
 	sg := securitygroup.NewSecurityGroup(n, ptr.String("association-security-group"), &securitygroup.SecurityGroupConfig{
 		NamePrefix:  ptr.String(p.Name + "-lattice-"),
 		Description: ptr.String("Clients in the VPC that may reach service network " + p.Name),
@@ -192,6 +216,31 @@ func (n *Network) allowPort(port int) {
 		FromPort:        ptr.Number(port),
 		ToPort:          ptr.Number(port),
 		CidrIpv4:        ptr.String(n.vpc.CIDR()),
+	})
+}
+
+// admitTargets lets Lattice reach the cluster's pods on port: Lattice sends
+// traffic to IP targets from its managed prefix list, which the cluster
+// security group (which EKS gives nodes and Fargate pods) must admit.
+func (n *Network) admitTargets(port int) {
+	if n.cluster == nil || n.targetPorts[port] {
+		return
+	}
+	if n.latticeRange == "" {
+		region := dataawsregion.NewDataAwsRegion(n, ptr.String("region"), &dataawsregion.DataAwsRegionConfig{})
+		pl := dataawsec2managedprefixlist.NewDataAwsEc2ManagedPrefixList(n, ptr.String("lattice-prefix-list"), &dataawsec2managedprefixlist.DataAwsEc2ManagedPrefixListConfig{
+			Name: ptr.String("com.amazonaws." + *region.Name() + ".vpc-lattice"),
+		})
+		n.latticeRange = *pl.Id()
+	}
+	n.targetPorts[port] = true
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n, ptr.String(fmt.Sprintf("cluster-ingress-from-lattice-%d", port)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId: ptr.String(n.cluster.SecurityGroupID()),
+		Description:     ptr.String(fmt.Sprintf("VPC Lattice (service network %s) to pods on port %d", n.name, port)),
+		IpProtocol:      ptr.String("tcp"),
+		FromPort:        ptr.Number(port),
+		ToPort:          ptr.Number(port),
+		PrefixListId:    ptr.String(n.latticeRange),
 	})
 }
 

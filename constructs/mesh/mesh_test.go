@@ -90,7 +90,8 @@ func TestLatticeCanary(t *testing.T) {
 	}
 	doc.One(t, "aws_vpclattice_service_network_vpc_association", "mesh")
 	doc.One(t, "aws_vpclattice_access_log_subscription", "mesh")
-	if svc := doc.One(t, "aws_vpclattice_service", "payments"); svc["auth_type"] != "AWS_IAM" || svc["name"] != "payments" {
+	// Lattice names are unique per account: the network's name scopes them.
+	if svc := doc.One(t, "aws_vpclattice_service", "payments"); svc["auth_type"] != "AWS_IAM" || svc["name"] != "shop-payments" {
 		t.Errorf("service = %v", svc)
 	}
 	if n := len(doc.Resources("aws_vpclattice_target_group")); n != 2 {
@@ -271,5 +272,60 @@ func TestValidation(t *testing.T) {
 	w := warningsOf(e.stack)
 	if len(w) != 1 || !strings.Contains(w[0], `route "canary": retries are not rendered: VPC Lattice has no retry policy`) {
 		t.Errorf("warnings = %v", w)
+	}
+}
+
+// An IAM-auth service network without its own auth policy denies every
+// request; services that call others get a caller role that may invoke
+// exactly those, and the backends' policies name it; Lattice reaches the
+// pods through the cluster security group.
+func TestLatticeAuthAndCallers(t *testing.T) {
+	e := newEnv(t, true)
+	n, err := mesh.NewNetwork(e.stack, "mesh", mesh.NetworkProps{Name: "shop", VPC: e.vpc, Cluster: e.cluster})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payments, err := mesh.NewVirtualService(e.stack, "payments", canary(n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders, err := mesh.NewVirtualService(e.stack, "orders", mesh.VirtualServiceProps{
+		Network: n, Namespace: "orders", Versions: []mesh.Version{{Name: "v1", Service: "orders"}}, Backends: []*mesh.VirtualService{payments},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if payments.CallerRole() != nil || orders.CallerRole() == nil {
+		t.Fatalf("caller roles: payments %v, orders %v", payments.CallerRole(), orders.CallerRole())
+	}
+	doc := tftest.Synth(t, e.stack)
+	netPolicy := doc.One(t, "aws_vpclattice_auth_policy", "mesh_auth-policy")
+	if netPolicy["resource_identifier"] != "${"+doc.Address(t, "aws_vpclattice_service_network", "mesh")+".arn}" ||
+		!strings.Contains(netPolicy["policy"].(string), "vpc-lattice-svcs:Invoke") {
+		t.Errorf("network auth policy = %v", netPolicy)
+	}
+	role := doc.Address(t, "aws_iam_role", "orders_caller-role")
+	trust := doc.One(t, "aws_iam_role", "orders_caller-role")["assume_role_policy"].(string)
+	if !strings.Contains(trust, "system:serviceaccount:orders:orders") || !strings.Contains(trust, ":aud") {
+		t.Errorf("caller trust = %s", trust)
+	}
+	perms := doc.One(t, "aws_iam_role_policy", "orders_caller-role")["policy"].(string)
+	if !strings.Contains(perms, `"vpc-lattice-svcs:Invoke"`) || !strings.Contains(perms, doc.Address(t, "aws_vpclattice_service", "payments")+".arn}/*") ||
+		strings.Contains(perms, doc.Address(t, "aws_vpclattice_service", "orders")) {
+		t.Errorf("caller policy = %s", perms)
+	}
+	pay := doc.One(t, "aws_vpclattice_auth_policy", "payments_auth-policy")["policy"].(string)
+	if !strings.Contains(pay, role+".arn}") || strings.Contains(pay, ":root") {
+		t.Errorf("payments auth policy = %s; want only the orders caller role", pay)
+	}
+	if ord := doc.One(t, "aws_vpclattice_auth_policy", "orders_auth-policy")["policy"].(string); !strings.Contains(ord, ":root") {
+		t.Errorf("orders (no callers in the mesh) auth policy = %s; want this account's principals", ord)
+	}
+	in := doc.One(t, "aws_vpc_security_group_ingress_rule", "cluster-ingress-from-lattice-8080")
+	if !strings.Contains(in["security_group_id"].(string), "cluster_security_group_id") || !strings.Contains(in["prefix_list_id"].(string), "data.aws_ec2_managed_prefix_list.") || in["from_port"] != float64(8080) {
+		t.Errorf("cluster ingress from Lattice = %v", in)
+	}
+	if pl := doc.Data("aws_ec2_managed_prefix_list"); len(pl) != 1 {
+		t.Errorf("prefix list lookups = %v", pl)
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeauthpolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -182,6 +184,11 @@ type VirtualService struct {
 	dnsName string
 	arn     string
 	tls     *TLS
+	// Lattice: the auth policy, the caller roles of services that call
+	// this one, and this service's own caller role.
+	authPolicy vpclatticeauthpolicy.VpclatticeAuthPolicy
+	callers    []string
+	callerRole *eks.ServiceAccountRole
 }
 
 func withDefaults(id string, p VirtualServiceProps) VirtualServiceProps {
@@ -249,6 +256,8 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 	lattice := p.Network.engine == Lattice
 	if !latticeNameRe.MatchString(p.Name) || strings.Contains(p.Name, "--") {
 		r.Addf("Name", "%q must be 3-40 lowercase letters, digits and single hyphens, starting and ending with a letter or digit", p.Name)
+	} else if full := p.Network.name + "-" + p.Name; lattice && len(full) > 40 {
+		r.Addf("Name", "%q makes the Lattice service name %q %d characters long; Lattice allows 40 (the network name scopes service names, which are unique per account)", p.Name, full, len(full))
 	}
 	if !validation.DNSLabel(p.Namespace) {
 		r.Addf("Namespace", "%q is not a namespace name (RFC 1123 label)", p.Namespace)
@@ -281,8 +290,8 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 		if v.CloudMap != nil && (v.CloudMap.Namespace == "" || v.CloudMap.Service == "") {
 			r.Addf(f+".CloudMap", "needs Namespace and Service")
 		}
-		if lattice && len(p.Name)+1+len(v.Name) > 40 {
-			r.Addf(f+".Name", "makes the target group name %q longer than Lattice's 40 characters", p.Name+"-"+v.Name)
+		if tg := p.Network.name + "-" + p.Name + "-" + v.Name; lattice && len(tg) > 128 {
+			r.Addf(f+".Name", "makes the target group name %q longer than Lattice's 128 characters", tg)
 		}
 	}
 	if len(p.Routes) > maxRoutes {
@@ -437,14 +446,19 @@ func NewVirtualService(scope constructs.Construct, id string, props VirtualServi
 		if err := vs.renderAppMesh(); err != nil {
 			return nil, err
 		}
-	} else {
-		vs.renderLattice()
+	} else if err := vs.renderLattice(); err != nil {
+		return nil, err
 	}
 	return vs, nil
 }
 
 // DNSName returns the name clients use to reach the service.
 func (vs *VirtualService) DNSName() string { return vs.dnsName }
+
+// CallerRole returns the IRSA role of the service's own pods (Lattice, when
+// the service has Backends and the network a Cluster): annotate the
+// workload's service account with its Annotations. It is nil otherwise.
+func (vs *VirtualService) CallerRole() *eks.ServiceAccountRole { return vs.callerRole }
 
 // ARN returns the App Mesh virtual service or Lattice service ARN.
 func (vs *VirtualService) ARN() string { return vs.arn }

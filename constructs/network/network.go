@@ -148,6 +148,12 @@ type VPC struct {
 	imported          bool
 	dnsCondition      *cdktf.Precondition
 	resource          cdktf.TerraformResource
+	// endpointSG is the interface endpoints' security group, "" without
+	// interface endpoints.
+	endpointSG string
+	// gatewayPrefixLists are the prefix lists of the gateway endpoints (S3,
+	// DynamoDB), in the order the endpoints were listed.
+	gatewayPrefixLists []string
 }
 
 // Name returns the VPC's name (the imported VPC's id when imported).
@@ -172,6 +178,18 @@ func (v *VPC) PublicSubnetIDs() []string { return append([]string(nil), v.public
 // PrivateRouteTableIDs returns the private route tables' ids (empty when
 // imported).
 func (v *VPC) PrivateRouteTableIDs() []string { return append([]string(nil), v.privateRouteTable...) }
+
+// EndpointSecurityGroupID returns the security group of the VPC's interface
+// endpoints, which admits HTTPS from the VPC, or "" when the VPC has none.
+// Clients that only call AWS APIs can limit their egress to it.
+func (v *VPC) EndpointSecurityGroupID() string { return v.endpointSG }
+
+// GatewayEndpointPrefixListIDs returns the managed prefix lists of the
+// VPC's gateway endpoints (S3, DynamoDB), for egress rules that reach those
+// services without the Internet.
+func (v *VPC) GatewayEndpointPrefixListIDs() []string {
+	return append([]string(nil), v.gatewayPrefixLists...)
+}
 
 // Imported reports whether the VPC was wrapped with Import.
 func (v *VPC) Imported() bool { return v.imported }

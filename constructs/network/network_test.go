@@ -138,6 +138,11 @@ func TestVPCDefaultLayout(t *testing.T) {
 	if fl["traffic_type"] != "ALL" || !strings.Contains(fl["log_destination"].(string), "aws_cloudwatch_log_group.") {
 		t.Errorf("flow log = %v", fl)
 	}
+	// Delivery starts only once the role may write (and stops before the
+	// permission goes).
+	if deps := tftest.Strings(fl["depends_on"]); len(deps) != 1 || deps[0] != doc.Address(t, "aws_iam_role_policy", "flow-log-policy") {
+		t.Errorf("flow log depends_on = %v", deps)
+	}
 	policy := tftest.Policy(t, doc.One(t, "aws_iam_role_policy", "flow-log-policy")["policy"])
 	if s := policy["Statement"].([]any)[0].(map[string]any); strings.Contains(strings.Join(tftest.Strings(s["Resource"]), ","), `"*"`) {
 		t.Errorf("flow log policy is not scoped to its log group: %v", s)

@@ -190,7 +190,7 @@ func (v *VPC) flowLogs(l layout, props VPCProps, tags func(string, ...map[string
 			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account.AccountId()}})),
 		Tags: tags(l.name + "-flow-logs"),
 	})
-	iamrolepolicy.NewIamRolePolicy(v, ptr.String("flow-log-policy"), &iamrolepolicy.IamRolePolicyConfig{
+	write := iamrolepolicy.NewIamRolePolicy(v, ptr.String("flow-log-policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Name: ptr.String("write-flow-logs"),
 		Role: role.Id(),
 		Policy: ptr.String(iamdoc.Document(iamdoc.Allow("WriteFlowLogs",
@@ -205,6 +205,9 @@ func (v *VPC) flowLogs(l layout, props VPCProps, tags func(string, ...map[string
 		IamRoleArn:             role.Arn(),
 		MaxAggregationInterval: ptr.Number(60),
 		Tags:                   tags(l.name + "-flow-logs"),
+		// Flow logs deliver only once the role may write; on destroy the
+		// permission goes last.
+		DependsOn: &[]cdktf.ITerraformDependable{write},
 	})
 }
 
@@ -223,13 +226,14 @@ func (v *VPC) endpoints(list []Endpoint, tags func(string, ...map[string]string)
 		service := "com.amazonaws." + *region.Name() + "." + string(e)
 		id := "endpoint-" + endpointID(e)
 		if e.IsGateway() {
-			vpcendpoint.NewVpcEndpoint(v, ptr.String(id), &vpcendpoint.VpcEndpointConfig{
+			gw := vpcendpoint.NewVpcEndpoint(v, ptr.String(id), &vpcendpoint.VpcEndpointConfig{
 				VpcId:           ptr.String(v.vpcID),
 				ServiceName:     ptr.String(service),
 				VpcEndpointType: ptr.String("Gateway"),
 				RouteTableIds:   ptr.Strings(v.privateRouteTable),
 				Tags:            tags(v.name + "-" + string(e)),
 			})
+			v.gatewayPrefixLists = append(v.gatewayPrefixLists, *gw.PrefixListId())
 			continue
 		}
 		if sg == nil {
@@ -248,6 +252,7 @@ func (v *VPC) endpoints(list []Endpoint, tags func(string, ...map[string]string)
 				ToPort:          ptr.Number(443),
 				CidrIpv4:        ptr.String(v.cidr),
 			})
+			v.endpointSG = *sg.Id()
 		}
 		vpcendpoint.NewVpcEndpoint(v, ptr.String(id), &vpcendpoint.VpcEndpointConfig{
 			VpcId:             ptr.String(v.vpcID),
