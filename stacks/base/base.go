@@ -41,6 +41,10 @@ type Settings struct {
 	Disposable bool
 }
 
+// ProviderConstraint is the AWS provider version every stack requires: the
+// 5.x line from the version the aws/v19 binding was generated from.
+const ProviderConstraint = "~> 5.84"
+
 // DefaultRegion is the Region stacks use when none is set.
 const DefaultRegion = "eu-west-1"
 
@@ -157,6 +161,10 @@ func NewStack(scope constructs.Construct, name string, s Settings) (cdktf.Terraf
 			Tags: &map[string]*string{"ManagedBy": jsii.String("hybridstack"), "Stack": jsii.String(name)},
 		}},
 	})
+	// The aws/v19 binding pins the provider it was generated from (5.84.0)
+	// exactly; any later 5.x provider accepts the same configuration, so
+	// allow those (the machines here carry 5.100.0, users may have newer).
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), ProviderConstraint)
 	if s.Disposable {
 		policy.DeclareDisposable(stack)
 	}

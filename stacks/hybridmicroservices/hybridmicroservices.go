@@ -41,8 +41,12 @@ const (
 	WorkerPackage   = "github.com/hybridstack/hybridstack/stacks/hybridmicroservices/functions/orderworker"
 )
 
-// ordersPort is where the orders pods listen; the NLB listens on 80.
-const ordersPort = 8080
+// ordersPort is where the orders and payments pods listen; the NLB listens
+// on 80 for orders and on paymentsPort for payments.
+const (
+	ordersPort   = 8080
+	paymentsPort = 81
+)
 
 // Stack holds the parts of the built stack.
 type Stack struct {
@@ -68,7 +72,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
-	const cluster = "hybrid"
+	// Every global name derives from the stack's name, so both variants
+	// (and a copy under another name) fit in one account and Region.
+	cluster := name
 	vpc, err := network.NewVPC(stack, "network", network.VPCProps{
 		Name:              name,
 		CIDR:              "10.40.0.0/16",
@@ -79,10 +85,16 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
+	// The operators' role: the cluster's only administrator (API
+	// authentication, no creator admin), MFA required.
+	admin := base.NewAdminRole(stack, cluster)
 	eksCluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
 		Name:       cluster,
 		VPC:        vpc,
 		Disposable: s.Disposable,
+		AccessEntries: []eks.AccessEntry{
+			{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin},
+		},
 		NodeGroups: []eks.NodeGroupProps{{
 			Name: "steady", InstanceTypes: []string{"m7i.large", "m6i.large"},
 			MinSize: 2, DesiredSize: 3, MaxSize: 6, Labels: map[string]string{"workload": "steady"},
@@ -94,6 +106,8 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
+	admin.AllowKubeconfig(stack, eksCluster.ARN())
+	alerts := base.AlertTopic(stack, name, s.Disposable)
 
 	// The orders and payments services: pods behind an internal NLB whose
 	// target groups the AWS Load Balancer Controller fills
@@ -110,6 +124,25 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		IpProtocol:      jsii.String("tcp"),
 		FromPort:        jsii.Number(ordersPort),
 		ToPort:          jsii.Number(ordersPort),
+		CidrIpv4:        jsii.String(vpc.CIDR()),
+	})
+	// Pods (on nodes and on Fargate) carry the cluster security group: it
+	// must admit the load balancer, or every target stays unhealthy.
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(stack, jsii.String("pods-from-internal-nlb"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           jsii.String(eksCluster.SecurityGroupID()),
+		Description:               jsii.String("From the internal NLB to the orders and payments pods"),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(ordersPort),
+		ToPort:                    jsii.Number(ordersPort),
+		ReferencedSecurityGroupId: nlbSG.Id(),
+	})
+	// Payments' listener serves callers in the VPC outside the mesh.
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(stack, jsii.String("internal-nlb-payments-from-vpc"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId: nlbSG.Id(),
+		Description:     jsii.String("Callers in the VPC outside the mesh to the payments listener"),
+		IpProtocol:      jsii.String("tcp"),
+		FromPort:        jsii.Number(paymentsPort),
+		ToPort:          jsii.Number(paymentsPort),
 		CidrIpv4:        jsii.String(vpc.CIDR()),
 	})
 	nlb := lb.NewLb(stack, jsii.String("internal-nlb"), &lb.LbConfig{
@@ -145,10 +178,10 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		return tg, l
 	}
 	tg, listener := service("orders", 80)
-	paymentsTG, _ := service("payments", 81)
+	paymentsTG, _ := service("payments", paymentsPort)
 
 	// The mesh: orders calls payments; payments runs a 90/10 canary.
-	meshProps := mesh.NetworkProps{Name: "hybrid", Engine: engine, VPC: vpc, Cluster: eksCluster}
+	meshProps := mesh.NetworkProps{Name: name, Engine: engine, VPC: vpc, Cluster: eksCluster}
 	meshNet, err := mesh.NewNetwork(stack, "mesh", meshProps)
 	if err != nil {
 		return nil, err
@@ -174,14 +207,15 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
-	if _, err := mesh.NewVirtualService(stack, "orders", mesh.VirtualServiceProps{
+	orders, err := mesh.NewVirtualService(stack, "orders", mesh.VirtualServiceProps{
 		Network:         meshNet,
 		Namespace:       "orders",
 		PlaintextReason: plaintext,
 		Port:            ordersPort,
 		Versions:        []mesh.Version{{Name: "v1", Service: "orders"}},
 		Backends:        []*mesh.VirtualService{payments},
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 
@@ -199,6 +233,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		Description:  "Accepts partner webhooks and queues them",
 		Code:         serverless.CodeFromGoPackage(WebhooksPackage),
 		Environment:  map[string]string{"QUEUE_URL": webhookQueue.QueueURL()},
+		Alarms:       serverless.AlarmProps{TopicARN: *alerts.Arn()},
 	})
 	if err != nil {
 		return nil, err
@@ -208,8 +243,11 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		FunctionName: name + "-order-worker",
 		Description:  "Forwards webhooks and order events to the orders service",
 		Code:         serverless.CodeFromGoPackage(WorkerPackage),
-		VPC:          vpc,
-		Environment:  map[string]string{"ORDERS_URL": "http://" + *nlb.DnsName()},
+		// It calls only the orders NLB (below) and, through the VPC's
+		// endpoints, AWS APIs: no Internet egress.
+		VPC:         vpc,
+		Environment: map[string]string{"ORDERS_URL": "http://" + *nlb.DnsName()},
+		Alarms:      serverless.AlarmProps{TopicARN: *alerts.Arn()},
 	})
 	if err != nil {
 		return nil, err
@@ -272,9 +310,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
-	orders := frontdoor.ServiceTarget{Name: "orders", ListenerARN: *listener.Arn(), Port: 80, LoadBalancerSecurityGroupID: *nlbSG.Id()}
+	ordersTarget := frontdoor.ServiceTarget{Name: "orders", ListenerARN: *listener.Arn(), Port: 80, LoadBalancerSecurityGroupID: *nlbSG.Id()}
 	for _, route := range []string{"ANY /orders", "ANY /orders/{proxy+}"} {
-		if err := fd.RouteToService(route, orders, frontdoor.RouteOptions{}); err != nil {
+		if err := fd.RouteToService(route, ordersTarget, frontdoor.RouteOptions{}); err != nil {
 			return nil, err
 		}
 	}
@@ -289,6 +327,11 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	base.Output(stack, "payments_target_group_arn", "Bind the payments pods here (TargetGroupBinding)", *paymentsTG.Arn())
 	base.Output(stack, "payments_service", "Where clients reach payments in the mesh", payments.DNSName())
 	base.Output(stack, "user_pool_id", "Cognito user pool whose tokens the API accepts", *pool.Id())
+	if role := orders.CallerRole(); role != nil {
+		base.Output(stack, "orders_caller_role_arn", "Annotate the orders service account with it (eks.amazonaws.com/role-arn) to call payments through VPC Lattice", role.RoleARN())
+	}
+	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", admin.ARN())
+	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
 	return &Stack{Stack: stack, Cluster: eksCluster, FrontDoor: fd, Payments: payments}, nil
 }
 

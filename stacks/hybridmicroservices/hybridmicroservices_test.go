@@ -2,6 +2,7 @@ package hybridmicroservices_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -136,4 +137,151 @@ func one(v any) map[string]any {
 		}
 	}
 	return nil
+}
+
+// The two variants (and any copy under another stack name) share an
+// account and Region: every global name derives from the stack's name.
+func TestGlobalNamesDeriveFromTheStack(t *testing.T) {
+	names := func(r map[string]map[string]map[string]any) map[string]bool {
+		out := map[string]bool{}
+		add := func(typ, attr string) {
+			for _, res := range r[typ] {
+				if v, ok := res[attr].(string); ok {
+					out[typ+" "+v] = true
+				}
+			}
+		}
+		add("aws_eks_cluster", "name")
+		add("aws_kms_alias", "name")
+		add("aws_cloudwatch_log_group", "name")
+		add("aws_lambda_function", "function_name")
+		add("aws_lb", "name")
+		add("aws_iam_role", "name")
+		add("aws_vpclattice_service_network", "name")
+		add("aws_vpclattice_service", "name")
+		add("aws_vpclattice_target_group", "name")
+		add("aws_appmesh_mesh", "name")
+		add("aws_apigatewayv2_api", "name")
+		return out
+	}
+	lattice, appmesh := names(synth(t, false).Resource), names(synth(t, true).Resource)
+	if len(lattice) < 15 {
+		t.Fatalf("only %d names found: %v", len(lattice), lattice)
+	}
+	for n := range lattice {
+		if appmesh[n] {
+			t.Errorf("both variants create %s", n)
+		}
+	}
+	if !lattice["aws_eks_cluster hybridmicroservices"] || !appmesh["aws_eks_cluster hybridmicroservices-appmesh"] {
+		t.Errorf("cluster names: %v / %v", lattice, appmesh)
+	}
+}
+
+// API authentication without a creator admin: the stack's admin role is
+// the administrator, and may describe the cluster for its kubeconfig.
+func TestClusterHasAnAdministrator(t *testing.T) {
+	r := synth(t, false).Resource
+	var adminRole string
+	for name, role := range r["aws_iam_role"] {
+		if role["name"] == "hybridmicroservices-cluster-admin" {
+			adminRole = "aws_iam_role." + name
+		}
+	}
+	if adminRole == "" {
+		t.Fatal("no admin role")
+	}
+	found := false
+	for _, a := range r["aws_eks_access_policy_association"] {
+		if strings.HasSuffix(a["policy_arn"].(string), "cluster-access-policy/AmazonEKSClusterAdminPolicy") && one(a["access_scope"])["type"] == "cluster" {
+			found = true
+		}
+	}
+	entries := 0
+	for _, e := range r["aws_eks_access_entry"] {
+		if e["principal_arn"] == "${"+adminRole+".arn}" {
+			entries++
+		}
+	}
+	if !found || entries != 1 {
+		t.Errorf("admin access: policy association %v, entries %d", found, entries)
+	}
+	describe := false
+	for _, p := range r["aws_iam_role_policy"] {
+		if p["role"] == "${"+adminRole+".id}" && strings.Contains(p["policy"].(string), `"eks:DescribeCluster"`) && strings.Contains(p["policy"].(string), "aws_eks_cluster.") {
+			describe = true
+		}
+	}
+	if !describe {
+		t.Error("the admin role cannot call eks:DescribeCluster on the cluster")
+	}
+}
+
+// Caller -> NLB -> pods: every listener port is admitted on the NLB's
+// group, and the pods' (cluster) group admits the NLB and Lattice.
+func TestLoadBalancerAndPodPaths(t *testing.T) {
+	r := synth(t, false).Resource
+	ports := map[float64]bool{}
+	for _, rule := range r["aws_vpc_security_group_ingress_rule"] {
+		if rule["security_group_id"] == "${aws_security_group.internal-nlb-security-group.id}" {
+			ports[rule["from_port"].(float64)] = true
+		}
+	}
+	for _, l := range r["aws_lb_listener"] {
+		if p := l["port"].(float64); !ports[p] {
+			t.Errorf("listener port %v is not admitted by the NLB's security group (admitted: %v)", p, ports)
+		}
+	}
+	fromNLB, fromLattice := false, false
+	for _, rule := range r["aws_vpc_security_group_ingress_rule"] {
+		if !strings.Contains(rule["security_group_id"].(string), "cluster_security_group_id") || rule["from_port"] != float64(8080) {
+			continue
+		}
+		fromNLB = fromNLB || rule["referenced_security_group_id"] == "${aws_security_group.internal-nlb-security-group.id}"
+		fromLattice = fromLattice || strings.Contains(fmt.Sprint(rule["prefix_list_id"]), "aws_ec2_managed_prefix_list")
+	}
+	if !fromNLB || !fromLattice {
+		t.Errorf("pods admit the NLB: %v, Lattice: %v", fromNLB, fromLattice)
+	}
+	// The worker's egress: the orders NLB and the VPC's endpoints only.
+	for name, rule := range r["aws_vpc_security_group_egress_rule"] {
+		if strings.Contains(fmt.Sprint(rule["security_group_id"]), "order-worker") && rule["cidr_ipv4"] != nil {
+			t.Errorf("order worker egress %s to %v", name, rule["cidr_ipv4"])
+		}
+	}
+}
+
+// Alarms reach a topic someone can subscribe to.
+func TestAlarmsNotify(t *testing.T) {
+	r := synth(t, false).Resource
+	if len(r["aws_cloudwatch_metric_alarm"]) == 0 {
+		t.Fatal("no alarms")
+	}
+	for name, a := range r["aws_cloudwatch_metric_alarm"] {
+		actions, _ := a["alarm_actions"].([]any)
+		if len(actions) != 1 || !strings.Contains(actions[0].(string), "aws_sns_topic.alerts") {
+			t.Errorf("alarm %s notifies %v", name, a["alarm_actions"])
+		}
+	}
+	if topic := r["aws_sns_topic"]["alerts"]; topic == nil || !strings.Contains(topic["kms_master_key_id"].(string), "aws_kms_key.alerts-key") {
+		t.Errorf("alerts topic = %v", topic)
+	}
+}
+
+// With IAM auth the service network needs its own policy, and orders gets
+// a role (bound to its service account) that may invoke payments.
+func TestLatticeCallerPath(t *testing.T) {
+	r := synth(t, false).Resource
+	if len(r["aws_vpclattice_auth_policy"]) != 3 {
+		t.Errorf("%d auth policies, want the network's and one per service", len(r["aws_vpclattice_auth_policy"]))
+	}
+	found := false
+	for name, role := range r["aws_iam_role"] {
+		if strings.HasPrefix(name, "orders_caller-role") {
+			found = strings.Contains(role["assume_role_policy"].(string), "system:serviceaccount:orders:orders")
+		}
+	}
+	if !found {
+		t.Error("no caller role for the orders service account")
+	}
 }

@@ -6,19 +6,13 @@
 package imagepipeline
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 	"github.com/hybridstack/hybridstack/stacks/base"
@@ -30,8 +24,12 @@ const Name = "imagepipeline"
 // HandlerPackage is the Go package built into the resize function.
 const HandlerPackage = "github.com/hybridstack/hybridstack/stacks/imagepipeline/resizer/cmd/resizer"
 
-// Widths are the rendition widths in pixels.
+// Widths are the rendition widths in pixels, smallest first.
 var Widths = []int{320, 640, 1280}
+
+// Extensions are the file extensions (lowercase) whose uploads are
+// processed; their uppercase forms are matched too.
+var Extensions = []string{"jpg", "jpeg", "png"}
 
 // Pipeline holds the stack's main parts.
 type Pipeline struct {
@@ -60,8 +58,11 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	}
 	output, err := storage.NewBucket(stack, "output", storage.BucketProps{
 		NamePrefix: "imagepipeline-renditions-",
+		// S3 moves nothing under 128 KB to STANDARD_IA, so only the widest
+		// renditions (hundreds of KB) are worth a transition rule; the
+		// small ones stay in STANDARD.
 		Lifecycle: []storage.LifecycleRule{{
-			ID: "archive-renditions", Prefix: "renditions/",
+			ID: "archive-large-renditions", Prefix: fmt.Sprintf("renditions/%d/", Widths[len(Widths)-1]),
 			Transitions: []storage.Transition{{Days: 90, StorageClass: "STANDARD_IA"}},
 		}},
 		NoncurrentVersionDays: 30,
@@ -70,7 +71,7 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	alerts := alertTopic(stack, s.Disposable)
+	alerts := base.AlertTopic(stack, Name, s.Disposable)
 
 	widths := make([]string, len(Widths))
 	for i, w := range Widths {
@@ -98,9 +99,17 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	}
 	h.GrantRead(uploads, "incoming/")
 	h.GrantWrite(output, "renditions/")
-	for _, suffix := range []string{".jpg", ".jpeg", ".png"} {
-		if err := h.AddS3Source("uploads-"+strings.TrimPrefix(suffix, "."), uploads, serverless.S3SourceProps{Prefix: "incoming/", Suffix: suffix}); err != nil {
-			return nil, err
+	// S3 suffix filters are case-sensitive: cameras and phones name files
+	// IMG_0001.JPG, so every extension is listed in both cases.
+	for _, ext := range Extensions {
+		for _, suffix := range []string{"." + ext, "." + strings.ToUpper(ext)} {
+			id := "uploads-" + ext
+			if suffix != "."+ext {
+				id += "-upper"
+			}
+			if err := h.AddS3Source(id, uploads, serverless.S3SourceProps{Prefix: "incoming/", Suffix: suffix}); err != nil {
+				return nil, err
+			}
 		}
 	}
 
@@ -110,42 +119,4 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	base.Output(stack, "failed_events_queue", "Events that failed every retry", h.FailureQueue().QueueURL())
 	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
 	return &Pipeline{Stack: stack, Uploads: uploads, Output: output, Handler: h}, nil
-}
-
-// alertTopic creates the SNS topic alarms notify, encrypted with a key that
-// CloudWatch may use (the AWS managed aws/sns key does not allow it).
-func alertTopic(stack cdktf.TerraformStack, disposable bool) snstopic.SnsTopic {
-	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
-	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
-	policy := iamdoc.Document(
-		iamdoc.Statement{
-			Sid: "AccountAdministersKeyThroughIAM", Effect: "Allow",
-			Principal: map[string]any{"AWS": "arn:" + *partition.Partition() + ":iam::" + *account.AccountId() + ":root"},
-			Actions:   []string{"kms:*"}, Resources: []string{"*"},
-		},
-		iamdoc.Statement{
-			Sid: "CloudWatchAlarmsPublish", Effect: "Allow",
-			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resources: []string{"*"},
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account.AccountId()}},
-		},
-	)
-	cfg := &kmskey.KmsKeyConfig{
-		Description:       jsii.String("Encrypts the image pipeline's alarm topic"),
-		EnableKeyRotation: jsii.Bool(true),
-		Policy:            jsii.String(policy),
-	}
-	if !disposable {
-		// Deleting the key would make queued notifications unreadable.
-		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
-	}
-	key := kmskey.NewKmsKey(stack, jsii.String("alerts-key"), cfg)
-	kmsalias.NewKmsAlias(stack, jsii.String("alerts-key-alias"), &kmsalias.KmsAliasConfig{
-		Name:        jsii.String("alias/imagepipeline/alerts"),
-		TargetKeyId: key.KeyId(),
-	})
-	return snstopic.NewSnsTopic(stack, jsii.String("alerts"), &snstopic.SnsTopicConfig{
-		NamePrefix:     jsii.String("imagepipeline-alerts-"),
-		KmsMasterKeyId: key.Arn(),
-	})
 }

@@ -122,3 +122,48 @@ func toStrings(v any) []string {
 	}
 	return out
 }
+
+// S3 suffix filters are case-sensitive: IMG_0001.JPG must be resized too.
+func TestUploadsMatchBothCases(t *testing.T) {
+	r := synth(t, base.Settings{}.WithDefaults()).Resource
+	var suffixes []string
+	for _, n := range r["aws_s3_bucket_notification"] {
+		fns, _ := n["lambda_function"].([]any)
+		for _, f := range fns {
+			suffixes = append(suffixes, f.(map[string]any)["filter_suffix"].(string))
+		}
+	}
+	for _, want := range []string{".jpg", ".JPG", ".jpeg", ".JPEG", ".png", ".PNG"} {
+		found := false
+		for _, s := range suffixes {
+			found = found || s == want
+		}
+		if !found {
+			t.Errorf("no notification for suffix %s (have %v)", want, suffixes)
+		}
+	}
+}
+
+// STANDARD_IA takes no objects under 128 KB, so the transition applies only
+// to the widest renditions; buckets use their own customer managed keys.
+func TestRenditionStorage(t *testing.T) {
+	r := synth(t, base.Settings{}.WithDefaults()).Resource
+	var prefixes []string
+	for _, lc := range r["aws_s3_bucket_lifecycle_configuration"] {
+		for _, rule := range lc["rule"].([]any) {
+			rule := rule.(map[string]any)
+			if rule["transition"] != nil {
+				prefixes = append(prefixes, block(rule, "filter")["prefix"].(string))
+			}
+		}
+	}
+	if strings.Join(prefixes, ",") != "renditions/1280/" {
+		t.Errorf("transition rules cover %v; want only the 1280-pixel renditions", prefixes)
+	}
+	for name, enc := range r["aws_s3_bucket_server_side_encryption_configuration"] {
+		rule := block(enc, "rule")
+		if block(rule, "apply_server_side_encryption_by_default")["sse_algorithm"] != "aws:kms" || rule["bucket_key_enabled"] != true {
+			t.Errorf("%s encryption = %v", name, rule)
+		}
+	}
+}

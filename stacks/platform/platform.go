@@ -8,10 +8,6 @@ import (
 	"errors"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
@@ -63,13 +59,13 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 		return nil, err
 	}
 
-	admin := adminRole(stack, name)
+	admin := base.NewAdminRole(stack, name)
 	cluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
 		Name:       name,
 		VPC:        vpc,
 		Disposable: s.Disposable,
 		AccessEntries: []eks.AccessEntry{
-			{PrincipalARN: *admin.Arn(), Policy: eks.AccessPolicyClusterAdmin},
+			{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin},
 		},
 		NodeGroups: []eks.NodeGroupProps{
 			{
@@ -95,6 +91,8 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 		return nil, err
 	}
 
+	admin.AllowKubeconfig(stack, cluster.ARN())
+
 	var errs []error
 	if _, err := eks.NewServiceAccountRole(stack, "cluster-autoscaler", eks.ServiceAccountRoleProps{
 		Cluster:        cluster,
@@ -108,25 +106,6 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 		return nil, err
 	}
 	return &Platform{Stack: stack, VPC: vpc, Cluster: cluster}, nil
-}
-
-// adminRole creates the role operators assume to administer the cluster:
-// trusted by the account, and only with MFA.
-func adminRole(stack cdktf.TerraformStack, name string) iamrole.IamRole {
-	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
-	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
-	trust := iamdoc.Document(iamdoc.Statement{
-		Effect:    "Allow",
-		Principal: map[string]any{"AWS": "arn:" + *partition.Partition() + ":iam::" + *account.AccountId() + ":root"},
-		Actions:   []string{"sts:AssumeRole"},
-		Condition: map[string]map[string]any{"Bool": {"aws:MultiFactorAuthPresent": "true"}},
-	})
-	return iamrole.NewIamRole(stack, jsii.String("admin-role"), &iamrole.IamRoleConfig{
-		Name:               jsii.String(name + "-cluster-admin"),
-		Description:        jsii.String("Cluster administrators of EKS cluster " + name + " (MFA required)"),
-		AssumeRolePolicy:   jsii.String(trust),
-		MaxSessionDuration: jsii.Number(3600),
-	})
 }
 
 // autoscalerPolicy lets the cluster autoscaler resize only the node groups

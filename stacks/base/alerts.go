@@ -1,0 +1,52 @@
+package base
+
+import (
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+)
+
+// AlertTopic creates the SNS topic a stack's alarms notify, encrypted with
+// a key that CloudWatch may use (the AWS managed aws/sns key does not allow
+// it). Subscribe people or a pager to it; its ARN is a stack output.
+func AlertTopic(stack cdktf.TerraformStack, name string, disposable bool) snstopic.SnsTopic {
+	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
+	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
+	policy := iamdoc.Document(
+		iamdoc.Statement{
+			Sid: "AccountAdministersKeyThroughIAM", Effect: "Allow",
+			Principal: map[string]any{"AWS": "arn:" + *partition.Partition() + ":iam::" + *account.AccountId() + ":root"},
+			Actions:   []string{"kms:*"}, Resources: []string{"*"},
+		},
+		iamdoc.Statement{
+			Sid: "CloudWatchAlarmsPublish", Effect: "Allow",
+			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
+			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resources: []string{"*"},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account.AccountId()}},
+		},
+	)
+	cfg := &kmskey.KmsKeyConfig{
+		Description:       jsii.String("Encrypts the alarm topic of stack " + name),
+		EnableKeyRotation: jsii.Bool(true),
+		Policy:            jsii.String(policy),
+	}
+	if !disposable {
+		// Deleting the key would make queued notifications unreadable.
+		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
+	}
+	key := kmskey.NewKmsKey(stack, jsii.String("alerts-key"), cfg)
+	kmsalias.NewKmsAlias(stack, jsii.String("alerts-key-alias"), &kmsalias.KmsAliasConfig{
+		Name:        jsii.String("alias/" + name + "/alerts"),
+		TargetKeyId: key.KeyId(),
+	})
+	return snstopic.NewSnsTopic(stack, jsii.String("alerts"), &snstopic.SnsTopicConfig{
+		NamePrefix:     jsii.String(name + "-alerts-"),
+		KmsMasterKeyId: key.Arn(),
+	})
+}
