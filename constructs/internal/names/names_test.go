@@ -1,0 +1,29 @@
+package names
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPrefix(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"orders-events", 38, "orders-events-"},
+		{"orders-events-", 38, "orders-events-"},
+		{"hybridmicroservices-appmesh-order-worker-order-events", 38, "hybridmicroservices-appmesh-order-wor-"},
+		// A cut that lands on a hyphen does not leave two.
+		{"abcdefghij-klmnop", 12, "abcdefghij-"},
+	}
+	for _, tc := range tests {
+		got := Prefix(tc.in, tc.n)
+		if got != tc.want {
+			t.Errorf("Prefix(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+		if len(got) > tc.n || !strings.HasSuffix(got, "-") || strings.HasSuffix(got, "--") {
+			t.Errorf("Prefix(%q, %d) = %q breaks the contract", tc.in, tc.n, got)
+		}
+	}
+}
