@@ -21,6 +21,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/launchtemplate"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
@@ -237,6 +238,17 @@ func (c *Cluster) controlPlane(role roleRef, deps []cdktf.ITerraformDependable) 
 		cfg.Lifecycle.Precondition = &[]*cdktf.Precondition{cond}
 	}
 	c.cluster = awsekscluster.NewEksCluster(c, ptr.String("cluster"), cfg)
+	for i, block := range s.PrivateAccessCIDRs {
+		vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, ptr.String(fmt.Sprintf("private-api-access-%d", i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+			SecurityGroupId: c.cluster.VpcConfig().ClusterSecurityGroupId(),
+			Description:     ptr.String("Kubernetes API (private endpoint) from " + block),
+			IpProtocol:      ptr.String("tcp"),
+			FromPort:        ptr.Number(443),
+			ToPort:          ptr.Number(443),
+			CidrIpv4:        ptr.String(block),
+			Tags:            c.tags(s.Name + "-api-access"),
+		})
+	}
 }
 
 // nodeRole creates the role EC2 nodes assume, with the node policies only.

@@ -482,3 +482,24 @@ func TestPodIdentityRole(t *testing.T) {
 		t.Errorf("missing agent error = %v", err)
 	}
 }
+
+// A private-only endpoint is reachable from connected networks only when
+// the cluster security group admits them.
+func TestPrivateAccessCIDRs(t *testing.T) {
+	_, doc := standard(t, func(p *eks.ClusterProps) { p.PrivateAccessCIDRs = []string{"10.200.0.0/16"} })
+	rule := doc.One(t, "aws_vpc_security_group_ingress_rule", "private-api-access-0")
+	if rule["cidr_ipv4"] != "10.200.0.0/16" || rule["from_port"] != float64(443) || !strings.Contains(rule["security_group_id"].(string), "cluster_security_group_id") {
+		t.Errorf("API access rule = %v", rule)
+	}
+	vpc := tftest.Block(doc.One(t, "aws_eks_cluster", "cluster"), "vpc_config")
+	if vpc["endpoint_public_access"] != false {
+		t.Errorf("endpoint became public: %v", vpc)
+	}
+	stack := tftest.NewStack(t)
+	_, err := eks.NewCluster(stack, "c", eks.ClusterProps{VPC: newVPC(t, stack), PrivateAccessCIDRs: []string{"0.0.0.0/0", "nope"}})
+	for _, want := range []string{`PrivateAccessCIDRs[0] "0.0.0.0/0" admits every address`, `PrivateAccessCIDRs[1]`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %q", err, want)
+		}
+	}
+}

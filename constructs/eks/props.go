@@ -79,6 +79,13 @@ type ClusterProps struct {
 	// Internet. 0.0.0.0/0 is refused.
 	// Default: - none: the endpoint is private to the VPC
 	PublicAccessCIDRs []string
+	// PrivateAccessCIDRs admits these ranges to the private API endpoint
+	// (HTTPS on the cluster security group): networks connected to the
+	// VPC such as a VPN, Direct Connect or a peered CI VPC. Without them
+	// (and without PublicAccessCIDRs) only the cluster's own nodes and
+	// pods reach the API.
+	// Default: - none
+	PrivateAccessCIDRs []string
 	// KMSKeyARN encrypts Kubernetes secrets with an existing key.
 	// Default: - a new KMS key with rotation
 	KMSKeyARN string

@@ -246,6 +246,13 @@ func (s *settings) validateNetwork(r *validation.Report) {
 			r.Addf(f, "%q is a private range, which never reaches the public endpoint; private clients use the private endpoint", c)
 		}
 	}
+	for i, c := range s.PrivateAccessCIDRs {
+		if _, err := cidr.Parse(c); err != nil && !validation.IsToken(c) {
+			r.Addf(fmt.Sprintf("PrivateAccessCIDRs[%d]", i), "%v", err)
+		} else if err == nil && strings.HasSuffix(c, "/0") {
+			r.Addf(fmt.Sprintf("PrivateAccessCIDRs[%d]", i), "%q admits every address; list the networks that administer the cluster", c)
+		}
+	}
 	if s.ServiceIPv4CIDR != "" {
 		p, err := cidr.Parse(s.ServiceIPv4CIDR)
 		switch {
