@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeaccesslogsubscription"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeauthpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticelistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticelistenerrule"
@@ -76,7 +75,8 @@ func (vs *VirtualService) latticeCaller() error {
 // renderLattice creates the Lattice service in the network, an IP target
 // group per version (EKS pod IPs are registered into them, for example by
 // the AWS Gateway API Controller), a listener whose rules forward by
-// weight in route order, an IAM auth policy and access logs.
+// weight in route order and an IAM auth policy. Access logs come from the
+// service network's subscription, which covers every service in it.
 func (vs *VirtualService) renderLattice() error {
 	p := vs.props
 	n := p.Network
@@ -103,11 +103,6 @@ func (vs *VirtualService) renderLattice() error {
 	vs.authPolicy = vpclatticeauthpolicy.NewVpclatticeAuthPolicy(vs, ptr.String("auth-policy"), &vpclatticeauthpolicy.VpclatticeAuthPolicyConfig{
 		ResourceIdentifier: svc.Arn(),
 		Policy:             ptr.String(vs.latticeAuthPolicy()),
-	})
-	vpclatticeaccesslogsubscription.NewVpclatticeAccessLogSubscription(vs, ptr.String("access-logs"), &vpclatticeaccesslogsubscription.VpclatticeAccessLogSubscriptionConfig{
-		ResourceIdentifier: svc.Arn(),
-		DestinationArn:     ptr.String(n.logGroupARN),
-		Tags:               tags,
 	})
 	n.allowPort(port)
 	n.admitTargets(p.Port)

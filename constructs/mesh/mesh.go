@@ -190,7 +190,9 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 		Tags:                     ptr.Map(p.Tags),
 	})
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(n, ptr.String("access-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            ptr.String("/aws/vpc-lattice/" + p.Name),
+		// Under /aws/vendedlogs/ CloudWatch Logs does not grow its resource
+		// policy for every log group that Lattice delivers to.
+		Name:            ptr.String("/aws/vendedlogs/vpc-lattice/" + p.Name),
 		RetentionInDays: ptr.Number(p.LogRetentionDays),
 		Tags:            ptr.Map(p.Tags),
 	})

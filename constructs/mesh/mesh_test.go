@@ -89,7 +89,11 @@ func TestLatticeCanary(t *testing.T) {
 		t.Errorf("service network = %v", sn)
 	}
 	doc.One(t, "aws_vpclattice_service_network_vpc_association", "mesh")
+	// One subscription on the network logs every service's requests once.
 	doc.One(t, "aws_vpclattice_access_log_subscription", "mesh")
+	if n := len(doc.Resources("aws_vpclattice_access_log_subscription")); n != 1 {
+		t.Errorf("%d access log subscriptions, want the network's only", n)
+	}
 	// Lattice names are unique per account: the network's name scopes them.
 	if svc := doc.One(t, "aws_vpclattice_service", "payments"); svc["auth_type"] != "AWS_IAM" || svc["name"] != "shop-payments" {
 		t.Errorf("service = %v", svc)

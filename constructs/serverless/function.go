@@ -19,7 +19,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunctioneventinvokeconfig"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
@@ -122,7 +121,10 @@ type AsyncProps struct {
 	FailureQueue QueueRef
 }
 
-// AlarmProps configures the handler's alarms.
+// AlarmProps configures the handler's alarms: errors, throttles, messages
+// in the failure queue, and messages in the dead-letter queue of each SQS
+// source (which no other alarm sees: a batch item failure is not a
+// function error).
 type AlarmProps struct {
 	// Disable creates no alarms.
 	// Default: false
@@ -151,6 +153,7 @@ type Handler struct {
 	s3Permissions map[string]string
 	securityGroup string
 	alarmTopic    string
+	alarmsOff     bool
 	tags          map[string]string
 }
 
@@ -327,7 +330,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		art = a
 	}
 
-	h := &Handler{name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]string{}, alarmTopic: s.Alarms.TopicARN, tags: s.Tags}
+	h := &Handler{name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]string{}, alarmTopic: s.Alarms.TopicARN, alarmsOff: s.Alarms.Disable, tags: s.Tags}
 	constructs.NewConstruct_Override(h, scope, &id)
 	h.partition = *dataawspartition.NewDataAwsPartition(h, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
 	h.account = *dataawscalleridentity.NewDataAwsCallerIdentity(h, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
@@ -406,11 +409,13 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 			sgs = []string{h.newSecurityGroup(s.VPC, s.AllowInternetHTTPS)}
 		}
 		cfg.VpcConfig = &lambdafunction.LambdaFunctionVpcConfig{SubnetIds: ptr.Strings(s.VPC.PrivateSubnetIDs()), SecurityGroupIds: ptr.Strings(sgs)}
-		attach := iamrolepolicyattachment.NewIamRolePolicyAttachment(h, ptr.String("vpc-access"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
-			Role:      h.role.Name(),
-			PolicyArn: ptr.String("arn:" + h.partition + ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"),
-		})
-		deps = append(deps, attach)
+		// Lambda checks these when the function is created. The managed
+		// AWSLambdaVPCAccessExecutionRole would also allow creating (and
+		// writing to) any log group; the function has its own.
+		deps = append(deps, h.addPolicy("vpc-access", iamdoc.Allow("ManageNetworkInterfaces", []string{
+			"ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+			"ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses",
+		}, "*")))
 		cfg.DependsOn = &deps
 	}
 	h.fn = lambdafunction.NewLambdaFunction(h, ptr.String("function"), cfg)
@@ -434,9 +439,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		},
 		DependsOn: &[]cdktf.ITerraformDependable{sendFailures},
 	})
-	if !s.Alarms.Disable {
-		h.alarms()
-	}
+	h.alarms()
 	return h, nil
 }
 
@@ -519,37 +522,45 @@ func (h *Handler) AllowTo(id, securityGroupID string, port int, description stri
 // alarms creates alarms on errors and throttles of the function and on
 // messages in the failure queue.
 func (h *Handler) alarms() {
+	fn := map[string]string{"FunctionName": *h.fn.FunctionName()}
+	h.alarm("errors-alarm", "Errors", "AWS/Lambda", "Sum", "Lambda function "+h.name+" returned errors", fn)
+	h.alarm("throttles-alarm", "Throttles", "AWS/Lambda", "Sum", "Lambda function "+h.name+" was throttled", fn)
+	if q, ok := h.failure.(*Queue); ok {
+		h.queueDepthAlarm("failed-events-alarm", q, "Events that "+h.name+" failed to process are waiting in "+*q.Node().Path())
+	}
+}
+
+// queueDepthAlarm fires while messages wait in q. The queue depth is a
+// gauge sampled every minute: the maximum over the period says whether
+// anything is waiting; a sum would count one message five times.
+func (h *Handler) queueDepthAlarm(id string, q *Queue, description string) {
+	h.alarm(id, "ApproximateNumberOfMessagesVisible", "AWS/SQS", "Maximum", description, map[string]string{"QueueName": q.QueueName()})
+}
+
+func (h *Handler) alarm(id, metric, namespace, statistic, description string, dims map[string]string) {
+	if h.alarmsOff {
+		return
+	}
 	var actions *[]*string
 	if h.alarmTopic != "" {
 		actions = ptr.Strings([]string{h.alarmTopic})
 	}
-	alarm := func(id, metric, namespace, statistic, description string, dims map[string]string) {
-		cloudwatchmetricalarm.NewCloudwatchMetricAlarm(h, ptr.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-			AlarmName:          ptr.String(h.name + "-" + id),
-			AlarmDescription:   ptr.String(description),
-			Namespace:          ptr.String(namespace),
-			MetricName:         ptr.String(metric),
-			Dimensions:         ptr.Map(dims),
-			Statistic:          ptr.String(statistic),
-			Period:             ptr.Number(300),
-			EvaluationPeriods:  ptr.Number(1),
-			Threshold:          ptr.Number(1),
-			ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
-			TreatMissingData:   ptr.String("notBreaching"),
-			AlarmActions:       actions,
-			OkActions:          actions,
-			Tags:               ptr.Map(h.tags),
-		})
-	}
-	fn := map[string]string{"FunctionName": *h.fn.FunctionName()}
-	alarm("errors-alarm", "Errors", "AWS/Lambda", "Sum", "Lambda function "+h.name+" returned errors", fn)
-	alarm("throttles-alarm", "Throttles", "AWS/Lambda", "Sum", "Lambda function "+h.name+" was throttled", fn)
-	if q, ok := h.failure.(*Queue); ok {
-		// The queue depth is a gauge sampled every minute: the maximum over
-		// the period says whether anything is waiting; a sum would count
-		// one message five times.
-		alarm("failed-events-alarm", "ApproximateNumberOfMessagesVisible", "AWS/SQS", "Maximum", "Events that "+h.name+" failed to process are waiting in "+*q.Node().Path(), map[string]string{"QueueName": q.QueueName()})
-	}
+	cloudwatchmetricalarm.NewCloudwatchMetricAlarm(h, ptr.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName:          ptr.String(h.name + "-" + id),
+		AlarmDescription:   ptr.String(description),
+		Namespace:          ptr.String(namespace),
+		MetricName:         ptr.String(metric),
+		Dimensions:         ptr.Map(dims),
+		Statistic:          ptr.String(statistic),
+		Period:             ptr.Number(300),
+		EvaluationPeriods:  ptr.Number(1),
+		Threshold:          ptr.Number(1),
+		ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
+		TreatMissingData:   ptr.String("notBreaching"),
+		AlarmActions:       actions,
+		OkActions:          actions,
+		Tags:               ptr.Map(h.tags),
+	})
 }
 
 // addPolicy adds an inline policy named name to the role (once per name).

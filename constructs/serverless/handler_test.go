@@ -218,7 +218,18 @@ func TestHandlerInVPC(t *testing.T) {
 	if len(doc.Resources("aws_vpc_security_group_ingress_rule")) != 1 { // the endpoints' own HTTPS ingress
 		t.Errorf("ingress rules = %v", doc.Resources("aws_vpc_security_group_ingress_rule"))
 	}
-	doc.One(t, "aws_iam_role_policy_attachment", "vpc-access")
+	// Network interfaces only: the managed AWSLambdaVPCAccessExecutionRole
+	// would also allow logs:CreateLogGroup on every log group.
+	if n := len(doc.Resources("aws_iam_role_policy_attachment")); n != 0 {
+		t.Errorf("%d managed policy attachments; want none", n)
+	}
+	vpcAccess := doc.One(t, "aws_iam_role_policy", "policy-vpc-access")["policy"].(string)
+	if !strings.Contains(vpcAccess, "ec2:CreateNetworkInterface") || strings.Contains(vpcAccess, "logs:") {
+		t.Errorf("vpc access policy = %s", vpcAccess)
+	}
+	if !strings.Contains(strings.Join(tftest.Strings(doc.One(t, "aws_lambda_function", "fn_function")["depends_on"]), ","), doc.Address(t, "aws_iam_role_policy", "policy-vpc-access")) {
+		t.Error("the function does not wait for its VPC access policy (CreateFunction checks it)")
+	}
 }
 
 func TestHandlerInternetEgressIsAnOptIn(t *testing.T) {
@@ -358,6 +369,12 @@ func TestSQSSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := tftest.Synth(t, stack)
+	// Batch item failures are not function errors: the source queue's
+	// dead-letter queue has its own alarm.
+	dlqAlarm := doc.One(t, "aws_cloudwatch_metric_alarm", "sqs-orders-dead-letter-alarm")
+	if dlqAlarm["statistic"] != "Maximum" || !strings.Contains(fmt.Sprint(dlqAlarm["dimensions"]), "orders_dead-letter_queue") {
+		t.Errorf("dead-letter alarm = %v", dlqAlarm)
+	}
 	m := doc.One(t, "aws_lambda_event_source_mapping", "sqs-orders")
 	if m["batch_size"] != float64(100) || m["maximum_batching_window_in_seconds"] != float64(5) ||
 		strings.Join(tftest.Strings(m["function_response_types"]), ",") != "ReportBatchItemFailures" ||

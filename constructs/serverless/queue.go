@@ -62,6 +62,7 @@ type Queue struct {
 	queue      sqsqueue.SqsQueue
 	dlq        *Queue
 	visibility int
+	maxReceive int
 	fifo       bool
 }
 
@@ -104,7 +105,7 @@ func NewQueue(scope constructs.Construct, id string, props QueueProps) (*Queue, 
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	q := &Queue{visibility: p.VisibilityTimeoutSeconds, fifo: p.FIFO}
+	q := &Queue{visibility: p.VisibilityTimeoutSeconds, maxReceive: p.MaxReceiveCount, fifo: p.FIFO}
 	constructs.NewConstruct_Override(q, scope, &id)
 	if !p.IsDeadLetterQueue {
 		dlq, err := NewQueue(q, "dead-letter", QueueProps{

@@ -255,6 +255,9 @@ func (h *Handler) AddSQSSource(id string, q QueueRef, props SQSSourceProps) erro
 		cfg.ScalingConfig = &lambdaeventsourcemapping.LambdaEventSourceMappingScalingConfig{MaximumConcurrency: ptr.Number(props.MaxConcurrency)}
 	}
 	lambdaeventsourcemapping.NewLambdaEventSourceMapping(h, ptr.String("sqs-"+id), cfg)
+	if queue, ok := q.(*Queue); ok && queue.DeadLetterQueue() != nil {
+		h.queueDepthAlarm("sqs-"+id+"-dead-letter-alarm", queue.DeadLetterQueue(), "Messages of "+*queue.Node().Path()+" that "+h.name+" failed to process "+fmt.Sprint(queue.maxReceive)+" times are waiting in its dead-letter queue")
+	}
 	return nil
 }
 
