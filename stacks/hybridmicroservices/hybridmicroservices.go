@@ -81,6 +81,10 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		AvailabilityZones: s.AvailabilityZones(3),
 		ClusterNames:      []string{cluster},
 		Endpoints:         []network.Endpoint{network.EndpointS3, network.EndpointECRAPI, network.EndpointECRDocker, network.EndpointSTS, network.EndpointLogs, network.EndpointSQS},
+		// One NAT gateway: AWS calls go through the endpoints, and an
+		// account's default quota of 5 Elastic IPs then holds the platform
+		// stack (3) and both hybrid variants (1 each).
+		NAT: network.NATSingle,
 	})
 	if err != nil {
 		return nil, err
@@ -220,7 +224,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	}
 
 	// Event-driven glue: webhooks are queued; a worker in the VPC forwards
-	// them, and orders events from EventBridge, to the orders service.
+	// them, and orders events from EventBridge, to the orders service. The
+	// events' source names the stack: both variants share the default bus.
+	eventSource := name + ".orders"
 	webhookQueue, err := serverless.NewQueue(stack, "webhook-queue", serverless.QueueProps{
 		NamePrefix:               name + "-webhooks-",
 		VisibilityTimeoutSeconds: 6 * 30,
@@ -246,7 +252,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		// It calls only the orders NLB (below) and, through the VPC's
 		// endpoints, AWS APIs: no Internet egress.
 		VPC:         vpc,
-		Environment: map[string]string{"ORDERS_URL": "http://" + *nlb.DnsName()},
+		Environment: map[string]string{"ORDERS_URL": "http://" + *nlb.DnsName(), "EVENT_SOURCE": eventSource},
 		Alarms:      serverless.AlarmProps{TopicARN: *alerts.Arn()},
 	})
 	if err != nil {
@@ -256,7 +262,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		return nil, err
 	}
 	if err := worker.AddEventRule("order-events", serverless.EventRuleProps{
-		Pattern:     `{"source":["hybrid.orders"],"detail-type":["OrderPlaced","OrderCancelled"]}`,
+		Pattern:     `{"source":["` + eventSource + `"],"detail-type":["OrderPlaced","OrderCancelled"]}`,
 		Description: "Orders events to the order worker",
 	}); err != nil {
 		return nil, err
@@ -281,9 +287,11 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 
 	// The front door, authorized by a Cognito user pool of the stack.
 	pool := cognitouserpool.NewCognitoUserPool(stack, jsii.String("users"), &cognitouserpool.CognitoUserPoolConfig{
-		Name:               jsii.String(name + "-users"),
-		DeletionProtection: jsii.String(map[bool]string{true: "INACTIVE", false: "ACTIVE"}[s.Disposable]),
-		MfaConfiguration:   jsii.String("OPTIONAL"),
+		Name: jsii.String(name + "-users"),
+		// Users are invited; nobody signs themselves up to the API.
+		AdminCreateUserConfig: &cognitouserpool.CognitoUserPoolAdminCreateUserConfig{AllowAdminCreateUserOnly: jsii.Bool(true)},
+		DeletionProtection:    jsii.String(map[bool]string{true: "INACTIVE", false: "ACTIVE"}[s.Disposable]),
+		MfaConfiguration:      jsii.String("OPTIONAL"),
 		SoftwareTokenMfaConfiguration: &cognitouserpool.CognitoUserPoolSoftwareTokenMfaConfiguration{
 			Enabled: jsii.Bool(true),
 		},
@@ -332,6 +340,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	}
 	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", admin.ARN())
 	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
+	base.Output(stack, "order_event_source", "The EventBridge source of order events the worker forwards", eventSource)
 	return &Stack{Stack: stack, Cluster: eksCluster, FrontDoor: fd, Payments: payments}, nil
 }
 

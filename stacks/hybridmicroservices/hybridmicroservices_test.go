@@ -285,3 +285,34 @@ func TestLatticeCallerPath(t *testing.T) {
 		t.Error("no caller role for the orders service account")
 	}
 }
+
+// Both variants listen on the default event bus: each matches only its own
+// stack's order events, and its worker accepts only those.
+func TestOrderEventsAreTheStacks(t *testing.T) {
+	for _, appMesh := range []bool{false, true} {
+		r := synth(t, appMesh).Resource
+		want := "hybridmicroservices.orders"
+		if appMesh {
+			want = "hybridmicroservices-appmesh.orders"
+		}
+		rule := first(r["aws_cloudwatch_event_rule"])
+		if !strings.Contains(rule["event_pattern"].(string), `"source":["`+want+`"]`) {
+			t.Errorf("rule pattern = %v, want source %s", rule["event_pattern"], want)
+		}
+		for name, f := range r["aws_lambda_function"] {
+			if strings.Contains(name, "order-worker") {
+				env := one(f["environment"])["variables"].(map[string]any)
+				if env["EVENT_SOURCE"] != want {
+					t.Errorf("worker EVENT_SOURCE = %v, want %s", env["EVENT_SOURCE"], want)
+				}
+			}
+		}
+		if n := len(r["aws_eip"]); n != 1 {
+			t.Errorf("%d Elastic IPs; one NAT gateway keeps both variants and the platform within the default quota of 5", n)
+		}
+		pool := first(r["aws_cognito_user_pool"])
+		if one(pool["admin_create_user_config"])["allow_admin_create_user_only"] != true {
+			t.Errorf("user pool allows self sign-up: %v", pool["admin_create_user_config"])
+		}
+	}
+}

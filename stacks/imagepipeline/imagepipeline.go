@@ -99,6 +99,9 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	}
 	h.GrantRead(uploads, "incoming/")
 	h.GrantWrite(output, "renditions/")
+	// The handler skips renditions that exist (HeadObject), so a redelivered
+	// event does not render again; without read access S3 answers 403.
+	h.GrantRead(output, "renditions/")
 	// S3 suffix filters are case-sensitive: cameras and phones name files
 	// IMG_0001.JPG, so every extension is listed in both cases.
 	for _, ext := range Extensions {

@@ -167,3 +167,19 @@ func TestRenditionStorage(t *testing.T) {
 		}
 	}
 }
+
+// The handler checks whether a rendition exists before rendering it again;
+// HeadObject needs s3:GetObject (and ListBucket for a 404 rather than 403).
+func TestHandlerMayCheckItsRenditions(t *testing.T) {
+	r := synth(t, base.Settings{}.WithDefaults()).Resource
+	found := false
+	for name, p := range r["aws_iam_role_policy"] {
+		pol := p["policy"].(string)
+		if strings.HasPrefix(name, "resize_policy-read-output") && strings.Contains(pol, `"s3:GetObject"`) && strings.Contains(pol, "aws_s3_bucket.output_bucket") && strings.Contains(pol, "/renditions/*") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the resize function cannot read (HeadObject) its own renditions")
+	}
+}

@@ -24,6 +24,10 @@ type Platform struct {
 	Stack   cdktf.TerraformStack
 	VPC     *network.VPC
 	Cluster *eks.Cluster
+	// Autoscaler is the cluster autoscaler's IRSA role.
+	Autoscaler *eks.ServiceAccountRole
+	// Admin is the operators' role.
+	Admin *base.AdminRole
 }
 
 // New builds the platform stack. Every invalid construct is reported.
@@ -40,6 +44,8 @@ func New(scope constructs.Construct, s base.Settings) (*Platform, error) {
 	base.Output(stack, "cluster_endpoint", "Kubernetes API endpoint (private to the VPC)", p.Cluster.Endpoint())
 	base.Output(stack, "oidc_issuer", "OIDC issuer URL for IRSA", p.Cluster.OIDCIssuerURL())
 	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", p.Cluster.KubeconfigCommand())
+	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", p.Admin.ARN())
+	base.Output(stack, "cluster_autoscaler_role_arn", "Annotate kube-system/cluster-autoscaler with it (eks.amazonaws.com/role-arn)", p.Autoscaler.RoleARN())
 	return p, nil
 }
 
@@ -94,18 +100,19 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 	admin.AllowKubeconfig(stack, cluster.ARN())
 
 	var errs []error
-	if _, err := eks.NewServiceAccountRole(stack, "cluster-autoscaler", eks.ServiceAccountRoleProps{
+	autoscaler, err := eks.NewServiceAccountRole(stack, "cluster-autoscaler", eks.ServiceAccountRoleProps{
 		Cluster:        cluster,
 		Namespace:      "kube-system",
 		ServiceAccount: "cluster-autoscaler",
 		PolicyDocument: autoscalerPolicy(name),
-	}); err != nil {
+	})
+	if err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return &Platform{Stack: stack, VPC: vpc, Cluster: cluster}, nil
+	return &Platform{Stack: stack, VPC: vpc, Cluster: cluster, Autoscaler: autoscaler, Admin: admin}, nil
 }
 
 // autoscalerPolicy lets the cluster autoscaler resize only the node groups

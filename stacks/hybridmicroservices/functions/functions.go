@@ -56,14 +56,39 @@ type Worker struct {
 	// OrdersURL is the orders service's internal endpoint.
 	OrdersURL string
 	Client    *http.Client
+	// EventSource is the EventBridge source of order events (the stack's
+	// name + ".orders"); events from other sources are refused.
+	EventSource string
+	// Reserve is the time kept back before the invocation's deadline to
+	// report the batch; messages not yet posted by then are reported as
+	// failed so that SQS redelivers only them.
+	// Default: 2s
+	Reserve time.Duration
 }
 
+// perRequest bounds one call to the orders service.
+const perRequest = 10 * time.Second
+
 // HandleSQS posts each message to the orders service and reports the ones
-// that failed, so only they are retried.
+// that failed, so only they are retried. It never runs into the Lambda
+// timeout: a message it has no time left for counts as failed instead of
+// failing (and redelivering) the whole batch.
 func (w *Worker) HandleSQS(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	reserve := w.Reserve
+	if reserve == 0 {
+		reserve = 2 * time.Second
+	}
 	var resp events.SQSEventResponse
 	for _, m := range ev.Records {
-		if err := w.post(ctx, "/orders/webhooks", []byte(m.Body)); err != nil {
+		timeout := perRequest
+		if deadline, ok := ctx.Deadline(); ok {
+			timeout = min(timeout, time.Until(deadline)-reserve)
+		}
+		if timeout <= 0 {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+			continue
+		}
+		if err := w.post(ctx, timeout, "/orders/webhooks", []byte(m.Body)); err != nil {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 		}
 	}
@@ -72,10 +97,10 @@ func (w *Worker) HandleSQS(ctx context.Context, ev events.SQSEvent) (events.SQSE
 
 // HandleEvent posts an EventBridge order event to the orders service.
 func (w *Worker) HandleEvent(ctx context.Context, ev events.EventBridgeEvent) error {
-	if !strings.HasPrefix(ev.Source, "hybrid.orders") {
-		return fmt.Errorf("unexpected event source %q", ev.Source)
+	if w.EventSource == "" || ev.Source != w.EventSource {
+		return fmt.Errorf("unexpected event source %q (want %q)", ev.Source, w.EventSource)
 	}
-	return w.post(ctx, "/orders/events", ev.Detail)
+	return w.post(ctx, perRequest, "/orders/events", ev.Detail)
 }
 
 // Handle dispatches on the shape of the invocation: SQS batch or
@@ -105,8 +130,8 @@ func (w *Worker) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	return nil, errors.New("invocation is neither an SQS batch nor an EventBridge event")
 }
 
-func (w *Worker) post(ctx context.Context, path string, body []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+func (w *Worker) post(ctx context.Context, timeout time.Duration, path string, body []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(w.OrdersURL, "/")+path, bytes.NewReader(body))
 	if err != nil {

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -59,7 +62,7 @@ func TestWorker(t *testing.T) {
 		w.WriteHeader(http.StatusAccepted)
 	}))
 	defer orders.Close()
-	w := &Worker{OrdersURL: orders.URL, Client: orders.Client()}
+	w := &Worker{OrdersURL: orders.URL, Client: orders.Client(), EventSource: "hybrid.orders"}
 
 	sqs := `{"Records":[{"messageId":"m1","body":"{\"id\":\"a\"}","eventSource":"aws:sqs"},{"messageId":"m2","body":"{\"id\":\"fail\"}","eventSource":"aws:sqs"}]}`
 	out, err := w.Handle(context.Background(), json.RawMessage(sqs))
@@ -82,5 +85,39 @@ func TestWorker(t *testing.T) {
 	}
 	if _, err := w.Handle(context.Background(), json.RawMessage(`{"detail-type":"X","source":"other"}`)); err == nil {
 		t.Error("foreign event source accepted")
+	}
+}
+
+// A slow orders service must not push the batch past the Lambda timeout:
+// what could not be posted in time is reported failed, the rest succeeds.
+func TestWorkerStopsBeforeTheDeadline(t *testing.T) {
+	var posted atomic.Int32
+	orders := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posted.Add(1)
+		time.Sleep(150 * time.Millisecond)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer orders.Close()
+	w := &Worker{OrdersURL: orders.URL, Client: orders.Client(), Reserve: 100 * time.Millisecond}
+	var ev events.SQSEvent
+	for i := 0; i < 10; i++ {
+		ev.Records = append(ev.Records, events.SQSMessage{MessageId: fmt.Sprintf("m%d", i), Body: `{"id":"x"}`})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	resp, err := w.HandleSQS(ctx, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed > 500*time.Millisecond {
+		t.Errorf("the batch took %v, past the 500ms deadline", elapsed)
+	}
+	failed := len(resp.BatchItemFailures)
+	if failed == 0 || failed == 10 || int(posted.Load())+failed < 10 {
+		t.Errorf("posted %d, failed %d of 10: want the first few posted and the rest reported", posted.Load(), failed)
+	}
+	if last := resp.BatchItemFailures[failed-1].ItemIdentifier; last != "m9" {
+		t.Errorf("last failure %s, want m9", last)
 	}
 }

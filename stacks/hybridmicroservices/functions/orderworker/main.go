@@ -12,6 +12,10 @@ import (
 )
 
 func main() {
-	w := &functions.Worker{OrdersURL: os.Getenv("ORDERS_URL"), Client: &http.Client{Timeout: 15 * time.Second}}
+	w := &functions.Worker{
+		OrdersURL:   os.Getenv("ORDERS_URL"),
+		EventSource: os.Getenv("EVENT_SOURCE"),
+		Client:      &http.Client{Timeout: 15 * time.Second},
+	}
 	lambda.Start(w.Handle)
 }
