@@ -1,11 +1,9 @@
 package mesh_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
@@ -63,18 +61,6 @@ func appMeshNet(t *testing.T) *mesh.Network {
 	return n
 }
 
-func warningsOf(c cdktf.TerraformStack) []string {
-	var out []string
-	for _, n := range *c.Node().FindAll(constructs.ConstructOrder_PREORDER) {
-		for _, m := range *n.Node().Metadata() {
-			if strings.Contains(strings.ToLower(*m.Type), "warn") {
-				out = append(out, fmt.Sprint(m.Data))
-			}
-		}
-	}
-	return out
-}
-
 func TestLatticeCanary(t *testing.T) {
 	e := newEnv(t, false)
 	n, err := mesh.NewNetwork(e.stack, "mesh", mesh.NetworkProps{Name: "shop", VPC: e.vpc})
@@ -126,7 +112,7 @@ func TestLatticeCanary(t *testing.T) {
 	if !strings.Contains(policy, "vpc-lattice-svcs:Invoke") || !strings.Contains(policy, ":root") {
 		t.Errorf("auth policy = %s", policy)
 	}
-	if len(doc.Resources("aws_appmesh_mesh")) != 0 || len(warningsOf(e.stack)) != 0 {
+	if len(doc.Resources("aws_appmesh_mesh")) != 0 || len(tftest.Warnings(e.stack)) != 0 {
 		t.Error("Lattice rendering touched App Mesh or warned")
 	}
 }
@@ -192,7 +178,7 @@ func TestAppMeshCanary(t *testing.T) {
 	if !strings.Contains(envoy, "appmesh:StreamAggregatedResources") || !strings.Contains(envoy, "aws_appmesh_virtual_node.") || !strings.Contains(envoy, "acm-pca:GetCertificateAuthorityCertificate") {
 		t.Errorf("envoy policy = %s", envoy)
 	}
-	w := warningsOf(e.stack)
+	w := tftest.Warnings(e.stack)
 	if len(w) != 1 || !strings.Contains(w[0], "AWS App Mesh reached end of support on 2026-09-30") {
 		t.Errorf("warnings = %v, want one end-of-support warning", w)
 	}
@@ -273,7 +259,7 @@ func TestValidation(t *testing.T) {
 	if _, err := mesh.NewVirtualService(e.stack, "lenient", p); err != nil {
 		t.Fatal(err)
 	}
-	w := warningsOf(e.stack)
+	w := tftest.Warnings(e.stack)
 	if len(w) != 1 || !strings.Contains(w[0], `route "canary": retries are not rendered: VPC Lattice has no retry policy`) {
 		t.Errorf("warnings = %v", w)
 	}
