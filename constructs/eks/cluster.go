@@ -284,8 +284,10 @@ func (c *Cluster) nodeRole(autoMode bool) string {
 }
 
 func (c *Cluster) accessEntries() {
+	ids := names.IDs{}
 	for i, e := range c.s.AccessEntries {
-		id := accessEntryID(e.PrincipalARN, i)
+		// role/Admin in two accounts reads alike: keep ids injective.
+		id := ids.For(accessEntryID(e.PrincipalARN, i), e.PrincipalARN)
 		entry := eksaccessentry.NewEksAccessEntry(c, ptr.String("access-entry-"+id), &eksaccessentry.EksAccessEntryConfig{
 			ClusterName:      c.cluster.Name(),
 			PrincipalArn:     ptr.String(e.PrincipalARN),

@@ -503,3 +503,31 @@ func TestPrivateAccessCIDRs(t *testing.T) {
 		}
 	}
 }
+
+// Ids derived from ARNs stay distinct when the ARNs read alike; the same
+// ARN twice is a validation error, not a panic.
+func TestLookAlikeARNs(t *testing.T) {
+	c, doc := standard(t, func(p *eks.ClusterProps) {
+		p.AccessEntries = []eks.AccessEntry{
+			{PrincipalARN: "arn:aws:iam::111111111111:role/Admin", Policy: eks.AccessPolicyClusterAdmin},
+			{PrincipalARN: "arn:aws:iam::222222222222:role/Admin", Policy: eks.AccessPolicyView},
+		}
+	})
+	if n := len(doc.Resources("aws_eks_access_entry")); n != 2 {
+		t.Errorf("%d access entries, want 2", n)
+	}
+	stack := tftest.NewStack(t)
+	if _, err := eks.NewServiceAccountRole(stack, "app", eks.ServiceAccountRoleProps{
+		Cluster: c, Namespace: "app", ServiceAccount: "app",
+		ManagedPolicyARNs: []string{"arn:aws:iam::111111111111:policy/read", "arn:aws:iam::222222222222:policy/read"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := eks.NewServiceAccountRole(stack, "dup", eks.ServiceAccountRoleProps{
+		Cluster: c, Namespace: "app", ServiceAccount: "dup",
+		ManagedPolicyARNs: []string{"arn:aws:iam::111111111111:policy/read", "arn:aws:iam::111111111111:policy/read"},
+	})
+	if err == nil || !strings.Contains(err.Error(), `ManagedPolicyARNs[1] "arn:aws:iam::111111111111:policy/read" is already listed at ManagedPolicyARNs[0]`) {
+		t.Errorf("error = %v", err)
+	}
+}

@@ -43,8 +43,10 @@ func newRole(scope constructs.Construct, id string, spec roleSpec) (roleRef, []c
 		Tags:             spec.tags,
 	})
 	var deps []cdktf.ITerraformDependable
+	ids := names.IDs{}
 	for i, arn := range spec.policyARNs {
-		deps = append(deps, iamrolepolicyattachment.NewIamRolePolicyAttachment(scope, ptr.String(id+"-"+policyID(arn, i)), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+		// Policies of two accounts (or paths) may share a name.
+		deps = append(deps, iamrolepolicyattachment.NewIamRolePolicyAttachment(scope, ptr.String(ids.For(id+"-"+policyID(arn, i), arn)), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
 			Role:      role.Name(),
 			PolicyArn: ptr.String(arn),
 		}))

@@ -502,7 +502,12 @@ func nodeGroupPrefix(cluster, group string) string { return cluster + "-" + grou
 
 // checkPolicyARNs validates managed policy ARNs given to role helpers.
 func checkPolicyARNs(r *validation.Report, field string, arns []string) {
+	seen := map[string]int{}
 	for i, a := range arns {
+		if j, dup := seen[a]; dup {
+			r.Addf(fmt.Sprintf("%s[%d]", field, i), "%q is already listed at %s[%d]", a, field, j)
+		}
+		seen[a] = i
 		if validation.IsToken(a) {
 			continue
 		}

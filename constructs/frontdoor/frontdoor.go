@@ -211,6 +211,9 @@ type FrontDoor struct {
 	ingressRules   map[string]bool
 	lbPorts        map[int]bool
 	permissionIDs  map[*serverless.Handler]bool
+	// ids keeps the construct ids derived from route keys, functions and
+	// targets injective.
+	ids names.IDs
 	// services counts service integrations, which are named by order.
 	services int
 }
@@ -254,7 +257,7 @@ func New(scope constructs.Construct, id string, props Props) (*FrontDoor, error)
 
 	f := &FrontDoor{
 		name: p.Name, props: p, routes: map[string]bool{}, lambdaIntegs: map[lambdaKey]string{},
-		serviceIntegs: map[string]string{}, ingressRules: map[string]bool{}, lbPorts: map[int]bool{}, permissionIDs: map[*serverless.Handler]bool{},
+		serviceIntegs: map[string]string{}, ingressRules: map[string]bool{}, lbPorts: map[int]bool{}, permissionIDs: map[*serverless.Handler]bool{}, ids: names.IDs{},
 	}
 	constructs.NewConstruct_Override(f, scope, &id)
 	cfg := &apigatewayv2api.Apigatewayv2ApiConfig{
@@ -602,7 +605,7 @@ func (f *FrontDoor) addRoute(routeKey, integrationID string, opts RouteOptions) 
 		cfg.AuthorizerId = ptr.Optional(f.authorizerID)
 		cfg.AuthorizationScopes = ptr.Strings(opts.Scopes)
 	}
-	route := apigatewayv2route.NewApigatewayv2Route(f, ptr.String("route-"+routeID(routeKey)), cfg)
+	route := apigatewayv2route.NewApigatewayv2Route(f, ptr.String(f.ids.For("route-"+routeID(routeKey), "route "+routeKey)), cfg)
 	if opts.Public {
 		// The rule pack requires every route authorized unless marked
 		// public; this is that mark.
@@ -665,6 +668,8 @@ func (f *FrontDoor) RouteToLambda(routeKey string, h *serverless.Handler, opts R
 		if f.permissionIDs[h] { // the same function with another timeout
 			id = fmt.Sprintf("%s-%d", id, timeout)
 		}
+		// Functions in different scopes may share a construct id.
+		id = f.ids.For(id, fmt.Sprintf("lambda %s %d", *h.Node().Path(), timeout))
 		i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(id), &apigatewayv2integration.Apigatewayv2IntegrationConfig{
 			ApiId:                f.api.Id(),
 			IntegrationType:      ptr.String("AWS_PROXY"),
@@ -677,7 +682,7 @@ func (f *FrontDoor) RouteToLambda(routeKey string, h *serverless.Handler, opts R
 	}
 	if !f.permissionIDs[h] {
 		f.permissionIDs[h] = true
-		lambdapermission.NewLambdaPermission(f, ptr.String("invoke-"+*h.Node().Id()), &lambdapermission.LambdaPermissionConfig{
+		lambdapermission.NewLambdaPermission(f, ptr.String(f.ids.For("invoke-"+*h.Node().Id(), "invoke "+*h.Node().Path())), &lambdapermission.LambdaPermissionConfig{
 			Action:       ptr.String("lambda:InvokeFunction"),
 			FunctionName: ptr.String(h.FunctionName()),
 			Principal:    ptr.String("apigateway.amazonaws.com"),
@@ -728,6 +733,8 @@ func (f *FrontDoor) RouteToService(routeKey string, target ServiceTarget, opts R
 		if target.Name != "" {
 			id = "service-" + target.Name
 		}
+		// One target with two timeouts (or TLS names) is two integrations.
+		id = f.ids.For(id, "service "+key)
 		i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(id), cfg)
 		f.services++
 		integ = *i.Id()
@@ -749,7 +756,7 @@ func (f *FrontDoor) RouteToCloudMap(routeKey, serviceARN string, port int, opts 
 	}
 	f.vpcLink()
 	f.allowLinkTo("", port)
-	i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(fmt.Sprintf("service-%d", f.services)), &apigatewayv2integration.Apigatewayv2IntegrationConfig{
+	i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(f.ids.For(fmt.Sprintf("service-%d", f.services), fmt.Sprintf("cloudmap %s %d", serviceARN, f.services))), &apigatewayv2integration.Apigatewayv2IntegrationConfig{
 		ApiId:                f.api.Id(),
 		IntegrationType:      ptr.String("HTTP_PROXY"),
 		IntegrationMethod:    ptr.String("ANY"),

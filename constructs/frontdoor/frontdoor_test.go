@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
@@ -16,7 +17,7 @@ import (
 
 const listener = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/net/orders/50dc6c495c0c9188/f2f7dc8efc522ab2"
 
-func handler(t *testing.T, stack cdktf.TerraformStack, id string, timeout int) *serverless.Handler {
+func handler(t *testing.T, stack constructs.Construct, id string, timeout int) *serverless.Handler {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
@@ -242,4 +243,55 @@ func TestLambdaAuthorizerAndDomain(t *testing.T) {
 		t.Errorf("alias = %v", alias)
 	}
 	doc.One(t, "aws_apigatewayv2_api_mapping", "mapping")
+}
+
+// Construct ids derived from route keys, functions and targets are
+// injective: values that read alike get distinct ids instead of a panic
+// on a duplicate construct id.
+func TestDerivedIDsNeverCollide(t *testing.T) {
+	stack := tftest.NewStack(t)
+	vpc, err := network.NewVPC(stack, "net", network.VPCProps{AZCount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err := frontdoor.New(stack, "api", frontdoor.Props{VPC: vpc, DefaultAuthorizer: jwt()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := handler(t, stack, "orders-fn", 10)
+	// Two handlers with the same construct id in different scopes.
+	other := handler(t, constructs.NewConstruct(stack, jsii.String("team-b")), "orders-fn", 10)
+	for _, rt := range []struct {
+		key string
+		h   *serverless.Handler
+	}{{"GET /orders/{id}", h}, {"GET /orders/id", h}, {"GET /b/orders", other}} {
+		if err := fd.RouteToLambda(rt.key, rt.h, frontdoor.RouteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	target := frontdoor.ServiceTarget{Name: "orders", ListenerARN: listener, Port: 80}
+	if err := fd.RouteToService("GET /svc/fast", target, frontdoor.RouteOptions{TimeoutMS: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fd.RouteToService("GET /svc/slow", target, frontdoor.RouteOptions{TimeoutMS: 20000}); err != nil {
+		t.Fatal(err)
+	}
+	doc := tftest.Synth(t, stack)
+	if n := len(doc.Resources("aws_apigatewayv2_route")); n != 5 {
+		t.Errorf("%d routes, want 5", n)
+	}
+	if n := len(doc.Resources("aws_lambda_permission")); n != 2 {
+		t.Errorf("%d permissions, want one per function", n)
+	}
+	timeouts := map[float64]bool{}
+	for _, i := range doc.Resources("aws_apigatewayv2_integration") {
+		if i["connection_type"] == "VPC_LINK" {
+			timeouts[i["timeout_milliseconds"].(float64)] = true
+		}
+	}
+	if !timeouts[1000] || !timeouts[20000] {
+		t.Errorf("service integrations by timeout: %v", timeouts)
+	}
+	// The first of two look-alike keys keeps its readable address.
+	doc.One(t, "aws_apigatewayv2_route", "route-get-orders-id_")
 }

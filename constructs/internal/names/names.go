@@ -1,7 +1,11 @@
 // Package names shapes AWS resource names and name prefixes.
 package names
 
-import "strings"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
 
 // TerraformSuffix is the length of the unique suffix Terraform appends to a
 // name_prefix (a timestamp and a counter): a prefix may be at most the AWS
@@ -22,4 +26,25 @@ func Truncate(s string, n int) string {
 func Prefix(s string, n int) string {
 	s = strings.TrimRight(Truncate(strings.TrimRight(s, "-"), n-1), "-")
 	return s + "-"
+}
+
+// IDs hands out construct ids derived from user values. Readable ids lose
+// information ("GET /orders/{id}" and "GET /orders/id" both read
+// "get-orders-id"), and constructs refuse a duplicate id, so a readable id
+// already taken by a different value gets a short hash of the full value:
+// ids stay injective, and the first value keeps its readable id (its
+// Terraform address does not move when another value is added).
+type IDs map[string]string
+
+// For returns the id for the value full, whose readable form is readable.
+// The same value always gets the same id.
+func (ids IDs) For(readable, full string) string {
+	if owner, taken := ids[readable]; !taken || owner == full {
+		ids[readable] = full
+		return readable
+	}
+	sum := sha256.Sum256([]byte(full))
+	id := readable + "-" + hex.EncodeToString(sum[:4])
+	ids[id] = full
+	return id
 }

@@ -27,3 +27,18 @@ func TestPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestIDsAreInjective(t *testing.T) {
+	ids := IDs{}
+	a := ids.For("get-orders-id", "GET /orders/{id}")
+	b := ids.For("get-orders-id", "GET /orders/id")
+	if a != "get-orders-id" || b == a || !strings.HasPrefix(b, "get-orders-id-") {
+		t.Errorf("ids %q and %q", a, b)
+	}
+	if again := ids.For("get-orders-id", "GET /orders/{id}"); again != a {
+		t.Errorf("the same value got %q, then %q", a, again)
+	}
+	if again := ids.For("get-orders-id", "GET /orders/id"); again != b {
+		t.Errorf("the same value got %q, then %q", b, again)
+	}
+}
