@@ -117,7 +117,7 @@ type Domain struct {
 // Props configures a FrontDoor.
 type Props struct {
 	// Name of the API.
-	// Default: - "<stack>-<construct id>"
+	// Default: - the construct path with "-" for "/" ("<stack>-<id>" at the stack's top level)
 	Name string
 	// VPC is where VPC link routes reach services. Required for
 	// RouteToService and RouteToCloudMap.
@@ -239,7 +239,10 @@ func New(scope constructs.Construct, id string, props Props) (*FrontDoor, error)
 	r := validation.NewReport("frontdoor", path)
 	p := props
 	if p.Name == "" {
-		p.Name = *cdktf.TerraformStack_Of(scope).Node().Id() + "-" + id
+		// The construct path, so that front doors with the same id in
+		// different scopes get different names (and access log groups).
+		stack := cdktf.TerraformStack_Of(scope)
+		p.Name = names.Fit(names.FromPath(*stack.Node().Id()+"/"+strings.TrimPrefix(path, *stack.Node().Path()+"/")), 128)
 	}
 	if p.ThrottleBurst == 0 {
 		p.ThrottleBurst = 200

@@ -36,7 +36,7 @@ import (
 type HandlerProps struct {
 	// FunctionName is the Lambda name: at most 64 letters, digits, '-'
 	// and '_'.
-	// Default: - "<stack>-<construct id>"
+	// Default: - the construct path with "-" for "/" ("<stack>-<id>" at the stack's top level), cut to 64 with a hash
 	FunctionName string
 	// Description of the function, at most 256 characters.
 	// Default: - none
@@ -176,10 +176,10 @@ type settings struct {
 	eventAge   int
 }
 
-func handlerDefaults(stack, id string, p HandlerProps) settings {
+func handlerDefaults(path string, p HandlerProps) settings {
 	s := settings{HandlerProps: p, name: p.FunctionName}
 	if s.name == "" {
-		s.name = names.Truncate(sanitizeName(stack+"-"+id), 64)
+		s.name = names.Fit(sanitizeName(names.FromPath(path)), 64)
 	}
 	if s.Runtime == "" && (p.Code.kind == codeGoPackage || p.Code.kind == codeZipFile || p.Code.kind == codeS3) {
 		s.Runtime = "provided.al2023"
@@ -314,8 +314,9 @@ func (s settings) validate(r *validation.Report) {
 func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Handler, error) {
 	path := validation.Path(*scope.Node().Path(), id)
 	r := validation.NewReport("serverless", path)
-	stackName := *cdktf.TerraformStack_Of(scope).Node().Id()
-	s := handlerDefaults(stackName, id, props)
+	stack := cdktf.TerraformStack_Of(scope)
+	inStack := strings.TrimPrefix(path, *stack.Node().Path()+"/")
+	s := handlerDefaults(*stack.Node().Id()+"/"+inStack, props)
 	s.validate(r)
 	if err := r.Err(); err != nil {
 		return nil, err

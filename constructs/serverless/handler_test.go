@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
@@ -578,6 +580,28 @@ func TestNotificationsDoNotLeakAcrossApps(t *testing.T) {
 		doc := tftest.Synth(t, stack)
 		if fns, _ := doc.One(t, "aws_s3_bucket_notification", "uploads")["lambda_function"].([]any); len(fns) != 1 {
 			t.Fatalf("app %d: %d lambda_function blocks, want 1", i, len(fns))
+		}
+	}
+}
+
+// Two handlers with the same id in different scopes get different default
+// names (and so different log groups); a top-level handler keeps
+// "<stack>-<id>".
+func TestDefaultNamesFollowTheConstructPath(t *testing.T) {
+	stack := tftest.NewStack(t)
+	for _, scope := range []constructs.Construct{stack, constructs.NewConstruct(stack, jsii.String("team-a")), constructs.NewConstruct(stack, jsii.String("team-b"))} {
+		if _, err := serverless.NewHandler(scope, "orders", props(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := tftest.Synth(t, stack)
+	got := map[string]bool{}
+	for _, f := range doc.Resources("aws_lambda_function") {
+		got[f["function_name"].(string)] = true
+	}
+	for _, want := range []string{"test-orders", "test-team-a-orders", "test-team-b-orders"} {
+		if !got[want] {
+			t.Errorf("no function named %s (have %v)", want, got)
 		}
 	}
 }

@@ -48,3 +48,24 @@ func (ids IDs) For(readable, full string) string {
 	ids[id] = full
 	return id
 }
+
+// Fit returns s when it has at most n bytes, else its first bytes and a
+// short hash of all of it, n bytes in total, so that long names that share
+// a beginning stay distinct.
+func Fit(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	h := hex.EncodeToString(sum[:4])
+	return strings.TrimRight(s[:n-len(h)-1], "-") + "-" + h
+}
+
+// FromPath returns a name for a construct from its path inside its stack
+// ("stack/team-a/orders" gives "stack-team-a-orders"): unlike
+// "<stack>-<id>", two constructs with the same id in different scopes get
+// different names, and a construct at the stack's top level keeps
+// "<stack>-<id>".
+func FromPath(path string) string {
+	return strings.ReplaceAll(path, "/", "-")
+}

@@ -42,3 +42,17 @@ func TestIDsAreInjective(t *testing.T) {
 		t.Errorf("the same value got %q, then %q", b, again)
 	}
 }
+
+func TestFit(t *testing.T) {
+	long := strings.Repeat("a", 70)
+	a, b := Fit(long+"x", 64), Fit(long+"y", 64)
+	if len(a) != 64 || len(b) != 64 || a == b {
+		t.Errorf("Fit gave %q and %q", a, b)
+	}
+	if Fit("short", 64) != "short" {
+		t.Error("a short name changed")
+	}
+	if FromPath("stack/team-a/orders") != "stack-team-a-orders" {
+		t.Error(FromPath("stack/team-a/orders"))
+	}
+}
