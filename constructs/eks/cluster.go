@@ -30,9 +30,11 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
 
-// LogTypes are the control-plane log types the cluster always sends to
+// LogTypes returns the control-plane log types the cluster always sends to
 // CloudWatch Logs.
-var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+func LogTypes() []string {
+	return []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+}
 
 // Cluster is an EKS cluster with everything it needs to run workloads.
 type Cluster struct {
@@ -200,7 +202,7 @@ func (c *Cluster) controlPlane(role roleRef, deps []cdktf.ITerraformDependable) 
 			Provider:  &awsekscluster.EksClusterEncryptionConfigProvider{KeyArn: ptr.String(c.kmsKeyARN)},
 			Resources: ptr.Strings([]string{"secrets"}),
 		},
-		EnabledClusterLogTypes: ptr.Strings(LogTypes),
+		EnabledClusterLogTypes: ptr.Strings(LogTypes()),
 		AccessConfig: &awsekscluster.EksClusterAccessConfig{
 			AuthenticationMode:                      ptr.String(string(s.AuthenticationMode)),
 			BootstrapClusterCreatorAdminPermissions: s.BootstrapCreatorAdmin,

@@ -287,7 +287,7 @@ func New(scope constructs.Construct, id string, props Props) (*FrontDoor, error)
 		AutoDeploy: true,
 		AccessLogSettings: &apigatewayv2stage.Apigatewayv2StageAccessLogSettings{
 			DestinationArn: logs.Arn(),
-			Format:         ptr.String(AccessLogFormat),
+			Format:         ptr.String(AccessLogFormat()),
 		},
 		DefaultRouteSettings: &apigatewayv2stage.Apigatewayv2StageDefaultRouteSettings{
 			DetailedMetricsEnabled: true,
@@ -303,8 +303,10 @@ func New(scope constructs.Construct, id string, props Props) (*FrontDoor, error)
 	return f, nil
 }
 
-// AccessLogFormat is the JSON access log line every stage writes.
-var AccessLogFormat = func() string {
+// AccessLogFormat returns the JSON access log line every stage writes.
+func AccessLogFormat() string { return accessLogFormat }
+
+var accessLogFormat = func() string {
 	b, _ := json.Marshal(map[string]string{
 		"requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "requestTime": "$context.requestTime",
 		"httpMethod": "$context.httpMethod", "routeKey": "$context.routeKey", "status": "$context.status",
