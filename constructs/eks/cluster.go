@@ -161,15 +161,9 @@ func (c *Cluster) secretsKey(role roleRef) cdktf.ITerraformDependable {
 			Description:          ptr.String("Encrypts Kubernetes secrets of EKS cluster " + c.s.Name),
 			EnableKeyRotation:    true,
 			DeletionWindowInDays: ptr.Number(window),
-			Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
-				Sid:       "AccountAdministersKeyThroughIAM",
-				Effect:    "Allow",
-				Principal: map[string]any{"AWS": "arn:" + c.partition + ":iam::" + c.account + ":root"},
-				Actions:   []string{"kms:*"},
-				Resources: []string{"*"},
-			})),
-			Tags:      c.tags(c.s.Name + "-secrets"),
-			Lifecycle: c.lifecycle(),
+			Policy:               ptr.String(iamdoc.Document(iamdoc.AccountAdministersKey(c.partition, c.account))),
+			Tags:                 c.tags(c.s.Name + "-secrets"),
+			Lifecycle:            c.lifecycle(),
 		})
 		kmsalias.NewKmsAlias(c, ptr.String("secrets-key-alias"), &kmsalias.KmsAliasConfig{
 			Name:        ptr.String("alias/eks/" + c.s.Name),

@@ -60,3 +60,22 @@ func ServiceTrust(services []string, actions []string, conditions map[string]map
 		Condition: conditions,
 	})
 }
+
+// AccountRoot returns the ARN that names a whole account as a principal:
+// a resource policy granting it delegates to the account's IAM policies.
+func AccountRoot(partition, account string) string {
+	return "arn:" + partition + ":iam::" + account + ":root"
+}
+
+// AccountAdministersKey is the key policy statement that lets the account
+// administer and use a KMS key through IAM, so the key never becomes
+// unmanageable.
+func AccountAdministersKey(partition, account string) Statement {
+	return Statement{
+		Sid:       "AccountAdministersKeyThroughIAM",
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": AccountRoot(partition, account)},
+		Actions:   []string{"kms:*"},
+		Resources: []string{"*"},
+	}
+}

@@ -30,7 +30,7 @@ func (vs *VirtualService) latticeAuthPolicy() string {
 	n := vs.props.Network
 	principals := append(append([]string(nil), vs.props.AllowedPrincipals...), vs.callers...)
 	if len(principals) == 0 {
-		principals = []string{"arn:" + n.partition + ":iam::" + n.account + ":root"}
+		principals = []string{iamdoc.AccountRoot(n.partition, n.account)}
 	}
 	return iamdoc.Document(iamdoc.Statement{
 		Sid:       "InvokeFromAllowedPrincipals",

@@ -170,7 +170,7 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 		Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
 			Sid:       "InvokeFromThisAccount",
 			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + n.partition + ":iam::" + n.account + ":root"},
+			Principal: map[string]any{"AWS": iamdoc.AccountRoot(n.partition, n.account)},
 			Actions:   []string{"vpc-lattice-svcs:Invoke"},
 			Resources: []string{"*"},
 		})),

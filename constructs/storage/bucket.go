@@ -322,15 +322,9 @@ func (b *Bucket) newKey(props BucketProps) string {
 	account := dataawscalleridentity.NewDataAwsCallerIdentity(b, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
 	partition := dataawspartition.NewDataAwsPartition(b, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
 	cfg := &kmskey.KmsKeyConfig{
-		Description:       ptr.String("Encrypts the objects of S3 bucket " + *b.Node().Path()),
-		EnableKeyRotation: true,
-		Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
-			Sid:       "AccountAdministersKeyThroughIAM",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + *partition.Partition() + ":iam::" + *account.AccountId() + ":root"},
-			Actions:   []string{"kms:*"},
-			Resources: []string{"*"},
-		})),
+		Description:          ptr.String("Encrypts the objects of S3 bucket " + *b.Node().Path()),
+		EnableKeyRotation:    true,
+		Policy:               ptr.String(iamdoc.Document(iamdoc.AccountAdministersKey(*partition.Partition(), *account.AccountId()))),
 		DeletionWindowInDays: ptr.Number(30),
 		Tags:                 ptr.Map(props.Tags),
 	}

@@ -25,7 +25,7 @@ func NewAdminRole(stack cdktf.TerraformStack, cluster string) *AdminRole {
 	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("admin-partition"), &dataawspartition.DataAwsPartitionConfig{})
 	trust := iamdoc.Document(iamdoc.Statement{
 		Effect:    "Allow",
-		Principal: map[string]any{"AWS": "arn:" + *partition.Partition() + ":iam::" + *account.AccountId() + ":root"},
+		Principal: map[string]any{"AWS": iamdoc.AccountRoot(*partition.Partition(), *account.AccountId())},
 		Actions:   []string{"sts:AssumeRole"},
 		Condition: map[string]map[string]any{"Bool": {"aws:MultiFactorAuthPresent": "true"}},
 	})

@@ -19,11 +19,7 @@ func AlertTopic(stack cdktf.TerraformStack, name string, disposable bool) snstop
 	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
 	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
 	policy := iamdoc.Document(
-		iamdoc.Statement{
-			Sid: "AccountAdministersKeyThroughIAM", Effect: "Allow",
-			Principal: map[string]any{"AWS": "arn:" + *partition.Partition() + ":iam::" + *account.AccountId() + ":root"},
-			Actions:   []string{"kms:*"}, Resources: []string{"*"},
-		},
+		iamdoc.AccountAdministersKey(*partition.Partition(), *account.AccountId()),
 		iamdoc.Statement{
 			Sid: "CloudWatchAlarmsPublish", Effect: "Allow",
 			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
