@@ -89,9 +89,7 @@ func (f Finding) String() string {
 
 // Rules returns every rule, sorted by id.
 func Rules() []Rule {
-	out := append([]Rule(nil), rules...)
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	return append([]Rule(nil), ruleTable...)
 }
 
 // UnusedSuppression is the rule id of findings for suppressions that match
@@ -112,7 +110,7 @@ func Check(stack string, stackJSON []byte) ([]Finding, error) {
 func CheckDoc(d *Doc) []Finding {
 	var out []Finding
 	used := map[string]bool{} // address|rule
-	for _, rule := range rules {
+	for _, rule := range ruleTable {
 		rule := rule
 		rule.check(d, func(r Resource, path, message string) {
 			f := Finding{RuleID: rule.ID, Severity: rule.Severity, Stack: d.Stack, Address: r.Address(), Path: path, Message: message, Fix: rule.Fix}
@@ -195,10 +193,3 @@ func DeclareDisposable(stack cdktf.TerraformStack) {
 }
 
 func strPtr(s string) *string { return &s }
-
-var ruleByID = map[string]Rule{}
-
-func register(r Rule) {
-	rules = append(rules, r)
-	ruleByID[r.ID] = r
-}

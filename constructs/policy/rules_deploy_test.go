@@ -119,7 +119,8 @@ func sseRule(alg, key string, bucketKey any) map[string]any {
 }
 
 // deployRuleCases gives TestEveryRule one failing and one passing document
-// per rule of rules_deploy.go.
+// per deploy-time rule (NAME-001, API-004, MESH-003, NET-001, EKS-007,
+// EKS-008, S3-005).
 func deployRuleCases(t *testing.T) []struct {
 	rule       string
 	fail, pass []byte
@@ -147,8 +148,9 @@ func deployRuleCases(t *testing.T) []struct {
 	}
 }
 
-// TestDeployRules checks each rule of rules_deploy.go on documents that
-// break it in one way, or comply, and the messages it gives.
+// TestDeployRules checks each rule that catches deploy-time failures (see
+// the package doc) on documents that break it in one way, or comply, and the
+// messages it gives.
 func TestDeployRules(t *testing.T) {
 	long := func(n int) string { return strings.Repeat("a", n) }
 	withDeps := func(r R, addr string, deps ...string) R { return with(r, addr, "depends_on", deps) }

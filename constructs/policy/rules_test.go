@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -311,5 +312,47 @@ func TestReadmeRuleListIsGenerated(t *testing.T) {
 	}
 	if got := s[start+len("<!-- rules:start -->\n") : end]; got != RulesMarkdown() {
 		t.Errorf("README rule list is stale; replace it with the output of go run ./constructs/policy/hybridcheck -rules")
+	}
+}
+
+// TestRuleTable checks the rule table: ids unique and in order, every rule
+// complete and indexed, and Rules a copy callers cannot use to change it.
+func TestRuleTable(t *testing.T) {
+	if len(ruleTable) == 0 {
+		t.Fatal("ruleTable is empty")
+	}
+	id := regexp.MustCompile(`^[A-Z][A-Z0-9]*-\d{3}$`)
+	seen := map[string]bool{}
+	for i, r := range ruleTable {
+		if seen[r.ID] {
+			t.Errorf("rule id %s appears twice", r.ID)
+		}
+		seen[r.ID] = true
+		if i > 0 && ruleTable[i-1].ID >= r.ID {
+			t.Errorf("rule %s comes after %s: keep ruleTable in rule-id order", r.ID, ruleTable[i-1].ID)
+		}
+		if !id.MatchString(r.ID) || r.ID == UnusedSuppression {
+			t.Errorf("rule id %q is malformed or reserved", r.ID)
+		}
+		if r.check == nil {
+			t.Errorf("rule %s has no check", r.ID)
+		}
+		if strings.TrimSpace(r.Title) == "" || strings.TrimSpace(r.Fix) == "" {
+			t.Errorf("rule %s needs a title and a fix", r.ID)
+		}
+		if r.Severity != Error && r.Severity != Warning {
+			t.Errorf("rule %s has severity %q", r.ID, r.Severity)
+		}
+		if got, ok := ruleByID[r.ID]; !ok || got.Title != r.Title {
+			t.Errorf("ruleByID does not index %s", r.ID)
+		}
+	}
+	if len(ruleByID) != len(ruleTable) {
+		t.Errorf("ruleByID has %d rules, ruleTable %d", len(ruleByID), len(ruleTable))
+	}
+	rs := Rules()
+	rs[0].ID = "CHANGED-001"
+	if ruleTable[0].ID == "CHANGED-001" {
+		t.Error("Rules returns the table itself, not a copy")
 	}
 }
