@@ -1,0 +1,73 @@
+package frontdoor
+
+import (
+	"fmt"
+
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2vpclink"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+)
+
+// checkVPCLink reports a route that needs the VPC link when Props.VPC is nil.
+func (f *FrontDoor) checkVPCLink(r *validation.Report, routeKey string) {
+	if f.props.VPC == nil {
+		r.Addf("Route("+routeKey+")", "needs a VPC link but Props.VPC is nil")
+	}
+}
+
+// vpcLink creates the API's VPC link and its security group once.
+func (f *FrontDoor) vpcLink() {
+	if f.vpcLinkID != "" {
+		return
+	}
+	vpc := f.props.VPC
+	sg := securitygroup.NewSecurityGroup(f, ptr.String("vpc-link-security-group"), &securitygroup.SecurityGroupConfig{
+		NamePrefix:  ptr.String(names.Truncate(f.name, 40) + "-vpc-link-"),
+		Description: ptr.String("VPC link of HTTP API " + f.name + ": out to the load balancers only"),
+		VpcId:       ptr.String(vpc.VPCID()),
+		Tags:        ptr.Map(f.props.Tags),
+		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
+	})
+	link := apigatewayv2vpclink.NewApigatewayv2VpcLink(f, ptr.String("vpc-link"), &apigatewayv2vpclink.Apigatewayv2VpcLinkConfig{
+		Name:             ptr.String(names.Truncate(f.name, 120) + "-link"),
+		SubnetIds:        ptr.Strings(vpc.PrivateSubnetIDs()),
+		SecurityGroupIds: ptr.Strings([]string{*sg.Id()}),
+		Tags:             ptr.Map(f.props.Tags),
+	})
+	f.vpcLinkID, f.vpcLinkSG = *link.Id(), *sg.Id()
+}
+
+// allowLinkTo lets the VPC link reach port inside the VPC and, when the
+// load balancer has a security group, admits the link there.
+func (f *FrontDoor) allowLinkTo(lbSG string, port int) {
+	if !f.lbPorts[port] {
+		f.lbPorts[port] = true
+		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(f, ptr.String(fmt.Sprintf("vpc-link-egress-%d", port)), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+			SecurityGroupId: ptr.String(f.vpcLinkSG),
+			Description:     ptr.String(fmt.Sprintf("To services on port %d inside the VPC", port)),
+			IpProtocol:      ptr.String("tcp"),
+			FromPort:        ptr.Number(port),
+			ToPort:          ptr.Number(port),
+			CidrIpv4:        ptr.String(f.props.VPC.CIDR()),
+		})
+	}
+	key := fmt.Sprintf("%s|%d", lbSG, port)
+	if lbSG == "" || f.ingressRules[key] {
+		return
+	}
+	f.ingressRules[key] = true
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(f, ptr.String(fmt.Sprintf("load-balancer-ingress-%d-%d", len(f.ingressRules), port)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           ptr.String(lbSG),
+		Description:               ptr.String("From the VPC link of HTTP API " + f.name),
+		IpProtocol:                ptr.String("tcp"),
+		FromPort:                  ptr.Number(port),
+		ToPort:                    ptr.Number(port),
+		ReferencedSecurityGroupId: ptr.String(f.vpcLinkSG),
+	})
+}
