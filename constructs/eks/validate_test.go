@@ -10,8 +10,8 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
-	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
 func newVPC(t testing.TB, stack cdktf.TerraformStack) *network.VPC {
@@ -197,8 +197,8 @@ func TestClusterValidation(t *testing.T) {
 			if c != nil {
 				t.Error("NewCluster returned a cluster with an error")
 			}
-			if !errors.Is(err, validation.ErrInvalid) {
-				t.Errorf("error does not wrap validation.ErrInvalid: %v", err)
+			if !errors.Is(err, validate.ErrInvalid) {
+				t.Errorf("error does not wrap validate.ErrInvalid: %v", err)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {

@@ -7,6 +7,11 @@ package iamdoc
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
 // Statement is one IAM policy statement. Empty fields are omitted.
@@ -31,21 +36,95 @@ type document struct {
 
 // Document renders the statements as a policy document with version
 // 2012-10-17. Map keys come out sorted, so the output is deterministic.
-func Document(statements ...Statement) string {
+//
+// It returns an error wrapping validate.ErrInvalid, naming the statement,
+// when a statement's Effect is not Allow or Deny, it has no actions or an
+// empty action or resource, or a principal or condition value is not a
+// string, a list of strings or a boolean (the values IAM accepts).
+func Document(statements ...Statement) (string, error) {
+	var errs []error
+	if len(statements) == 0 {
+		errs = append(errs, fmt.Errorf("iamdoc: a policy document needs at least one statement: %w", validate.ErrInvalid))
+	}
+	for i, st := range statements {
+		for _, problem := range st.problems() {
+			errs = append(errs, fmt.Errorf("iamdoc: Statement[%d] (Sid %q): %s: %w", i, st.Sid, problem, validate.ErrInvalid))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return "", err
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(document{Version: "2012-10-17", Statement: statements}); err != nil {
-		// Only maps of strings, slices and maps reach here; failure is a bug.
-		panic("iam: encoding policy document: " + err.Error())
+		return "", fmt.Errorf("iamdoc: encoding policy document: %w", err)
 	}
-	return string(bytes.TrimSpace(buf.Bytes()))
+	return string(bytes.TrimSpace(buf.Bytes())), nil
+}
+
+// problems lists what IAM would reject in one statement.
+func (st Statement) problems() []string {
+	var out []string
+	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	if st.Effect != "Allow" && st.Effect != "Deny" {
+		bad("Effect %q must be Allow or Deny", st.Effect)
+	}
+	if len(st.Actions) == 0 {
+		bad("Actions is empty; name at least one action such as \"s3:GetObject\"")
+	}
+	for j, a := range st.Actions {
+		if a == "" {
+			bad("Actions[%d] is empty", j)
+		}
+	}
+	for j, r := range st.Resources {
+		if r == "" {
+			bad("Resources[%d] is empty; use a resource ARN or \"*\"", j)
+		}
+	}
+	for _, k := range sortedKeys(st.Principal) {
+		if !iamValue(st.Principal[k], false) {
+			bad("Principal[%q] is %T; use a string or []string", k, st.Principal[k])
+		}
+	}
+	for _, op := range sortedKeys(st.Condition) {
+		for _, k := range sortedKeys(st.Condition[op]) {
+			if !iamValue(st.Condition[op][k], true) {
+				bad("Condition[%q][%q] is %T; use a string, []string or bool", op, k, st.Condition[op][k])
+			}
+		}
+	}
+	return out
+}
+
+// iamValue reports whether v is a value a policy may hold: a string, a
+// non-empty list of strings, and (in conditions) a boolean.
+func iamValue(v any, boolOK bool) bool {
+	switch x := v.(type) {
+	case string:
+		return true
+	case []string:
+		return len(x) > 0
+	case bool:
+		return boolOK
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // ServiceTrust returns a trust policy letting the given AWS service
 // principals assume the role with the given actions (sts:AssumeRole when
-// none). conditions are added as is.
-func ServiceTrust(services []string, actions []string, conditions map[string]map[string]any) string {
+// none). conditions are added as is. Errors are Document's.
+func ServiceTrust(services []string, actions []string, conditions map[string]map[string]any) (string, error) {
 	if len(actions) == 0 {
 		actions = []string{"sts:AssumeRole"}
 	}

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
-	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
 func TestVPCValidation(t *testing.T) {
@@ -61,8 +61,8 @@ func TestVPCValidation(t *testing.T) {
 			if v != nil {
 				t.Fatal("NewVPC returned a VPC with an error")
 			}
-			if !errors.Is(err, validation.ErrInvalid) {
-				t.Errorf("error does not wrap validation.ErrInvalid: %v", err)
+			if !errors.Is(err, validate.ErrInvalid) {
+				t.Errorf("error does not wrap validate.ErrInvalid: %v", err)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {

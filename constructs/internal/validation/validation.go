@@ -10,30 +10,16 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
-// ErrInvalid is wrapped by every validation error, so callers can test for
-// bad input with errors.Is.
-var ErrInvalid = errors.New("invalid props")
+// ErrInvalid and FieldError are the public error types of package
+// validate; they are aliased here so constructs need one import.
+var ErrInvalid = validate.ErrInvalid
 
-// FieldError is one problem with one field of one construct.
-type FieldError struct {
-	// Kind is the construct family, such as "eks" or "network".
-	Kind string
-	// Path is the construct path, such as "platform/cluster".
-	Path string
-	// Field is the Go field path, such as "NodeGroups[1].MinSize".
-	Field string
-	// Problem says what is wrong and what is allowed.
-	Problem string
-}
-
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("%s %q: %s %s", e.Kind, e.Path, e.Field, e.Problem)
-}
-
-// Unwrap lets errors.Is(err, ErrInvalid) succeed.
-func (e *FieldError) Unwrap() error { return ErrInvalid }
+// FieldError is validate.FieldError.
+type FieldError = validate.FieldError
 
 // Report gathers the problems of one construct.
 type Report struct {
@@ -59,6 +45,14 @@ func (r *Report) Join(err error) {
 	if err != nil {
 		r.errs = append(r.errs, err)
 	}
+}
+
+// Doc passes through a policy document built by iamdoc and records its
+// error, so construction code can write r.Doc(iamdoc.Document(...)) and
+// return r.Err() once at the end.
+func (r *Report) Doc(doc string, err error) string {
+	r.Join(err)
+	return doc
 }
 
 // Err returns every recorded problem joined, or nil when there were none.
