@@ -7,9 +7,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccessentry"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccesspolicyassociation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaddon"
@@ -24,6 +21,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
@@ -41,6 +39,7 @@ type Cluster struct {
 	constructs.Construct
 
 	s             *settings
+	build         *validation.Report // errors found while building, such as bad policy documents
 	cluster       awsekscluster.EksCluster
 	oidc          iamopenidconnectprovider.IamOpenidConnectProvider
 	partition     string
@@ -66,11 +65,13 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 		return nil, err
 	}
 
-	c := &Cluster{s: s, nodeGroups: map[string]eksnodegroup.EksNodeGroup{}, addons: map[string]eksaddon.EksAddon{}}
+	env, err := awsenv.Of(scope)
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{s: s, build: r, nodeGroups: map[string]eksnodegroup.EksNodeGroup{}, addons: map[string]eksaddon.EksAddon{}}
 	constructs.NewConstruct_Override(c, scope, &id)
-	c.partition = *dataawspartition.NewDataAwsPartition(c, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
-	c.region = *dataawsregion.NewDataAwsRegion(c, ptr.String("region"), &dataawsregion.DataAwsRegionConfig{}).Name()
-	c.account = *dataawscalleridentity.NewDataAwsCallerIdentity(c, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
+	c.partition, c.region, c.account = env.Partition, env.Region, env.Account
 	c.podIdentityOK = s.AutoMode != nil || s.hasAddon(AddonPodIdentity)
 
 	role, roleDeps := c.clusterRole()
@@ -107,6 +108,9 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 		}
 	}
 	c.addonsPhase(false, c.compute)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -142,7 +146,7 @@ func (c *Cluster) clusterRole() (roleRef, []cdktf.ITerraformDependable) {
 	return newRole(c, "cluster-role", roleSpec{
 		namePrefix:  c.s.Name + "-cluster-",
 		description: "EKS control plane of " + c.s.Name,
-		trust:       iamdoc.ServiceTrust([]string{"eks.amazonaws.com"}, actions, nil),
+		trust:       c.build.Doc(iamdoc.ServiceTrust([]string{"eks.amazonaws.com"}, actions, nil)),
 		policyARNs:  arns,
 		tags:        c.tags(c.s.Name + "-cluster"),
 	})
@@ -161,7 +165,7 @@ func (c *Cluster) secretsKey(role roleRef) cdktf.ITerraformDependable {
 			Description:          ptr.String("Encrypts Kubernetes secrets of EKS cluster " + c.s.Name),
 			EnableKeyRotation:    true,
 			DeletionWindowInDays: ptr.Number(window),
-			Policy:               ptr.String(iamdoc.Document(iamdoc.AccountAdministersKey(c.partition, c.account))),
+			Policy:               ptr.String(c.build.Doc(iamdoc.Document(iamdoc.AccountAdministersKey(c.partition, c.account)))),
 			Tags:                 c.tags(c.s.Name + "-secrets"),
 			Lifecycle:            c.lifecycle(),
 		})
@@ -174,8 +178,8 @@ func (c *Cluster) secretsKey(role roleRef) cdktf.ITerraformDependable {
 	return iamrolepolicy.NewIamRolePolicy(c, ptr.String("cluster-role-encryption"), &iamrolepolicy.IamRolePolicyConfig{
 		Name: ptr.String("secrets-encryption"),
 		Role: ptr.String(role.name),
-		Policy: ptr.String(iamdoc.Document(iamdoc.Allow("UseSecretsKey",
-			[]string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"}, c.kmsKeyARN))),
+		Policy: ptr.String(c.build.Doc(iamdoc.Document(iamdoc.Allow("UseSecretsKey",
+			[]string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"}, c.kmsKeyARN)))),
 	})
 }
 
@@ -271,7 +275,7 @@ func (c *Cluster) nodeRole(autoMode bool) string {
 	role, deps := newRole(c, "node-role", roleSpec{
 		namePrefix:  c.s.Name + "-node-",
 		description: "EC2 worker nodes of EKS cluster " + c.s.Name,
-		trust:       iamdoc.ServiceTrust([]string{"ec2.amazonaws.com"}, actions, nil),
+		trust:       c.build.Doc(iamdoc.ServiceTrust([]string{"ec2.amazonaws.com"}, actions, nil)),
 		policyARNs:  arns,
 		tags:        c.tags(c.s.Name + "-node"),
 	})
@@ -373,7 +377,7 @@ func (c *Cluster) addonRole(addon, serviceAccount, policy string) (string, []cdk
 	role, deps := newRole(c, "addon-"+addon+"-role", roleSpec{
 		namePrefix:  names.Truncate(c.s.Name+"-"+addon+"-", 38),
 		description: "IRSA role of the " + addon + " add-on of EKS cluster " + c.s.Name,
-		trust:       c.irsaTrust("kube-system", serviceAccount),
+		trust:       c.build.Doc(c.irsaTrust("kube-system", serviceAccount)),
 		policyARNs:  []string{c.managedPolicy(policy)},
 		tags:        c.tags(c.s.Name + "-" + addon),
 	})
@@ -382,7 +386,7 @@ func (c *Cluster) addonRole(addon, serviceAccount, policy string) (string, []cdk
 
 // irsaTrust returns a trust policy for one service account through the
 // cluster's OIDC provider, conditioned on both the subject and the audience.
-func (c *Cluster) irsaTrust(namespace, serviceAccount string) string {
+func (c *Cluster) irsaTrust(namespace, serviceAccount string) (string, error) {
 	return iamdoc.Document(iamdoc.Statement{
 		Effect:    "Allow",
 		Principal: map[string]any{"Federated": *c.oidc.Arn()},
@@ -474,9 +478,9 @@ func (c *Cluster) fargateProfiles(deps []cdktf.ITerraformDependable) {
 	role, roleDeps := newRole(c, "fargate-pod-execution-role", roleSpec{
 		namePrefix:  names.Truncate(c.s.Name+"-fargate-", 38),
 		description: "Pod execution role of the Fargate profiles of EKS cluster " + c.s.Name,
-		trust: iamdoc.ServiceTrust([]string{"eks-fargate-pods.amazonaws.com"}, nil, map[string]map[string]any{
+		trust: c.build.Doc(iamdoc.ServiceTrust([]string{"eks-fargate-pods.amazonaws.com"}, nil, map[string]map[string]any{
 			"ArnLike": {"aws:SourceArn": "arn:" + c.partition + ":eks:" + c.region + ":" + c.account + ":fargateprofile/" + c.s.Name + "/*"},
-		}),
+		})),
 		policyARNs: []string{c.managedPolicy("AmazonEKSFargatePodExecutionRolePolicy")},
 		tags:       c.tags(c.s.Name + "-fargate"),
 	})

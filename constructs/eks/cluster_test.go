@@ -1,13 +1,18 @@
 package eks_test
 
 import (
+	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/constructs/storage"
 )
 
 // standard builds a cluster with one node group and one Fargate profile.
@@ -397,8 +402,22 @@ func TestServiceAccountRole(t *testing.T) {
 			t.Errorf("error %v does not contain %q", err, w)
 		}
 	}
-	if _, err := eks.NewServiceAccountRole(stack, "empty", eks.ServiceAccountRoleProps{Cluster: c, Namespace: "apps", ServiceAccount: "reader"}); err == nil || !strings.Contains(err.Error(), "ManagedPolicyARNs and PolicyDocument are both empty") {
-		t.Errorf("role without permissions: %v", err)
+	// A role may start empty and get its permissions from grants.
+	granted, err := eks.NewServiceAccountRole(stack, "granted", eks.ServiceAccountRoleProps{Cluster: c, Namespace: "apps", ServiceAccount: "uploader"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket, err := storage.NewBucket(stack, "uploads", storage.BucketProps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue, err := serverless.NewQueue(stack, "jobs", serverless.QueueProps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(bucket.GrantWrite(granted, "in/"), queue.GrantSend(granted), granted.AddToRolePolicy("bad name!", iamdoc.Allow("X", []string{"s3:GetObject"}, "*"))); err == nil ||
+		!strings.Contains(err.Error(), `inline policy name "bad name!" of "test/granted" is not 1-128 letters, digits and +=,.@_-`) {
+		t.Errorf("bad policy name error = %v", err)
 	}
 	sar, err := eks.NewServiceAccountRole(stack, "reader", eks.ServiceAccountRoleProps{
 		Cluster: c, Namespace: "apps", ServiceAccount: "reader",
@@ -411,6 +430,14 @@ func TestServiceAccountRole(t *testing.T) {
 		t.Error("annotation does not carry the role ARN")
 	}
 	doc := tftest.Synth(t, stack)
+	write := doc.One(t, "aws_iam_role_policy", "granted_policy-write-uploads")
+	if !strings.Contains(fmt.Sprint(write["role"]), "aws_iam_role.granted_role") || !strings.Contains(write["policy"].(string), `"s3:PutObject"`) ||
+		!strings.Contains(write["policy"].(string), "/in/*") || !strings.Contains(write["policy"].(string), "aws_kms_key.uploads_key") {
+		t.Errorf("bucket grant on an IRSA role = %v", write)
+	}
+	if send := doc.One(t, "aws_iam_role_policy", "granted_policy-send"); !strings.Contains(send["policy"].(string), `"sqs:SendMessage"`) {
+		t.Errorf("queue grant on an IRSA role = %v", send)
+	}
 	trust := tftest.Policy(t, doc.One(t, "aws_iam_role", "reader_role")["assume_role_policy"])
 	st := trust["Statement"].([]any)[0].(map[string]any)
 	cond := st["Condition"].(map[string]any)["StringEquals"].(map[string]any)

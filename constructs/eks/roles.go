@@ -14,6 +14,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
 
@@ -98,6 +99,7 @@ type ServiceAccountRole struct {
 	constructs.Construct
 	arn, name     string
 	namespace, sa string
+	policies      *rolepolicy.Attacher
 }
 
 // NewServiceAccountRole creates an IRSA role whose trust policy conditions on
@@ -105,6 +107,10 @@ type ServiceAccountRole struct {
 func NewServiceAccountRole(scope constructs.Construct, id string, props ServiceAccountRoleProps) (*ServiceAccountRole, error) {
 	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
 	checkWorkloadIdentity(r, props.Cluster, props.Namespace, props.ServiceAccount, props.ManagedPolicyARNs, props.PolicyDocument)
+	var trust string
+	if r.Len() == 0 {
+		trust = r.Doc(props.Cluster.irsaTrust(props.Namespace, props.ServiceAccount))
+	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -118,12 +124,13 @@ func NewServiceAccountRole(scope constructs.Construct, id string, props ServiceA
 	role, _ := newRole(sar, "role", roleSpec{
 		namePrefix:  c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount + "-",
 		description: desc,
-		trust:       c.irsaTrust(props.Namespace, props.ServiceAccount),
+		trust:       trust,
 		policyARNs:  props.ManagedPolicyARNs,
 		inline:      props.PolicyDocument,
 		tags:        c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
 	})
 	sar.arn, sar.name = role.arn, role.name
+	sar.policies = rolepolicy.New(sar, func() *string { return ptr.String(sar.name) })
 	return sar, nil
 }
 
@@ -132,6 +139,13 @@ func (s *ServiceAccountRole) RoleARN() string { return s.arn }
 
 // RoleName returns the role's name.
 func (s *ServiceAccountRole) RoleName() string { return s.name }
+
+// AddToRolePolicy attaches statements to the role as the inline policy
+// name, making the role a grant.Grantee: bucket.GrantRead(role, "in/").
+func (s *ServiceAccountRole) AddToRolePolicy(name string, statements ...iamdoc.Statement) error {
+	_, err := s.policies.Add(name, statements...)
+	return err
+}
 
 // Annotations returns the annotation to put on the service account.
 func (s *ServiceAccountRole) Annotations() map[string]string {
@@ -162,6 +176,7 @@ type PodIdentityRoleProps struct {
 type PodIdentityRole struct {
 	constructs.Construct
 	arn, name string
+	policies  *rolepolicy.Attacher
 }
 
 // NewPodIdentityRole creates a role trusted by pods.eks.amazonaws.com and the
@@ -177,6 +192,7 @@ func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentity
 			r.Addf("Namespace", "%q runs on Fargate, which does not support Pod Identity; use NewServiceAccountRole (IRSA)", props.Namespace)
 		}
 	}
+	trust := r.Doc(iamdoc.ServiceTrust([]string{"pods.eks.amazonaws.com"}, []string{"sts:AssumeRole", "sts:TagSession"}, nil))
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -186,7 +202,7 @@ func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentity
 	role, deps := newRole(p, "role", roleSpec{
 		namePrefix:  c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount + "-",
 		description: "Pod Identity role of service account " + props.Namespace + "/" + props.ServiceAccount + " in EKS cluster " + c.s.Name,
-		trust:       iamdoc.ServiceTrust([]string{"pods.eks.amazonaws.com"}, []string{"sts:AssumeRole", "sts:TagSession"}, nil),
+		trust:       trust,
 		policyARNs:  props.ManagedPolicyARNs,
 		inline:      props.PolicyDocument,
 		tags:        c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
@@ -203,6 +219,7 @@ func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentity
 		DependsOn:      &deps,
 	})
 	p.arn, p.name = role.arn, role.name
+	p.policies = rolepolicy.New(p, func() *string { return ptr.String(p.name) })
 	return p, nil
 }
 
@@ -211,6 +228,13 @@ func (p *PodIdentityRole) RoleARN() string { return p.arn }
 
 // RoleName returns the role's name.
 func (p *PodIdentityRole) RoleName() string { return p.name }
+
+// AddToRolePolicy attaches statements to the role as the inline policy
+// name, making the role a grant.Grantee: queue.GrantConsume(role).
+func (p *PodIdentityRole) AddToRolePolicy(name string, statements ...iamdoc.Statement) error {
+	_, err := p.policies.Add(name, statements...)
+	return err
+}
 
 func checkWorkloadIdentity(r *validation.Report, c *Cluster, ns, sa string, arns []string, doc string) {
 	if c == nil {
@@ -221,9 +245,6 @@ func checkWorkloadIdentity(r *validation.Report, c *Cluster, ns, sa string, arns
 	}
 	if sa == "" || len(sa) > 253 || !validation.DNSSubdomain(sa) {
 		r.Addf("ServiceAccount", "%q is not a service account name (lowercase DNS subdomain, at most 253 characters)", sa)
-	}
-	if len(arns) == 0 && doc == "" {
-		r.Addf("ManagedPolicyARNs", "and PolicyDocument are both empty; a role without permissions is a mistake")
 	}
 	checkPolicyARNs(r, "ManagedPolicyARNs", arns)
 	checkPolicyDocument(r, "PolicyDocument", doc)

@@ -5,7 +5,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdapermission"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
-	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
 
 // Authorizer is the default authorizer of every non-public route. Set
@@ -39,7 +38,7 @@ type CognitoAuthorizer struct {
 // LambdaAuthorizer calls a function to authorize each request.
 type LambdaAuthorizer struct {
 	// Handler is the authorizer function. Required.
-	Handler *serverless.Handler
+	Handler LambdaTarget
 	// IdentitySources are the request parts the function needs; requests
 	// without them are refused before the function runs.
 	// Default: ["$request.header.Authorization"]

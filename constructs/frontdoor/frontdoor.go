@@ -21,11 +21,10 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
 
-// Props configures a FrontDoor.
-type Props struct {
+// FrontDoorProps configures a FrontDoor.
+type FrontDoorProps struct {
 	// Name of the API.
 	// Default: - the construct path with "-" for "/" ("<stack>-<id>" at the stack's top level)
 	Name string
@@ -62,7 +61,7 @@ type FrontDoor struct {
 	constructs.Construct
 
 	name          string
-	props         Props
+	props         FrontDoorProps
 	api           apigatewayv2api.Apigatewayv2Api
 	stage         apigatewayv2stage.Apigatewayv2Stage
 	authorizerID  string
@@ -79,7 +78,7 @@ type FrontDoor struct {
 	vpcLinkSG      string
 	ingressRules   map[string]bool
 	lbPorts        map[int]bool
-	permissionIDs  map[*serverless.Handler]bool
+	permissionIDs  map[LambdaTarget]bool
 	// ids keeps the construct ids derived from route keys, functions and
 	// targets injective.
 	ids names.IDs
@@ -87,9 +86,9 @@ type FrontDoor struct {
 	services int
 }
 
-// New validates props and creates the API, its $default stage with access
+// NewFrontDoor validates props and creates the API, its $default stage with access
 // logs and throttling, the authorizer, and the custom domain.
-func New(scope constructs.Construct, id string, props Props) (*FrontDoor, error) {
+func NewFrontDoor(scope constructs.Construct, id string, props FrontDoorProps) (*FrontDoor, error) {
 	path := validation.Path(*scope.Node().Path(), id)
 	r := validation.NewReport("frontdoor", path)
 	p := props
@@ -115,7 +114,7 @@ func New(scope constructs.Construct, id string, props Props) (*FrontDoor, error)
 
 	f := &FrontDoor{
 		name: p.Name, props: p, routes: map[string]bool{}, lambdaIntegs: map[lambdaKey]string{},
-		serviceIntegs: map[string]string{}, ingressRules: map[string]bool{}, lbPorts: map[int]bool{}, permissionIDs: map[*serverless.Handler]bool{}, ids: names.IDs{},
+		serviceIntegs: map[string]string{}, ingressRules: map[string]bool{}, lbPorts: map[int]bool{}, permissionIDs: map[LambdaTarget]bool{}, ids: names.IDs{},
 	}
 	constructs.NewConstruct_Override(f, scope, &id)
 	cfg := &apigatewayv2api.Apigatewayv2ApiConfig{

@@ -40,7 +40,7 @@ func TestRoutesToLambdaAndEKS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fd, err := frontdoor.New(stack, "api", frontdoor.Props{VPC: vpc, DefaultAuthorizer: jwt(),
+	fd, err := frontdoor.NewFrontDoor(stack, "api", frontdoor.FrontDoorProps{VPC: vpc, DefaultAuthorizer: jwt(),
 		CORS: &frontdoor.CORS{AllowOrigins: []string{"https://shop.example.com"}, AllowCredentials: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -140,22 +140,22 @@ func TestRoutesToLambdaAndEKS(t *testing.T) {
 
 func TestValidation(t *testing.T) {
 	stack := tftest.NewStack(t)
-	if _, err := frontdoor.New(stack, "waf", frontdoor.Props{WAFWebACLARN: "arn:aws:wafv2:eu-west-1:1:regional/webacl/x/y"}); err == nil ||
+	if _, err := frontdoor.NewFrontDoor(stack, "waf", frontdoor.FrontDoorProps{WAFWebACLARN: "arn:aws:wafv2:eu-west-1:1:regional/webacl/x/y"}); err == nil ||
 		!strings.Contains(err.Error(), `frontdoor "test/waf": WAFWebACLARN cannot be used: AWS WAF does not attach to HTTP APIs; put a CloudFront distribution with the web ACL in front of the API, or use a REST API`) {
 		t.Errorf("WAF error = %v", err)
 	}
-	if _, err := frontdoor.New(stack, "cors", frontdoor.Props{CORS: &frontdoor.CORS{AllowOrigins: []string{"*", "ftp://x"}, AllowCredentials: true, MaxAgeSeconds: 90000}}); err == nil ||
+	if _, err := frontdoor.NewFrontDoor(stack, "cors", frontdoor.FrontDoorProps{CORS: &frontdoor.CORS{AllowOrigins: []string{"*", "ftp://x"}, AllowCredentials: true, MaxAgeSeconds: 90000}}); err == nil ||
 		!strings.Contains(err.Error(), `CORS.AllowCredentials is true with origin "*"`) || !strings.Contains(err.Error(), `CORS.AllowOrigins[1] "ftp://x" is not an origin`) ||
 		!strings.Contains(err.Error(), `CORS.MaxAgeSeconds 90000 is out of range`) {
 		t.Errorf("CORS error = %v", err)
 	}
-	if _, err := frontdoor.New(stack, "auth", frontdoor.Props{DefaultAuthorizer: frontdoor.Authorizer{IAM: true, JWT: &frontdoor.JWTAuthorizer{Issuer: "http://x"}}}); err == nil ||
+	if _, err := frontdoor.NewFrontDoor(stack, "auth", frontdoor.FrontDoorProps{DefaultAuthorizer: frontdoor.Authorizer{IAM: true, JWT: &frontdoor.JWTAuthorizer{Issuer: "http://x"}}}); err == nil ||
 		!strings.Contains(err.Error(), `DefaultAuthorizer sets 2 kinds`) || !strings.Contains(err.Error(), `DefaultAuthorizer.JWT.Issuer "http://x" must be an https:// URL`) ||
 		!strings.Contains(err.Error(), `DefaultAuthorizer.JWT.Audience is empty`) {
 		t.Errorf("authorizer error = %v", err)
 	}
 
-	fd, err := frontdoor.New(stack, "api", frontdoor.Props{DefaultAuthorizer: jwt()})
+	fd, err := frontdoor.NewFrontDoor(stack, "api", frontdoor.FrontDoorProps{DefaultAuthorizer: jwt()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,10 +182,10 @@ func TestValidation(t *testing.T) {
 			t.Errorf("%s: error %v does not contain %q", tc.key, err, tc.want)
 		}
 	}
-	if err := fd.RouteToService("ANY /x", frontdoor.ServiceTarget{ListenerARN: listener, Port: 80}, frontdoor.RouteOptions{}); err == nil || !strings.Contains(err.Error(), "needs a VPC link but Props.VPC is nil") {
+	if err := fd.RouteToService("ANY /x", frontdoor.ServiceTarget{ListenerARN: listener, Port: 80}, frontdoor.RouteOptions{}); err == nil || !strings.Contains(err.Error(), "needs a VPC link but FrontDoorProps.VPC is nil") {
 		t.Errorf("no-VPC error = %v", err)
 	}
-	open, err := frontdoor.New(stack, "open", frontdoor.Props{})
+	open, err := frontdoor.NewFrontDoor(stack, "open", frontdoor.FrontDoorProps{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestValidation(t *testing.T) {
 func TestLambdaAuthorizerAndDomain(t *testing.T) {
 	stack := tftest.NewStack(t)
 	auth := handler(t, stack, "authz", 3)
-	fd, err := frontdoor.New(stack, "api", frontdoor.Props{
+	fd, err := frontdoor.NewFrontDoor(stack, "api", frontdoor.FrontDoorProps{
 		DefaultAuthorizer: frontdoor.Authorizer{Lambda: &frontdoor.LambdaAuthorizer{Handler: auth}},
 		Domain:            &frontdoor.Domain{Name: "api.example.com", HostedZoneID: "Z0123456789ABCDEFGHIJ"},
 	})
@@ -254,7 +254,7 @@ func TestDerivedIDsNeverCollide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fd, err := frontdoor.New(stack, "api", frontdoor.Props{VPC: vpc, DefaultAuthorizer: jwt()})
+	fd, err := frontdoor.NewFrontDoor(stack, "api", frontdoor.FrontDoorProps{VPC: vpc, DefaultAuthorizer: jwt()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,11 @@ package frontdoor
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2integration"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2route"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2stage"
@@ -14,7 +16,6 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/policy"
-	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
 
 // RouteOptions tune one route.
@@ -52,9 +53,21 @@ type ServiceTarget struct {
 	TLSServerName string
 }
 
+// LambdaTarget is a function the front door can invoke:
+// serverless.Handler, or any construct that names a Lambda function.
+type LambdaTarget interface {
+	constructs.IConstruct
+	// FunctionName names the function (for its invoke permission).
+	FunctionName() string
+	// InvokeARN is the ARN API Gateway invokes.
+	InvokeARN() string
+	// TimeoutSeconds is the function's timeout; routes wait at most 30 s.
+	TimeoutSeconds() int
+}
+
 // lambdaKey identifies a Lambda integration: one per function and timeout.
 type lambdaKey struct {
-	h         *serverless.Handler
+	h         LambdaTarget
 	timeoutMS int
 }
 
@@ -185,8 +198,8 @@ func routeID(key string) string {
 // RouteToLambda routes to a function with payload format 2.0. The function
 // gets one invoke permission per API, scoped to the API's execution ARN, so
 // its resource policy does not grow with each route.
-func (f *FrontDoor) RouteToLambda(routeKey string, h *serverless.Handler, opts RouteOptions) error {
-	if h == nil {
+func (f *FrontDoor) RouteToLambda(routeKey string, h LambdaTarget, opts RouteOptions) error {
+	if isNil(h) {
 		r := validation.NewReport("frontdoor", *f.Node().Path())
 		r.Addf("Route("+routeKey+")", "has a nil handler")
 		return r.Err()
@@ -310,4 +323,13 @@ func (f *FrontDoor) RouteToCloudMap(routeKey, serviceARN string, port int, opts 
 	f.serviceIntegs[serviceARN] = *i.Id()
 	f.addRoute(routeKey, *i.Id(), opts)
 	return nil
+}
+
+// isNil reports whether a target interface holds nothing or a nil pointer.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

@@ -18,7 +18,7 @@ var (
 
 // validateProps checks props once defaults are applied: the name, WAF, the
 // authorizer, CORS, throttling, log retention and the domain.
-func validateProps(r *validation.Report, p Props) {
+func validateProps(r *validation.Report, p FrontDoorProps) {
 	if !apiNameRe.MatchString(p.Name) {
 		r.Addf("Name", "%q must be 1-128 letters, digits, spaces, '.', '-' or '_'", p.Name)
 	}
@@ -49,7 +49,7 @@ func validateProps(r *validation.Report, p Props) {
 		}
 	}
 	if l := a.Lambda; l != nil {
-		if l.Handler == nil {
+		if isNil(l.Handler) {
 			r.Addf("DefaultAuthorizer.Lambda.Handler", "is nil")
 		}
 		if l.ResultTTLSeconds != nil && (*l.ResultTTLSeconds < 0 || *l.ResultTTLSeconds > 3600) {

@@ -14,10 +14,10 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
 
-// checkVPCLink reports a route that needs the VPC link when Props.VPC is nil.
+// checkVPCLink reports a route that needs the VPC link when FrontDoorProps.VPC is nil.
 func (f *FrontDoor) checkVPCLink(r *validation.Report, routeKey string) {
 	if f.props.VPC == nil {
-		r.Addf("Route("+routeKey+")", "needs a VPC link but Props.VPC is nil")
+		r.Addf("Route("+routeKey+")", "needs a VPC link but FrontDoorProps.VPC is nil")
 	}
 }
 

@@ -232,7 +232,7 @@ func (vs *VirtualService) renderAppMesh() error {
 		Cluster:        n.cluster,
 		Namespace:      p.Namespace,
 		ServiceAccount: p.ServiceAccount,
-		PolicyDocument: iamdoc.Document(statements...),
+		PolicyDocument: vs.build.Doc(iamdoc.Document(statements...)),
 		Description:    "Envoy sidecars of " + p.Name + " in App Mesh " + n.name,
 	})
 	return err

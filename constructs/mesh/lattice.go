@@ -30,15 +30,15 @@ func (vs *VirtualService) latticeAuthPolicy() string {
 	n := vs.props.Network
 	principals := append(append([]string(nil), vs.props.AllowedPrincipals...), vs.callers...)
 	if len(principals) == 0 {
-		principals = []string{iamdoc.AccountRoot(n.partition, n.account)}
+		principals = []string{iamdoc.AccountRoot(n.env.Partition, n.env.Account)}
 	}
-	return iamdoc.Document(iamdoc.Statement{
+	return vs.build.Doc(iamdoc.Document(iamdoc.Statement{
 		Sid:       "InvokeFromAllowedPrincipals",
 		Effect:    "Allow",
 		Principal: map[string]any{"AWS": principals},
 		Actions:   []string{"vpc-lattice-svcs:Invoke"},
 		Resources: []string{vs.arn + "/*"},
-	})
+	}))
 }
 
 // latticeCaller gives a service that calls others an IRSA role for its
@@ -59,7 +59,7 @@ func (vs *VirtualService) latticeCaller() error {
 		Namespace:      p.Namespace,
 		ServiceAccount: p.ServiceAccount,
 		Description:    "Lets " + p.Namespace + "/" + p.ServiceAccount + " call its backends in VPC Lattice service network " + n.name,
-		PolicyDocument: iamdoc.Document(iamdoc.Allow("InvokeBackends", []string{"vpc-lattice-svcs:Invoke"}, targets...)),
+		PolicyDocument: vs.build.Doc(iamdoc.Document(iamdoc.Allow("InvokeBackends", []string{"vpc-lattice-svcs:Invoke"}, targets...))),
 	})
 	if err != nil {
 		return err

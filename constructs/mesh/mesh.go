@@ -15,10 +15,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appmeshmesh"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsec2managedprefixlist"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeaccesslogsubscription"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeauthpolicy"
@@ -27,6 +24,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
@@ -80,13 +78,12 @@ type NetworkProps struct {
 type Network struct {
 	constructs.Construct
 
-	name      string
-	engine    Engine
-	vpc       *network.VPC
-	cluster   *eks.Cluster
-	tags      map[string]string
-	partition string
-	account   string
+	name    string
+	engine  Engine
+	vpc     *network.VPC
+	cluster *eks.Cluster
+	tags    map[string]string
+	env     awsenv.Env
 	// App Mesh
 	meshName string
 	// Lattice
@@ -137,10 +134,12 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	n := &Network{name: p.Name, engine: p.Engine, vpc: p.VPC, cluster: p.Cluster, tags: p.Tags, ports: map[int]bool{}, targetPorts: map[int]bool{}}
+	env, err := awsenv.Of(scope)
+	if err != nil {
+		return nil, err
+	}
+	n := &Network{env: env, name: p.Name, engine: p.Engine, vpc: p.VPC, cluster: p.Cluster, tags: p.Tags, ports: map[int]bool{}, targetPorts: map[int]bool{}}
 	constructs.NewConstruct_Override(n, scope, &id)
-	n.partition = *dataawspartition.NewDataAwsPartition(n, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
-	n.account = *dataawscalleridentity.NewDataAwsCallerIdentity(n, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
 
 	if p.Engine == AppMesh {
 		cdktf.Annotations_Of(n).AddWarning(ptr.String(AppMeshEndOfSupport))
@@ -167,13 +166,13 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 	// account; each service's own policy then names its callers.
 	vpclatticeauthpolicy.NewVpclatticeAuthPolicy(n, ptr.String("auth-policy"), &vpclatticeauthpolicy.VpclatticeAuthPolicyConfig{
 		ResourceIdentifier: sn.Arn(),
-		Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
+		Policy: ptr.String(r.Doc(iamdoc.Document(iamdoc.Statement{
 			Sid:       "InvokeFromThisAccount",
 			Effect:    "Allow",
-			Principal: map[string]any{"AWS": iamdoc.AccountRoot(n.partition, n.account)},
+			Principal: map[string]any{"AWS": iamdoc.AccountRoot(env.Partition, env.Account)},
 			Actions:   []string{"vpc-lattice-svcs:Invoke"},
 			Resources: []string{"*"},
-		})),
+		}))),
 	})
 	sg := securitygroup.NewSecurityGroup(n, ptr.String("association-security-group"), &securitygroup.SecurityGroupConfig{
 		NamePrefix:  ptr.String(p.Name + "-lattice-"),
@@ -202,6 +201,9 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 		DestinationArn:     logs.Arn(),
 		Tags:               ptr.Map(p.Tags),
 	})
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -229,9 +231,8 @@ func (n *Network) admitTargets(port int) {
 		return
 	}
 	if n.latticeRange == "" {
-		region := dataawsregion.NewDataAwsRegion(n, ptr.String("region"), &dataawsregion.DataAwsRegionConfig{})
 		pl := dataawsec2managedprefixlist.NewDataAwsEc2ManagedPrefixList(n, ptr.String("lattice-prefix-list"), &dataawsec2managedprefixlist.DataAwsEc2ManagedPrefixListConfig{
-			Name: ptr.String("com.amazonaws." + *region.Name() + ".vpc-lattice"),
+			Name: ptr.String("com.amazonaws." + n.env.Region + ".vpc-lattice"),
 		})
 		n.latticeRange = *pl.Id()
 	}

@@ -179,6 +179,7 @@ type VirtualServiceProps struct {
 type VirtualService struct {
 	constructs.Construct
 	props VirtualServiceProps
+	build *validation.Report // errors found while rendering, such as bad policy documents
 	// name is what other services address: the App Mesh virtual service
 	// name or the Lattice service's DNS name.
 	dnsName string
@@ -437,7 +438,7 @@ func NewVirtualService(scope constructs.Construct, id string, props VirtualServi
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	vs := &VirtualService{props: p, tls: p.TLS}
+	vs := &VirtualService{props: p, tls: p.TLS, build: r}
 	constructs.NewConstruct_Override(vs, scope, &id)
 	for _, w := range warns {
 		cdktf.Annotations_Of(vs).AddWarning(ptr.String(*vs.Node().Path() + ": " + w))
@@ -447,6 +448,9 @@ func NewVirtualService(scope constructs.Construct, id string, props VirtualServi
 			return nil, err
 		}
 	} else if err := vs.renderLattice(); err != nil {
+		return nil, err
+	}
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return vs, nil

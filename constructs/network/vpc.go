@@ -7,8 +7,6 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsavailabilityzones"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsregion"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsvpc"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eip"
@@ -27,6 +25,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/cidr"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
@@ -43,6 +42,10 @@ func NewVPC(scope constructs.Construct, id string, props VPCProps) (*VPC, error)
 		return nil, err
 	}
 
+	env, err := awsenv.Of(scope)
+	if err != nil {
+		return nil, err
+	}
 	v := &VPC{name: l.name, cidr: l.vpc.String()}
 	constructs.NewConstruct_Override(v, scope, &id)
 	tags := func(name string, extra ...map[string]string) *map[string]*string {
@@ -165,37 +168,39 @@ func NewVPC(scope constructs.Construct, id string, props VPCProps) (*VPC, error)
 	}
 
 	if !props.DisableFlowLogs {
-		v.flowLogs(l, props, tags)
+		v.flowLogs(r, env, l, props, tags)
 	}
 	if len(props.Endpoints) > 0 {
-		v.endpoints(props.Endpoints, tags)
+		v.endpoints(env, props.Endpoints, tags)
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
 
 // flowLogs sends all VPC traffic records to a log group with retention,
 // through a role that can write to that group only.
-func (v *VPC) flowLogs(l layout, props VPCProps, tags func(string, ...map[string]string) *map[string]*string) {
+func (v *VPC) flowLogs(r *validation.Report, env awsenv.Env, l layout, props VPCProps, tags func(string, ...map[string]string) *map[string]*string) {
 	group := cloudwatchloggroup.NewCloudwatchLogGroup(v, ptr.String("flow-log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:            ptr.String("/aws/vpc/" + l.name + "/flow-logs"),
 		RetentionInDays: ptr.Number(l.flowDays),
 		KmsKeyId:        ptr.Optional(props.FlowLogKMSKeyARN),
 		Tags:            tags(l.name + "-flow-logs"),
 	})
-	account := dataawscalleridentity.NewDataAwsCallerIdentity(v, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
 	role := iamrole.NewIamRole(v, ptr.String("flow-log-role"), &iamrole.IamRoleConfig{
 		NamePrefix:  ptr.String(names.Truncate(l.name+"-flow-logs-", 38)),
 		Description: ptr.String("Lets VPC flow logs for " + l.name + " write to their log group"),
-		AssumeRolePolicy: ptr.String(iamdoc.ServiceTrust([]string{"vpc-flow-logs.amazonaws.com"}, nil,
-			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account.AccountId()}})),
+		AssumeRolePolicy: ptr.String(r.Doc(iamdoc.ServiceTrust([]string{"vpc-flow-logs.amazonaws.com"}, nil,
+			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.Account}}))),
 		Tags: tags(l.name + "-flow-logs"),
 	})
 	write := iamrolepolicy.NewIamRolePolicy(v, ptr.String("flow-log-policy"), &iamrolepolicy.IamRolePolicyConfig{
 		Name: ptr.String("write-flow-logs"),
 		Role: role.Id(),
-		Policy: ptr.String(iamdoc.Document(iamdoc.Allow("WriteFlowLogs",
+		Policy: ptr.String(r.Doc(iamdoc.Document(iamdoc.Allow("WriteFlowLogs",
 			[]string{"logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents"},
-			*group.Arn(), *group.Arn()+":*"))),
+			*group.Arn(), *group.Arn()+":*")))),
 	})
 	flowlog.NewFlowLog(v, ptr.String("flow-log"), &flowlog.FlowLogConfig{
 		VpcId:                  ptr.String(v.vpcID),
@@ -214,8 +219,7 @@ func (v *VPC) flowLogs(l layout, props VPCProps, tags func(string, ...map[string
 // endpoints creates gateway endpoints on the private route tables and
 // interface endpoints in the private subnets behind a security group that
 // admits HTTPS from the VPC only.
-func (v *VPC) endpoints(list []Endpoint, tags func(string, ...map[string]string) *map[string]*string) {
-	region := dataawsregion.NewDataAwsRegion(v, ptr.String("region"), &dataawsregion.DataAwsRegionConfig{})
+func (v *VPC) endpoints(env awsenv.Env, list []Endpoint, tags func(string, ...map[string]string) *map[string]*string) {
 	var sg securitygroup.SecurityGroup
 	seen := map[Endpoint]bool{}
 	for _, e := range list {
@@ -223,7 +227,7 @@ func (v *VPC) endpoints(list []Endpoint, tags func(string, ...map[string]string)
 			continue
 		}
 		seen[e] = true
-		service := "com.amazonaws." + *region.Name() + "." + string(e)
+		service := "com.amazonaws." + env.Region + "." + string(e)
 		id := "endpoint-" + endpointID(e)
 		if e.IsGateway() {
 			gw := vpcendpoint.NewVpcEndpoint(v, ptr.String(id), &vpcendpoint.VpcEndpointConfig{

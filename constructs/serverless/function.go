@@ -15,19 +15,18 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunctioneventinvokeconfig"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
 )
@@ -143,9 +142,8 @@ type Handler struct {
 	arch      string
 	fn        lambdafunction.LambdaFunction
 	role      iamrole.IamRole
-	partition string
-	account   string
-	region    string
+	env       awsenv.Env
+	policies  *rolepolicy.Attacher
 	failure   QueueRef
 	sourceIDs map[string]int
 	// s3Permissions maps a bucket's construct path to this function's
@@ -331,10 +329,12 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		art = a
 	}
 
-	h := &Handler{name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]string{}, alarmTopic: s.Alarms.TopicARN, alarmsOff: s.Alarms.Disable, tags: s.Tags}
+	env, err := awsenv.Of(scope)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{env: env, name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]string{}, alarmTopic: s.Alarms.TopicARN, alarmsOff: s.Alarms.Disable, tags: s.Tags}
 	constructs.NewConstruct_Override(h, scope, &id)
-	h.partition = *dataawspartition.NewDataAwsPartition(h, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{}).Partition()
-	h.account = *dataawscalleridentity.NewDataAwsCallerIdentity(h, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{}).AccountId()
 
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(h, ptr.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:            ptr.String("/aws/lambda/" + s.name),
@@ -344,22 +344,32 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	h.role = iamrole.NewIamRole(h, ptr.String("role"), &iamrole.IamRoleConfig{
 		NamePrefix:  ptr.String(names.Truncate(s.name, 37) + "-"),
 		Description: ptr.String("Execution role of Lambda function " + s.name),
-		AssumeRolePolicy: ptr.String(iamdoc.ServiceTrust([]string{"lambda.amazonaws.com"}, nil,
-			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": h.account}})),
+		AssumeRolePolicy: ptr.String(r.Doc(iamdoc.ServiceTrust([]string{"lambda.amazonaws.com"}, nil,
+			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.Account}}))),
 		Tags: ptr.Map(s.Tags),
 	})
+	h.policies = rolepolicy.New(h, h.role.Id)
+	// deps are what the function needs before it is created: its log group
+	// and the policies it runs with.
+	deps := []cdktf.ITerraformDependable{logs}
+	needs := func(name string, statements ...iamdoc.Statement) {
+		p, err := h.policies.Add(name, statements...)
+		r.Join(err)
+		if p != nil {
+			deps = append(deps, p)
+		}
+	}
 	// The log group exists already: the role may write to it, not create it.
-	deps := []cdktf.ITerraformDependable{logs, h.addPolicy("logs", iamdoc.Allow("WriteOwnLogs",
-		[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, *logs.Arn()+":*"))}
+	needs("logs", iamdoc.Allow("WriteOwnLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, *logs.Arn()+":*"))
 	tracing := "Active"
 	if s.DisableTracing {
 		tracing = "PassThrough"
 	} else {
 		// X-Ray's write actions do not support resource-level permissions.
-		deps = append(deps, h.addPolicy("xray", iamdoc.Allow("WriteTraces", []string{"xray:PutTelemetryRecords", "xray:PutTraceSegments"}, "*")))
+		needs("xray", iamdoc.Allow("WriteTraces", []string{"xray:PutTelemetryRecords", "xray:PutTraceSegments"}, "*"))
 	}
 	if s.EnvironmentKMSKeyARN != "" {
-		deps = append(deps, h.addPolicy("environment-key", iamdoc.Allow("DecryptEnvironment", []string{"kms:Decrypt"}, s.EnvironmentKMSKeyARN)))
+		needs("environment-key", iamdoc.Allow("DecryptEnvironment", []string{"kms:Decrypt"}, s.EnvironmentKMSKeyARN))
 	}
 
 	cfg := &lambdafunction.LambdaFunctionConfig{
@@ -413,10 +423,10 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		// Lambda checks these when the function is created. The managed
 		// AWSLambdaVPCAccessExecutionRole would also allow creating (and
 		// writing to) any log group; the function has its own.
-		deps = append(deps, h.addPolicy("vpc-access", iamdoc.Allow("ManageNetworkInterfaces", []string{
+		needs("vpc-access", iamdoc.Allow("ManageNetworkInterfaces", []string{
 			"ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
 			"ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses",
-		}, "*")))
+		}, "*"))
 		cfg.DependsOn = &deps
 	}
 	h.fn = lambdafunction.NewLambdaFunction(h, ptr.String("function"), cfg)
@@ -430,7 +440,10 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		}
 		h.failure = q
 	}
-	sendFailures := h.addPolicy("failure-queue", iamdoc.Allow("SendFailedEvents", []string{"sqs:SendMessage"}, h.failure.QueueARN()))
+	sendFailures, err := h.policies.Add("failure-queue", iamdoc.Allow("SendFailedEvents", []string{"sqs:SendMessage"}, h.failure.QueueARN()))
+	if err != nil {
+		return nil, err
+	}
 	lambdafunctioneventinvokeconfig.NewLambdaFunctionEventInvokeConfig(h, ptr.String("async"), &lambdafunctioneventinvokeconfig.LambdaFunctionEventInvokeConfigConfig{
 		FunctionName:             h.fn.FunctionName(),
 		MaximumRetryAttempts:     ptr.Number(s.maxRetries),
@@ -441,6 +454,9 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		DependsOn: &[]cdktf.ITerraformDependable{sendFailures},
 	})
 	h.alarms()
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 
@@ -564,18 +580,13 @@ func (h *Handler) alarm(id, metric, namespace, statistic, description string, di
 	})
 }
 
-// addPolicy adds an inline policy named name to the role (once per name).
-func (h *Handler) addPolicy(name string, statements ...iamdoc.Statement) iamrolepolicy.IamRolePolicy {
-	id := "policy-" + name
-	if n := h.sourceIDs[id]; n > 0 {
-		id = fmt.Sprintf("%s-%d", id, n)
-	}
-	h.sourceIDs["policy-"+name]++
-	return iamrolepolicy.NewIamRolePolicy(h, ptr.String(id), &iamrolepolicy.IamRolePolicyConfig{
-		Name:   ptr.String(strings.TrimPrefix(id, "policy-")),
-		Role:   h.role.Id(),
-		Policy: ptr.String(iamdoc.Document(statements...)),
-	})
+// AddToRolePolicy attaches statements to the execution role as the inline
+// policy name; a name used before gets a numeric suffix. The grants of
+// storage.Bucket, Queue and package grant call it. It returns an error
+// wrapping validate.ErrInvalid for a bad name or statement.
+func (h *Handler) AddToRolePolicy(name string, statements ...iamdoc.Statement) error {
+	_, err := h.policies.Add(name, statements...)
+	return err
 }
 
 // FunctionName returns the function's name (a token that orders

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
@@ -520,10 +521,16 @@ func TestGrants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.GrantRead(bucket, "in/")
-	h.GrantWrite(bucket, "out/")
-	h.GrantSecretRead("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf")
-	h.GrantKeyUse("arn:aws:kms:eu-west-1:123456789012:key/1")
+	for _, err := range []error{
+		bucket.GrantRead(h, "in/"),
+		bucket.GrantWrite(h, "out/"),
+		grant.SecretRead(h, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"),
+		grant.KeyUse(h, "arn:aws:kms:eu-west-1:123456789012:key/1"),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	doc := tftest.Synth(t, stack)
 	read := tftest.Policy(t, doc.One(t, "aws_iam_role_policy", "read-data")["policy"])
 	st := read["Statement"].([]any)

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/sqsqueue"
 
+	"github.com/hybridstack/hybridstack/constructs/grant"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
@@ -21,6 +23,10 @@ type QueueRef interface {
 	// when unknown at synth time.
 	VisibilityTimeoutSeconds() int
 	FIFO() bool
+	// GrantConsume lets a grantee receive and delete the queue's messages;
+	// GrantSend lets it send them.
+	GrantConsume(g grant.Grantee) error
+	GrantSend(g grant.Grantee) error
 }
 
 // QueueProps configures a Queue.
@@ -164,3 +170,19 @@ func (q *Queue) DeadLetterQueue() *Queue { return q.dlq }
 
 // Resource returns the aws_sqs_queue resource.
 func (q *Queue) Resource() sqsqueue.SqsQueue { return q.queue }
+
+// GrantConsume lets g receive, delete and extend the visibility of
+// messages of the queue.
+func (q *Queue) GrantConsume(g grant.Grantee) error { return grantConsume(q, g) }
+
+// GrantSend lets g send messages to the queue.
+func (q *Queue) GrantSend(g grant.Grantee) error { return grantSend(q, g) }
+
+func grantConsume(q QueueRef, g grant.Grantee) error {
+	return g.AddToRolePolicy("consume", iamdoc.Allow("Consume",
+		[]string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"}, q.QueueARN()))
+}
+
+func grantSend(q QueueRef, g grant.Grantee) error {
+	return g.AddToRolePolicy("send", iamdoc.Allow("Send", []string{"sqs:GetQueueAttributes", "sqs:SendMessage"}, q.QueueARN()))
+}

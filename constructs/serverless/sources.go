@@ -10,6 +10,7 @@ import (
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventtarget"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdaeventsourcemapping"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdapermission"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketnotification"
@@ -118,7 +119,7 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 	// One permission per function and bucket, however many filters.
 	permAddr, ok := h.s3Permissions[key]
 	if !ok {
-		perm := h.permission("s3-"+*bucket.Node().Id()+"-permission", "s3.amazonaws.com", bucket.BucketARN(), h.account)
+		perm := h.permission("s3-"+*bucket.Node().Id()+"-permission", "s3.amazonaws.com", bucket.BucketARN(), h.env.Account)
 		permAddr = *perm.TerraformResourceType() + "." + *perm.FriendlyUniqueId()
 		h.s3Permissions[key] = permAddr
 	}
@@ -236,8 +237,11 @@ func (h *Handler) AddSQSSource(id string, q QueueRef, props SQSSourceProps) erro
 		return err
 	}
 	h.sourceIDs["source-"+id]++
-	consume := h.addPolicy("consume-"+id, iamdoc.Allow("Consume",
+	consume, err := h.policies.Add("consume-"+id, iamdoc.Allow("Consume",
 		[]string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"}, q.QueueARN()))
+	if err != nil {
+		return err
+	}
 	cfg := &lambdaeventsourcemapping.LambdaEventSourceMappingConfig{
 		FunctionName:   h.fn.Arn(),
 		EventSourceArn: ptr.String(q.QueueARN()),
@@ -519,17 +523,25 @@ func (h *Handler) AddStreamSource(id, streamARN string, props StreamSourceProps)
 	if onFailure == nil {
 		onFailure = h.failure
 	}
-	var read cdktf.ITerraformDependable
+	var read iamrolepolicy.IamRolePolicy
+	var err error
 	if kind == Kinesis {
-		read = h.addPolicy("read-stream-"+id, iamdoc.Allow("ReadStream", []string{"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"}, streamARN),
+		read, err = h.policies.Add("read-stream-"+id, iamdoc.Allow("ReadStream", []string{"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"}, streamARN),
 			iamdoc.Allow("ListStreams", []string{"kinesis:ListStreams"}, "*"))
 	} else {
-		read = h.addPolicy("read-stream-"+id, iamdoc.Allow("ReadStream", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, streamARN),
+		read, err = h.policies.Add("read-stream-"+id, iamdoc.Allow("ReadStream", []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, streamARN),
 			iamdoc.Allow("ListStreams", []string{"dynamodb:ListStreams"}, "*"))
+	}
+	if err != nil {
+		return err
 	}
 	deps := []cdktf.ITerraformDependable{read}
 	if onFailure != h.failure {
-		deps = append(deps, h.addPolicy("stream-failures-"+id, iamdoc.Allow("SendFailedRecords", []string{"sqs:SendMessage"}, onFailure.QueueARN())))
+		failures, err := h.policies.Add("stream-failures-"+id, iamdoc.Allow("SendFailedRecords", []string{"sqs:SendMessage"}, onFailure.QueueARN()))
+		if err != nil {
+			return err
+		}
+		deps = append(deps, failures)
 	}
 	cfg := &lambdaeventsourcemapping.LambdaEventSourceMappingConfig{
 		FunctionName:               h.fn.Arn(),

@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
@@ -23,6 +21,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
+	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
@@ -42,6 +42,12 @@ type BucketRef interface {
 	// objects, or "" for SSE-S3 (or an imported bucket whose key is not
 	// known); grants add permission to use the key.
 	KMSKeyARN() string
+	// GrantRead, GrantWrite and GrantReadWrite give a grantee (a Lambda
+	// handler, an IRSA or Pod Identity role) access to objects under a
+	// prefix ("" for all), including the bucket's key when known.
+	GrantRead(g grant.Grantee, prefix string) error
+	GrantWrite(g grant.Grantee, prefix string) error
+	GrantReadWrite(g grant.Grantee, prefix string) error
 }
 
 // Transition moves objects to a cheaper storage class after some days.
@@ -188,6 +194,10 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 		return nil, err
 	}
 
+	env, err := awsenv.Of(scope)
+	if err != nil {
+		return nil, err
+	}
 	b := &Bucket{}
 	constructs.NewConstruct_Override(b, scope, &id)
 	tags := ptr.Map(props.Tags)
@@ -219,7 +229,7 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 	if props.SSES3Reason == "" {
 		b.kmsKeyARN = props.KMSKeyARN
 		if b.kmsKeyARN == "" {
-			b.kmsKeyARN = b.newKey(props)
+			b.kmsKeyARN = b.newKey(r, env, props)
 		}
 		byDefault.SseAlgorithm = ptr.String("aws:kms")
 		byDefault.KmsMasterKeyId = ptr.String(b.kmsKeyARN)
@@ -245,14 +255,14 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 	})
 	s3bucketpolicy.NewS3BucketPolicy(b, ptr.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: name,
-		Policy: ptr.String(iamdoc.Document(iamdoc.Statement{
+		Policy: ptr.String(r.Doc(iamdoc.Document(iamdoc.Statement{
 			Sid:       "DenyInsecureTransport",
 			Effect:    "Deny",
 			Principal: map[string]any{"AWS": "*"},
 			Actions:   []string{"s3:*"},
 			Resources: []string{*b.bucket.Arn(), *b.bucket.Arn() + "/*"},
 			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		})),
+		}))),
 	})
 
 	rules := []*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
@@ -290,6 +300,9 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 		Rule:      rules,
 		DependsOn: &[]cdktf.ITerraformDependable{versioning},
 	})
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
@@ -318,13 +331,11 @@ func lifecycleRule(lr LifecycleRule) *s3bucketlifecycleconfiguration.S3BucketLif
 // newKey creates the bucket's customer managed key: rotated, administered
 // through IAM in this account, and protected from destroy like the bucket
 // (deleting the key makes every object unreadable).
-func (b *Bucket) newKey(props BucketProps) string {
-	account := dataawscalleridentity.NewDataAwsCallerIdentity(b, ptr.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
-	partition := dataawspartition.NewDataAwsPartition(b, ptr.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
+func (b *Bucket) newKey(r *validation.Report, env awsenv.Env, props BucketProps) string {
 	cfg := &kmskey.KmsKeyConfig{
 		Description:          ptr.String("Encrypts the objects of S3 bucket " + *b.Node().Path()),
 		EnableKeyRotation:    true,
-		Policy:               ptr.String(iamdoc.Document(iamdoc.AccountAdministersKey(*partition.Partition(), *account.AccountId()))),
+		Policy:               ptr.String(r.Doc(iamdoc.Document(iamdoc.AccountAdministersKey(env.Partition, env.Account)))),
 		DeletionWindowInDays: ptr.Number(30),
 		Tags:                 ptr.Map(props.Tags),
 	}
@@ -359,29 +370,43 @@ func (b *Bucket) Resource() s3bucket.S3Bucket { return b.bucket }
 // imported is a bucket that exists outside the stack.
 type imported struct {
 	constructs.Construct
-	name, arn string
+	name, arn, key string
 }
 
 func (i *imported) BucketName() string { return i.name }
-func (i *imported) KMSKeyARN() string  { return "" }
+func (i *imported) KMSKeyARN() string  { return i.key }
 func (i *imported) BucketARN() string  { return i.arn }
 
-// ImportBucket refers to an existing bucket by name in the given partition
-// ("aws" unless in China or GovCloud). It creates no resources. Its
-// KMSKeyARN is empty: when the bucket uses a customer managed key, grant its
-// use separately (serverless Handler.GrantKeyUse).
-func ImportBucket(scope constructs.Construct, id, name, partition string) (BucketRef, error) {
+// ImportBucketProps names an existing bucket.
+type ImportBucketProps struct {
+	// Name is the bucket's name (required).
+	Name string
+	// KMSKeyARN is the customer managed key that encrypts the bucket's
+	// objects, so that grants include it.
+	// Default: - none (SSE-S3, or grant the key with grant.KeyUse)
+	KMSKeyARN string
+}
+
+// ImportBucket refers to an existing bucket by name, in the stack's
+// partition. It creates no resources. It returns an error wrapping
+// validate.ErrInvalid naming the field when Name is not a bucket name or
+// KMSKeyARN is not a KMS key ARN.
+func ImportBucket(scope constructs.Construct, id string, props ImportBucketProps) (BucketRef, error) {
 	r := validation.NewReport("storage", validation.Path(*scope.Node().Path(), id))
-	if !validation.IsToken(name) && !bucketNameRe.MatchString(name) {
-		r.Addf("name", "%q is not an S3 bucket name", name)
+	if !validation.IsToken(props.Name) && (!bucketNameRe.MatchString(props.Name) || strings.Contains(props.Name, "..")) {
+		r.Addf("Name", "%q is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)", props.Name)
 	}
-	if partition == "" {
-		partition = "aws"
+	if props.KMSKeyARN != "" && !validation.IsToken(props.KMSKeyARN) && !strings.HasPrefix(props.KMSKeyARN, "arn:") {
+		r.Addf("KMSKeyARN", "%q is not a KMS key ARN", props.KMSKeyARN)
 	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	b := &imported{name: name, arn: "arn:" + partition + ":s3:::" + name}
+	env, err := awsenv.Of(scope)
+	if err != nil {
+		return nil, err
+	}
+	b := &imported{name: props.Name, arn: "arn:" + env.Partition + ":s3:::" + props.Name, key: props.KMSKeyARN}
 	constructs.NewConstruct_Override(b, scope, &id)
 	return b, nil
 }

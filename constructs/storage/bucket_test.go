@@ -113,7 +113,7 @@ func TestBucketValidation(t *testing.T) {
 			t.Errorf("error %v does not contain %q", err, tt.want)
 		}
 	}
-	if _, err := storage.ImportBucket(tftest.NewStack(t), "i", "UPPER", ""); err == nil || !strings.Contains(err.Error(), `name "UPPER" is not an S3 bucket name`) {
+	if _, err := storage.ImportBucket(tftest.NewStack(t), "i", storage.ImportBucketProps{Name: "UPPER"}); err == nil || !strings.Contains(err.Error(), `storage "test/i": Name "UPPER" is not an S3 bucket name`) {
 		t.Errorf("import error = %v", err)
 	}
 }

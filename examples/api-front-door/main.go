@@ -47,7 +47,7 @@ func build(outdir string) error {
 	if err != nil {
 		return err
 	}
-	api, err := frontdoor.New(stack, "api", frontdoor.Props{
+	api, err := frontdoor.NewFrontDoor(stack, "api", frontdoor.FrontDoorProps{
 		Name: "catalog-api",
 		VPC:  vpc,
 		DefaultAuthorizer: frontdoor.Authorizer{JWT: &frontdoor.JWTAuthorizer{

@@ -54,7 +54,9 @@ func build(outdir string) error {
 	if err != nil {
 		return err
 	}
-	worker.GrantWrite(reports, "nightly/")
+	if err := reports.GrantWrite(worker, "nightly/"); err != nil {
+		return err
+	}
 	if err := worker.AddSQSSource("jobs", jobs, serverless.SQSSourceProps{BatchSize: 10, MaxConcurrency: 20}); err != nil {
 		return err
 	}

@@ -2,31 +2,35 @@ package base
 
 import (
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawspartition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 )
 
 // AlertTopic creates the SNS topic a stack's alarms notify, encrypted with
 // a key that CloudWatch may use (the AWS managed aws/sns key does not allow
 // it). Subscribe people or a pager to it; its ARN is a stack output.
-func AlertTopic(stack cdktf.TerraformStack, name string, disposable bool) snstopic.SnsTopic {
-	account := dataawscalleridentity.NewDataAwsCallerIdentity(stack, jsii.String("account"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
-	partition := dataawspartition.NewDataAwsPartition(stack, jsii.String("partition"), &dataawspartition.DataAwsPartitionConfig{})
-	policy := iamdoc.Document(
-		iamdoc.AccountAdministersKey(*partition.Partition(), *account.AccountId()),
+func AlertTopic(stack cdktf.TerraformStack, name string, disposable bool) (snstopic.SnsTopic, error) {
+	env, err := awsenv.Of(stack)
+	if err != nil {
+		return nil, err
+	}
+	policy, err := iamdoc.Document(
+		iamdoc.AccountAdministersKey(env.Partition, env.Account),
 		iamdoc.Statement{
 			Sid: "CloudWatchAlarmsPublish", Effect: "Allow",
 			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
 			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resources: []string{"*"},
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": *account.AccountId()}},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.Account}},
 		},
 	)
+	if err != nil {
+		return nil, err
+	}
 	cfg := &kmskey.KmsKeyConfig{
 		Description:       jsii.String("Encrypts the alarm topic of stack " + name),
 		EnableKeyRotation: jsii.Bool(true),
@@ -44,5 +48,5 @@ func AlertTopic(stack cdktf.TerraformStack, name string, disposable bool) snstop
 	return snstopic.NewSnsTopic(stack, jsii.String("alerts"), &snstopic.SnsTopicConfig{
 		NamePrefix:     jsii.String(name + "-alerts-"),
 		KmsMasterKeyId: key.Arn(),
-	})
+	}), nil
 }

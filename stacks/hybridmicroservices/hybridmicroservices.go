@@ -91,7 +91,10 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	}
 	// The operators' role: the cluster's only administrator (API
 	// authentication, no creator admin), MFA required.
-	admin := base.NewAdminRole(stack, cluster)
+	admin, err := base.NewAdminRole(stack, cluster)
+	if err != nil {
+		return nil, err
+	}
 	eksCluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
 		Name:       cluster,
 		VPC:        vpc,
@@ -110,8 +113,13 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
-	admin.AllowKubeconfig(stack, eksCluster.ARN())
-	alerts := base.AlertTopic(stack, name, s.Disposable)
+	if err := admin.AllowKubeconfig(stack, eksCluster.ARN()); err != nil {
+		return nil, err
+	}
+	alerts, err := base.AlertTopic(stack, name, s.Disposable)
+	if err != nil {
+		return nil, err
+	}
 
 	// The orders and payments services: pods behind an internal NLB whose
 	// target groups the AWS Load Balancer Controller fills
@@ -244,7 +252,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
-	webhooks.GrantSend(webhookQueue)
+	if err := webhookQueue.GrantSend(webhooks); err != nil {
+		return nil, err
+	}
 	worker, err := serverless.NewHandler(stack, "order-worker", serverless.HandlerProps{
 		FunctionName: name + "-order-worker",
 		Description:  "Forwards webhooks and order events to the orders service",
@@ -308,7 +318,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		EnableTokenRevocation:      jsii.Bool(true),
 		GenerateSecret:             jsii.Bool(false),
 	})
-	fd, err := frontdoor.New(stack, "front-door", frontdoor.Props{
+	fd, err := frontdoor.NewFrontDoor(stack, "front-door", frontdoor.FrontDoorProps{
 		Name: name,
 		VPC:  vpc,
 		DefaultAuthorizer: frontdoor.Authorizer{Cognito: &frontdoor.CognitoAuthorizer{

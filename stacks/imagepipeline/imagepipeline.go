@@ -6,6 +6,7 @@
 package imagepipeline
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -71,7 +72,10 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	alerts := base.AlertTopic(stack, Name, s.Disposable)
+	alerts, err := base.AlertTopic(stack, Name, s.Disposable)
+	if err != nil {
+		return nil, err
+	}
 
 	widths := make([]string, len(Widths))
 	for i, w := range Widths {
@@ -97,11 +101,15 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.GrantRead(uploads, "incoming/")
-	h.GrantWrite(output, "renditions/")
 	// The handler skips renditions that exist (HeadObject), so a redelivered
 	// event does not render again; without read access S3 answers 403.
-	h.GrantRead(output, "renditions/")
+	if err := errors.Join(
+		uploads.GrantRead(h, "incoming/"),
+		output.GrantWrite(h, "renditions/"),
+		output.GrantRead(h, "renditions/"),
+	); err != nil {
+		return nil, err
+	}
 	// S3 suffix filters are case-sensitive: cameras and phones name files
 	// IMG_0001.JPG, so every extension is listed in both cases.
 	for _, ext := range Extensions {

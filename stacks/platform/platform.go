@@ -5,8 +5,6 @@
 package platform
 
 import (
-	"errors"
-
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -65,7 +63,10 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 		return nil, err
 	}
 
-	admin := base.NewAdminRole(stack, name)
+	admin, err := base.NewAdminRole(stack, name)
+	if err != nil {
+		return nil, err
+	}
 	cluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
 		Name:       name,
 		VPC:        vpc,
@@ -97,19 +98,21 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 		return nil, err
 	}
 
-	admin.AllowKubeconfig(stack, cluster.ARN())
+	if err := admin.AllowKubeconfig(stack, cluster.ARN()); err != nil {
+		return nil, err
+	}
 
-	var errs []error
+	policy, err := autoscalerPolicy(name)
+	if err != nil {
+		return nil, err
+	}
 	autoscaler, err := eks.NewServiceAccountRole(stack, "cluster-autoscaler", eks.ServiceAccountRoleProps{
 		Cluster:        cluster,
 		Namespace:      "kube-system",
 		ServiceAccount: "cluster-autoscaler",
-		PolicyDocument: autoscalerPolicy(name),
+		PolicyDocument: policy,
 	})
 	if err != nil {
-		errs = append(errs, err)
-	}
-	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return &Platform{Stack: stack, VPC: vpc, Cluster: cluster, Autoscaler: autoscaler, Admin: admin}, nil
@@ -117,7 +120,7 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 
 // autoscalerPolicy lets the cluster autoscaler resize only the node groups
 // tagged as owned by this cluster.
-func autoscalerPolicy(cluster string) string {
+func autoscalerPolicy(cluster string) (string, error) {
 	// Describe calls do not support resource-level permissions.
 	describe := iamdoc.Allow("Describe", []string{
 		"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
