@@ -371,7 +371,7 @@ func TestGivenKMSKey(t *testing.T) {
 
 func TestImportedVPCGetsDNSPrecondition(t *testing.T) {
 	stack := tftest.NewStack(t)
-	v, err := network.Import(stack, "net", network.ImportProps{VPCID: "vpc-0123456789abcdef0", PrivateSubnetIDs: []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"}})
+	v, err := network.ImportVPC(stack, "net", network.ImportVPCProps{VPCID: "vpc-0123456789abcdef0", PrivateSubnetIDs: []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,7 +214,7 @@ func TestClusterValidation(t *testing.T) {
 
 func TestClusterValidationImportedVPCNeedsTwoSubnets(t *testing.T) {
 	stack := tftest.NewStack(t)
-	v, err := network.Import(stack, "net", network.ImportProps{VPCID: "vpc-0123456789abcdef0", PrivateSubnetIDs: []string{"subnet-0123456789abcdef0"}})
+	v, err := network.ImportVPC(stack, "net", network.ImportVPCProps{VPCID: "vpc-0123456789abcdef0", PrivateSubnetIDs: []string{"subnet-0123456789abcdef0"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,8 +118,8 @@ type VPCProps struct {
 	Tags map[string]string
 }
 
-// ImportProps describes an existing VPC to wrap.
-type ImportProps struct {
+// ImportVPCProps describes an existing VPC to wrap.
+type ImportVPCProps struct {
 	// VPCID is the id of the existing VPC (vpc-...). Required.
 	VPCID string
 	// CIDR is the VPC's primary IPv4 range, used for security group rules.

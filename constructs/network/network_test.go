@@ -199,7 +199,7 @@ func TestVPCSingleNATAndEndpoints(t *testing.T) {
 
 func TestImport(t *testing.T) {
 	stack := tftest.NewStack(t)
-	_, err := network.Import(stack, "bad", network.ImportProps{VPCID: "vpc-1", PrivateSubnetIDs: []string{"subnet-zz"}})
+	_, err := network.ImportVPC(stack, "bad", network.ImportVPCProps{VPCID: "vpc-1", PrivateSubnetIDs: []string{"subnet-zz"}})
 	for _, w := range []string{
 		`network "test/bad": VPCID "vpc-1" is not a VPC id`,
 		`network "test/bad": PrivateSubnetIDs[0] "subnet-zz" is not a subnet id`,
@@ -208,11 +208,11 @@ func TestImport(t *testing.T) {
 			t.Errorf("error %v does not contain %q", err, w)
 		}
 	}
-	if _, err := network.Import(stack, "empty", network.ImportProps{}); err == nil || !strings.Contains(err.Error(), "PrivateSubnetIDs is empty") {
+	if _, err := network.ImportVPC(stack, "empty", network.ImportVPCProps{}); err == nil || !strings.Contains(err.Error(), "PrivateSubnetIDs is empty") {
 		t.Errorf("empty import error = %v", err)
 	}
 
-	v, err := network.Import(stack, "existing", network.ImportProps{
+	v, err := network.ImportVPC(stack, "existing", network.ImportVPCProps{
 		VPCID:            "vpc-0123456789abcdef0",
 		PrivateSubnetIDs: []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"},
 	})

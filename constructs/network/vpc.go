@@ -275,10 +275,10 @@ var (
 	subnetIDPattern = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
 )
 
-// Import wraps an existing VPC so that other constructs can run in it. It
+// ImportVPC wraps an existing VPC so that other constructs can run in it. It
 // creates no resources except a data source that reads the VPC's range (when
 // not given) and DNS settings at plan time.
-func Import(scope constructs.Construct, id string, props ImportProps) (*VPC, error) {
+func ImportVPC(scope constructs.Construct, id string, props ImportVPCProps) (*VPC, error) {
 	r := validation.NewReport("network", validation.Path(*scope.Node().Path(), id))
 	if props.VPCID == "" {
 		r.Addf("VPCID", "is empty; give the existing VPC's id (vpc-...)")

@@ -39,7 +39,7 @@ func build(outdir string) error {
 
 	// An existing VPC and an existing internal NLB listener in front of an
 	// EKS service.
-	vpc, err := network.Import(stack, "vpc", network.ImportProps{
+	vpc, err := network.ImportVPC(stack, "vpc", network.ImportVPCProps{
 		VPCID:            "vpc-0a1b2c3d4e5f60718",
 		CIDR:             "10.0.0.0/16",
 		PrivateSubnetIDs: []string{"subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"},

@@ -35,7 +35,7 @@ func build(outdir string) error {
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("terraform.service-mesh.tfstate")})
 
-	vpc, err := network.Import(stack, "vpc", network.ImportProps{
+	vpc, err := network.ImportVPC(stack, "vpc", network.ImportVPCProps{
 		VPCID:            "vpc-0a1b2c3d4e5f60718",
 		CIDR:             "10.0.0.0/16",
 		PrivateSubnetIDs: []string{"subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"},
