@@ -69,16 +69,13 @@ type FrontDoor struct {
 	scopesAllowed bool
 	routes        map[string]bool
 	routeSettings []*apigatewayv2stage.Apigatewayv2StageRouteSettings
-	// settingsRoutes are the addresses of the routes the stage's route
-	// settings name: the stage must be created after them.
-	settingsRoutes []string
-	lambdaIntegs   map[lambdaKey]string
-	serviceIntegs  map[string]string
-	vpcLinkID      string
-	vpcLinkSG      string
-	ingressRules   map[string]bool
-	lbPorts        map[int]bool
-	permissionIDs  map[LambdaTarget]bool
+	lambdaIntegs  map[lambdaKey]string
+	serviceIntegs map[string]string
+	vpcLinkID     string
+	vpcLinkSG     string
+	ingressRules  map[string]bool
+	lbPorts       map[int]bool
+	permissionIDs map[LambdaTarget]bool
 	// ids keeps the construct ids derived from route keys, functions and
 	// targets injective.
 	ids names.IDs

@@ -13,6 +13,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdapermission"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/internal/deps"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/policy"
@@ -178,8 +179,7 @@ func (f *FrontDoor) addRoute(routeKey, integrationID string, opts RouteOptions) 
 		f.stage.PutRouteSettings(f.routeSettings)
 		// CreateStage fails with NotFoundException ("Unable to find Route
 		// by key") when a route it has settings for does not exist yet.
-		f.settingsRoutes = append(f.settingsRoutes, *route.TerraformResourceType()+"."+*route.FriendlyUniqueId())
-		f.stage.AddOverride(ptr.String("depends_on"), append([]string(nil), f.settingsRoutes...))
+		deps.Add(f.stage, route)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunctioneventinvokeconfig"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdapermission"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -148,7 +149,7 @@ type Handler struct {
 	sourceIDs map[string]int
 	// s3Permissions maps a bucket's construct path to this function's
 	// permission for it.
-	s3Permissions map[string]string
+	s3Permissions map[string]lambdapermission.LambdaPermission
 	securityGroup string
 	alarmTopic    string
 	alarmsOff     bool
@@ -333,7 +334,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{env: env, name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]string{}, alarmTopic: s.Alarms.TopicARN, alarmsOff: s.Alarms.Disable, tags: s.Tags}
+	h := &Handler{env: env, name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]lambdapermission.LambdaPermission{}, alarmTopic: s.Alarms.TopicARN, alarmsOff: s.Alarms.Disable, tags: s.Tags}
 	constructs.NewConstruct_Override(h, scope, &id)
 
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(h, ptr.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{

@@ -6,14 +6,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventtarget"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdaeventsourcemapping"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdapermission"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketnotification"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -62,32 +60,10 @@ type S3SourceProps struct {
 	Prefix, Suffix string
 }
 
-// bucketNotification is the one aws_s3_bucket_notification of a bucket,
-// shared by every handler that listens to it: a second resource for the same
-// bucket would silently replace the first.
-type bucketNotification struct {
-	resource s3bucketnotification.S3BucketNotification
-	entries  []s3Entry
-	deps     []string
-}
-
-type s3Entry struct {
-	owner          string // construct path of the handler and source id
-	events         []string
-	prefix, suffix string
-	block          *s3bucketnotification.S3BucketNotificationLambdaFunction
-}
-
-var (
-	notificationsMu sync.Mutex
-	// Keyed by the bucket construct itself: two apps in one process may
-	// have buckets at the same path.
-	notifications = map[storage.BucketRef]*bucketNotification{}
-)
-
 // AddS3Source invokes the function for object events in bucket. All
-// handlers of one bucket share one notification resource; filters that
-// overlap another handler's for the same event are refused, as S3 would.
+// handlers of one bucket share its one notification resource
+// (storage.Notifications); filters that overlap another handler's for the
+// same event are refused, as S3 would.
 func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3SourceProps) error {
 	r := h.source("AddS3Source", id)
 	events := props.Events
@@ -99,17 +75,15 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 			r.Addf("AddS3Source("+id+").Events", "%q is not an S3 event type such as s3:ObjectCreated:*", e)
 		}
 	}
+	if bucket == nil {
+		r.Addf("AddS3Source("+id+")", "has a nil bucket")
+		return r.Err()
+	}
 	key := *bucket.Node().Path()
-	notificationsMu.Lock()
-	defer notificationsMu.Unlock()
-	n := notifications[bucket]
-	if n != nil {
-		for _, other := range n.entries {
-			if eventsOverlap(events, other.events) && filtersOverlap(props.Prefix, props.Suffix, other.prefix, other.suffix) {
-				r.Addf("AddS3Source("+id+")", "filter (prefix %q, suffix %q, events %v) overlaps the filter of %s (prefix %q, suffix %q, events %v) on bucket %s; S3 rejects overlapping notifications for the same event",
-					props.Prefix, props.Suffix, events, other.owner, other.prefix, other.suffix, other.events, key)
-			}
-		}
+	n := bucket.Notifications()
+	if other, ok := n.Overlapping(events, props.Prefix, props.Suffix); ok {
+		r.Addf("AddS3Source("+id+")", "filter (prefix %q, suffix %q, events %v) overlaps the filter of %s (prefix %q, suffix %q, events %v) on bucket %s; S3 rejects overlapping notifications for the same event",
+			props.Prefix, props.Suffix, events, other.Owner, other.Prefix, other.Suffix, other.Events, key)
 	}
 	if err := r.Err(); err != nil {
 		return err
@@ -117,66 +91,21 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 	h.sourceIDs["source-"+id]++
 
 	// One permission per function and bucket, however many filters.
-	permAddr, ok := h.s3Permissions[key]
+	perm, ok := h.s3Permissions[key]
 	if !ok {
-		perm := h.permission("s3-"+*bucket.Node().Id()+"-permission", "s3.amazonaws.com", bucket.BucketARN(), h.env.Account)
-		permAddr = *perm.TerraformResourceType() + "." + *perm.FriendlyUniqueId()
-		h.s3Permissions[key] = permAddr
+		perm = h.permission("s3-"+*bucket.Node().Id()+"-permission", "s3.amazonaws.com", bucket.BucketARN(), h.env.Account)
+		h.s3Permissions[key] = perm
 	}
-	if n == nil {
-		n = &bucketNotification{}
-		n.resource = s3bucketnotification.NewS3BucketNotification(bucket, ptr.String("notifications"), &s3bucketnotification.S3BucketNotificationConfig{
-			Bucket: ptr.String(bucket.BucketName()),
-		})
-		notifications[bucket] = n
-	}
-	entry := s3Entry{
-		owner: *h.Node().Path() + " (" + id + ")", events: events, prefix: props.Prefix, suffix: props.Suffix,
-		block: &s3bucketnotification.S3BucketNotificationLambdaFunction{
-			Id:                ptr.String(names.Truncate(h.name, 40) + "-" + id),
-			LambdaFunctionArn: h.fn.Arn(),
-			Events:            ptr.Strings(events),
-			FilterPrefix:      ptr.Optional(props.Prefix),
-			FilterSuffix:      ptr.Optional(props.Suffix),
-		},
-	}
-	n.entries = append(n.entries, entry)
-	blocks := make([]*s3bucketnotification.S3BucketNotificationLambdaFunction, len(n.entries))
-	for i, e := range n.entries {
-		blocks[i] = e.block
-	}
-	n.resource.PutLambdaFunction(blocks)
-	// S3 tests the invoke permission when the notification is saved, so
-	// every handler's permission must exist first. The resource exists
-	// already, so the addresses go in as an override.
-	if !validation.OneOf(permAddr, n.deps...) {
-		n.deps = append(n.deps, permAddr)
-	}
-	n.resource.AddOverride(ptr.String("depends_on"), append([]string(nil), n.deps...))
+	n.AddLambda(storage.LambdaNotification{
+		Owner:       *h.Node().Path() + " (" + id + ")",
+		ID:          names.Truncate(h.name, 40) + "-" + id,
+		FunctionARN: *h.fn.Arn(),
+		Events:      events,
+		Prefix:      props.Prefix,
+		Suffix:      props.Suffix,
+		Permission:  perm,
+	})
 	return nil
-}
-
-// eventsOverlap reports whether two event lists share an event, counting a
-// trailing "*" as covering every event with that prefix.
-func eventsOverlap(a, b []string) bool {
-	covers := func(x, y string) bool {
-		return x == y || (strings.HasSuffix(x, "*") && strings.HasPrefix(y, strings.TrimSuffix(x, "*")))
-	}
-	for _, x := range a {
-		for _, y := range b {
-			if covers(x, y) || covers(y, x) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// filtersOverlap reports whether some key can match both filters.
-func filtersOverlap(p1, s1, p2, s2 string) bool {
-	prefixes := strings.HasPrefix(p1, p2) || strings.HasPrefix(p2, p1)
-	suffixes := strings.HasSuffix(s1, s2) || strings.HasSuffix(s2, s1)
-	return prefixes && suffixes
 }
 
 // SQSSourceProps configures an SQS event source mapping.

@@ -48,6 +48,8 @@ type BucketRef interface {
 	GrantRead(g grant.Grantee, prefix string) error
 	GrantWrite(g grant.Grantee, prefix string) error
 	GrantReadWrite(g grant.Grantee, prefix string) error
+	// Notifications is the bucket's one event notification configuration.
+	Notifications() *Notifications
 }
 
 // Transition moves objects to a cheaper storage class after some days.
@@ -121,8 +123,9 @@ type BucketProps struct {
 // Bucket is a secure S3 bucket.
 type Bucket struct {
 	constructs.Construct
-	bucket    s3bucket.S3Bucket
-	kmsKeyARN string
+	bucket        s3bucket.S3Bucket
+	kmsKeyARN     string
+	notifications *Notifications
 }
 
 var (
@@ -364,6 +367,15 @@ func (b *Bucket) BucketName() string { return *b.bucket.Id() }
 // BucketARN returns the bucket's ARN.
 func (b *Bucket) BucketARN() string { return *b.bucket.Arn() }
 
+// Notifications returns the bucket's one event notification configuration,
+// which functions add themselves to (serverless.Handler.AddS3Source).
+func (b *Bucket) Notifications() *Notifications {
+	if b.notifications == nil {
+		b.notifications = newNotifications(b)
+	}
+	return b.notifications
+}
+
 // Resource returns the aws_s3_bucket resource as an escape hatch.
 func (b *Bucket) Resource() s3bucket.S3Bucket { return b.bucket }
 
@@ -371,11 +383,20 @@ func (b *Bucket) Resource() s3bucket.S3Bucket { return b.bucket }
 type imported struct {
 	constructs.Construct
 	name, arn, key string
+	notifications  *Notifications
 }
 
 func (i *imported) BucketName() string { return i.name }
 func (i *imported) KMSKeyARN() string  { return i.key }
 func (i *imported) BucketARN() string  { return i.arn }
+
+// Notifications returns the bucket's notification configuration.
+func (i *imported) Notifications() *Notifications {
+	if i.notifications == nil {
+		i.notifications = newNotifications(i)
+	}
+	return i.notifications
+}
 
 // ImportBucketProps names an existing bucket.
 type ImportBucketProps struct {
