@@ -25,12 +25,19 @@ const Name = "imagepipeline"
 // HandlerPackage is the Go package built into the resize function.
 const HandlerPackage = "github.com/hybridstack/hybridstack/stacks/imagepipeline/resizer/cmd/resizer"
 
-// Widths are the rendition widths in pixels, smallest first.
-var Widths = []int{320, 640, 1280}
+// widths are the rendition widths in pixels, smallest first.
+var widths = []int{320, 640, 1280}
 
-// Extensions are the file extensions (lowercase) whose uploads are
+// Widths returns the rendition widths in pixels, smallest first.
+func Widths() []int { return append([]int(nil), widths...) }
+
+// extensions are the file extensions (lowercase) whose uploads are
 // processed; their uppercase forms are matched too.
-var Extensions = []string{"jpg", "jpeg", "png"}
+var extensions = []string{"jpg", "jpeg", "png"}
+
+// Extensions returns the file extensions (lowercase) whose uploads are
+// processed; their uppercase forms are matched too.
+func Extensions() []string { return append([]string(nil), extensions...) }
 
 // Pipeline holds the stack's main parts.
 type Pipeline struct {
@@ -63,7 +70,7 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 		// renditions (hundreds of KB) are worth a transition rule; the
 		// small ones stay in STANDARD.
 		Lifecycle: []storage.LifecycleRule{{
-			ID: "archive-large-renditions", Prefix: fmt.Sprintf("renditions/%d/", Widths[len(Widths)-1]),
+			ID: "archive-large-renditions", Prefix: fmt.Sprintf("renditions/%d/", widths[len(widths)-1]),
 			Transitions: []storage.Transition{{Days: 90, StorageClass: "STANDARD_IA"}},
 		}},
 		NoncurrentVersionDays: 30,
@@ -77,9 +84,9 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 		return nil, err
 	}
 
-	widths := make([]string, len(Widths))
-	for i, w := range Widths {
-		widths[i] = strconv.Itoa(w)
+	widthList := make([]string, len(widths))
+	for i, w := range widths {
+		widthList[i] = strconv.Itoa(w)
 	}
 	h, err := serverless.NewHandler(stack, "resize", serverless.HandlerProps{
 		FunctionName: "imagepipeline-resize",
@@ -91,7 +98,7 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 		Environment: map[string]string{
 			"OUTPUT_BUCKET":  output.BucketName(),
 			"OUTPUT_PREFIX":  "renditions",
-			"WIDTHS":         strings.Join(widths, ","),
+			"WIDTHS":         strings.Join(widthList, ","),
 			"WATERMARK_TEXT": "© Daily News",
 			"MAX_PIXELS":     "50000000",
 			"MAX_BYTES":      "52428800",
@@ -112,7 +119,7 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	}
 	// S3 suffix filters are case-sensitive: cameras and phones name files
 	// IMG_0001.JPG, so every extension is listed in both cases.
-	for _, ext := range Extensions {
+	for _, ext := range extensions {
 		for _, suffix := range []string{"." + ext, "." + strings.ToUpper(ext)} {
 			id := "uploads-" + ext
 			if suffix != "."+ext {
