@@ -26,6 +26,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/network"
 )
 
 // LogTypes returns the control-plane log types the cluster always sends to
@@ -53,6 +54,7 @@ type Cluster struct {
 	addons        map[string]eksaddon.EksAddon
 	compute       []cdktf.ITerraformDependable
 	podIdentityOK bool
+	connections   *network.Connections
 }
 
 // NewCluster validates props and creates the cluster. Nothing is created
@@ -521,6 +523,18 @@ func (c *Cluster) CertificateAuthorityData() string {
 // SecurityGroupID returns the security group EKS created for the control
 // plane and managed nodes.
 func (c *Cluster) SecurityGroupID() string { return *c.cluster.VpcConfig().ClusterSecurityGroupId() }
+
+// Connections returns the cluster security group as "pods": EKS gives it
+// to the control plane, to managed nodes (and so to pods on them) and to
+// Fargate pods. lb.Connections().AllowTo(cluster, 8080, why) lets a load
+// balancer reach pods on their port; its rules on the cluster's side are
+// created under the cluster.
+func (c *Cluster) Connections() *network.Connections {
+	if c.connections == nil {
+		c.connections = network.NewConnections(c, "pods", c.SecurityGroupID())
+	}
+	return c.connections
+}
 
 // OIDCIssuerURL returns the cluster's OIDC issuer URL (https://...).
 func (c *Cluster) OIDCIssuerURL() string {

@@ -73,7 +73,7 @@ type FrontDoor struct {
 	serviceIntegs map[string]string
 	vpcLinkID     string
 	vpcLinkSG     string
-	ingressRules  map[string]bool
+	link          *network.Connections
 	lbPorts       map[int]bool
 	permissionIDs map[LambdaTarget]bool
 	// ids keeps the construct ids derived from route keys, functions and
@@ -111,7 +111,7 @@ func NewFrontDoor(scope constructs.Construct, id string, props FrontDoorProps) (
 
 	f := &FrontDoor{
 		name: p.Name, props: p, routes: map[string]bool{}, lambdaIntegs: map[lambdaKey]string{},
-		serviceIntegs: map[string]string{}, ingressRules: map[string]bool{}, lbPorts: map[int]bool{}, permissionIDs: map[LambdaTarget]bool{}, ids: names.IDs{},
+		serviceIntegs: map[string]string{}, lbPorts: map[int]bool{}, permissionIDs: map[LambdaTarget]bool{}, ids: names.IDs{},
 	}
 	constructs.NewConstruct_Override(f, scope, &id)
 	cfg := &apigatewayv2api.Apigatewayv2ApiConfig{

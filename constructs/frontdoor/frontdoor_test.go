@@ -51,7 +51,7 @@ func TestRoutesToLambdaAndEKS(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	target := frontdoor.ServiceTarget{ListenerARN: listener, Port: 80, LoadBalancerSecurityGroupID: "sg-0123456789abcdef0"}
+	target := frontdoor.ServiceTarget{ListenerARN: listener, Port: 80, LoadBalancer: network.NewConnections(stack, "orders-lb", "sg-0123456789abcdef0")}
 	if err := fd.RouteToService("ANY /orders/{proxy+}", target, frontdoor.RouteOptions{ThrottleBurst: 50, ThrottleRate: 25}); err != nil {
 		t.Fatal(err)
 	}
@@ -91,13 +91,16 @@ func TestRoutesToLambdaAndEKS(t *testing.T) {
 			t.Errorf("route %s is not JWT-authorized: %v", name, r)
 		}
 	}
-	// The VPC link's group may only reach the VPC on the listener port, and
-	// the load balancer admits the link.
-	egress := doc.One(t, "aws_vpc_security_group_egress_rule", "vpc-link-egress-80")
-	if egress["cidr_ipv4"] != "10.0.0.0/16" || egress["from_port"] != float64(80) {
+	// The VPC link's group may only reach the load balancer's group on the
+	// listener port, and the load balancer admits the link.
+	egress := doc.One(t, "aws_vpc_security_group_egress_rule", "vpc-link-to-orders-lb-80")
+	if egress["referenced_security_group_id"] != "sg-0123456789abcdef0" || egress["cidr_ipv4"] != nil || egress["from_port"] != float64(80) {
 		t.Errorf("vpc link egress = %v", egress)
 	}
-	ingress := doc.One(t, "aws_vpc_security_group_ingress_rule", "load-balancer-ingress")
+	if n := len(doc.Resources("aws_vpc_security_group_egress_rule")); n != 1 {
+		t.Errorf("%d egress rules, want the one to the load balancer", n)
+	}
+	ingress := doc.One(t, "aws_vpc_security_group_ingress_rule", "orders-lb-from-vpc-link-80")
 	if ingress["security_group_id"] != "sg-0123456789abcdef0" || !strings.Contains(ingress["referenced_security_group_id"].(string), "vpc-link-security-group") {
 		t.Errorf("load balancer ingress = %v", ingress)
 	}
@@ -294,4 +297,10 @@ func TestDerivedIDsNeverCollide(t *testing.T) {
 	}
 	// The first of two look-alike keys keeps its readable address.
 	doc.One(t, "aws_apigatewayv2_route", "route-get-orders-id_")
+	// A load balancer without a security group: the link may reach the
+	// listener port anywhere in the VPC, once for both routes.
+	egress := doc.Resources("aws_vpc_security_group_egress_rule")
+	if len(egress) != 1 || doc.One(t, "aws_vpc_security_group_egress_rule", "vpc-link-egress-80")["cidr_ipv4"] != "10.0.0.0/16" {
+		t.Errorf("VPC link egress without a load balancer group = %v", egress)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/deps"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/policy"
 )
 
@@ -43,10 +44,13 @@ type ServiceTarget struct {
 	Name string
 	// ListenerARN is the internal NLB or ALB listener. Required.
 	ListenerARN string
-	// LoadBalancerSecurityGroupID, when the load balancer has a security
-	// group, gets a rule admitting the VPC link on Port.
-	// Default: - no rule (NLB without security groups)
-	LoadBalancerSecurityGroupID string
+	// LoadBalancer is the load balancer's security group side, when it
+	// has one (network.NewConnections(scope, "orders-lb", sgID), or any
+	// network.Connectable): the VPC link then sends to it only, and it
+	// admits the link on Port.
+	// Default: - the link may send to Port anywhere in the VPC (an NLB
+	// without security groups)
+	LoadBalancer network.Connectable
 	// Port is the listener's port. Required.
 	Port int
 	// TLSServerName is verified when the listener speaks TLS.
@@ -262,7 +266,9 @@ func (f *FrontDoor) RouteToService(routeKey string, target ServiceTarget, opts R
 		return err
 	}
 	f.vpcLink()
-	f.allowLinkTo(target.LoadBalancerSecurityGroupID, target.Port)
+	if err := f.allowLinkTo(target.LoadBalancer, target.Port); err != nil {
+		return err
+	}
 	timeout := opts.TimeoutMS
 	if timeout == 0 {
 		timeout = defaultTimeout
@@ -309,7 +315,9 @@ func (f *FrontDoor) RouteToCloudMap(routeKey, serviceARN string, port int, opts 
 		return err
 	}
 	f.vpcLink()
-	f.allowLinkTo("", port)
+	if err := f.allowLinkTo(nil, port); err != nil {
+		return err
+	}
 	i := apigatewayv2integration.NewApigatewayv2Integration(f, ptr.String(f.ids.For(fmt.Sprintf("service-%d", f.services), fmt.Sprintf("cloudmap %s %d", serviceARN, f.services))), &apigatewayv2integration.Apigatewayv2IntegrationConfig{
 		ApiId:                f.api.Id(),
 		IntegrationType:      ptr.String("HTTP_PROXY"),

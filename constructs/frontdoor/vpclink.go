@@ -6,12 +6,12 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2vpclink"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/network"
 )
 
 // checkVPCLink reports a route that needs the VPC link when FrontDoorProps.VPC is nil.
@@ -43,9 +43,17 @@ func (f *FrontDoor) vpcLink() {
 	f.vpcLinkID, f.vpcLinkSG = *link.Id(), *sg.Id()
 }
 
-// allowLinkTo lets the VPC link reach port inside the VPC and, when the
-// load balancer has a security group, admits the link there.
-func (f *FrontDoor) allowLinkTo(lbSG string, port int) {
+// allowLinkTo lets the VPC link reach a load balancer on port: through
+// the load balancer's security group when it has one (which then admits
+// the link), else anywhere in the VPC on that port.
+func (f *FrontDoor) allowLinkTo(lb network.Connectable, port int) error {
+	if f.link == nil {
+		f.link = network.NewConnections(f, "vpc-link", f.vpcLinkSG)
+	}
+	if lb != nil && lb.Connections() != nil && len(lb.Connections().SecurityGroupIDs()) > 0 {
+		_, err := f.link.AllowTo(lb, port, "From the VPC link of HTTP API "+f.name)
+		return err
+	}
 	if !f.lbPorts[port] {
 		f.lbPorts[port] = true
 		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(f, ptr.String(fmt.Sprintf("vpc-link-egress-%d", port)), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
@@ -57,17 +65,5 @@ func (f *FrontDoor) allowLinkTo(lbSG string, port int) {
 			CidrIpv4:        ptr.String(f.props.VPC.CIDR()),
 		})
 	}
-	key := fmt.Sprintf("%s|%d", lbSG, port)
-	if lbSG == "" || f.ingressRules[key] {
-		return
-	}
-	f.ingressRules[key] = true
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(f, ptr.String(fmt.Sprintf("load-balancer-ingress-%d-%d", len(f.ingressRules), port)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           ptr.String(lbSG),
-		Description:               ptr.String("From the VPC link of HTTP API " + f.name),
-		IpProtocol:                ptr.String("tcp"),
-		FromPort:                  ptr.Number(port),
-		ToPort:                    ptr.Number(port),
-		ReferencedSecurityGroupId: ptr.String(f.vpcLinkSG),
-	})
+	return nil
 }

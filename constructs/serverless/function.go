@@ -92,7 +92,7 @@ type HandlerProps struct {
 	// services outside AWS, or run in a VPC without the endpoints they
 	// need. Without it the group allows HTTPS only to the VPC's interface
 	// endpoints and gateway endpoint prefix lists; add other destinations
-	// with AllowTo.
+	// with Connections().AllowTo.
 	// Default: false
 	AllowInternetHTTPS bool
 	// Layers are layer version ARNs, at most 5.
@@ -151,6 +151,7 @@ type Handler struct {
 	// permission for it.
 	s3Permissions map[string]lambdapermission.LambdaPermission
 	securityGroup string
+	connections   *network.Connections
 	alarmTopic    string
 	alarmsOff     bool
 	tags          map[string]string
@@ -487,7 +488,7 @@ func (h *Handler) newSecurityGroup(vpc *network.VPC, internet bool) string {
 		h.egress(fmt.Sprintf("https-egress-gateway-%d", i), "HTTPS to a gateway endpoint's service (S3, DynamoDB)", 443, egressTo{prefixList: pl})
 	}
 	if vpc.EndpointSecurityGroupID() == "" && len(vpc.GatewayEndpointPrefixListIDs()) == 0 {
-		cdktf.Annotations_Of(h).AddWarning(ptr.String(*h.Node().Path() + ": the VPC has no endpoints and AllowInternetHTTPS is off, so the function can reach nothing until you add AllowTo rules"))
+		cdktf.Annotations_Of(h).AddWarning(ptr.String(*h.Node().Path() + ": the VPC has no endpoints and AllowInternetHTTPS is off, so the function can reach nothing until you open paths with Connections().AllowTo"))
 	}
 	return h.securityGroup
 }
@@ -511,30 +512,20 @@ func (h *Handler) egress(id, description string, port int, to egressTo) {
 	})
 }
 
-// AllowTo lets the function open TCP connections to port on a security
-// group (a load balancer's, say). It adds the egress rule to the function's
-// own group; admitting the function on the other side is the target's job
-// (or use the target construct's ingress helper). It returns an error when
-// the function has no security group of its own.
-func (h *Handler) AllowTo(id, securityGroupID string, port int, description string) error {
-	r := validation.NewReport("serverless", *h.Node().Path())
-	if h.securityGroup == "" {
-		r.Addf("AllowTo("+id+")", "the function has no security group of its own (not in a VPC, or SecurityGroupIDs were given); add the rule to your group")
+// Connections returns the function's own security group as a
+// network.Connectable: h.Connections().AllowTo(loadBalancer, 80, why) opens
+// the path on both sides. A function outside a VPC, or given
+// SecurityGroupIDs, has no group of its own, and Allow calls return an
+// error saying so.
+func (h *Handler) Connections() *network.Connections {
+	if h.connections == nil {
+		var groups []string
+		if h.securityGroup != "" {
+			groups = []string{h.securityGroup}
+		}
+		h.connections = network.NewConnections(h, names.ID(*h.Node().Id()), groups...)
 	}
-	if port < 1 || port > 65535 {
-		r.Addf("AllowTo("+id+").Port", "%d is not a port", port)
-	}
-	if securityGroupID == "" {
-		r.Addf("AllowTo("+id+").SecurityGroupID", "is empty")
-	}
-	if !sourceIDRe.MatchString(id) {
-		r.Addf("AllowTo("+id+")", "id %q must be 1-40 lowercase letters, digits and '-'", id)
-	}
-	if err := r.Err(); err != nil {
-		return err
-	}
-	h.egress("egress-"+id, description, port, egressTo{securityGroup: securityGroupID})
-	return nil
+	return h.connections
 }
 
 // alarms creates alarms on errors and throttles of the function and on

@@ -191,7 +191,8 @@ func TestHandlerInVPC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.AllowTo("orders", "sg-0123456789abcdef0", 80, "To the orders load balancer"); err != nil {
+	lb := network.NewConnections(stack, "orders-lb", "sg-0123456789abcdef0")
+	if _, err := h.Connections().AllowTo(lb, 80, "To the orders load balancer"); err != nil {
 		t.Fatal(err)
 	}
 	doc := tftest.Synth(t, stack)
@@ -202,7 +203,7 @@ func TestHandlerInVPC(t *testing.T) {
 		}
 	}
 	// Egress goes only where the function calls: the VPC's endpoints (by
-	// security group and by the S3 prefix list) and what AllowTo opened.
+	// security group and by the S3 prefix list) and what Connections().AllowTo opened.
 	for name, e := range doc.Resources("aws_vpc_security_group_egress_rule") {
 		if e["cidr_ipv4"] != nil {
 			t.Errorf("egress %s opens %v; the function should not reach the Internet by default", name, e["cidr_ipv4"])
@@ -215,10 +216,15 @@ func TestHandlerInVPC(t *testing.T) {
 	if gw := doc.One(t, "aws_vpc_security_group_egress_rule", "https-egress-gateway-0"); !strings.Contains(gw["prefix_list_id"].(string), "endpoint-s3") {
 		t.Errorf("gateway egress = %v", gw)
 	}
-	if o := doc.One(t, "aws_vpc_security_group_egress_rule", "egress-orders"); o["from_port"] != float64(80) || o["referenced_security_group_id"] != "sg-0123456789abcdef0" {
+	if o := doc.One(t, "aws_vpc_security_group_egress_rule", "fn-to-orders-lb-80"); o["from_port"] != float64(80) || o["referenced_security_group_id"] != "sg-0123456789abcdef0" {
 		t.Errorf("AllowTo egress = %v", o)
 	}
-	if len(doc.Resources("aws_vpc_security_group_ingress_rule")) != 1 { // the endpoints' own HTTPS ingress
+	// The load balancer's side of the path: it admits the function.
+	if in := doc.One(t, "aws_vpc_security_group_ingress_rule", "orders-lb-from-fn-80"); in["security_group_id"] != "sg-0123456789abcdef0" ||
+		!strings.Contains(in["referenced_security_group_id"].(string), "fn_security-group") || in["to_port"] != float64(80) {
+		t.Errorf("AllowTo ingress = %v", in)
+	}
+	if len(doc.Resources("aws_vpc_security_group_ingress_rule")) != 2 { // the endpoints' own HTTPS ingress and the LB's
 		t.Errorf("ingress rules = %v", doc.Resources("aws_vpc_security_group_ingress_rule"))
 	}
 	// Network interfaces only: the managed AWSLambdaVPCAccessExecutionRole

@@ -17,7 +17,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -130,33 +129,23 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		VpcId:       jsii.String(vpc.VPCID()),
 		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 	})
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(stack, jsii.String("internal-nlb-to-pods"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId: nlbSG.Id(),
-		Description:     jsii.String("To the orders and payments pods"),
-		IpProtocol:      jsii.String("tcp"),
-		FromPort:        jsii.Number(ordersPort),
-		ToPort:          jsii.Number(ordersPort),
-		CidrIpv4:        jsii.String(vpc.CIDR()),
-	})
-	// Pods (on nodes and on Fargate) carry the cluster security group: it
-	// must admit the load balancer, or every target stays unhealthy.
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(stack, jsii.String("pods-from-internal-nlb"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           jsii.String(eksCluster.SecurityGroupID()),
-		Description:               jsii.String("From the internal NLB to the orders and payments pods"),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(ordersPort),
-		ToPort:                    jsii.Number(ordersPort),
-		ReferencedSecurityGroupId: nlbSG.Id(),
-	})
+	// Pods (on nodes and on Fargate) carry the cluster security group: the
+	// load balancer reaches them there, or every target stays unhealthy.
+	nlbPaths := network.NewConnections(stack, "internal-nlb", *nlbSG.Id())
+	toPods, err := nlbPaths.AllowTo(eksCluster, ordersPort, "From the internal NLB to the orders and payments pods")
+	if err != nil {
+		return nil, err
+	}
 	// Payments' listener serves callers in the VPC outside the mesh.
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(stack, jsii.String("internal-nlb-payments-from-vpc"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId: nlbSG.Id(),
-		Description:     jsii.String("Callers in the VPC outside the mesh to the payments listener"),
-		IpProtocol:      jsii.String("tcp"),
-		FromPort:        jsii.Number(paymentsPort),
-		ToPort:          jsii.Number(paymentsPort),
-		CidrIpv4:        jsii.String(vpc.CIDR()),
-	})
+	fromVPC, err := nlbPaths.AllowFromCIDR(vpc.CIDR(), paymentsPort, "Callers in the VPC outside the mesh to the payments listener")
+	if err != nil {
+		return nil, err
+	}
+	// These rules were hand-written at the stack's top level before
+	// Connections; moved blocks keep them instead of recreating them
+	// (AWS refuses a duplicate rule while the old one still exists).
+	toPods.Ingress[0].MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.pods-from-internal-nlb"))
+	fromVPC.Ingress[0].MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.internal-nlb-payments-from-vpc"))
 	nlb := lb.NewLb(stack, jsii.String("internal-nlb"), &lb.LbConfig{
 		Name:                         jsii.String(truncate(name, 23) + "-internal"),
 		Internal:                     jsii.Bool(true),
@@ -278,22 +267,12 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		return nil, err
 	}
 	// The worker reaches the NLB on port 80; the NLB admits it.
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(stack, jsii.String("order-worker-to-orders"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId:           jsii.String(worker.SecurityGroupID()),
-		Description:               jsii.String("To the internal NLB (orders)"),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(80),
-		ToPort:                    jsii.Number(80),
-		ReferencedSecurityGroupId: nlbSG.Id(),
-	})
-	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(stack, jsii.String("internal-nlb-from-worker"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
-		SecurityGroupId:           nlbSG.Id(),
-		Description:               jsii.String("From the order worker Lambda"),
-		IpProtocol:                jsii.String("tcp"),
-		FromPort:                  jsii.Number(80),
-		ToPort:                    jsii.Number(80),
-		ReferencedSecurityGroupId: jsii.String(worker.SecurityGroupID()),
-	})
+	toOrders, err := worker.Connections().AllowTo(nlbPaths, 80, "From the order worker Lambda to the internal NLB (orders)")
+	if err != nil {
+		return nil, err
+	}
+	toOrders.Egress[0].MoveFromId(jsii.String("aws_vpc_security_group_egress_rule.order-worker-to-orders"))
+	toOrders.Ingress[0].MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.internal-nlb-from-worker"))
 
 	// The front door, authorized by a Cognito user pool of the stack.
 	pool := cognitouserpool.NewCognitoUserPool(stack, jsii.String("users"), &cognitouserpool.CognitoUserPoolConfig{
@@ -328,11 +307,16 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
-	ordersTarget := frontdoor.ServiceTarget{Name: "orders", ListenerARN: *listener.Arn(), Port: 80, LoadBalancerSecurityGroupID: *nlbSG.Id()}
+	ordersTarget := frontdoor.ServiceTarget{Name: "orders", ListenerARN: *listener.Arn(), Port: 80, LoadBalancer: nlbPaths}
 	for _, route := range []string{"ANY /orders", "ANY /orders/{proxy+}"} {
 		if err := fd.RouteToService(route, ordersTarget, frontdoor.RouteOptions{}); err != nil {
 			return nil, err
 		}
+	}
+	// The NLB's rule admitting the VPC link moved from the front door to
+	// the NLB's side of Connections.
+	if rule, ok := stack.Node().TryFindChild(jsii.String("internal-nlb-from-vpc-link-80")).(vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule); ok {
+		rule.MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.front-door_load-balancer-ingress-1-80_2EF25DEB"))
 	}
 	if err := fd.RouteToLambda("POST /webhooks/{proxy+}", webhooks, frontdoor.RouteOptions{ThrottleBurst: 50, ThrottleRate: 20}); err != nil {
 		return nil, err

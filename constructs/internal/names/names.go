@@ -4,6 +4,7 @@ package names
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"regexp"
 	"strings"
 )
 
@@ -68,4 +69,22 @@ func Fit(s string, n int) string {
 // "<stack>-<id>".
 func FromPath(path string) string {
 	return strings.ReplaceAll(path, "/", "-")
+}
+
+var readable = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+
+// Readable reports whether s is 1-40 lowercase letters, digits and '-'
+// (not first): a name that reads well inside construct ids and addresses.
+func Readable(s string) bool { return readable.MatchString(s) }
+
+var nonReadable = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// ID turns s into a Readable name: lowercased, other characters replaced by
+// '-', and cut with a short hash to 40 bytes; "x" when nothing is left.
+func ID(s string) string {
+	id := strings.Trim(nonReadable.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if id == "" {
+		return "x"
+	}
+	return Fit(id, 40)
 }
