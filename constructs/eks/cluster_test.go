@@ -426,6 +426,9 @@ func TestServiceAccountRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if sar.Role() == nil || *sar.Role().NamePrefix() == "" {
+		t.Error("Role must return the aws_iam_role resource")
+	}
 	if sar.Annotations()["eks.amazonaws.com/role-arn"] != sar.RoleARN() {
 		t.Error("annotation does not carry the role ARN")
 	}

@@ -30,6 +30,7 @@ type roleSpec struct {
 
 type roleRef struct {
 	arn, name string
+	resource  iamrole.IamRole
 }
 
 // newRole creates a role, one attachment per managed policy (separate
@@ -59,7 +60,7 @@ func newRole(scope constructs.Construct, id string, spec roleSpec) (roleRef, []c
 			Policy: ptr.String(spec.inline),
 		}))
 	}
-	return roleRef{arn: *role.Arn(), name: *role.Name()}, deps
+	return roleRef{arn: *role.Arn(), name: *role.Name(), resource: role}, deps
 }
 
 // policyID turns a policy ARN into a construct id: its name (the last path
@@ -100,6 +101,7 @@ type ServiceAccountRole struct {
 	arn, name     string
 	namespace, sa string
 	policies      *rolepolicy.Attacher
+	role          iamrole.IamRole
 }
 
 // NewServiceAccountRole creates an IRSA role whose trust policy conditions on
@@ -129,7 +131,7 @@ func NewServiceAccountRole(scope constructs.Construct, id string, props ServiceA
 		inline:      props.PolicyDocument,
 		tags:        c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
 	})
-	sar.arn, sar.name = role.arn, role.name
+	sar.arn, sar.name, sar.role = role.arn, role.name, role.resource
 	sar.policies = rolepolicy.New(sar, func() *string { return ptr.String(sar.name) })
 	return sar, nil
 }
@@ -139,6 +141,9 @@ func (s *ServiceAccountRole) RoleARN() string { return s.arn }
 
 // RoleName returns the role's name.
 func (s *ServiceAccountRole) RoleName() string { return s.name }
+
+// Role returns the aws_iam_role resource, as an escape hatch.
+func (s *ServiceAccountRole) Role() iamrole.IamRole { return s.role }
 
 // AddToRolePolicy attaches statements to the role as the inline policy
 // name, making the role a grant.Grantee: bucket.GrantRead(role, "in/").
@@ -177,6 +182,7 @@ type PodIdentityRole struct {
 	constructs.Construct
 	arn, name string
 	policies  *rolepolicy.Attacher
+	role      iamrole.IamRole
 }
 
 // NewPodIdentityRole creates a role trusted by pods.eks.amazonaws.com and the
@@ -218,7 +224,7 @@ func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentity
 		Tags:           c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
 		DependsOn:      &deps,
 	})
-	p.arn, p.name = role.arn, role.name
+	p.arn, p.name, p.role = role.arn, role.name, role.resource
 	p.policies = rolepolicy.New(p, func() *string { return ptr.String(p.name) })
 	return p, nil
 }
@@ -228,6 +234,9 @@ func (p *PodIdentityRole) RoleARN() string { return p.arn }
 
 // RoleName returns the role's name.
 func (p *PodIdentityRole) RoleName() string { return p.name }
+
+// Role returns the aws_iam_role resource, as an escape hatch.
+func (p *PodIdentityRole) Role() iamrole.IamRole { return p.role }
 
 // AddToRolePolicy attaches statements to the role as the inline policy
 // name, making the role a grant.Grantee: queue.GrantConsume(role).

@@ -180,6 +180,7 @@ func (vs *VirtualService) renderAppMesh() error {
 		},
 		Tags: tags,
 	})
+	vs.appMeshService = service
 	vs.arn = *service.Arn()
 
 	if g := p.Gateway; g != nil {

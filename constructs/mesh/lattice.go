@@ -90,6 +90,7 @@ func (vs *VirtualService) renderLattice() error {
 		svcCfg.CustomDomainName = ptr.String(t.DomainName)
 	}
 	svc := vpclatticeservice.NewVpclatticeService(vs, ptr.String("service"), svcCfg)
+	vs.latticeService = svc
 	vs.arn = *svc.Arn()
 	vs.dnsName = *svc.DnsEntry().Get(ptr.Number(0)).DomainName()
 	if p.TLS != nil {

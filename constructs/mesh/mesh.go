@@ -86,8 +86,10 @@ type Network struct {
 	env     awsenv.Env
 	// App Mesh
 	meshName string
+	mesh     appmeshmesh.AppmeshMesh
 	// Lattice
 	serviceNetworkID string
+	serviceNetwork   vpclatticeservicenetwork.VpclatticeServiceNetwork
 	associationSG    string
 	logGroupARN      string
 	ports            map[int]bool
@@ -151,7 +153,7 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 			},
 			Tags: ptr.Map(p.Tags),
 		})
-		n.meshName = *m.Name()
+		n.meshName, n.mesh = *m.Name(), m
 		return n, nil
 	}
 
@@ -160,7 +162,7 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 		AuthType: ptr.String("AWS_IAM"),
 		Tags:     ptr.Map(p.Tags),
 	})
-	n.serviceNetworkID = *sn.Id()
+	n.serviceNetworkID, n.serviceNetwork = *sn.Id(), sn
 	// With AWS_IAM auth and no policy on the network, Lattice denies every
 	// request. The network admits signed requests from principals of this
 	// account; each service's own policy then names its callers.
@@ -258,3 +260,12 @@ func (n *Network) ServiceNetworkID() string { return n.serviceNetworkID }
 
 // MeshName returns the App Mesh mesh name ("" for Lattice).
 func (n *Network) MeshName() string { return n.meshName }
+
+// ServiceNetwork returns the VPC Lattice service network (nil on App
+// Mesh), as an escape hatch.
+func (n *Network) ServiceNetwork() vpclatticeservicenetwork.VpclatticeServiceNetwork {
+	return n.serviceNetwork
+}
+
+// Mesh returns the App Mesh mesh (nil on Lattice), as an escape hatch.
+func (n *Network) Mesh() appmeshmesh.AppmeshMesh { return n.mesh }

@@ -5,7 +5,9 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appmeshvirtualservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeauthpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservice"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
@@ -190,6 +192,9 @@ type VirtualService struct {
 	authPolicy vpclatticeauthpolicy.VpclatticeAuthPolicy
 	callers    []string
 	callerRole *eks.ServiceAccountRole
+	// the rendered service, for the escape hatches
+	latticeService vpclatticeservice.VpclatticeService
+	appMeshService appmeshvirtualservice.AppmeshVirtualService
 }
 
 func withDefaults(id string, p VirtualServiceProps) VirtualServiceProps {
@@ -463,6 +468,18 @@ func (vs *VirtualService) DNSName() string { return vs.dnsName }
 // the service has Backends and the network a Cluster): annotate the
 // workload's service account with its Annotations. It is nil otherwise.
 func (vs *VirtualService) CallerRole() *eks.ServiceAccountRole { return vs.callerRole }
+
+// LatticeService returns the VPC Lattice service (nil on App Mesh), as an
+// escape hatch.
+func (vs *VirtualService) LatticeService() vpclatticeservice.VpclatticeService {
+	return vs.latticeService
+}
+
+// AppMeshService returns the App Mesh virtual service (nil on Lattice), as
+// an escape hatch.
+func (vs *VirtualService) AppMeshService() appmeshvirtualservice.AppmeshVirtualService {
+	return vs.appMeshService
+}
 
 // ARN returns the App Mesh virtual service or Lattice service ARN.
 func (vs *VirtualService) ARN() string { return vs.arn }

@@ -12,6 +12,7 @@ import (
 	"sort"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/cidr"
@@ -147,7 +148,7 @@ type VPC struct {
 	privateRouteTable []string
 	imported          bool
 	dnsCondition      *cdktf.Precondition
-	resource          cdktf.TerraformResource
+	resource          vpc.Vpc
 	// endpointSG is the interface endpoints' security group, "" without
 	// interface endpoints.
 	endpointSG string
@@ -195,7 +196,7 @@ func (v *VPC) GatewayEndpointPrefixListIDs() []string {
 func (v *VPC) Imported() bool { return v.imported }
 
 // Resource returns the aws_vpc resource, or nil for an imported VPC.
-func (v *VPC) Resource() cdktf.TerraformResource { return v.resource }
+func (v *VPC) Resource() vpc.Vpc { return v.resource }
 
 // DNSPrecondition returns a Terraform precondition that fails the plan when
 // the VPC lacks DNS support or DNS hostnames, which private-only EKS

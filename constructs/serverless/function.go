@@ -604,6 +604,10 @@ func (h *Handler) RoleARN() string { return *h.role.Arn() }
 // FailureQueue returns the queue that receives failed async events.
 func (h *Handler) FailureQueue() QueueRef { return h.failure }
 
+// Role returns the execution role, as an escape hatch; prefer grants and
+// AddToRolePolicy for permissions.
+func (h *Handler) Role() iamrole.IamRole { return h.role }
+
 // Resource returns the aws_lambda_function resource as an escape hatch.
 func (h *Handler) Resource() lambdafunction.LambdaFunction { return h.fn }
 

@@ -191,6 +191,9 @@ func TestHandlerInVPC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if h.Role() == nil || h.Resource() == nil || *h.Role().AssumeRolePolicy() == "" {
+		t.Error("Role and Resource must return the rendered resources")
+	}
 	lb := network.NewConnections(stack, "orders-lb", "sg-0123456789abcdef0")
 	if _, err := h.Connections().AllowTo(lb, 80, "To the orders load balancer"); err != nil {
 		t.Fatal(err)

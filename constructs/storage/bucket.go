@@ -125,6 +125,7 @@ type Bucket struct {
 	constructs.Construct
 	bucket        s3bucket.S3Bucket
 	kmsKeyARN     string
+	key           kmskey.KmsKey
 	notifications *Notifications
 }
 
@@ -348,6 +349,7 @@ func (b *Bucket) newKey(r *validation.Report, env awsenv.Env, props BucketProps)
 		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: ptr.Bool(true)}
 	}
 	key := kmskey.NewKmsKey(b, ptr.String("key"), cfg)
+	b.key = key
 	kmsalias.NewKmsAlias(b, ptr.String("key-alias"), &kmsalias.KmsAliasConfig{
 		Name:        ptr.String(names.Truncate("alias/s3/"+aliasPath.ReplaceAllString(*b.Node().Path(), "-"), 256)),
 		TargetKeyId: key.KeyId(),
@@ -375,6 +377,10 @@ func (b *Bucket) Notifications() *Notifications {
 	}
 	return b.notifications
 }
+
+// Key returns the bucket's own customer managed key, or nil when it uses a
+// given KMSKeyARN or SSE-S3, as an escape hatch.
+func (b *Bucket) Key() kmskey.KmsKey { return b.key }
 
 // Resource returns the aws_s3_bucket resource as an escape hatch.
 func (b *Bucket) Resource() s3bucket.S3Bucket { return b.bucket }

@@ -12,8 +12,12 @@ import (
 
 func TestBucketSecureDefaults(t *testing.T) {
 	stack := tftest.NewStack(t)
-	if _, err := storage.NewBucket(stack, "data", storage.BucketProps{}); err != nil {
+	bucket, err := storage.NewBucket(stack, "data", storage.BucketProps{})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if bucket.Key() == nil || bucket.Resource() == nil || *bucket.Key().DeletionWindowInDaysInput() != 30 {
+		t.Error("Key and Resource must return the bucket's key and bucket")
 	}
 	doc := tftest.Synth(t, stack)
 	b := doc.One(t, "aws_s3_bucket", "data_bucket")
@@ -63,7 +67,7 @@ func TestBucketSecureDefaults(t *testing.T) {
 
 func TestBucketKMSAndLifecycle(t *testing.T) {
 	stack := tftest.NewStack(t)
-	_, err := storage.NewBucket(stack, "archive", storage.BucketProps{
+	archive, err := storage.NewBucket(stack, "archive", storage.BucketProps{
 		Name:       "acme-archive-eu",
 		KMSKeyARN:  "arn:aws:kms:eu-west-1:123456789012:key/abc",
 		Disposable: true,
@@ -72,6 +76,9 @@ func TestBucketKMSAndLifecycle(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if archive.Key() != nil {
+		t.Error("a bucket with a given key creates none")
 	}
 	doc := tftest.Synth(t, stack)
 	b := doc.One(t, "aws_s3_bucket", "archive")
