@@ -75,7 +75,7 @@ test: deps
 	$(GO) test -count=1 $(TEST_FLAGS) ./...
 
 snapshots: deps
-	UPDATE_SNAPSHOTS=1 $(GO) test -count=1 -run 'TestSnapshots' ./stacks/catalog/
+	UPDATE_SNAPSHOTS=1 $(GO) test -count=1 -run 'TestSnapshots|TestReadmeResourceCounts' ./stacks/catalog/
 
 bench: deps
 	$(GO) test -run '^$$' -bench . $(BENCH_FLAGS) ./...
