@@ -58,7 +58,7 @@ type Cluster struct {
 }
 
 // NewCluster validates props and creates the cluster. Nothing is created
-// when props are invalid; the error lists every problem.
+// when props are invalid: it returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
 func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Cluster, error) {
 	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
 	s := withDefaults(id, props)

@@ -216,7 +216,7 @@ type Taint struct {
 type FargateProfileProps struct {
 	// Name is the profile name. Required.
 	Name string
-	// Selectors pick the pods that run on Fargate: 1 to 5.
+	// Selectors pick the pods that run on Fargate: 1 to 5. Required.
 	Selectors []FargateSelector
 }
 

@@ -106,6 +106,7 @@ type ServiceAccountRole struct {
 
 // NewServiceAccountRole creates an IRSA role whose trust policy conditions on
 // both the service account subject and the sts.amazonaws.com audience.
+// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
 func NewServiceAccountRole(scope constructs.Construct, id string, props ServiceAccountRoleProps) (*ServiceAccountRole, error) {
 	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
 	checkWorkloadIdentity(r, props.Cluster, props.Namespace, props.ServiceAccount, props.ManagedPolicyARNs, props.PolicyDocument)
@@ -186,7 +187,9 @@ type PodIdentityRole struct {
 }
 
 // NewPodIdentityRole creates a role trusted by pods.eks.amazonaws.com and the
-// association binding it to the service account.
+// association binding it to the service account. It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid
+// (including a cluster without the Pod Identity agent, or a Fargate
+// namespace).
 func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentityRoleProps) (*PodIdentityRole, error) {
 	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
 	checkWorkloadIdentity(r, props.Cluster, props.Namespace, props.ServiceAccount, props.ManagedPolicyARNs, props.PolicyDocument)

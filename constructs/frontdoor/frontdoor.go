@@ -38,10 +38,13 @@ type FrontDoorProps struct {
 	// CORS enables cross-origin requests.
 	// Default: - none
 	CORS *CORS
-	// ThrottleBurst and ThrottleRate are the stage's default limits.
-	// Default: 200 burst, 100 requests per second
+	// ThrottleBurst is the stage's default burst limit (requests).
+	// Default: 200
 	ThrottleBurst int
-	ThrottleRate  float64
+	// ThrottleRate is the stage's default steady limit, requests per
+	// second.
+	// Default: 100
+	ThrottleRate float64
 	// LogRetentionDays keeps access logs this long.
 	// Default: 90
 	LogRetentionDays int
@@ -49,7 +52,9 @@ type FrontDoorProps struct {
 	// execute-api endpoint.
 	// Default: - the execute-api endpoint
 	Domain *Domain
-	// WAFWebACLARN is refused: WAF cannot attach to HTTP APIs.
+	// WAFWebACLARN is refused: WAF cannot attach to HTTP APIs (put
+	// CloudFront with WAF in front, or use a REST API).
+	// Default: - none; any value is an error
 	WAFWebACLARN string
 	// Tags are added to every resource.
 	// Default: - none
@@ -83,8 +88,10 @@ type FrontDoor struct {
 	services int
 }
 
-// NewFrontDoor validates props and creates the API, its $default stage with access
-// logs and throttling, the authorizer, and the custom domain.
+// NewFrontDoor validates props and creates the API, its $default stage with
+// access logs and throttling, the authorizer, and the custom domain.
+// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid (nothing is created then). Route methods return their
+// own errors of the same kind.
 func NewFrontDoor(scope constructs.Construct, id string, props FrontDoorProps) (*FrontDoor, error) {
 	path := validation.Path(*scope.Node().Path(), id)
 	r := validation.NewReport("frontdoor", path)

@@ -103,6 +103,7 @@ var latticeNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
 
 // NewNetwork validates props and creates the mesh (egress DROP_ALL) or the
 // service network (IAM auth, VPC association, access logs).
+// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
 func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Network, error) {
 	r := validation.NewReport("mesh", validation.Path(*scope.Node().Path(), id))
 	p := props

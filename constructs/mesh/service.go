@@ -434,7 +434,8 @@ func unsupported(r *validation.Report, p VirtualServiceProps, warns *[]string, f
 }
 
 // NewVirtualService validates the intent against the network's engine and
-// renders it.
+// renders it. It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid (including intent the
+// network's engine cannot express).
 func NewVirtualService(scope constructs.Construct, id string, props VirtualServiceProps) (*VirtualService, error) {
 	r := validation.NewReport("mesh", validation.Path(*scope.Node().Path(), id))
 	p := withDefaults(id, props)

@@ -35,6 +35,7 @@ import (
 
 // NewVPC creates a VPC with public and private subnets in each zone. It
 // validates props first and creates nothing when they are invalid.
+// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
 func NewVPC(scope constructs.Construct, id string, props VPCProps) (*VPC, error) {
 	r := validation.NewReport("network", validation.Path(*scope.Node().Path(), id))
 	l := plan(r, id, props)
@@ -277,7 +278,7 @@ var (
 
 // ImportVPC wraps an existing VPC so that other constructs can run in it. It
 // creates no resources except a data source that reads the VPC's range (when
-// not given) and DNS settings at plan time.
+// not given) and DNS settings at plan time. It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
 func ImportVPC(scope constructs.Construct, id string, props ImportVPCProps) (*VPC, error) {
 	r := validation.NewReport("network", validation.Path(*scope.Node().Path(), id))
 	if props.VPCID == "" {

@@ -100,8 +100,11 @@ type HandlerProps struct {
 	Layers []string
 	// Async configures how asynchronous invocations (S3, SNS, EventBridge)
 	// retry and where failed events go.
+	// Default: - 2 retries, events up to 6 hours old, failures to a new
+	// dead-letter queue (see AsyncProps)
 	Async AsyncProps
 	// Alarms configures the error, throttle and failure-queue alarms.
+	// Default: - alarms on, without notification (see AlarmProps)
 	Alarms AlarmProps
 	// Tags are added to every resource.
 	// Default: - none
@@ -311,6 +314,9 @@ func (s settings) validate(r *validation.Report) {
 
 // NewHandler validates props, builds zip code, and creates the function,
 // its role, log group, async configuration, failure queue and alarms.
+// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid; a Code that cannot be built or read is reported
+// the same way, on the field Code. The Add*Source methods and grants return
+// errors of the same kind.
 func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Handler, error) {
 	path := validation.Path(*scope.Node().Path(), id)
 	r := validation.NewReport("serverless", path)

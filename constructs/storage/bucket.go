@@ -137,7 +137,7 @@ var (
 
 // NewBucket validates props and creates the bucket with its public access
 // block, ownership controls, encryption, versioning, TLS-only policy and
-// lifecycle configuration.
+// lifecycle configuration. It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid (nothing is created then).
 func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucket, error) {
 	r := validation.NewReport("storage", validation.Path(*scope.Node().Path(), id))
 	if props.Name != "" && props.NamePrefix != "" {
