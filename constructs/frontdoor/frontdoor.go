@@ -1,6 +1,8 @@
-// Package frontdoor provides ApiGatewayFrontDoor: an HTTP API (API Gateway
-// v2) whose routes go to LambdaEventHandlers, to services on EKS behind an
-// internal load balancer through a VPC link, or to Cloud Map services. Every
+// Package frontdoor provides FrontDoor (NewFrontDoor), the library's
+// ApiGatewayFrontDoor: an HTTP API (API Gateway v2) whose routes go to
+// Lambda functions (any LambdaTarget, such as serverless.Handler), to
+// services on EKS behind an internal load balancer through a VPC link
+// (ServiceTarget), or to Cloud Map services. Every
 // route is authorized (JWT, Lambda or IAM) unless explicitly public; the
 // $default stage auto-deploys with JSON access logs, throttling and detailed
 // metrics; CORS is validated; a custom domain gets an ACM certificate, TLS

@@ -1,5 +1,6 @@
-// Package mesh provides AppMeshVirtualService: service-to-service traffic
-// intent (a virtual service backed by versions of a workload, weighted routes
+// Package mesh provides VirtualService (NewVirtualService), the library's
+// AppMeshVirtualService, inside a Network (NewNetwork): service-to-service
+// traffic intent (a virtual service backed by versions of a workload, weighted routes
 // for canary and blue/green, path and header matches, retries, timeouts,
 // health checks, outlier detection, TLS) rendered either to Amazon VPC
 // Lattice (the default) or to AWS App Mesh, which reached end of support on

@@ -2,8 +2,9 @@
 // runs in: public and private subnets across two to six Availability Zones
 // with non-overlapping CIDRs, NAT, route tables, the subnet tags EKS and the
 // AWS Load Balancer Controller discover, VPC flow logs with retention and
-// optional VPC endpoints. An existing VPC can be wrapped with Import so that
-// constructs accept either.
+// optional VPC endpoints (NewVPC, type VPC). An existing VPC can be wrapped
+// with ImportVPC so that constructs accept either. Connections (and the
+// Connectable interface) open security-group paths on both sides at once.
 package network
 
 import (

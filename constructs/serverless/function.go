@@ -1,10 +1,12 @@
-// Package serverless provides LambdaEventHandler: a Lambda function with its
-// code packaged reproducibly, a least-privilege role, an owned log group with
+// Package serverless provides Handler (NewHandler), the library's
+// LambdaEventHandler: a Lambda function with its code packaged reproducibly, a least-privilege role, an owned log group with
 // retention, X-Ray tracing, async failure handling (retries, event age, a
-// failure queue), CloudWatch alarms, grant helpers and event sources (S3,
-// SQS, EventBridge, SNS, Kinesis and DynamoDB streams) that each wire the
-// permission, mapping and IAM they need. It also provides Queue, an
-// encrypted SQS queue with a dead-letter queue.
+// failure queue), CloudWatch alarms and event sources (S3, SQS, EventBridge,
+// SNS, Kinesis and DynamoDB streams) that each wire the permission, mapping
+// and IAM they need. A Handler is a grant.Grantee and a
+// network.Connectable. It also provides Queue (NewQueue), an encrypted SQS
+// queue with a dead-letter queue, whose GrantConsume and GrantSend work for
+// any grantee.
 package serverless
 
 import (

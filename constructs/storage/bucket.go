@@ -1,7 +1,9 @@
-// Package storage provides Bucket: an S3 bucket that is private, encrypted,
-// versioned, TLS-only and owner-enforced by default, with lifecycle rules and
-// protection from accidental destroy. Other constructs accept it (or an
-// imported bucket) through BucketRef.
+// Package storage provides Bucket (NewBucket): an S3 bucket that is private,
+// encrypted with its own KMS key, versioned, TLS-only and owner-enforced by
+// default, with lifecycle rules and protection from accidental destroy.
+// Other constructs accept it, or a bucket named with ImportBucket, through
+// BucketRef, whose GrantRead/GrantWrite/GrantReadWrite give any
+// grant.Grantee access.
 package storage
 
 import (
