@@ -549,7 +549,7 @@ func TestGrants(t *testing.T) {
 	// The bucket's customer managed key: decrypt to read, only through S3.
 	key := st[2].(map[string]any)
 	if strings.Join(tftest.Strings(key["Action"]), ",") != "kms:Decrypt" || !strings.Contains(tftest.Strings(key["Resource"])[0], "aws_kms_key.data_key") ||
-		!strings.Contains(fmt.Sprint(key["Condition"]), "kms:ViaService:s3.*.amazonaws.com") {
+		!strings.Contains(fmt.Sprint(key["Condition"]), "StringEquals:map[kms:ViaService:s3.${data.aws_region.awsenv-region.name}.amazonaws.com]") {
 		t.Errorf("read key statement = %v", key)
 	}
 	write := doc.One(t, "aws_iam_role_policy", "write-data")["policy"].(string)

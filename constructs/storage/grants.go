@@ -3,6 +3,7 @@ package storage
 import (
 	"strings"
 
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 )
@@ -22,35 +23,49 @@ func listStatement(b BucketRef, prefix string) iamdoc.Statement {
 }
 
 // keyStatement lets the grantee use the bucket's customer managed key for
-// the given actions, only through S3; nil when the bucket has no known key.
-func keyStatement(b BucketRef, sid string, actions ...string) []iamdoc.Statement {
+// the given actions, only through S3 in the stack's Region; nil when the
+// bucket has no known key.
+func keyStatement(b BucketRef, sid string, actions ...string) ([]iamdoc.Statement, error) {
 	if b.KMSKeyARN() == "" {
-		return nil
+		return nil, nil
+	}
+	env, err := awsenv.Of(b)
+	if err != nil {
+		return nil, err
 	}
 	st := iamdoc.Allow(sid, actions, b.KMSKeyARN())
-	st.Condition = map[string]map[string]any{"StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}}
-	return []iamdoc.Statement{st}
+	st.Condition = map[string]map[string]any{"StringEquals": {"kms:ViaService": "s3." + env.Region + ".amazonaws.com"}}
+	return []iamdoc.Statement{st}, nil
 }
 
 // grantRead lets g list the bucket and read objects under prefix.
 func grantRead(b BucketRef, g grant.Grantee, prefix string) error {
+	key, err := keyStatement(b, "DecryptObjects", "kms:Decrypt")
+	if err != nil {
+		return err
+	}
 	return g.AddToRolePolicy("read-"+*b.Node().Id(), append([]iamdoc.Statement{listStatement(b, prefix),
-		iamdoc.Allow("Read", []string{"s3:GetObject", "s3:GetObjectVersion"}, objectARN(b, prefix))},
-		keyStatement(b, "DecryptObjects", "kms:Decrypt")...)...)
+		iamdoc.Allow("Read", []string{"s3:GetObject", "s3:GetObjectVersion"}, objectARN(b, prefix))}, key...)...)
 }
 
 // grantWrite lets g write objects under prefix.
 func grantWrite(b BucketRef, g grant.Grantee, prefix string) error {
+	key, err := keyStatement(b, "EncryptObjects", "kms:Decrypt", "kms:GenerateDataKey")
+	if err != nil {
+		return err
+	}
 	return g.AddToRolePolicy("write-"+*b.Node().Id(), append([]iamdoc.Statement{
-		iamdoc.Allow("Write", []string{"s3:AbortMultipartUpload", "s3:PutObject"}, objectARN(b, prefix))},
-		keyStatement(b, "EncryptObjects", "kms:Decrypt", "kms:GenerateDataKey")...)...)
+		iamdoc.Allow("Write", []string{"s3:AbortMultipartUpload", "s3:PutObject"}, objectARN(b, prefix))}, key...)...)
 }
 
 // grantReadWrite lets g read, write and delete objects under prefix.
 func grantReadWrite(b BucketRef, g grant.Grantee, prefix string) error {
+	key, err := keyStatement(b, "UseObjectKey", "kms:Decrypt", "kms:GenerateDataKey")
+	if err != nil {
+		return err
+	}
 	return g.AddToRolePolicy("read-write-"+*b.Node().Id(), append([]iamdoc.Statement{listStatement(b, prefix),
-		iamdoc.Allow("ReadWrite", []string{"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, objectARN(b, prefix))},
-		keyStatement(b, "UseObjectKey", "kms:Decrypt", "kms:GenerateDataKey")...)...)
+		iamdoc.Allow("ReadWrite", []string{"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, objectARN(b, prefix))}, key...)...)
 }
 
 // GrantRead lets g list the bucket and read objects (and their versions)
