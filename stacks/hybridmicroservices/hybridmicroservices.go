@@ -41,11 +41,8 @@ const (
 )
 
 // ordersPort is where the orders and payments pods listen; the NLB listens
-// on 80 for orders and on paymentsPort for payments.
-const (
-	ordersPort   = 8080
-	paymentsPort = 81
-)
+// on 80 for orders.
+const ordersPort = 8080
 
 // Stack holds the parts of the built stack.
 type Stack struct {
@@ -136,16 +133,10 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
-	// Payments' listener serves callers in the VPC outside the mesh.
-	fromVPC, err := nlbPaths.AllowFromCIDR(vpc.CIDR(), paymentsPort, "Callers in the VPC outside the mesh to the payments listener")
-	if err != nil {
-		return nil, err
-	}
 	// These rules were hand-written at the stack's top level before
 	// Connections; moved blocks keep them instead of recreating them
 	// (AWS refuses a duplicate rule while the old one still exists).
 	toPods.Ingress[0].MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.pods-from-internal-nlb"))
-	fromVPC.Ingress[0].MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.internal-nlb-payments-from-vpc"))
 	nlb := lb.NewLb(stack, jsii.String("internal-nlb"), &lb.LbConfig{
 		Name:                         jsii.String(truncate(name, 23) + "-internal"),
 		Internal:                     jsii.Bool(true),
@@ -154,9 +145,10 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		SecurityGroups:               jsii.Strings(*nlbSG.Id()),
 		EnableCrossZoneLoadBalancing: jsii.Bool(true),
 	})
-	// Each service gets a target group (pod IPs) and a listener: orders on
-	// 80 for the front door and the worker, payments on 81 for callers
-	// outside the mesh.
+	// Orders gets a target group (pod IPs) and a listener on 80 for the
+	// front door and the worker. Payments has none: it is reached only
+	// through the mesh, where the Lattice auth policy lets orders' caller
+	// role alone invoke it (a listener admitting the VPC would bypass that).
 	service := func(id string, port int) (lbtargetgroup.LbTargetGroup, lblistener.LbListener) {
 		tg := lbtargetgroup.NewLbTargetGroup(stack, jsii.String(id+"-target-group"), &lbtargetgroup.LbTargetGroupConfig{
 			NamePrefix: jsii.String(truncate(id, 6)),
@@ -179,7 +171,6 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		return tg, l
 	}
 	tg, listener := service("orders", 80)
-	paymentsTG, _ := service("payments", paymentsPort)
 
 	// The mesh: orders calls payments; payments runs a 90/10 canary.
 	meshProps := mesh.NetworkProps{Name: name, Engine: engine, VPC: vpc, Cluster: eksCluster}
@@ -326,7 +317,6 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	base.Output(stack, "cluster_name", "EKS cluster name", eksCluster.Name())
 	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", eksCluster.KubeconfigCommand())
 	base.Output(stack, "orders_target_group_arn", "Bind the orders pods here (TargetGroupBinding)", *tg.Arn())
-	base.Output(stack, "payments_target_group_arn", "Bind the payments pods here (TargetGroupBinding)", *paymentsTG.Arn())
 	base.Output(stack, "payments_service", "Where clients reach payments in the mesh", payments.DNSName())
 	base.Output(stack, "user_pool_id", "Cognito user pool whose tokens the API accepts", *pool.Id())
 	if role := orders.CallerRole(); role != nil {
