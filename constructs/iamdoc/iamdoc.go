@@ -9,8 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
@@ -83,13 +83,13 @@ func (st Statement) problems() []string {
 			bad("Resources[%d] is empty; use a resource ARN or \"*\"", j)
 		}
 	}
-	for _, k := range sortedKeys(st.Principal) {
+	for _, k := range ptr.SortedKeys(st.Principal) {
 		if !iamValue(st.Principal[k], false) {
 			bad("Principal[%q] is %T; use a string or []string", k, st.Principal[k])
 		}
 	}
-	for _, op := range sortedKeys(st.Condition) {
-		for _, k := range sortedKeys(st.Condition[op]) {
+	for _, op := range ptr.SortedKeys(st.Condition) {
+		for _, k := range ptr.SortedKeys(st.Condition[op]) {
 			if !iamValue(st.Condition[op][k], true) {
 				bad("Condition[%q][%q] is %T; use a string, []string or bool", op, k, st.Condition[op][k])
 			}
@@ -110,15 +110,6 @@ func iamValue(v any, boolOK bool) bool {
 		return boolOK
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // ServiceTrust returns a trust policy letting the given AWS service
