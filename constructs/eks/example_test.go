@@ -1,0 +1,283 @@
+package eks_test
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/grant"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/constructs/storage"
+	"github.com/hybridstack/hybridstack/constructs/validate"
+)
+
+// A cluster with one managed node group in a new VPC: private API
+// endpoint, secrets encrypted with a new KMS key, control-plane logs, and
+// the core add-ons at the versions pinned for the default Kubernetes
+// version.
+func ExampleNewCluster() {
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+
+	vpc, err := network.NewVPC(stack, "network", network.VPCProps{ClusterNames: []string{"platform"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cluster, err := eks.NewCluster(stack, "platform", eks.ClusterProps{
+		VPC:        vpc,
+		NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 3}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cluster.Version() == eks.DefaultVersion, cluster.NodeGroup("general") != nil)
+	for _, addon := range eks.PinnedAddons(cluster.Version()) {
+		fmt.Println(addon, cluster.Addon(addon) != nil)
+	}
+	// Output:
+	// true true
+	// aws-ebs-csi-driver true
+	// coredns true
+	// eks-pod-identity-agent true
+	// kube-proxy true
+	// vpc-cni true
+}
+
+// A production cluster: a public endpoint for the office range only,
+// admins through access entries, an on-demand group for system pods and a
+// Spot group (several instance types) for batch, tainted so that only
+// batch pods land on it, and a Fargate profile for one namespace.
+func ExampleNewCluster_realistic() {
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+
+	vpc, err := network.ImportVPC(stack, "network", network.ImportVPCProps{
+		VPCID:            "vpc-0123456789abcdef0",
+		CIDR:             "10.20.0.0/16",
+		PrivateSubnetIDs: []string{"subnet-0a000000", "subnet-0b000000", "subnet-0c000000"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cluster, err := eks.NewCluster(stack, "prod", eks.ClusterProps{
+		Name:              "prod",
+		Version:           "1.34",
+		VPC:               vpc,
+		PublicAccessCIDRs: []string{"203.0.113.0/24"},
+		LogRetentionDays:  365,
+		AccessEntries: []eks.AccessEntry{
+			{PrincipalARN: "arn:aws:iam::123456789012:role/PlatformAdmin", Policy: eks.AccessPolicyClusterAdmin},
+			{PrincipalARN: "arn:aws:iam::123456789012:role/Developers", Policy: eks.AccessPolicyEdit, Namespaces: []string{"shop", "payments"}},
+		},
+		NodeGroups: []eks.NodeGroupProps{
+			{Name: "system", InstanceTypes: []string{"m7g.large"}, MinSize: 2, MaxSize: 4},
+			{
+				Name: "batch", CapacityType: eks.Spot, InstanceTypes: []string{"c7i.2xlarge", "c6i.2xlarge", "c5.2xlarge"},
+				MaxSize: 20, Labels: map[string]string{"workload": "batch"},
+				Taints: []eks.Taint{{Key: "workload", Value: "batch", Effect: eks.NoSchedule}},
+			},
+		},
+		FargateProfiles: []eks.FargateProfileProps{{Name: "reports", Selectors: []eks.FargateSelector{{Namespace: "reports"}}}},
+		Tags:            map[string]string{"team": "platform"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cluster.Version(), cluster.NodeGroup("system") != nil, cluster.NodeGroup("batch") != nil)
+	fmt.Println("vpc-cni", eks.AddonVersion("1.34", eks.AddonVPCCNI))
+	// Output:
+	// 1.34 true true
+	// vpc-cni v1.22.4-eksbuild.3
+}
+
+// Invalid props create nothing; each problem names its field.
+func ExampleNewCluster_invalidProps() {
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
+
+	_, err := eks.NewCluster(stack, "platform", eks.ClusterProps{
+		Version:    "1.29",
+		NodeGroups: []eks.NodeGroupProps{{Name: "general", MinSize: 3, MaxSize: 2}},
+	})
+	fmt.Println(errors.Is(err, validate.ErrInvalid))
+	var fields []string
+	for _, fe := range validate.Fields(err) {
+		fields = append(fields, fe.Field)
+	}
+	sort.Strings(fields)
+	fmt.Println(fields)
+	// Output:
+	// true
+	// [NodeGroups[0].DesiredSize NodeGroups[0].MinSize VPC Version]
+}
+
+// An IAM role for one Kubernetes service account through IRSA: annotate
+// the service account with Annotations().
+func ExampleNewServiceAccountRole() {
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+
+	vpc, err := network.NewVPC(stack, "network", network.VPCProps{AZCount: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cluster, err := eks.NewCluster(stack, "platform", eks.ClusterProps{VPC: vpc, NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 3}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	role, err := eks.NewServiceAccountRole(stack, "orders-api", eks.ServiceAccountRoleProps{
+		Cluster:        cluster,
+		Namespace:      "shop",
+		ServiceAccount: "orders-api",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for key := range role.Annotations() {
+		fmt.Println(key)
+	}
+	// Output: eks.amazonaws.com/role-arn
+}
+
+// An IRSA role with a managed policy, an inline policy, and grants from a
+// bucket and from package grant (the role is a grant.Grantee). A bad
+// namespace is refused.
+func ExampleNewServiceAccountRole_realistic() {
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+
+	vpc, err := network.NewVPC(stack, "network", network.VPCProps{AZCount: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cluster, err := eks.NewCluster(stack, "platform", eks.ClusterProps{VPC: vpc, NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 3}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reports, err := storage.NewBucket(stack, "reports", storage.BucketProps{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	inline, err := iamdoc.Document(iamdoc.Allow("QueryOrders", []string{"dynamodb:Query"}, "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	role, err := eks.NewServiceAccountRole(stack, "orders-api", eks.ServiceAccountRoleProps{
+		Cluster:           cluster,
+		Namespace:         "shop",
+		ServiceAccount:    "orders-api",
+		ManagedPolicyARNs: []string{"arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"},
+		PolicyDocument:    inline,
+		Description:       "Orders API pods",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(reports.GrantReadWrite(role, "orders/"))
+	fmt.Println(grant.SecretRead(role, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-AbCdEf"))
+
+	_, err = eks.NewServiceAccountRole(stack, "typo", eks.ServiceAccountRoleProps{Cluster: cluster, Namespace: "Shop", ServiceAccount: "orders-api"})
+	fmt.Println(err)
+	// Output:
+	// <nil>
+	// <nil>
+	// eks "example/typo": Namespace "Shop" is not a namespace name (RFC 1123 label: lowercase letters, digits and '-', at most 63)
+}
+
+// A role handed to a service account through EKS Pod Identity (the
+// cluster runs the eks-pod-identity-agent add-on by default).
+func ExampleNewPodIdentityRole() {
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+
+	vpc, err := network.NewVPC(stack, "network", network.VPCProps{AZCount: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cluster, err := eks.NewCluster(stack, "platform", eks.ClusterProps{VPC: vpc, NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 3}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	worker, err := eks.NewPodIdentityRole(stack, "worker", eks.PodIdentityRoleProps{
+		Cluster:        cluster,
+		Namespace:      "jobs",
+		ServiceAccount: "worker",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(worker.RoleARN() != "")
+	// Output: true
+}
+
+// A Pod Identity role granted to consume a queue by the queue itself.
+// Pods of a namespace that runs only on Fargate cannot use Pod Identity.
+func ExampleNewPodIdentityRole_realistic() {
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+
+	vpc, err := network.NewVPC(stack, "network", network.VPCProps{AZCount: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cluster, err := eks.NewCluster(stack, "platform", eks.ClusterProps{
+		VPC:             vpc,
+		NodeGroups:      []eks.NodeGroupProps{{Name: "general", MaxSize: 3}},
+		FargateProfiles: []eks.FargateProfileProps{{Name: "reports", Selectors: []eks.FargateSelector{{Namespace: "reports"}}}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	jobs, err := serverless.NewQueue(stack, "jobs", serverless.QueueProps{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	worker, err := eks.NewPodIdentityRole(stack, "worker", eks.PodIdentityRoleProps{
+		Cluster:           cluster,
+		Namespace:         "jobs",
+		ServiceAccount:    "worker",
+		ManagedPolicyARNs: []string{"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(jobs.GrantConsume(worker))
+
+	_, err = eks.NewPodIdentityRole(stack, "reporter", eks.PodIdentityRoleProps{Cluster: cluster, Namespace: "reports", ServiceAccount: "reporter"})
+	fmt.Println(err)
+	// Output:
+	// <nil>
+	// eks "example/reporter": Namespace "reports" runs on Fargate, which does not support Pod Identity; use NewServiceAccountRole (IRSA)
+}
