@@ -58,9 +58,13 @@ type Cluster struct {
 }
 
 // NewCluster validates props and creates the cluster. Nothing is created
-// when props are invalid: it returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
+// when props are invalid: it returns every problem with props at once,
+// joined, each a *validate.FieldError wrapping validate.ErrInvalid.
 func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Cluster, error) {
-	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("eks", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	s := withDefaults(id, props)
 	s.validate(r)
 	if err := r.Err(); err != nil {

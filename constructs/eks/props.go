@@ -1,10 +1,11 @@
 // Package eks provides Cluster (NewCluster), the library's EksCluster: an
-// Amazon EKS control plane with its IAM role, KMS secrets encryption, control-plane logs, access entries, OIDC
-// provider for IRSA, managed add-ons in the right order, managed node groups
-// with hardened launch templates, Fargate profiles or EKS Auto Mode. IRSA
-// roles (NewServiceAccountRole) and Pod Identity roles (NewPodIdentityRole)
-// are grant.Grantees; the cluster is a network.Connectable (its cluster
-// security group, which pods and nodes carry).
+// Amazon EKS control plane with its IAM role, KMS secrets encryption,
+// control-plane logs, access entries, OIDC provider for IRSA, managed
+// add-ons in the right order, managed node groups with hardened launch
+// templates, Fargate profiles or EKS Auto Mode. IRSA roles
+// (NewServiceAccountRole) and Pod Identity roles (NewPodIdentityRole) are
+// grant.Grantees; the cluster is a network.Connectable (its cluster security
+// group, which pods and nodes carry).
 package eks
 
 import "github.com/hybridstack/hybridstack/constructs/network"

@@ -54,7 +54,8 @@ func newRole(scope constructs.Construct, id string, spec roleSpec) (roleRef, []c
 		}))
 	}
 	if spec.inline != "" {
-		deps = append(deps, iamrolepolicy.NewIamRolePolicy(scope, ptr.String(id+"-inline"), &iamrolepolicy.IamRolePolicyConfig{
+		// A managed policy named "inline" may have taken the readable id.
+		deps = append(deps, iamrolepolicy.NewIamRolePolicy(scope, ptr.String(ids.For(id+"-inline", "the inline policy")), &iamrolepolicy.IamRolePolicyConfig{
 			Name:   ptr.String("inline"),
 			Role:   role.Id(),
 			Policy: ptr.String(spec.inline),
@@ -104,11 +105,15 @@ type ServiceAccountRole struct {
 	role          iamrole.IamRole
 }
 
-// NewServiceAccountRole creates an IRSA role whose trust policy conditions on
-// both the service account subject and the sts.amazonaws.com audience.
-// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
+// NewServiceAccountRole creates an IRSA role whose trust policy conditions
+// on both the service account subject and the sts.amazonaws.com audience. It
+// returns every problem with props at once, joined, each a
+// *validate.FieldError wrapping validate.ErrInvalid.
 func NewServiceAccountRole(scope constructs.Construct, id string, props ServiceAccountRoleProps) (*ServiceAccountRole, error) {
-	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("eks", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	checkWorkloadIdentity(r, props.Cluster, props.Namespace, props.ServiceAccount, props.ManagedPolicyARNs, props.PolicyDocument)
 	var trust string
 	if r.Len() == 0 {
@@ -186,12 +191,16 @@ type PodIdentityRole struct {
 	role      iamrole.IamRole
 }
 
-// NewPodIdentityRole creates a role trusted by pods.eks.amazonaws.com and the
-// association binding it to the service account. It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid
-// (including a cluster without the Pod Identity agent, or a Fargate
-// namespace).
+// NewPodIdentityRole creates a role trusted by pods.eks.amazonaws.com and
+// the association binding it to the service account. It returns every
+// problem with props at once, joined, each a *validate.FieldError wrapping
+// validate.ErrInvalid (including a cluster without the Pod Identity agent,
+// or a Fargate namespace).
 func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentityRoleProps) (*PodIdentityRole, error) {
-	r := validation.NewReport("eks", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("eks", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	checkWorkloadIdentity(r, props.Cluster, props.Namespace, props.ServiceAccount, props.ManagedPolicyARNs, props.PolicyDocument)
 	if c := props.Cluster; c != nil {
 		if !c.podIdentityOK {

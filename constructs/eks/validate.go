@@ -22,6 +22,9 @@ const (
 
 // beforeCompute lists add-ons that must be active before nodes join:
 // networking (vpc-cni, kube-proxy) and identity (pod identity agent).
+// addonNameRe is the shape of EKS add-on names (vpc-cni, aws-ebs-csi-driver).
+var addonNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
+
 var beforeCompute = map[string]bool{AddonVPCCNI: true, AddonKubeProxy: true, AddonPodIdentity: true}
 
 // replacedByAutoMode lists add-ons EKS Auto Mode runs itself.
@@ -311,6 +314,9 @@ func (s *settings) validateAddons(r *validation.Report) {
 		if seen[a.Name] {
 			r.Addf(f+".Name", "%q is listed twice", a.Name)
 		}
+		if !addonNameRe.MatchString(a.Name) || strings.HasSuffix(a.Name, "-role") || strings.Contains(a.Name, "-role-") {
+			r.Addf(f+".Name", "%q is not an EKS add-on name (lowercase letters, digits and '-', at most 100, not ending in \"-role\" or containing \"-role-\", which name add-on roles)", a.Name)
+		}
 		seen[a.Name] = true
 		if s.AutoMode != nil && replacedByAutoMode[a.Name] {
 			r.Addf(f+".Name", "%q is run by EKS Auto Mode itself; remove it or turn AutoMode off", a.Name)
@@ -403,6 +409,9 @@ func (s *settings) validateNodeGroup(r *validation.Report, f string, ng NodeGrou
 	}
 	if names[ng.Name] {
 		r.Addf(f+".Name", "%q is used by another node group", ng.Name)
+	}
+	if strings.HasSuffix(ng.Name, "-launch-template") {
+		r.Addf(f+".Name", "%q ends in \"-launch-template\", which names the launch template of the node group %q; choose another name", ng.Name, strings.TrimSuffix(ng.Name, "-launch-template"))
 	}
 	names[ng.Name] = true
 

@@ -91,12 +91,16 @@ type FrontDoor struct {
 }
 
 // NewFrontDoor validates props and creates the API, its $default stage with
-// access logs and throttling, the authorizer, and the custom domain.
-// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid (nothing is created then). Route methods return their
-// own errors of the same kind.
+// access logs and throttling, the authorizer, and the custom domain. It
+// returns every problem with props at once, joined, each a
+// *validate.FieldError wrapping validate.ErrInvalid (nothing is created
+// then). Route methods return their own errors of the same kind.
 func NewFrontDoor(scope constructs.Construct, id string, props FrontDoorProps) (*FrontDoor, error) {
-	path := validation.Path(*scope.Node().Path(), id)
-	r := validation.NewReport("frontdoor", path)
+	r := validation.ForConstruct("frontdoor", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
+	path := r.Path()
 	p := props
 	if p.Name == "" {
 		// The construct path, so that front doors with the same id in

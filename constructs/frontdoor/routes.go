@@ -2,6 +2,7 @@ package frontdoor
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/deps"
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
@@ -144,8 +146,11 @@ func (f *FrontDoor) route(routeKey string, opts RouteOptions, maxTimeout int) *v
 	} else if opts.TimeoutMS > maxTimeout {
 		r.Addf(field+".TimeoutMS", "%d is longer than the function's timeout (%d ms); the API would wait for a function that has already stopped", opts.TimeoutMS, maxTimeout)
 	}
-	if opts.ThrottleBurst < 0 || opts.ThrottleRate < 0 {
-		r.Addf(field+".ThrottleBurst", "and ThrottleRate must not be negative")
+	if opts.ThrottleBurst < 0 {
+		r.Addf(field+".ThrottleBurst", "%d is negative", opts.ThrottleBurst)
+	}
+	if !finiteRate(opts.ThrottleRate) {
+		r.Addf(field+".ThrottleRate", "%v is not a rate; use a finite number of requests per second, 0 or more", opts.ThrottleRate)
 	}
 	return r
 }
@@ -259,6 +264,9 @@ func (f *FrontDoor) RouteToService(routeKey string, target ServiceTarget, opts R
 	if target.ListenerARN == "" || (!validation.IsToken(target.ListenerARN) && !strings.Contains(target.ListenerARN, ":listener/")) {
 		r.Addf("Route("+routeKey+").ListenerARN", "%q is not a load balancer listener ARN", target.ListenerARN)
 	}
+	if target.Name != "" && !names.Readable(target.Name) {
+		r.Addf("Route("+routeKey+").Name", "%q must be 1-40 lowercase letters, digits and '-'; it becomes part of Terraform addresses", target.Name)
+	}
 	if target.Port < 1 || target.Port > 65535 {
 		r.Addf("Route("+routeKey+").Port", "%d is not a port", target.Port)
 	}
@@ -311,6 +319,9 @@ func (f *FrontDoor) RouteToCloudMap(routeKey, serviceARN string, port int, opts 
 	if !validation.IsToken(serviceARN) && !strings.Contains(serviceARN, ":servicediscovery:") {
 		r.Addf("Route("+routeKey+").ServiceARN", "%q is not a Cloud Map service ARN", serviceARN)
 	}
+	if port < 1 || port > 65535 {
+		r.Addf("Route("+routeKey+").Port", "%d is not a port", port)
+	}
 	if err := r.Err(); err != nil {
 		return err
 	}
@@ -341,3 +352,7 @@ func isNil(v any) bool {
 	rv := reflect.ValueOf(v)
 	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
+
+// finiteRate reports whether v is a usable throttling rate: not negative,
+// not NaN and not infinite (which the API, and JSON, cannot carry).
+func finiteRate(v float64) bool { return v >= 0 && !math.IsInf(v, 0) && !math.IsNaN(v) }

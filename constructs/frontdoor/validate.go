@@ -77,8 +77,11 @@ func validateProps(r *validation.Report, p FrontDoorProps) {
 			r.Addf("CORS.MaxAgeSeconds", "%d is out of range; use 0 to 86400", c.MaxAgeSeconds)
 		}
 	}
-	if p.ThrottleBurst < 0 || p.ThrottleRate < 0 {
-		r.Addf("ThrottleBurst", "and ThrottleRate must not be negative")
+	if p.ThrottleBurst < 0 {
+		r.Addf("ThrottleBurst", "%d is negative", p.ThrottleBurst)
+	}
+	if !finiteRate(p.ThrottleRate) {
+		r.Addf("ThrottleRate", "%v is not a rate; use a finite number of requests per second, 0 or more", p.ThrottleRate)
 	}
 	if !validation.LogRetention(p.LogRetentionDays) {
 		r.Addf("LogRetentionDays", "%d is not a CloudWatch Logs retention; use one of %v", p.LogRetentionDays, validation.LogRetentionDays)

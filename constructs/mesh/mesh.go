@@ -1,11 +1,12 @@
 // Package mesh provides VirtualService (NewVirtualService), the library's
 // AppMeshVirtualService, inside a Network (NewNetwork): service-to-service
-// traffic intent (a virtual service backed by versions of a workload, weighted routes
-// for canary and blue/green, path and header matches, retries, timeouts,
-// health checks, outlier detection, TLS) rendered either to Amazon VPC
-// Lattice (the default) or to AWS App Mesh, which reached end of support on
-// 2026-09-30. Features one engine lacks are refused with a clear error, or,
-// when asked, turned into a synth warning; they are never dropped silently.
+// traffic intent (a virtual service backed by versions of a workload,
+// weighted routes for canary and blue/green, path and header matches,
+// retries, timeouts, health checks, outlier detection, TLS) rendered either
+// to Amazon VPC Lattice (the default) or to AWS App Mesh, which reached end
+// of support on 2026-09-30. Features one engine lacks are refused with a
+// clear error, or, when asked, turned into a synth warning; they are never
+// dropped silently.
 package mesh
 
 import (
@@ -103,10 +104,14 @@ type Network struct {
 var latticeNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
 
 // NewNetwork validates props and creates the mesh (egress DROP_ALL) or the
-// service network (IAM auth, VPC association, access logs).
-// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
+// service network (IAM auth, VPC association, access logs). It returns every
+// problem with props at once, joined, each a *validate.FieldError wrapping
+// validate.ErrInvalid.
 func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Network, error) {
-	r := validation.NewReport("mesh", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("mesh", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	p := props
 	if p.Name == "" {
 		p.Name = id

@@ -268,6 +268,9 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 	if !validation.DNSLabel(p.Namespace) {
 		r.Addf("Namespace", "%q is not a namespace name (RFC 1123 label)", p.Namespace)
 	}
+	if !validation.DNSSubdomain(p.ServiceAccount) {
+		r.Addf("ServiceAccount", "%q is not a service account name (lowercase RFC 1123 subdomain)", p.ServiceAccount)
+	}
 	if p.Port < 1 || p.Port > 65535 {
 		r.Addf("Port", "%d is not a port", p.Port)
 	}
@@ -434,10 +437,14 @@ func unsupported(r *validation.Report, p VirtualServiceProps, warns *[]string, f
 }
 
 // NewVirtualService validates the intent against the network's engine and
-// renders it. It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid (including intent the
+// renders it. It returns every problem with props at once, joined, each a
+// *validate.FieldError wrapping validate.ErrInvalid (including intent the
 // network's engine cannot express).
 func NewVirtualService(scope constructs.Construct, id string, props VirtualServiceProps) (*VirtualService, error) {
-	r := validation.NewReport("mesh", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("mesh", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	p := withDefaults(id, props)
 	var warns []string
 	validate(r, p, &warns)

@@ -34,10 +34,14 @@ import (
 )
 
 // NewVPC creates a VPC with public and private subnets in each zone. It
-// validates props first and creates nothing when they are invalid.
-// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
+// validates props first and creates nothing when they are invalid. It
+// returns every problem with props at once, joined, each a
+// *validate.FieldError wrapping validate.ErrInvalid.
 func NewVPC(scope constructs.Construct, id string, props VPCProps) (*VPC, error) {
-	r := validation.NewReport("network", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("network", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	l := plan(r, id, props)
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -278,9 +282,14 @@ var (
 
 // ImportVPC wraps an existing VPC so that other constructs can run in it. It
 // creates no resources except a data source that reads the VPC's range (when
-// not given) and DNS settings at plan time. It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
+// not given) and DNS settings at plan time. It returns every problem with
+// props at once, joined, each a *validate.FieldError wrapping
+// validate.ErrInvalid.
 func ImportVPC(scope constructs.Construct, id string, props ImportVPCProps) (*VPC, error) {
-	r := validation.NewReport("network", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("network", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	if props.VPCID == "" {
 		r.Addf("VPCID", "is empty; give the existing VPC's id (vpc-...)")
 	} else if !validation.IsToken(props.VPCID) && !vpcIDPattern.MatchString(props.VPCID) {

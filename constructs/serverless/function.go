@@ -1,12 +1,12 @@
 // Package serverless provides Handler (NewHandler), the library's
-// LambdaEventHandler: a Lambda function with its code packaged reproducibly, a least-privilege role, an owned log group with
-// retention, X-Ray tracing, async failure handling (retries, event age, a
-// failure queue), CloudWatch alarms and event sources (S3, SQS, EventBridge,
-// SNS, Kinesis and DynamoDB streams) that each wire the permission, mapping
-// and IAM they need. A Handler is a grant.Grantee and a
-// network.Connectable. It also provides Queue (NewQueue), an encrypted SQS
-// queue with a dead-letter queue, whose GrantConsume and GrantSend work for
-// any grantee.
+// LambdaEventHandler: a Lambda function with its code packaged reproducibly,
+// a least-privilege role, an owned log group with retention, X-Ray tracing,
+// async failure handling (retries, event age, a failure queue), CloudWatch
+// alarms and event sources (S3, SQS, EventBridge, SNS, Kinesis and DynamoDB
+// streams) that each wire the permission, mapping and IAM they need. A
+// Handler is a grant.Grantee and a network.Connectable. It also provides
+// Queue (NewQueue), an encrypted SQS queue with a dead-letter queue, whose
+// GrantConsume and GrantSend work for any grantee.
 package serverless
 
 import (
@@ -155,6 +155,8 @@ type Handler struct {
 	// s3Permissions maps a bucket's construct path to this function's
 	// permission for it.
 	s3Permissions map[string]lambdapermission.LambdaPermission
+	// ids keeps derived construct ids injective.
+	ids           names.IDs
 	securityGroup string
 	connections   *network.Connections
 	alarmTopic    string
@@ -314,14 +316,18 @@ func (s settings) validate(r *validation.Report) {
 	}
 }
 
-// NewHandler validates props, builds zip code, and creates the function,
-// its role, log group, async configuration, failure queue and alarms.
-// It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid; a Code that cannot be built or read is reported
-// the same way, on the field Code. The Add*Source methods and grants return
-// errors of the same kind.
+// NewHandler validates props, builds zip code, and creates the function, its
+// role, log group, async configuration, failure queue and alarms. It returns
+// every problem with props at once, joined, each a *validate.FieldError
+// wrapping validate.ErrInvalid; a Code that cannot be built or read is
+// reported the same way, on the field Code. The Add*Source methods and
+// grants return errors of the same kind.
 func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Handler, error) {
-	path := validation.Path(*scope.Node().Path(), id)
-	r := validation.NewReport("serverless", path)
+	r := validation.ForConstruct("serverless", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
+	path := r.Path()
 	stack := cdktf.TerraformStack_Of(scope)
 	inStack := strings.TrimPrefix(path, *stack.Node().Path()+"/")
 	s := handlerDefaults(*stack.Node().Id()+"/"+inStack, props)
@@ -343,7 +349,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{env: env, name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]lambdapermission.LambdaPermission{}, alarmTopic: s.Alarms.TopicARN, alarmsOff: s.Alarms.Disable, tags: s.Tags}
+	h := &Handler{env: env, name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]lambdapermission.LambdaPermission{}, ids: names.IDs{}, alarmTopic: s.Alarms.TopicARN, alarmsOff: s.Alarms.Disable, tags: s.Tags}
 	constructs.NewConstruct_Override(h, scope, &id)
 
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(h, ptr.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
@@ -444,7 +450,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	// Async: bounded retries and age, failures to a queue.
 	h.failure = s.Async.FailureQueue
 	if h.failure == nil {
-		q, err := NewQueue(h, "failure-queue", QueueProps{NamePrefix: names.Truncate(s.name, 45) + "-failed-", IsDeadLetterQueue: true, Tags: s.Tags})
+		q, err := NewQueue(h, "failure-queue", QueueProps{NamePrefix: names.Truncate(s.name, 42) + "-failed-", IsDeadLetterQueue: true, Tags: s.Tags})
 		if err != nil {
 			return nil, err
 		}

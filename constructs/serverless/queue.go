@@ -75,9 +75,13 @@ type Queue struct {
 var queuePrefixRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,50}$`)
 
 // NewQueue validates props and creates the queue (and its dead-letter
-// queue). It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
+// queue). It returns every problem with props at once, joined, each a
+// *validate.FieldError wrapping validate.ErrInvalid.
 func NewQueue(scope constructs.Construct, id string, props QueueProps) (*Queue, error) {
-	r := validation.NewReport("serverless", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("serverless", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	p := props
 	if p.NamePrefix == "" {
 		p.NamePrefix = id + "-"

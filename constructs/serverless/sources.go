@@ -37,8 +37,18 @@ func (h *Handler) source(kind, id string) *validation.Report {
 	if h.sourceIDs["source-"+id] > 0 {
 		r.Addf(kind+"("+id+")", "id %q is already used by another event source of this function", id)
 	}
+	// A source's own resources are "<kind>-<id>-<suffix>"; an id ending in
+	// a suffix would collide with those of another source.
+	for _, suffix := range derivedSuffixes {
+		if strings.HasSuffix(id, suffix) {
+			r.Addf(kind+"("+id+")", "id %q ends in %q, which the construct uses for the resources it derives from other ids; choose another", id, suffix)
+		}
+	}
 	return r
 }
+
+// derivedSuffixes end the ids of resources derived from a source id.
+var derivedSuffixes = []string{"-permission", "-target", "-dead-letter-alarm"}
 
 func (h *Handler) permission(id, principal, sourceARN, sourceAccount string) lambdapermission.LambdaPermission {
 	return lambdapermission.NewLambdaPermission(h, ptr.String(id), &lambdapermission.LambdaPermissionConfig{
@@ -93,7 +103,8 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 	// One permission per function and bucket, however many filters.
 	perm, ok := h.s3Permissions[key]
 	if !ok {
-		perm = h.permission("s3-"+*bucket.Node().Id()+"-permission", "s3.amazonaws.com", bucket.BucketARN(), h.env.Account)
+		// Buckets in different scopes may share a construct id.
+		perm = h.permission(h.ids.For("s3-"+*bucket.Node().Id()+"-permission", key), "s3.amazonaws.com", bucket.BucketARN(), h.env.Account)
 		h.s3Permissions[key] = perm
 	}
 	n.AddLambda(storage.LambdaNotification{

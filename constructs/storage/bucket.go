@@ -139,9 +139,14 @@ var (
 
 // NewBucket validates props and creates the bucket with its public access
 // block, ownership controls, encryption, versioning, TLS-only policy and
-// lifecycle configuration. It returns every problem with props at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid (nothing is created then).
+// lifecycle configuration. It returns every problem with props at once,
+// joined, each a *validate.FieldError wrapping validate.ErrInvalid (nothing
+// is created then).
 func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucket, error) {
-	r := validation.NewReport("storage", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("storage", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	if props.Name != "" && props.NamePrefix != "" {
 		r.Addf("Name", "%q and NamePrefix %q are both set; set one", props.Name, props.NamePrefix)
 	}
@@ -421,7 +426,10 @@ type ImportBucketProps struct {
 // validate.ErrInvalid naming the field when Name is not a bucket name or
 // KMSKeyARN is not a KMS key ARN.
 func ImportBucket(scope constructs.Construct, id string, props ImportBucketProps) (BucketRef, error) {
-	r := validation.NewReport("storage", validation.Path(*scope.Node().Path(), id))
+	r := validation.ForConstruct("storage", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
 	if !validation.IsToken(props.Name) && (!bucketNameRe.MatchString(props.Name) || strings.Contains(props.Name, "..")) {
 		r.Addf("Name", "%q is not an S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)", props.Name)
 	}

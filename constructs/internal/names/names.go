@@ -38,16 +38,27 @@ func Prefix(s string, n int) string {
 type IDs map[string]string
 
 // For returns the id for the value full, whose readable form is readable.
-// The same value always gets the same id.
+// The same value always gets the same id, and two values never share one:
+// when the short hash is itself taken (by a readable id that happens to
+// look like it), a longer hash is used.
 func (ids IDs) For(readable, full string) string {
 	if owner, taken := ids[readable]; !taken || owner == full {
 		ids[readable] = full
 		return readable
 	}
 	sum := sha256.Sum256([]byte(full))
-	id := readable + "-" + hex.EncodeToString(sum[:4])
-	ids[id] = full
-	return id
+	for n := 4; ; n++ {
+		id := readable + "-" + hex.EncodeToString(sum[:min(n, len(sum))])
+		if owner, taken := ids[id]; !taken || owner == full {
+			ids[id] = full
+			return id
+		}
+		if n >= len(sum) { // 2^256 values later: give up readably
+			id = readable + "-" + hex.EncodeToString(sum[:]) + "-" + hex.EncodeToString([]byte(full))
+			ids[id] = full
+			return id
+		}
+	}
 }
 
 // Fit returns s when it has at most n bytes, else its first bytes and a

@@ -56,3 +56,18 @@ func TestFit(t *testing.T) {
 		t.Error(FromPath("stack/team-a/orders"))
 	}
 }
+
+func TestIDsNeverHandOutATakenHash(t *testing.T) {
+	// The id "GET /x" gets when "x" is taken by another value.
+	hashed := IDs{"x": "other"}.For("x", "GET /x")
+	ids := IDs{}
+	ids.For(hashed, "a value whose readable id looks like that hash")
+	ids.For("x", "first")
+	got := ids.For("x", "GET /x")
+	if got == hashed || got == "x" {
+		t.Fatalf("For handed out %q, which another value owns", got)
+	}
+	if again := ids.For("x", "GET /x"); again != got {
+		t.Errorf("the same value got %q, then %q", got, again)
+	}
+}

@@ -33,8 +33,9 @@ func New(scope constructs.Construct, role func() *string) *Attacher {
 
 // Add renders statements and attaches them as the inline policy name, with
 // construct id "policy-<name>". A name used before gets "-1", "-2", ...
-// appended to both, so repeated grants stay separate and keep their
-// addresses when later ones are added. Nothing is created on error.
+// appended to both (the next number no other policy has), so repeated
+// grants stay separate and keep their addresses when later ones are
+// added. Nothing is created on error.
 func (a *Attacher) Add(name string, statements ...iamdoc.Statement) (iamrolepolicy.IamRolePolicy, error) {
 	if !policyName.MatchString(name) {
 		return nil, fmt.Errorf("inline policy name %q of %q is not 1-128 letters, digits and +=,.@_-: %w", name, *a.scope.Node().Path(), validate.ErrInvalid)
@@ -43,11 +44,19 @@ func (a *Attacher) Add(name string, statements ...iamdoc.Statement) (iamrolepoli
 	if err != nil {
 		return nil, fmt.Errorf("inline policy %q of %q: %w", name, *a.scope.Node().Path(), err)
 	}
+	// The n-th use of a name gets "-n"; a suffixed id that another name
+	// already took ("read-data" twice, then "read-data-1") moves on to the
+	// next free number, so no two policies share an id.
 	id := "policy-" + name
-	if n := a.counts[name]; n > 0 {
-		id = fmt.Sprintf("%s-%d", id, n)
+	for n := a.counts[name]; ; n++ {
+		if n > 0 {
+			id = fmt.Sprintf("policy-%s-%d", name, n)
+		}
+		if a.scope.Node().TryFindChild(&id) == nil {
+			a.counts[name] = n + 1
+			break
+		}
 	}
-	a.counts[name]++
 	return iamrolepolicy.NewIamRolePolicy(a.scope, ptr.String(id), &iamrolepolicy.IamRolePolicyConfig{
 		Name:   ptr.String(id[len("policy-"):]),
 		Role:   a.role(),

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/aws/constructs-go/constructs/v10"
+
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/validate"
@@ -30,6 +32,33 @@ type Report struct {
 // NewReport starts a report for the construct of the given kind at path.
 func NewReport(kind, path string) *Report {
 	return &Report{kind: kind, path: path}
+}
+
+// reservedStackIDs are the ids awsenv gives the stack's shared data sources.
+var reservedStackIDs = map[string]bool{"awsenv-account": true, "awsenv-partition": true, "awsenv-region": true}
+
+// ForConstruct starts the report of a construct about to be created under
+// scope with id, and checks the id itself: not empty, no '/', not used by
+// another construct in scope, and not one of the ids awsenv reserves at a
+// stack's top level. The constructs library would panic on each of these.
+func ForConstruct(kind string, scope constructs.IConstruct, id string) *Report {
+	if scope == nil {
+		r := NewReport(kind, id)
+		r.Addf("scope", "is nil; pass the stack or construct to create %q in", id)
+		return r
+	}
+	r := NewReport(kind, Path(*scope.Node().Path(), id))
+	switch {
+	case id == "":
+		r.Addf("id", "is empty; give the construct an id (it becomes part of Terraform addresses)")
+	case strings.Contains(id, "/"):
+		r.Addf("id", "%q contains '/', which construct paths use as their separator", id)
+	case scope.Node().TryFindChild(&id) != nil:
+		r.Addf("id", "%q is already used by another construct in %q; ids must be unique in their scope", id, *scope.Node().Path())
+	case reservedStackIDs[id] && *cdktf.TerraformStack_IsStack(scope):
+		r.Addf("id", "%q is reserved at a stack's top level for the stack's shared data sources (package awsenv)", id)
+	}
+	return r
 }
 
 // Path returns the construct path the report is about.
