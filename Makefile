@@ -78,8 +78,10 @@ test: deps
 snapshots: deps
 	UPDATE_SNAPSHOTS=1 $(GO) test -count=1 -run 'TestSnapshots|TestReadmeResourceCounts' ./stacks/catalog/
 
+# BENCH=regexp picks benchmarks: BENCH=Process prints make synth's wall time
+# (warm and cold zip cache) as ratios to a bare jsii + AWS binding process.
 bench: deps
-	$(GO) test -run '^$$' -bench . $(BENCH_FLAGS) ./...
+	$(GO) test -run '^$$' -bench '$(or $(BENCH),.)' $(BENCH_FLAGS) ./...
 
 # go test -fuzz takes one fuzz test of one package at a time, so this loops
 # over every Fuzz function of FUZZ_PKGS. make test runs their seed corpora.

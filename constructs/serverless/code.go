@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -156,11 +157,12 @@ func ZipDirectory(dir string) ([]byte, error) {
 
 // BuildGoZip builds pkg for linux/arch reproducibly, from the module in dir
 // ("" for the current directory), and returns a zip holding the binary as
-// "bootstrap".
+// "bootstrap". It always builds; functions reuse zips from a cache on disk
+// (see Prebuild).
 func BuildGoZip(dir, pkg, arch string) ([]byte, error) {
-	goarch := map[string]string{"arm64": "arm64", "x86_64": "amd64"}[arch]
-	if goarch == "" {
-		return nil, fmt.Errorf("unknown architecture %q", arch)
+	goarch, err := goArch(arch)
+	if err != nil {
+		return nil, err
 	}
 	tmp, err := os.MkdirTemp("", "hybridstack-gobuild-")
 	if err != nil {
@@ -168,11 +170,11 @@ func BuildGoZip(dir, pkg, arch string) ([]byte, error) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "bootstrap")
-	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-tags=lambda.norpc", "-o", out, pkg)
+	cmd := exec.Command("go", goBuildArgs(out, pkg)...)
 	cmd.Dir = dir
 	// Everything that changes the binary is fixed here, not inherited:
 	// target, cgo, and the instruction-set levels a user may have set.
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0", "GOAMD64=v1", "GOARM64=v8.0")
+	cmd.Env = goBuildEnv(goarch)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -201,39 +203,149 @@ type artifact struct {
 	hash string // base64 SHA-256
 }
 
+// build is one zip being produced; done is closed when art or err is set.
+type build struct {
+	done chan struct{}
+	art  artifact
+	err  error
+}
+
 var (
-	buildMu    sync.Mutex
-	buildCache = map[string]artifact{}
+	buildMu sync.Mutex
+	// builds holds the zips built or being built in this process, by code
+	// and architecture. A failed build is dropped once a handler has its
+	// error, so a later handler tries again, as before.
+	builds = map[string]*build{}
 )
 
-// buildDir is where zips are written before cdktf copies them into the
-// stack's assets; never cdktf.out itself, so a failed synth writes nothing
-// there.
-func buildDir() (string, error) {
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = os.TempDir()
+// defaultArchitecture is the architecture NewHandler uses when none is set.
+const defaultArchitecture = "arm64"
+
+func buildKey(c Code, arch string) string { return fmt.Sprint(c.kind, "|", c.path, "|", arch) }
+
+// claim returns the build for key and whether the caller must run it.
+func claim(key string) (*build, bool) {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if b, ok := builds[key]; ok {
+		return b, false
 	}
-	dir := filepath.Join(base, "hybridstack", "lambda")
-	return dir, os.MkdirAll(dir, 0o755)
+	b := &build{done: make(chan struct{})}
+	builds[key] = b
+	return b, true
+}
+
+func (b *build) finish(a artifact, err error) {
+	b.art, b.err = a, err
+	close(b.done)
+}
+
+// builtLocally reports whether the code is zipped on this machine.
+func (c Code) builtLocally() bool {
+	return c.kind == codeDirectory || c.kind == codeGoPackage || c.kind == codeZipFile
+}
+
+// Prebuild starts producing the zips of codes for arch ("" for the default,
+// arm64) in the background and returns at once. A handler created later
+// with the same code and architecture waits for that build instead of
+// starting its own, and gets its zip, or its error, exactly as if it had
+// built it. Call it before the jsii runtime starts (it takes seconds, and
+// the builds run meanwhile); codes never used cost only the build. The
+// files are read when Prebuild runs: do not prebuild code the program
+// writes later. Go packages are listed together with one go list call and
+// looked up in the cache on disk first (see CacheDirEnv). Codes not built
+// locally (S3, images) are ignored.
+func Prebuild(arch string, codes ...Code) {
+	if arch == "" {
+		arch = defaultArchitecture
+	}
+	type claimed struct {
+		c Code
+		b *build
+	}
+	var gos []claimed
+	for _, c := range codes {
+		if !c.builtLocally() || c.path == "" {
+			continue
+		}
+		b, mine := claim(buildKey(c, arch))
+		if !mine {
+			continue
+		}
+		if c.kind != codeGoPackage {
+			go func() { b.finish(produce(c, arch, nil)) }()
+			continue
+		}
+		gos = append(gos, claimed{c, b})
+	}
+	if len(gos) == 0 {
+		return
+	}
+	go func() {
+		pkgs := make([]string, len(gos))
+		for i, g := range gos {
+			pkgs[i] = g.c.path
+		}
+		// One go list for all; when it fails (a package is missing, say),
+		// each package is keyed on its own, so the others still hit.
+		keys, err := goZipKeys("", pkgs, arch)
+		for _, g := range gos {
+			var key *goKey
+			if err == nil {
+				k := keys[g.c.path]
+				key = &k
+			}
+			go func() { g.b.finish(produce(g.c, arch, key)) }()
+		}
+	}()
+}
+
+// Hash returns the source_code_hash a function with this code gets on
+// architecture arch ("" for the default, arm64), producing the zip as
+// NewHandler does (built once per process, or found in the cache). Code
+// not zipped locally (S3, images) has no hash.
+func (c Code) Hash(arch string) (string, error) {
+	if !c.builtLocally() {
+		return "", fmt.Errorf("%s is not built locally", c)
+	}
+	if arch == "" {
+		arch = defaultArchitecture
+	}
+	a, err := materialize(c, arch)
+	return a.hash, err
 }
 
 // materialize produces the zip for zip-based code, building it at most once
-// per process for the same source and architecture.
+// per process for the same source and architecture, and waiting for a
+// build Prebuild started.
 func materialize(c Code, arch string) (artifact, error) {
-	key := fmt.Sprint(c.kind, "|", c.path, "|", arch)
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	if a, ok := buildCache[key]; ok {
-		return a, nil
+	key := buildKey(c, arch)
+	b, mine := claim(key)
+	if mine {
+		b.finish(produce(c, arch, nil))
 	}
+	<-b.done
+	if b.err != nil {
+		// Handlers get a failure once each: the next one tries again.
+		buildMu.Lock()
+		if builds[key] == b {
+			delete(builds, key)
+		}
+		buildMu.Unlock()
+	}
+	return b.art, b.err
+}
+
+// produce zips the code. For a Go package, key is its cache key (nil:
+// compute it now; an empty key: do not use the cache).
+func produce(c Code, arch string, key *goKey) (artifact, error) {
 	var data []byte
 	var err error
 	switch c.kind {
 	case codeDirectory:
 		data, err = ZipDirectory(c.path)
 	case codeGoPackage:
-		data, err = BuildGoZip("", c.path, arch)
+		return produceGo("", c.path, arch, key)
 	case codeZipFile:
 		data, err = os.ReadFile(c.path)
 		if err == nil && !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
@@ -245,17 +357,70 @@ func materialize(c Code, arch string) (artifact, error) {
 	if err != nil {
 		return artifact{}, err
 	}
+	return store(data)
+}
+
+// buildGoZip is BuildGoZip; tests count the builds through it.
+var buildGoZip = BuildGoZip
+
+// goBuilds bounds the go builds running at once: one core stays free for
+// the jsii runtime, which starts meanwhile.
+var goBuilds = make(chan struct{}, max(1, runtime.NumCPU()-1))
+
+// produceGo returns the cached zip of pkg (in the module in dir) when its
+// key is known and cached, and otherwise builds it and caches it under the
+// key, unless a file the key was computed from changed meanwhile.
+func produceGo(dir, pkg, arch string, key *goKey) (artifact, error) {
+	if key == nil {
+		key = &goKey{}
+		if keys, err := goZipKeys(dir, []string{pkg}, arch); err == nil {
+			*key = keys[pkg]
+		}
+	}
+	if key.key != "" {
+		if a, ok := lookup(key.key); ok {
+			return a, nil
+		}
+	}
+	goBuilds <- struct{}{}
+	data, err := buildGoZip(dir, pkg, arch)
+	<-goBuilds
+	if err != nil {
+		return artifact{}, err
+	}
+	a, err := store(data)
+	if err != nil {
+		return artifact{}, err
+	}
+	if key.key != "" && key.unchanged() {
+		remember(key.key, a)
+	}
+	return a, nil
+}
+
+// buildDir is where zips are written before cdktf copies them into the
+// stack's assets; never cdktf.out itself, so a failed synth writes nothing
+// there.
+func buildDir() (string, error) {
+	dir := filepath.Join(cacheRoot(), "lambda")
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+// zipName is the file name of a zip in the build directory.
+func zipName(hash string) string {
+	return strings.NewReplacer("/", "_", "+", "-", "=", "").Replace(hash) + ".zip"
+}
+
+// store writes the zip into the build directory, named by its hash.
+func store(data []byte) (artifact, error) {
 	dir, err := buildDir()
 	if err != nil {
 		return artifact{}, err
 	}
 	hash := SourceCodeHash(data)
-	name := strings.NewReplacer("/", "_", "+", "-", "=", "").Replace(hash) + ".zip"
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	path := filepath.Join(dir, zipName(hash))
+	if err := writeAtomic(path, data); err != nil {
 		return artifact{}, err
 	}
-	a := artifact{path: path, hash: hash}
-	buildCache[key] = a
-	return a, nil
+	return artifact{path: path, hash: hash}, nil
 }
