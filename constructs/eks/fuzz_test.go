@@ -1,25 +1,17 @@
 package eks_test
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 
-	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/grant"
+	"github.com/hybridstack/hybridstack/constructs/internal/fuzztest"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
 // The fuzz tests below feed primitive values into the props of NewCluster,
@@ -30,111 +22,6 @@ import (
 // field and the problem, and a failed constructor added nothing to the
 // tree; a stack built without error synthesizes. `go test` runs the seeds;
 // `make fuzz` (go test -fuzz) explores from them.
-
-// fuzzStack returns a fresh stack for one fuzz input and removes the
-// temporary output directory cdktf.Testing_App makes for it (thousands of
-// inputs would otherwise leave thousands of directories).
-func fuzzStack(t testing.TB) cdktf.TerraformStack {
-	t.Helper()
-	stack := tftest.NewStack(t)
-	if dir := *cdktf.App_Of(stack).Outdir(); strings.HasPrefix(filepath.Base(dir), "cdktf.outdir.") {
-		t.Cleanup(func() { os.RemoveAll(dir) })
-	}
-	return stack
-}
-
-// fuzzWarmUp starts the jsii runtime and loads the AWS provider before
-// f.Fuzz: in a go test -fuzz worker that takes longer than the 10 s one
-// input may take. The coordinator, which runs no inputs, skips it.
-func fuzzWarmUp(f *testing.F) {
-	if fl := flag.Lookup("test.fuzz"); fl != nil && fl.Value.String() != "" {
-		if w := flag.Lookup("test.fuzzworker"); w != nil && w.Value.String() != "true" {
-			return
-		}
-	}
-	fuzzStack(f)
-}
-
-// fuzzRun calls fn and fails the test when it panics, unless known names
-// the bug, already reported, that the input hits: then the input is
-// skipped, so that fuzzing goes on past it. Delete the fuzzKnown* entries
-// once the bugs are fixed.
-func fuzzRun(t *testing.T, known string, fn func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			if known != "" {
-				t.Skipf("%s (panic: %v)", known, r)
-			}
-			t.Fatalf("panic: %v\n%s", r, debug.Stack())
-		}
-	}()
-	fn()
-}
-
-// fuzzKnownIDBug names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownIDBug(id string) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
-}
-
-// fuzzCheck checks the result of a constructor or method: ok says
-// whether it returned a value (err == nil for methods that return only an
-// error). It reports whether the call succeeded.
-func fuzzCheck(t *testing.T, call string, ok bool, err error) bool {
-	t.Helper()
-	switch {
-	case err == nil && !ok:
-		t.Fatalf("%s returned neither a value nor an error", call)
-	case err != nil && ok:
-		t.Fatalf("%s returned a value and the error %v", call, err)
-	case err == nil:
-		return true
-	}
-	if !errors.Is(err, validate.ErrInvalid) {
-		t.Fatalf("%s: error does not wrap validate.ErrInvalid: %v", call, err)
-	}
-	if strings.TrimSpace(err.Error()) == "" {
-		t.Fatalf("%s: empty error message", call)
-	}
-	for _, fe := range validate.Fields(err) {
-		if fe.Path == "" || fe.Field == "" || fe.Problem == "" {
-			t.Fatalf("%s: incomplete FieldError %#v in %v", call, fe, err)
-		}
-	}
-	return false
-}
-
-// fuzzAdds returns a function that reports whether scope has gained a
-// child with the construct id id (constructs reads "/" as "--") since
-// fuzzAdds was called.
-func fuzzAdds(scope constructs.IConstruct, id string) func() bool {
-	id = strings.ReplaceAll(id, "/", "--")
-	before := scope.Node().TryFindChild(jsii.String(id)) != nil
-	return func() bool { return !before && scope.Node().TryFindChild(jsii.String(id)) != nil }
-}
-
-// fuzzList splits a comma-separated fuzz string into a list: "" is nil,
-// and "a," is ["a", ""].
-func fuzzList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
-// fuzzTokens replaces each fuzz value "@token" by an unresolved cdktf
-// token (a Terraform variable's value), which constructs accept unchecked.
-func fuzzTokens(stack cdktf.TerraformStack, values ...*string) {
-	for _, v := range values {
-		if *v == "@token" {
-			id := fmt.Sprintf("fuzz-token-%d", len(*stack.Node().Children()))
-			*v = *cdktf.NewTerraformVariable(stack, jsii.String(id), &cdktf.TerraformVariableConfig{Type: jsii.String("string")}).StringValue()
-		}
-	}
-}
 
 // fuzzVPC returns a VPC by shape: 0 a new VPC in two zones, 1 an imported
 // VPC with two private subnets, 2 one with a single private subnet, 3 nil.
@@ -170,15 +57,6 @@ const (
 // suffixes constructs add to the ids they derive: byte mutation alone
 // rarely builds them.
 var fuzzDerived = []string{"%s-launch-template", "%s-role", "%s-1", "%s-inline", "%s-role-AmazonEKS_CNI_Policy", "%s/x", "%s-2"}
-
-// fuzzDerive returns raw, or base turned into another name by one of
-// fuzzDerived.
-func fuzzDerive(base, raw string, sel uint8) string {
-	if n := int(sel) % (len(fuzzDerived) + 1); n > 0 {
-		return fmt.Sprintf(fuzzDerived[n-1], base)
-	}
-	return raw
-}
 
 func FuzzNewCluster(f *testing.F) {
 	type in struct {
@@ -225,37 +103,37 @@ func FuzzNewCluster(f *testing.F) {
 	add(in{id: "cluster", ng1: "general", maxSize: 2, principal: "arn:aws:iam::123456789012:role/Admin", flags: fuzzFlagDuplicateEntry, namespaces: "Bad_NS", groups: "system:masters,"})
 	add(in{id: "cluster", ng1: "general", maxSize: 2, principal: "@token", addons: "vpc-cni,vpc-cni,,custom", addonVersion: "1.0", addonConfig: "[1]"})
 	add(in{id: "cluster", ng1: "general", maxSize: 2, addons: "vpc-cni,kube-proxy,coredns,metrics-server", addonVersion: "v0.7.2-eksbuild.1", addonConfig: `{"replicas":2}`})
-	add(in{id: "cluster", ng1: "g", ng2: "", sel: 1, maxSize: 1})                                                                                             // known bug: node-group-g-launch-template
-	add(in{id: "cluster", ng1: "vpc-cni", ng2: "", sel: 2, maxSize: 1, addons: "vpc-cni,kube-proxy,coredns,vpc-cni-role", addonVersion: "v1.0.0-eksbuild.1"}) // known bug: addon-vpc-cni-role
+	add(in{id: "cluster", ng1: "g", ng2: "", sel: 1, maxSize: 1})                                                                                             // was a panic: node-group-g-launch-template
+	add(in{id: "cluster", ng1: "vpc-cni", ng2: "", sel: 2, maxSize: 1, addons: "vpc-cni,kube-proxy,coredns,vpc-cni-role", addonVersion: "v1.0.0-eksbuild.1"}) // was a panic: addon-vpc-cni-role
 	add(in{id: "ünï/cødé", name: "ünïcødé", fargate: "ünï", fargateNS: "ünï", flags: fuzzFlagFargateLabels, tagKey: "aws:x"})
 	add(in{id: "cluster", fargate: strings.Repeat("f", 101), fargateNS: strings.Repeat("n", 64)})
 	add(in{id: "awsenv-account", ng1: "general", maxSize: 1})
-	fuzzWarmUp(f)
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, id, name, version string, vpcShape uint8, public, private, kms string, logDays int, auth, principal, policy, namespaces,
 		groups, support, serviceCIDR, addons, addonVersion, addonConfig, ng1, ng2 string, sel uint8, instanceTypes, capacity string,
 		minSize, desired, maxSize, maxUnavail, maxUnavailPct int, labelKey, labelValue, taintKey, taintEff, ami string, disk int,
 		fargate, fargateNS, pools, tagKey, tagVal string, flags uint8) {
-		stack := fuzzStack(t)
-		fuzzTokens(stack, &principal, &kms)
+		stack := fuzztest.Stack(t)
+		fuzztest.Tokens(stack, &principal, &kms)
 		props := eks.ClusterProps{
-			Name: name, Version: version, VPC: fuzzVPC(t, stack, vpcShape), PublicAccessCIDRs: fuzzList(public), PrivateAccessCIDRs: fuzzList(private),
+			Name: name, Version: version, VPC: fuzzVPC(t, stack, vpcShape), PublicAccessCIDRs: fuzztest.List(public), PrivateAccessCIDRs: fuzztest.List(private),
 			KMSKeyARN: kms, LogRetentionDays: logDays, AuthenticationMode: eks.AuthenticationMode(auth),
 			BootstrapCreatorAdmin: flags&fuzzFlagBootstrapAdmin != 0, SupportType: eks.SupportType(support), ServiceIPv4CIDR: serviceCIDR,
 			Disposable: flags&fuzzFlagDisposable != 0,
 		}
 		if principal != "" {
-			e := eks.AccessEntry{PrincipalARN: principal, Policy: eks.AccessPolicy(policy), Namespaces: fuzzList(namespaces), KubernetesGroups: fuzzList(groups)}
+			e := eks.AccessEntry{PrincipalARN: principal, Policy: eks.AccessPolicy(policy), Namespaces: fuzztest.List(namespaces), KubernetesGroups: fuzztest.List(groups)}
 			props.AccessEntries = []eks.AccessEntry{e}
 			if flags&fuzzFlagDuplicateEntry != 0 {
 				props.AccessEntries = append(props.AccessEntries, e)
 			}
 		}
-		for _, a := range fuzzList(addons) {
+		for _, a := range fuzztest.List(addons) {
 			props.Addons = append(props.Addons, eks.AddonProps{Name: a, Version: addonVersion, ConfigurationValues: addonConfig})
 		}
 		if ng1 != "" {
 			g := eks.NodeGroupProps{
-				Name: ng1, InstanceTypes: fuzzList(instanceTypes), CapacityType: eks.CapacityType(capacity),
+				Name: ng1, InstanceTypes: fuzztest.List(instanceTypes), CapacityType: eks.CapacityType(capacity),
 				MinSize: minSize, DesiredSize: desired, MaxSize: maxSize, MaxUnavailable: maxUnavail, MaxUnavailablePercentage: maxUnavailPct,
 				AMIType: ami, DiskSizeGiB: disk,
 			}
@@ -266,7 +144,7 @@ func FuzzNewCluster(f *testing.F) {
 				g.Taints = []eks.Taint{{Key: taintKey, Value: labelValue, Effect: eks.TaintEffect(taintEff)}}
 			}
 			props.NodeGroups = []eks.NodeGroupProps{g}
-			if second := fuzzDerive(ng1, ng2, sel); second != "" {
+			if second := fuzztest.Derive(ng1, ng2, sel, fuzzDerived); second != "" {
 				g2 := eks.NodeGroupProps{Name: second, MaxSize: 1}
 				if flags&fuzzFlagSecondGroupSpot != 0 {
 					g2.CapacityType, g2.InstanceTypes = eks.Spot, []string{"m7i.large", "m6i.large"}
@@ -282,16 +160,16 @@ func FuzzNewCluster(f *testing.F) {
 			props.FargateProfiles = []eks.FargateProfileProps{{Name: fargate, Selectors: []eks.FargateSelector{sel}}}
 		}
 		if flags&fuzzFlagAutoMode != 0 {
-			props.AutoMode = &eks.AutoModeProps{NodePools: fuzzList(pools)}
+			props.AutoMode = &eks.AutoModeProps{NodePools: fuzztest.List(pools)}
 		}
 		if tagKey != "" || tagVal != "" {
 			props.Tags = map[string]string{tagKey: tagVal}
 		}
 		var c *eks.Cluster
 		var err error
-		added := fuzzAdds(stack, id)
-		fuzzRun(t, fuzzKnownClusterBug(id, props), func() { c, err = eks.NewCluster(stack, id, props) })
-		if !fuzzCheck(t, "NewCluster", c != nil, err) {
+		added := fuzztest.Adds(stack, id)
+		fuzztest.Run(t, func() { c, err = eks.NewCluster(stack, id, props) })
+		if !fuzztest.Check(t, "NewCluster", c != nil, err) {
 			if added() {
 				t.Fatalf("NewCluster returned %v but added %q to the tree", err, id)
 			}
@@ -309,14 +187,6 @@ func FuzzNewCluster(f *testing.F) {
 	})
 }
 
-// fuzzKnownClusterBug names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownClusterBug(id string, p eks.ClusterProps) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
-}
-
 func FuzzWorkloadRoles(f *testing.F) {
 	f.Add(false, "orders", "orders", "orders-api", "", "", "", uint8(0), uint8(0))
 	f.Add(true, "orders", "orders", "orders-api", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess,arn:aws:iam::123456789012:policy/orders", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`, "Orders API", uint8(1), uint8(0))
@@ -328,10 +198,10 @@ func FuzzWorkloadRoles(f *testing.F) {
 	f.Add(true, "orders", strings.Repeat("n", 64), strings.Repeat("s", 254), "arn:aws:iam::aws:policy/", `{"Version":"2008-10-17"}`, "", uint8(0), uint8(0))
 	f.Add(false, "orders", "orders", "orders-api", "@token", "@token", "", uint8(2), uint8(0))
 	f.Add(false, "ünï/cødé", "ünï", "cødé", "", "", "ünïcødé", uint8(0), uint8(0))
-	f.Add(true, "orders", "orders", "orders-api", "arn:aws:iam::aws:policy/inline", `{"Version":"2012-10-17","Statement":[{}]}`, "", uint8(0), uint8(0)) // known bug: role-inline
-	fuzzWarmUp(f)
+	f.Add(true, "orders", "orders", "orders-api", "arn:aws:iam::aws:policy/inline", `{"Version":"2012-10-17","Statement":[{}]}`, "", uint8(0), uint8(0)) // was a panic: role-inline
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, podIdentity bool, id, namespace, serviceAccount, policyARNs, policyDocument, description string, grants, clusterShape uint8) {
-		stack := fuzzStack(t)
+		stack := fuzztest.Stack(t)
 		vpc := fuzzVPC(t, stack, 0)
 		cp := eks.ClusterProps{VPC: vpc, NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 2}}}
 		switch clusterShape % 3 {
@@ -344,36 +214,30 @@ func FuzzWorkloadRoles(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		arns := fuzzList(policyARNs)
+		arns := fuzztest.List(policyARNs)
 		for i := range arns {
-			fuzzTokens(stack, &arns[i])
+			fuzztest.Tokens(stack, &arns[i])
 		}
-		fuzzTokens(stack, &policyDocument)
-		known := fuzzKnownIDBug(id)
-		for _, a := range arns {
-			if policyDocument != "" && strings.HasSuffix(a, "/inline") {
-				known = "known bug: managed policy " + a + " and the inline policy both get construct id role-inline"
-			}
-		}
+		fuzztest.Tokens(stack, &policyDocument)
 		var g interface {
 			grant.Grantee
 			RoleName() string
 		}
-		added := fuzzAdds(stack, id)
+		added := fuzztest.Adds(stack, id)
 		if podIdentity {
 			var r *eks.PodIdentityRole
-			fuzzRun(t, known, func() {
+			fuzztest.Run(t, func() {
 				r, err = eks.NewPodIdentityRole(stack, id, eks.PodIdentityRoleProps{Cluster: cluster, Namespace: namespace, ServiceAccount: serviceAccount, ManagedPolicyARNs: arns, PolicyDocument: policyDocument})
 			})
-			if fuzzCheck(t, "NewPodIdentityRole", r != nil, err) {
+			if fuzztest.Check(t, "NewPodIdentityRole", r != nil, err) {
 				g = r
 			}
 		} else {
 			var r *eks.ServiceAccountRole
-			fuzzRun(t, known, func() {
+			fuzztest.Run(t, func() {
 				r, err = eks.NewServiceAccountRole(stack, id, eks.ServiceAccountRoleProps{Cluster: cluster, Namespace: namespace, ServiceAccount: serviceAccount, ManagedPolicyARNs: arns, PolicyDocument: policyDocument, Description: description})
 			})
-			if fuzzCheck(t, "NewServiceAccountRole", r != nil, err) {
+			if fuzztest.Check(t, "NewServiceAccountRole", r != nil, err) {
 				if r.Annotations()["eks.amazonaws.com/role-arn"] != r.RoleARN() {
 					t.Fatalf("NewServiceAccountRole: annotations %v", r.Annotations())
 				}
@@ -393,11 +257,11 @@ func FuzzWorkloadRoles(f *testing.F) {
 		// secret, 3 both.
 		if grants&1 != 0 {
 			err := grant.Publish(g, "arn:aws:sns:eu-west-1:123456789012:orders")
-			fuzzCheck(t, "grant.Publish", err == nil, err)
+			fuzztest.Check(t, "grant.Publish", err == nil, err)
 		}
 		if grants&2 != 0 {
 			err := grant.SecretRead(g, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db")
-			fuzzCheck(t, "grant.SecretRead", err == nil, err)
+			fuzztest.Check(t, "grant.SecretRead", err == nil, err)
 		}
 		tftest.Synth(t, stack)
 	})

@@ -1,38 +1,24 @@
 package frontdoor_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
+	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
 
-// exampleRouteKeys returns the route keys of the synthesized API, sorted.
+// exampleRouteKeys returns the route keys of the synthesized API, with
+// their authorization, sorted.
 func exampleRouteKeys(stack cdktf.TerraformStack) []string {
-	var doc struct {
-		Resource struct {
-			Routes map[string]struct {
-				RouteKey          string `json:"route_key"`
-				AuthorizationType string `json:"authorization_type"`
-			} `json:"aws_apigatewayv2_route"`
-		}
-	}
-	if err := json.Unmarshal([]byte(*cdktf.Testing_Synth(stack, jsii.Bool(false))), &doc); err != nil {
-		panic(err)
-	}
-	var keys []string
-	for _, r := range doc.Resource.Routes {
-		keys = append(keys, r.RouteKey+" ("+r.AuthorizationType+")")
-	}
-	sort.Strings(keys)
-	return keys
+	return tftest.Collect(stack, "aws_apigatewayv2_route", func(r map[string]any) string {
+		return fmt.Sprint(r["route_key"], " (", r["authorization_type"], ")")
+	})
 }
 
 // An HTTP API whose routes need a JWT from the company's identity

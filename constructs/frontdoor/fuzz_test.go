@@ -1,24 +1,17 @@
 package frontdoor_test
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
+	"github.com/hybridstack/hybridstack/constructs/internal/fuzztest"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
 // The fuzz tests below feed primitive values into ValidateRouteKey, the
@@ -29,111 +22,6 @@ import (
 // path, the field and the problem, and a failed constructor added nothing
 // to the tree; a stack built without error synthesizes. `go test` runs the
 // seeds; `make fuzz` (go test -fuzz) explores from them.
-
-// fuzzStack returns a fresh stack for one fuzz input and removes the
-// temporary output directory cdktf.Testing_App makes for it (thousands of
-// inputs would otherwise leave thousands of directories).
-func fuzzStack(t testing.TB) cdktf.TerraformStack {
-	t.Helper()
-	stack := tftest.NewStack(t)
-	if dir := *cdktf.App_Of(stack).Outdir(); strings.HasPrefix(filepath.Base(dir), "cdktf.outdir.") {
-		t.Cleanup(func() { os.RemoveAll(dir) })
-	}
-	return stack
-}
-
-// fuzzWarmUp starts the jsii runtime and loads the AWS provider before
-// f.Fuzz: in a go test -fuzz worker that takes longer than the 10 s one
-// input may take. The coordinator, which runs no inputs, skips it.
-func fuzzWarmUp(f *testing.F) {
-	if fl := flag.Lookup("test.fuzz"); fl != nil && fl.Value.String() != "" {
-		if w := flag.Lookup("test.fuzzworker"); w != nil && w.Value.String() != "true" {
-			return
-		}
-	}
-	fuzzStack(f)
-}
-
-// fuzzRun calls fn and fails the test when it panics, unless known names
-// the bug, already reported, that the input hits: then the input is
-// skipped, so that fuzzing goes on past it. Delete the fuzzKnown* entries
-// once the bugs are fixed.
-func fuzzRun(t *testing.T, known string, fn func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			if known != "" {
-				t.Skipf("%s (panic: %v)", known, r)
-			}
-			t.Fatalf("panic: %v\n%s", r, debug.Stack())
-		}
-	}()
-	fn()
-}
-
-// fuzzKnownIDBug names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownIDBug(id string) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
-}
-
-// fuzzCheck checks the result of a constructor or method: ok says
-// whether it returned a value (err == nil for methods that return only an
-// error). It reports whether the call succeeded.
-func fuzzCheck(t *testing.T, call string, ok bool, err error) bool {
-	t.Helper()
-	switch {
-	case err == nil && !ok:
-		t.Fatalf("%s returned neither a value nor an error", call)
-	case err != nil && ok:
-		t.Fatalf("%s returned a value and the error %v", call, err)
-	case err == nil:
-		return true
-	}
-	if !errors.Is(err, validate.ErrInvalid) {
-		t.Fatalf("%s: error does not wrap validate.ErrInvalid: %v", call, err)
-	}
-	if strings.TrimSpace(err.Error()) == "" {
-		t.Fatalf("%s: empty error message", call)
-	}
-	for _, fe := range validate.Fields(err) {
-		if fe.Path == "" || fe.Field == "" || fe.Problem == "" {
-			t.Fatalf("%s: incomplete FieldError %#v in %v", call, fe, err)
-		}
-	}
-	return false
-}
-
-// fuzzAdds returns a function that reports whether scope has gained a
-// child with the construct id id (constructs reads "/" as "--") since
-// fuzzAdds was called.
-func fuzzAdds(scope constructs.IConstruct, id string) func() bool {
-	id = strings.ReplaceAll(id, "/", "--")
-	before := scope.Node().TryFindChild(jsii.String(id)) != nil
-	return func() bool { return !before && scope.Node().TryFindChild(jsii.String(id)) != nil }
-}
-
-// fuzzList splits a comma-separated fuzz string into a list: "" is nil,
-// and "a," is ["a", ""].
-func fuzzList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
-// fuzzTokens replaces each fuzz value "@token" by an unresolved cdktf
-// token (a Terraform variable's value), which constructs accept unchecked.
-func fuzzTokens(stack cdktf.TerraformStack, values ...*string) {
-	for _, v := range values {
-		if *v == "@token" {
-			id := fmt.Sprintf("fuzz-token-%d", len(*stack.Node().Children()))
-			*v = *cdktf.NewTerraformVariable(stack, jsii.String(id), &cdktf.TerraformVariableConfig{Type: jsii.String("string")}).StringValue()
-		}
-	}
-}
 
 // fuzzFunction is a frontdoor.LambdaTarget without a real function behind
 // it: routes only need its name, invoke ARN and timeout.
@@ -169,11 +57,11 @@ func fuzzVPC(t *testing.T, stack cdktf.TerraformStack) *network.VPC {
 func fuzzAuthorizer(stack cdktf.TerraformStack, kind uint8, a, b string, ttl int) frontdoor.Authorizer {
 	switch kind % 6 {
 	case 1:
-		return frontdoor.Authorizer{JWT: &frontdoor.JWTAuthorizer{Issuer: a, Audience: fuzzList(b)}}
+		return frontdoor.Authorizer{JWT: &frontdoor.JWTAuthorizer{Issuer: a, Audience: fuzztest.List(b)}}
 	case 2:
-		return frontdoor.Authorizer{Cognito: &frontdoor.CognitoAuthorizer{Region: a, UserPoolID: b, ClientIDs: fuzzList(b)}}
+		return frontdoor.Authorizer{Cognito: &frontdoor.CognitoAuthorizer{Region: a, UserPoolID: b, ClientIDs: fuzztest.List(b)}}
 	case 3:
-		l := &frontdoor.LambdaAuthorizer{IdentitySources: fuzzList(b), ResultTTLSeconds: &ttl}
+		l := &frontdoor.LambdaAuthorizer{IdentitySources: fuzztest.List(b), ResultTTLSeconds: &ttl}
 		switch {
 		case a == "nil":
 		case a == "typed-nil":
@@ -185,7 +73,7 @@ func fuzzAuthorizer(stack cdktf.TerraformStack, kind uint8, a, b string, ttl int
 	case 4:
 		return frontdoor.Authorizer{IAM: true}
 	case 5:
-		return frontdoor.Authorizer{IAM: true, JWT: &frontdoor.JWTAuthorizer{Issuer: a, Audience: fuzzList(b)}}
+		return frontdoor.Authorizer{IAM: true, JWT: &frontdoor.JWTAuthorizer{Issuer: a, Audience: fuzztest.List(b)}}
 	}
 	return frontdoor.Authorizer{}
 }
@@ -248,13 +136,10 @@ func FuzzNewFrontDoor(f *testing.F) {
 	add(in{id: "ünï/cødé"})
 	add(in{id: strings.Repeat("a", 200)})
 	add(in{id: "awsenv-account"})
-	fuzzWarmUp(f)
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, id, name string, auth uint8, authA, authB string, ttl int, origins, methods string, credentials bool, maxAge, burst int, rate float64,
 		logDays int, domain, zone, cert, waf string, withVPC bool, tagKey, tagValue string) {
-		if known := fuzzKnownRateBug(rate); known != "" {
-			t.Skip(known)
-		}
-		stack := fuzzStack(t)
+		stack := fuzztest.Stack(t)
 		props := frontdoor.FrontDoorProps{
 			Name: name, DefaultAuthorizer: fuzzAuthorizer(stack, auth, authA, authB, ttl), ThrottleBurst: burst, ThrottleRate: rate,
 			LogRetentionDays: logDays, WAFWebACLARN: waf,
@@ -263,7 +148,7 @@ func FuzzNewFrontDoor(f *testing.F) {
 			props.VPC = fuzzVPC(t, stack)
 		}
 		if origins != "" || methods != "" {
-			props.CORS = &frontdoor.CORS{AllowOrigins: fuzzList(origins), AllowMethods: fuzzList(methods), AllowCredentials: credentials, MaxAgeSeconds: maxAge}
+			props.CORS = &frontdoor.CORS{AllowOrigins: fuzztest.List(origins), AllowMethods: fuzztest.List(methods), AllowCredentials: credentials, MaxAgeSeconds: maxAge}
 		}
 		if domain != "" || zone != "" || cert != "" {
 			props.Domain = &frontdoor.Domain{Name: domain, HostedZoneID: zone, CertificateARN: cert}
@@ -273,9 +158,9 @@ func FuzzNewFrontDoor(f *testing.F) {
 		}
 		var fd *frontdoor.FrontDoor
 		var err error
-		added := fuzzAdds(stack, id)
-		fuzzRun(t, fuzzKnownIDBug(id), func() { fd, err = frontdoor.NewFrontDoor(stack, id, props) })
-		if !fuzzCheck(t, "NewFrontDoor", fd != nil, err) {
+		added := fuzztest.Adds(stack, id)
+		fuzztest.Run(t, func() { fd, err = frontdoor.NewFrontDoor(stack, id, props) })
+		if !fuzztest.Check(t, "NewFrontDoor", fd != nil, err) {
 			if added() {
 				t.Fatalf("NewFrontDoor returned %v but added %q to the tree", err, id)
 			}
@@ -286,22 +171,6 @@ func FuzzNewFrontDoor(f *testing.F) {
 		}
 		tftest.Synth(t, stack)
 	})
-}
-
-// fuzzKnownRateBug names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownRateBug(rate float64) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
-}
-
-// fuzzKnownServiceNameBug names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownServiceNameBug(kinds uint8, names []string) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
 }
 
 // fuzzRouteKeys derive a second route key from a first one, the ways keys
@@ -358,21 +227,18 @@ func FuzzRoutes(f *testing.F) {
 	add(in{key1: "GET /a", key2: "GET /b", kinds: 0b01_01, auth: 4, listener: "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/x", port: 0})
 	add(in{key1: "GET /a", key2: "GET /b", kinds: 0b01_01, auth: 4, listener: listener, port: 70000, withVPC: true})
 	add(in{key1: "GET /a", key2: "GET /b", kinds: 0b10_10, auth: 4, cloudMap: "arn:aws:ecs:x", port: -1, withVPC: true})
-	add(in{key1: "GET /a", key2: "GET /b", kinds: 0b01_01, auth: 4, listener: listener, port: 443, service: "a/b", withVPC: true, timeout1: 1000}) // known bug: service-a--b
+	add(in{key1: "GET /a", key2: "GET /b", kinds: 0b01_01, auth: 4, listener: listener, port: 443, service: "a/b", withVPC: true, timeout1: 1000}) // was a panic: service-a--b
 	add(in{key1: "GET /ünïcødé", key2: "GET /" + strings.Repeat("x", 300), public1: true, public2: true, fnTimeout: 900})
 	add(in{key1: "GET /a", key2: "GET /b", kinds: 0b10_01, auth: 4, listener: "@token", cloudMap: "@token", port: 443, withVPC: true})
-	add(in{key1: "GET /a", key2: "GET /b", public1: true, public2: true, fnTimeout: 3, rate: math.Inf(1)}) // known bug: ThrottleRate +Inf
-	fuzzWarmUp(f)
+	add(in{key1: "GET /a", key2: "GET /b", public1: true, public2: true, fnTimeout: 3, rate: math.Inf(1)}) // was a panic: ThrottleRate +Inf
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, key1, key2 string, sel, kinds, auth uint8, public1, public2 bool, scopes string, timeout1, timeout2, burst int, rate float64,
 		fnTimeout int, listener, service string, port int, cloudMap string, withVPC bool) {
-		if known := fuzzKnownRateBug(rate); known != "" {
-			t.Skip(known)
-		}
 		if n := int(sel) % (len(fuzzRouteKeys) + 1); n > 0 {
 			key2 = fuzzRouteKeys[n-1](key1)
 		}
-		stack := fuzzStack(t)
-		fuzzTokens(stack, &listener, &cloudMap)
+		stack := fuzztest.Stack(t)
+		fuzztest.Tokens(stack, &listener, &cloudMap)
 		props := frontdoor.FrontDoorProps{DefaultAuthorizer: fuzzAuthorizer(stack, auth%6, "https://auth.example.com/", "orders-api", 300)}
 		if auth%6 == 3 || auth%6 == 5 {
 			props.DefaultAuthorizer = frontdoor.Authorizer{IAM: true}
@@ -392,10 +258,10 @@ func FuzzRoutes(f *testing.F) {
 			public  bool
 			timeout int
 		}{{key1, public1, timeout1}, {key2, public2, timeout2}} {
-			opts := frontdoor.RouteOptions{Public: r.public, Scopes: fuzzList(scopes), TimeoutMS: r.timeout, ThrottleBurst: burst, ThrottleRate: rate}
+			opts := frontdoor.RouteOptions{Public: r.public, Scopes: fuzztest.List(scopes), TimeoutMS: r.timeout, ThrottleBurst: burst, ThrottleRate: rate}
 			var err error
 			kind := int(kinds>>(2*i)) & 3
-			fuzzRun(t, fuzzKnownServiceNameBug(kinds, services), func() {
+			fuzztest.Run(t, func() {
 				switch kind {
 				case 1:
 					err = fd.RouteToService(r.key, frontdoor.ServiceTarget{Name: services[i], ListenerARN: listener, Port: port, TLSServerName: service}, opts)
@@ -405,7 +271,7 @@ func FuzzRoutes(f *testing.F) {
 					err = fd.RouteToLambda(r.key, fn, opts)
 				}
 			})
-			if fuzzCheck(t, "route "+r.key, err == nil, err) && frontdoor.ValidateRouteKey(r.key) != nil {
+			if fuzztest.Check(t, "route "+r.key, err == nil, err) && frontdoor.ValidateRouteKey(r.key) != nil {
 				t.Fatalf("route %q succeeded, but ValidateRouteKey refuses it", r.key)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/fuzztest"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
@@ -33,13 +34,6 @@ func fuzzValue(kind uint8, s string) any {
 		return nil
 	}
 	return s
-}
-
-func fuzzList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
 }
 
 // checkDocument checks the result of Document or ServiceTrust and returns
@@ -75,7 +69,7 @@ func FuzzDocument(f *testing.F) {
 	f.Add(uint8(3), "ünïcødé", "Allow", "", "", uint8(4), "s3:GetObject,", "\x00", "Null", "k", "", uint8(5))
 	f.Add(uint8(1), "<html>&", "Allow", "AWS", "arn:aws:iam::123456789012:root", uint8(0), "s3:GetObject", "arn:aws:s3:::b/\"quoted\"", "", "", "", uint8(0))
 	f.Fuzz(func(t *testing.T, n uint8, sid, effect, principalKey, principalValue string, principalKind uint8, actions, resources, condOp, condKey, condValue string, condKind uint8) {
-		st := iamdoc.Statement{Sid: sid, Effect: effect, Actions: fuzzList(actions), Resources: fuzzList(resources)}
+		st := iamdoc.Statement{Sid: sid, Effect: effect, Actions: fuzztest.List(actions), Resources: fuzztest.List(resources)}
 		if principalKey != "" || principalValue != "" {
 			st.Principal = map[string]any{principalKey: fuzzValue(principalKind, principalValue)}
 		}
@@ -112,7 +106,7 @@ func FuzzServiceTrust(f *testing.F) {
 		if condOp != "" || condKey != "" || condValue != "" {
 			conditions = map[string]map[string]any{condOp: {condKey: condValue}}
 		}
-		doc, err := iamdoc.ServiceTrust(fuzzList(services), fuzzList(actions), conditions)
+		doc, err := iamdoc.ServiceTrust(fuzztest.List(services), fuzztest.List(actions), conditions)
 		if parsed := checkDocument(t, doc, err); parsed != nil && !strings.Contains(doc, `"Service"`) {
 			t.Fatalf("trust policy without a service principal:\n%s", doc)
 		}

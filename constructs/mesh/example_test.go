@@ -1,15 +1,14 @@
 package mesh_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/mesh"
 	"github.com/hybridstack/hybridstack/constructs/network"
 )
@@ -17,24 +16,7 @@ import (
 // exampleNames returns the "name" of every synthesized resource of one
 // type, sorted.
 func exampleNames(stack cdktf.TerraformStack, typ string) []string {
-	var doc struct {
-		Resource map[string]map[string]json.RawMessage
-	}
-	if err := json.Unmarshal([]byte(*cdktf.Testing_Synth(stack, jsii.Bool(false))), &doc); err != nil {
-		panic(err)
-	}
-	var names []string
-	for _, raw := range doc.Resource[typ] {
-		var r struct {
-			Name string `json:"name"`
-		}
-		if err := json.Unmarshal(raw, &r); err != nil {
-			panic(err)
-		}
-		names = append(names, r.Name)
-	}
-	sort.Strings(names)
-	return names
+	return tftest.Collect(stack, typ, func(r map[string]any) string { return fmt.Sprint(r["name"]) })
 }
 
 // A VPC Lattice service network (the default engine) associated with the

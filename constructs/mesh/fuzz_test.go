@@ -1,25 +1,17 @@
 package mesh_test
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 
-	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/internal/fuzztest"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/mesh"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
 // The fuzz tests below feed primitive values into the props of NewNetwork
@@ -30,111 +22,6 @@ import (
 // problem, and a failed constructor added nothing to the tree; a stack
 // built without error synthesizes. `go test` runs the seeds; `make fuzz`
 // (go test -fuzz) explores from them.
-
-// fuzzStack returns a fresh stack for one fuzz input and removes the
-// temporary output directory cdktf.Testing_App makes for it (thousands of
-// inputs would otherwise leave thousands of directories).
-func fuzzStack(t testing.TB) cdktf.TerraformStack {
-	t.Helper()
-	stack := tftest.NewStack(t)
-	if dir := *cdktf.App_Of(stack).Outdir(); strings.HasPrefix(filepath.Base(dir), "cdktf.outdir.") {
-		t.Cleanup(func() { os.RemoveAll(dir) })
-	}
-	return stack
-}
-
-// fuzzWarmUp starts the jsii runtime and loads the AWS provider before
-// f.Fuzz: in a go test -fuzz worker that takes longer than the 10 s one
-// input may take. The coordinator, which runs no inputs, skips it.
-func fuzzWarmUp(f *testing.F) {
-	if fl := flag.Lookup("test.fuzz"); fl != nil && fl.Value.String() != "" {
-		if w := flag.Lookup("test.fuzzworker"); w != nil && w.Value.String() != "true" {
-			return
-		}
-	}
-	fuzzStack(f)
-}
-
-// fuzzRun calls fn and fails the test when it panics, unless known names
-// the bug, already reported, that the input hits: then the input is
-// skipped, so that fuzzing goes on past it. Delete the fuzzKnown* entries
-// once the bugs are fixed.
-func fuzzRun(t *testing.T, known string, fn func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			if known != "" {
-				t.Skipf("%s (panic: %v)", known, r)
-			}
-			t.Fatalf("panic: %v\n%s", r, debug.Stack())
-		}
-	}()
-	fn()
-}
-
-// fuzzKnownIDBug names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownIDBug(id string) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
-}
-
-// fuzzCheck checks the result of a constructor or method: ok says
-// whether it returned a value (err == nil for methods that return only an
-// error). It reports whether the call succeeded.
-func fuzzCheck(t *testing.T, call string, ok bool, err error) bool {
-	t.Helper()
-	switch {
-	case err == nil && !ok:
-		t.Fatalf("%s returned neither a value nor an error", call)
-	case err != nil && ok:
-		t.Fatalf("%s returned a value and the error %v", call, err)
-	case err == nil:
-		return true
-	}
-	if !errors.Is(err, validate.ErrInvalid) {
-		t.Fatalf("%s: error does not wrap validate.ErrInvalid: %v", call, err)
-	}
-	if strings.TrimSpace(err.Error()) == "" {
-		t.Fatalf("%s: empty error message", call)
-	}
-	for _, fe := range validate.Fields(err) {
-		if fe.Path == "" || fe.Field == "" || fe.Problem == "" {
-			t.Fatalf("%s: incomplete FieldError %#v in %v", call, fe, err)
-		}
-	}
-	return false
-}
-
-// fuzzAdds returns a function that reports whether scope has gained a
-// child with the construct id id (constructs reads "/" as "--") since
-// fuzzAdds was called.
-func fuzzAdds(scope constructs.IConstruct, id string) func() bool {
-	id = strings.ReplaceAll(id, "/", "--")
-	before := scope.Node().TryFindChild(jsii.String(id)) != nil
-	return func() bool { return !before && scope.Node().TryFindChild(jsii.String(id)) != nil }
-}
-
-// fuzzList splits a comma-separated fuzz string into a list: "" is nil,
-// and "a," is ["a", ""].
-func fuzzList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
-// fuzzTokens replaces each fuzz value "@token" by an unresolved cdktf
-// token (a Terraform variable's value), which constructs accept unchecked.
-func fuzzTokens(stack cdktf.TerraformStack, values ...*string) {
-	for _, v := range values {
-		if *v == "@token" {
-			id := fmt.Sprintf("fuzz-token-%d", len(*stack.Node().Children()))
-			*v = *cdktf.NewTerraformVariable(stack, jsii.String(id), &cdktf.TerraformVariableConfig{Type: jsii.String("string")}).StringValue()
-		}
-	}
-}
 
 // fuzzEnv builds what a network needs: a VPC (withVPC) and an EKS cluster
 // (withCluster), each or nil.
@@ -173,9 +60,9 @@ func FuzzNewNetwork(f *testing.F) {
 	f.Add("mesh", strings.Repeat("m", 41), "", true, false, math.MaxInt, "", "")
 	f.Add("ünï/cødé", "", "", true, false, 0, "", "")
 	f.Add("awsenv-region", "", "", true, false, 0, "", "")
-	fuzzWarmUp(f)
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, id, name, engine string, withVPC, withCluster bool, logDays int, tagKey, tagValue string) {
-		stack := fuzzStack(t)
+		stack := fuzztest.Stack(t)
 		vpc, cluster := fuzzEnv(t, stack, withVPC, withCluster)
 		props := mesh.NetworkProps{Name: name, Engine: mesh.Engine(engine), VPC: vpc, Cluster: cluster, LogRetentionDays: logDays}
 		if tagKey != "" || tagValue != "" {
@@ -183,9 +70,9 @@ func FuzzNewNetwork(f *testing.F) {
 		}
 		var n *mesh.Network
 		var err error
-		added := fuzzAdds(stack, id)
-		fuzzRun(t, fuzzKnownIDBug(id), func() { n, err = mesh.NewNetwork(stack, id, props) })
-		if !fuzzCheck(t, "NewNetwork", n != nil, err) {
+		added := fuzztest.Adds(stack, id)
+		fuzztest.Run(t, func() { n, err = mesh.NewNetwork(stack, id, props) })
+		if !fuzztest.Check(t, "NewNetwork", n != nil, err) {
 			if added() {
 				t.Fatalf("NewNetwork returned %v but added %q to the tree", err, id)
 			}
@@ -247,10 +134,10 @@ func FuzzNewVirtualService(f *testing.F) {
 	add(in{id: "payments", namespace: "payments", v1: "v1", flags: fuzzFlagForeignBackend})
 	add(in{id: "ünï/cødé", namespace: "ünï", v1: "ünï"})
 	add(in{id: "awsenv-partition", namespace: "payments", v1: "v1"})
-	fuzzWarmUp(f)
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, flags uint8, id, name, namespace, sa string, port int, v1, v2 string, kinds uint8, r1, r2, path, header, exact, prefix string,
 		w1, w2, retries, timeout int, hcPath string, hcInterval, hcTimeout, hcUp, hcDown int, cert, ca, domain, plaintext, callers string, gatewayPort int) {
-		stack := fuzzStack(t)
+		stack := fuzztest.Stack(t)
 		appMesh := flags&fuzzFlagAppMesh != 0
 		vpc, cluster := fuzzEnv(t, stack, true, appMesh || flags&fuzzFlagCluster != 0)
 		engine := mesh.Lattice
@@ -263,10 +150,10 @@ func FuzzNewVirtualService(f *testing.F) {
 		}
 		props := mesh.VirtualServiceProps{
 			Network: n, Name: name, Namespace: namespace, ServiceAccount: sa, Port: port, PlaintextReason: plaintext,
-			AllowedPrincipals: fuzzList(callers), WarnOnUnsupported: flags&fuzzFlagWarn != 0,
+			AllowedPrincipals: fuzztest.List(callers), WarnOnUnsupported: flags&fuzzFlagWarn != 0,
 		}
 		for i := range props.AllowedPrincipals {
-			fuzzTokens(stack, &props.AllowedPrincipals[i])
+			fuzztest.Tokens(stack, &props.AllowedPrincipals[i])
 		}
 		// kinds: two bits per version, how it is found: 0 a Kubernetes
 		// service, 1 a hostname, 2 Cloud Map, 3 none of them.
@@ -332,12 +219,9 @@ func FuzzNewVirtualService(f *testing.F) {
 			props.Backends = append(props.Backends, b, nil)
 		}
 		var vs *mesh.VirtualService
-		added := fuzzAdds(stack, id)
-		fuzzRun(t, fuzzKnownIDBug(id), func() { vs, err = mesh.NewVirtualService(stack, id, props) })
-		if !fuzzCheck(t, "NewVirtualService", vs != nil, err) {
-			if known := fuzzKnownLateError(err); known != "" {
-				t.Skip(known)
-			}
+		added := fuzztest.Adds(stack, id)
+		fuzztest.Run(t, func() { vs, err = mesh.NewVirtualService(stack, id, props) })
+		if !fuzztest.Check(t, "NewVirtualService", vs != nil, err) {
 			if added() {
 				t.Fatalf("NewVirtualService returned %v but added %q to the tree", err, id)
 			}
@@ -348,12 +232,4 @@ func FuzzNewVirtualService(f *testing.F) {
 		}
 		tftest.Synth(t, stack)
 	})
-}
-
-// fuzzKnownLateError names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownLateError(err error) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
 }

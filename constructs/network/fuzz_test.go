@@ -1,23 +1,13 @@
 package network_test
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 
-	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
-
+	"github.com/hybridstack/hybridstack/constructs/internal/fuzztest"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
 // The fuzz tests below feed primitive values into the props of NewVPC and
@@ -27,111 +17,6 @@ import (
 // the construct path, the field and the problem, and nothing was added to
 // the tree; a value synthesizes. `go test` runs the seeds below; `make
 // fuzz` (go test -fuzz) explores from them.
-
-// fuzzStack returns a fresh stack for one fuzz input and removes the
-// temporary output directory cdktf.Testing_App makes for it (thousands of
-// inputs would otherwise leave thousands of directories).
-func fuzzStack(t testing.TB) cdktf.TerraformStack {
-	t.Helper()
-	stack := tftest.NewStack(t)
-	if dir := *cdktf.App_Of(stack).Outdir(); strings.HasPrefix(filepath.Base(dir), "cdktf.outdir.") {
-		t.Cleanup(func() { os.RemoveAll(dir) })
-	}
-	return stack
-}
-
-// fuzzWarmUp starts the jsii runtime and loads the AWS provider before
-// f.Fuzz: in a go test -fuzz worker that takes longer than the 10 s one
-// input may take. The coordinator, which runs no inputs, skips it.
-func fuzzWarmUp(f *testing.F) {
-	if fl := flag.Lookup("test.fuzz"); fl != nil && fl.Value.String() != "" {
-		if w := flag.Lookup("test.fuzzworker"); w != nil && w.Value.String() != "true" {
-			return
-		}
-	}
-	fuzzStack(f)
-}
-
-// fuzzRun calls fn and fails the test when it panics, unless known names
-// the bug, already reported, that the input hits: then the input is
-// skipped, so that fuzzing goes on past it. Delete the fuzzKnown* entries
-// once the bugs are fixed.
-func fuzzRun(t *testing.T, known string, fn func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			if known != "" {
-				t.Skipf("%s (panic: %v)", known, r)
-			}
-			t.Fatalf("panic: %v\n%s", r, debug.Stack())
-		}
-	}()
-	fn()
-}
-
-// fuzzKnownIDBug names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownIDBug(id string) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
-}
-
-// fuzzCheck checks the result of a constructor or method: ok says
-// whether it returned a value (err == nil for methods that return only an
-// error). It reports whether the call succeeded.
-func fuzzCheck(t *testing.T, call string, ok bool, err error) bool {
-	t.Helper()
-	switch {
-	case err == nil && !ok:
-		t.Fatalf("%s returned neither a value nor an error", call)
-	case err != nil && ok:
-		t.Fatalf("%s returned a value and the error %v", call, err)
-	case err == nil:
-		return true
-	}
-	if !errors.Is(err, validate.ErrInvalid) {
-		t.Fatalf("%s: error does not wrap validate.ErrInvalid: %v", call, err)
-	}
-	if strings.TrimSpace(err.Error()) == "" {
-		t.Fatalf("%s: empty error message", call)
-	}
-	for _, fe := range validate.Fields(err) {
-		if fe.Path == "" || fe.Field == "" || fe.Problem == "" {
-			t.Fatalf("%s: incomplete FieldError %#v in %v", call, fe, err)
-		}
-	}
-	return false
-}
-
-// fuzzAdds returns a function that reports whether scope has gained a
-// child with the construct id id (constructs reads "/" as "--") since
-// fuzzAdds was called.
-func fuzzAdds(scope constructs.IConstruct, id string) func() bool {
-	id = strings.ReplaceAll(id, "/", "--")
-	before := scope.Node().TryFindChild(jsii.String(id)) != nil
-	return func() bool { return !before && scope.Node().TryFindChild(jsii.String(id)) != nil }
-}
-
-// fuzzList splits a comma-separated fuzz string into a list: "" is nil,
-// and "a," is ["a", ""].
-func fuzzList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
-// fuzzTokens replaces each fuzz value "@token" by an unresolved cdktf
-// token (a Terraform variable's value), which constructs accept unchecked.
-func fuzzTokens(stack cdktf.TerraformStack, values ...*string) {
-	for _, v := range values {
-		if *v == "@token" {
-			id := fmt.Sprintf("fuzz-token-%d", len(*stack.Node().Children()))
-			*v = *cdktf.NewTerraformVariable(stack, jsii.String(id), &cdktf.TerraformVariableConfig{Type: jsii.String("string")}).StringValue()
-		}
-	}
-}
 
 func FuzzNewVPC(f *testing.F) {
 	type in struct {
@@ -166,16 +51,16 @@ func FuzzNewVPC(f *testing.F) {
 	add(in{id: "ünïcødé/vpc", name: "vpc-ünïcødé " + strings.Repeat("n", 300), tagKey: "Name", tagV: "override"})
 	add(in{id: strings.Repeat("v", 1000), name: "${aws_vpc.other.id}", tagKey: "", tagV: "empty key"})
 	add(in{id: "awsenv-account"})
-	fuzzWarmUp(f)
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, id, name, cidr string, azCount int, azs, private, public, nat string, flowDays int, kms string, noFlowLogs bool, endpoints, clusters, tagKey, tagV string) {
-		stack := fuzzStack(t)
+		stack := fuzztest.Stack(t)
 		props := network.VPCProps{
-			Name: name, CIDR: cidr, AZCount: azCount, AvailabilityZones: fuzzList(azs),
-			PrivateSubnetCIDRs: fuzzList(private), PublicSubnetCIDRs: fuzzList(public),
+			Name: name, CIDR: cidr, AZCount: azCount, AvailabilityZones: fuzztest.List(azs),
+			PrivateSubnetCIDRs: fuzztest.List(private), PublicSubnetCIDRs: fuzztest.List(public),
 			NAT: network.NATMode(nat), FlowLogRetentionDays: flowDays, FlowLogKMSKeyARN: kms,
-			DisableFlowLogs: noFlowLogs, ClusterNames: fuzzList(clusters),
+			DisableFlowLogs: noFlowLogs, ClusterNames: fuzztest.List(clusters),
 		}
-		for _, e := range fuzzList(endpoints) {
+		for _, e := range fuzztest.List(endpoints) {
 			props.Endpoints = append(props.Endpoints, network.Endpoint(e))
 		}
 		if tagKey != "" || tagV != "" {
@@ -183,9 +68,9 @@ func FuzzNewVPC(f *testing.F) {
 		}
 		var vpc *network.VPC
 		var err error
-		added := fuzzAdds(stack, id)
-		fuzzRun(t, fuzzKnownIDBug(id), func() { vpc, err = network.NewVPC(stack, id, props) })
-		if !fuzzCheck(t, "NewVPC", vpc != nil, err) {
+		added := fuzztest.Adds(stack, id)
+		fuzztest.Run(t, func() { vpc, err = network.NewVPC(stack, id, props) })
+		if !fuzztest.Check(t, "NewVPC", vpc != nil, err) {
 			if added() {
 				t.Fatalf("NewVPC returned %v but added %q to the tree", err, id)
 			}
@@ -210,21 +95,21 @@ func FuzzImportVPC(f *testing.F) {
 	f.Add("net", "vpc-xyz", "0.0.0.0/0", "subnet-01234567,subnet-01234567", "subnet-nothex,")
 	f.Add("net", "vpc-0123456789abcdef0", "10.0.0.1/33", "subnet-0123456789abcdef01", "")
 	f.Add("ünï/cødé", "vpc-ÜNÏCODE", "fd00::/8", ",", strings.Repeat("subnet-01234567,", 50))
-	fuzzWarmUp(f)
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, id, vpcID, cidr, private, public string) {
-		stack := fuzzStack(t)
-		fuzzTokens(stack, &vpcID, &cidr)
-		priv, pub := fuzzList(private), fuzzList(public)
+		stack := fuzztest.Stack(t)
+		fuzztest.Tokens(stack, &vpcID, &cidr)
+		priv, pub := fuzztest.List(private), fuzztest.List(public)
 		for i := range priv {
-			fuzzTokens(stack, &priv[i])
+			fuzztest.Tokens(stack, &priv[i])
 		}
 		var vpc *network.VPC
 		var err error
-		added := fuzzAdds(stack, id)
-		fuzzRun(t, fuzzKnownIDBug(id), func() {
+		added := fuzztest.Adds(stack, id)
+		fuzztest.Run(t, func() {
 			vpc, err = network.ImportVPC(stack, id, network.ImportVPCProps{VPCID: vpcID, CIDR: cidr, PrivateSubnetIDs: priv, PublicSubnetIDs: pub})
 		})
-		if !fuzzCheck(t, "ImportVPC", vpc != nil, err) {
+		if !fuzztest.Check(t, "ImportVPC", vpc != nil, err) {
 			if added() {
 				t.Fatalf("ImportVPC returned %v but added %q to the tree", err, id)
 			}

@@ -1,15 +1,14 @@
 package serverless_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/validate"
@@ -18,18 +17,7 @@ import (
 // exampleAttribute returns an attribute of every synthesized resource of
 // one type, sorted.
 func exampleAttribute(stack cdktf.TerraformStack, typ, attribute string) []string {
-	var doc struct {
-		Resource map[string]map[string]map[string]any
-	}
-	if err := json.Unmarshal([]byte(*cdktf.Testing_Synth(stack, jsii.Bool(false))), &doc); err != nil {
-		panic(err)
-	}
-	var out []string
-	for _, r := range doc.Resource[typ] {
-		out = append(out, fmt.Sprint(r[attribute]))
-	}
-	sort.Strings(out)
-	return out
+	return tftest.Collect(stack, typ, func(r map[string]any) string { return fmt.Sprint(r[attribute]) })
 }
 
 // A queue with the defaults: SQS-managed encryption, a 180 s visibility

@@ -1,26 +1,20 @@
 package storage_test
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/fuzztest"
 	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/storage"
-	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
 // The fuzz tests below feed primitive values into the props of NewBucket
@@ -31,111 +25,6 @@ import (
 // problem, and a failed constructor added nothing to the tree; a stack
 // that was built without error synthesizes. `go test` runs the seeds;
 // `make fuzz` (go test -fuzz) explores from them.
-
-// fuzzStack returns a fresh stack for one fuzz input and removes the
-// temporary output directory cdktf.Testing_App makes for it (thousands of
-// inputs would otherwise leave thousands of directories).
-func fuzzStack(t testing.TB) cdktf.TerraformStack {
-	t.Helper()
-	stack := tftest.NewStack(t)
-	if dir := *cdktf.App_Of(stack).Outdir(); strings.HasPrefix(filepath.Base(dir), "cdktf.outdir.") {
-		t.Cleanup(func() { os.RemoveAll(dir) })
-	}
-	return stack
-}
-
-// fuzzWarmUp starts the jsii runtime and loads the AWS provider before
-// f.Fuzz: in a go test -fuzz worker that takes longer than the 10 s one
-// input may take. The coordinator, which runs no inputs, skips it.
-func fuzzWarmUp(f *testing.F) {
-	if fl := flag.Lookup("test.fuzz"); fl != nil && fl.Value.String() != "" {
-		if w := flag.Lookup("test.fuzzworker"); w != nil && w.Value.String() != "true" {
-			return
-		}
-	}
-	fuzzStack(f)
-}
-
-// fuzzRun calls fn and fails the test when it panics, unless known names
-// the bug, already reported, that the input hits: then the input is
-// skipped, so that fuzzing goes on past it. Delete the fuzzKnown* entries
-// once the bugs are fixed.
-func fuzzRun(t *testing.T, known string, fn func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			if known != "" {
-				t.Skipf("%s (panic: %v)", known, r)
-			}
-			t.Fatalf("panic: %v\n%s", r, debug.Stack())
-		}
-	}()
-	fn()
-}
-
-// fuzzKnownIDBug names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownIDBug(id string) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
-}
-
-// fuzzCheck checks the result of a constructor or method: ok says
-// whether it returned a value (err == nil for methods that return only an
-// error). It reports whether the call succeeded.
-func fuzzCheck(t *testing.T, call string, ok bool, err error) bool {
-	t.Helper()
-	switch {
-	case err == nil && !ok:
-		t.Fatalf("%s returned neither a value nor an error", call)
-	case err != nil && ok:
-		t.Fatalf("%s returned a value and the error %v", call, err)
-	case err == nil:
-		return true
-	}
-	if !errors.Is(err, validate.ErrInvalid) {
-		t.Fatalf("%s: error does not wrap validate.ErrInvalid: %v", call, err)
-	}
-	if strings.TrimSpace(err.Error()) == "" {
-		t.Fatalf("%s: empty error message", call)
-	}
-	for _, fe := range validate.Fields(err) {
-		if fe.Path == "" || fe.Field == "" || fe.Problem == "" {
-			t.Fatalf("%s: incomplete FieldError %#v in %v", call, fe, err)
-		}
-	}
-	return false
-}
-
-// fuzzAdds returns a function that reports whether scope has gained a
-// child with the construct id id (constructs reads "/" as "--") since
-// fuzzAdds was called.
-func fuzzAdds(scope constructs.IConstruct, id string) func() bool {
-	id = strings.ReplaceAll(id, "/", "--")
-	before := scope.Node().TryFindChild(jsii.String(id)) != nil
-	return func() bool { return !before && scope.Node().TryFindChild(jsii.String(id)) != nil }
-}
-
-// fuzzList splits a comma-separated fuzz string into a list: "" is nil,
-// and "a," is ["a", ""].
-func fuzzList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
-// fuzzTokens replaces each fuzz value "@token" by an unresolved cdktf
-// token (a Terraform variable's value), which constructs accept unchecked.
-func fuzzTokens(stack cdktf.TerraformStack, values ...*string) {
-	for _, v := range values {
-		if *v == "@token" {
-			id := fmt.Sprintf("fuzz-token-%d", len(*stack.Node().Children()))
-			*v = *cdktf.NewTerraformVariable(stack, jsii.String(id), &cdktf.TerraformVariableConfig{Type: jsii.String("string")}).StringValue()
-		}
-	}
-}
 
 func FuzzNewBucket(f *testing.F) {
 	type in struct {
@@ -169,10 +58,10 @@ func FuzzNewBucket(f *testing.F) {
 	add(in{id: "data", noVersioning: true, rules: 1, ruleID: "ünïcødé", rulePrefix: "ünï/", noncurrentExpire: 1, tagKey: "", tagValue: "x"})
 	add(in{id: "ünï/cødé"})
 	add(in{id: "awsenv-partition"})
-	fuzzWarmUp(f)
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, id, prefix, name, kms, sseReason string, noVersioning bool, rules uint8, ruleID, rulePrefix string, expire, noncurrentExpire int, class string, days, noncurrentDays int, disposable bool, tagKey, tagValue string) {
-		stack := fuzzStack(t)
-		fuzzTokens(stack, &name, &kms)
+		stack := fuzztest.Stack(t)
+		fuzztest.Tokens(stack, &name, &kms)
 		props := storage.BucketProps{
 			NamePrefix: prefix, Name: name, KMSKeyARN: kms, SSES3Reason: sseReason, DisableVersioning: noVersioning,
 			NoncurrentVersionDays: noncurrentDays, Disposable: disposable,
@@ -196,9 +85,9 @@ func FuzzNewBucket(f *testing.F) {
 		}
 		var b *storage.Bucket
 		var err error
-		added := fuzzAdds(stack, id)
-		fuzzRun(t, fuzzKnownIDBug(id), func() { b, err = storage.NewBucket(stack, id, props) })
-		if !fuzzCheck(t, "NewBucket", b != nil, err) {
+		added := fuzztest.Adds(stack, id)
+		fuzztest.Run(t, func() { b, err = storage.NewBucket(stack, id, props) })
+		if !fuzztest.Check(t, "NewBucket", b != nil, err) {
 			if added() {
 				t.Fatalf("NewBucket returned %v but added %q to the tree", err, id)
 			}
@@ -221,17 +110,17 @@ func FuzzImportBucket(f *testing.F) {
 	f.Add("shared", strings.Repeat("b", 64), "")
 	f.Add("ünï/cødé", "ünïcødé", "arn:ünï")
 	f.Add("awsenv-region", "acme-shared-artifacts", "")
-	fuzzWarmUp(f)
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, id, name, kms string) {
-		stack := fuzzStack(t)
-		fuzzTokens(stack, &name, &kms)
+		stack := fuzztest.Stack(t)
+		fuzztest.Tokens(stack, &name, &kms)
 		var b storage.BucketRef
 		var err error
-		added := fuzzAdds(stack, id)
-		fuzzRun(t, fuzzKnownIDBug(id), func() {
+		added := fuzztest.Adds(stack, id)
+		fuzztest.Run(t, func() {
 			b, err = storage.ImportBucket(stack, id, storage.ImportBucketProps{Name: name, KMSKeyARN: kms})
 		})
-		if !fuzzCheck(t, "ImportBucket", b != nil, err) {
+		if !fuzztest.Check(t, "ImportBucket", b != nil, err) {
 			if added() {
 				t.Fatalf("ImportBucket returned %v but added %q to the tree", err, id)
 			}
@@ -276,15 +165,6 @@ func (r *fuzzRole) AddToRolePolicy(name string, statements ...iamdoc.Statement) 
 // byte mutation alone rarely builds them.
 var fuzzDerived = []string{"%s-1", "%s-2", "write-%s", "read-%s", "%s-write", "%s/x", "%s-key", "%s-bucket"}
 
-// fuzzDerive returns raw, or base turned into another id by one of
-// fuzzDerived.
-func fuzzDerive(base, raw string, sel uint8) string {
-	if n := int(sel) % (len(fuzzDerived) + 1); n > 0 {
-		return fmt.Sprintf(fuzzDerived[n-1], base)
-	}
-	return raw
-}
-
 func FuzzBucketGrants(f *testing.F) {
 	// grants holds two bits per grant: 0 none, 1 read, 2 write, 3
 	// read-write, for the first bucket (twice) and the second bucket.
@@ -292,26 +172,26 @@ func FuzzBucketGrants(f *testing.F) {
 	f.Add("data", "other", uint8(0), uint8(0b11_10_01), "", true, "arn:aws:kms:eu-west-1:123456789012:key/k")
 	f.Add("data", "", uint8(1), uint8(0b01_00_01), "/leading/slash/", false, "")
 	f.Add("data", "", uint8(3), uint8(0b01_00_11), "*", false, "")
-	f.Add("data", "", uint8(1), uint8(0b01_01_01), "", false, "") // known bug: read-data twice and read-data-1
+	f.Add("data", "", uint8(1), uint8(0b01_01_01), "", false, "") // was a panic: read-data twice and read-data-1
 	f.Add("data", "", uint8(6), uint8(0b11_00_11), "ünïcødé/", true, "")
 	f.Add("data", "", uint8(6), uint8(0b01_00_01), "${var.prefix}", false, "")
 	f.Add("Data With Spaces", "x", uint8(0), uint8(0b01_01_01), "", false, "")
 	f.Add(strings.Repeat("b", 30), "", uint8(0), uint8(0b11_11_11), strings.Repeat("p/", 200), false, "")
-	fuzzWarmUp(f)
+	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, id1, id2 string, sel, grants uint8, prefix string, imported bool, importKMS string) {
-		id2 = fuzzDerive(id1, id2, sel)
+		id2 = fuzztest.Derive(id1, id2, sel, fuzzDerived)
 		// Construct ids are unique per scope ("/" reads "--"): equal ids are a
 		// caller's mistake that constructs refuses with a panic.
 		if same := strings.NewReplacer("/", "--"); same.Replace(id1) == same.Replace(id2) || id1 == "grantee" || id2 == "grantee" {
 			t.Skip("not a grant input: the bucket ids must differ from each other and from the grantee's")
 		}
-		stack := fuzzStack(t)
+		stack := fuzztest.Stack(t)
 		g := newFuzzRole(stack, "grantee")
 		var buckets [2]storage.BucketRef
 		for i, id := range []string{id1, id2} {
 			var b storage.BucketRef
 			var err error
-			fuzzRun(t, fuzzKnownIDBug(id), func() {
+			fuzztest.Run(t, func() {
 				if imported {
 					b, err = storage.ImportBucket(stack, id, storage.ImportBucketProps{Name: fmt.Sprintf("acme-imported-%d", i), KMSKeyARN: importKMS})
 				} else if nb, nerr := storage.NewBucket(stack, id, storage.BucketProps{}); nb != nil {
@@ -320,17 +200,16 @@ func FuzzBucketGrants(f *testing.F) {
 					err = nerr
 				}
 			})
-			if !fuzzCheck(t, "bucket "+id, b != nil, err) {
+			if !fuzztest.Check(t, "bucket "+id, b != nil, err) {
 				t.Skip("not a grant input: the bucket is invalid")
 			}
 			buckets[i] = b
 		}
 		kinds := []int{int(grants & 3), int(grants >> 2 & 3), int(grants >> 4 & 3)}
-		known := fuzzKnownGrantBug(*buckets[0].Node().Id(), *buckets[1].Node().Id(), kinds)
 		for i, kind := range kinds {
 			b := buckets[i/2]
 			var err error
-			fuzzRun(t, known, func() {
+			fuzztest.Run(t, func() {
 				switch kind {
 				case 1:
 					err = b.GrantRead(g, prefix)
@@ -340,16 +219,8 @@ func FuzzBucketGrants(f *testing.F) {
 					err = b.GrantReadWrite(g, prefix)
 				}
 			})
-			fuzzCheck(t, fmt.Sprintf("grant %d of %s", kind, *b.Node().Id()), err == nil, err)
+			fuzztest.Check(t, fmt.Sprintf("grant %d of %s", kind, *b.Node().Id()), err == nil, err)
 		}
 		tftest.Synth(t, stack)
 	})
-}
-
-// fuzzKnownGrantBug names the inputs that hit a reported, still open bug, so that
-// fuzzing goes on past them. It names none: the bugs the fuzzers and
-// their seeds found are fixed, and the seeds now check the fixes.
-func fuzzKnownGrantBug(id1, id2 string, kinds []int) string {
-	// No open bugs: every input the fuzzers and seeds found is fixed.
-	return ""
 }

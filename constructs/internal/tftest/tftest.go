@@ -39,6 +39,22 @@ func Synth(t testing.TB, stack cdktf.TerraformStack) Doc {
 	return d
 }
 
+// Collect synthesizes stack and returns f of every resource of type typ,
+// sorted. It is for Example functions, which have no testing.T: it panics
+// when the JSON does not parse.
+func Collect(stack cdktf.TerraformStack, typ string, f func(attrs map[string]any) string) []string {
+	var d Doc
+	if err := json.Unmarshal([]byte(*cdktf.Testing_Synth(stack, ptr.Bool(false))), &d); err != nil {
+		panic(fmt.Sprintf("synthesized JSON does not parse: %v", err))
+	}
+	var out []string
+	for _, attrs := range d.Resources(typ) {
+		out = append(out, f(attrs))
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Resources returns the resources of one type, by Terraform name.
 func (d Doc) Resources(typ string) map[string]map[string]any {
 	return d.section("resource", typ)
