@@ -5,6 +5,7 @@ import (
 
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +28,9 @@ type stackResult struct {
 	Failures  []string
 	Notes     []string
 	Duration  time.Duration
+	// Skipped says why the stack was not applied (providers the mirror
+	// lacks); "" when it ran.
+	Skipped string
 }
 
 type phase struct {
@@ -35,6 +39,18 @@ type phase struct {
 }
 
 func (r *stackResult) ok() bool { return len(r.Failures) == 0 }
+
+// status is the stack's result: OK, FAILED or SKIPPED. A skipped stack is
+// never OK: nothing of it was tested.
+func (r *stackResult) status() string {
+	switch {
+	case !r.ok():
+		return "FAILED"
+	case r.Skipped != "":
+		return "SKIPPED"
+	}
+	return "OK"
+}
 
 func (r *stackResult) fail(format string, args ...any) {
 	r.Failures = append(r.Failures, fmt.Sprintf(format, args...))
@@ -47,9 +63,11 @@ type runner struct {
 	gaps      *GapsFile
 	work      string
 	keep      bool
-	endpoints []string     // the provider's endpoint names, read once
-	matched   map[int]bool // gaps that matched something in a stack
-	observed  map[int]bool // perpetual-diff gaps whose diff a plan showed
+	mirror    string
+	skipped   map[string]bool // stacks not applied: providers the mirror lacks
+	endpoints []string        // the provider's endpoint names, read once
+	matched   map[int]bool    // gaps that matched something in a stack
+	observed  map[int]bool    // perpetual-diff gaps whose diff a plan showed
 }
 
 func e2eMain(ctx context.Context, args []string) int {
@@ -129,7 +147,7 @@ func e2eMain(ctx context.Context, args []string) int {
 	}()
 	fmt.Printf("emulator: %s (moto_server, managed IAM policies loaded) up in %s\n", emu.URL, round(time.Since(t0)))
 
-	r := &runner{tf: tf, emu: emu, gaps: gaps, work: c.work, keep: *keep, matched: map[int]bool{}, observed: map[int]bool{}}
+	r := &runner{tf: tf, emu: emu, gaps: gaps, work: c.work, keep: *keep, mirror: c.mirror, skipped: map[string]bool{}, matched: map[int]bool{}, observed: map[int]bool{}}
 	var results []*stackResult
 	for _, name := range names {
 		if ctx.Err() != nil {
@@ -139,11 +157,14 @@ func e2eMain(ctx context.Context, args []string) int {
 		tf.seq = 0
 		res := r.stack(ctx, name, filepath.Join(synthDir, "stacks", name))
 		results = append(results, res)
+		if res.Skipped != "" {
+			continue // the emulator was not used
+		}
 		if err := emu.Reset(); err != nil && ctx.Err() == nil {
 			res.fail("emulator reset after the stack: %v", err)
 		}
 	}
-	printSummary(results, time.Since(start), synthTime)
+	code := printSummary(os.Stdout, results, time.Since(start), synthTime, c.mirror, c.strict)
 	if c.stacks == "" && ctx.Err() == nil {
 		r.printStaleGaps()
 	}
@@ -151,12 +172,7 @@ func e2eMain(ctx context.Context, args []string) int {
 		fmt.Println("e2e: INTERRUPTED")
 		return 130
 	}
-	for _, res := range results {
-		if !res.ok() {
-			return 1
-		}
-	}
-	return 0
+	return code
 }
 
 func envOr(k, def string) string {
@@ -198,6 +214,21 @@ func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
 	res := &stackResult{Name: name, Plan: "-"}
 	defer func() { res.Duration = time.Since(start) }()
 	fmt.Printf("\n== %s\n", name)
+
+	// Providers the mirror lacks cannot be installed (no registry access
+	// assumed): terraform init would fail for the machine's reason, not
+	// the stack's. Not applied, reported by name (providers.go).
+	missing, err := StackMissingProviders(src, r.mirror)
+	if err != nil {
+		res.fail("read the required providers: %v", err)
+		return res
+	}
+	if len(missing) > 0 {
+		res.Skipped = SkippedReason(r.mirror, missing)
+		r.skipped[name] = true
+		fmt.Printf("   SKIPPED %s: %s\n", name, res.Skipped)
+		return res
+	}
 
 	cfg, err := LoadConfig(filepath.Join(src, "cdk.tf.json"))
 	if err != nil {
@@ -374,11 +405,7 @@ func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
 	for _, n := range res.Notes {
 		fmt.Println("   note:", n)
 	}
-	status := "OK"
-	if !res.ok() {
-		status = "FAILED"
-	}
-	fmt.Printf("   %-8s %s in %s\n", "result", status, round(time.Since(start)))
+	fmt.Printf("   %-8s %s in %s\n", "result", res.status(), round(time.Since(start)))
 	for _, f := range res.Failures {
 		fmt.Println("     -", f)
 	}
@@ -537,6 +564,9 @@ func changeList(cs []PlanChange) string {
 // nothing and the perpetual diffs no plan showed: candidates for removal.
 func (r *runner) printStaleGaps() {
 	for i, g := range r.gaps.Gaps {
+		if r.skipped[g.Stack] {
+			continue // its stack did not run: nothing could match
+		}
 		switch {
 		case !r.matched[i]:
 			fmt.Printf("note: gap %d (%s %s) matches nothing in any stack: remove it if it is stale\n", i, g.Kind, g.Resource)
@@ -596,33 +626,67 @@ func gapLabel(g Gap) string {
 	return g.Kind
 }
 
-func printSummary(results []*stackResult, total, synth time.Duration) {
-	fmt.Printf("\n== summary\n")
-	fmt.Printf("%-30s %-7s %-9s %-8s %-38s %-11s %s\n", "stack", "result", "applied", "left out", "plan after apply", "destroyed", "time")
+// printSummary prints the summary table, naming every skipped stack, and
+// returns the exit status: 1 if a stack failed, or, with strict, if one
+// was skipped.
+func printSummary(w io.Writer, results []*stackResult, total, synth time.Duration, mirror string, strict bool) int {
+	fmt.Fprintf(w, "\n== summary\n")
+	fmt.Fprintf(w, "%-30s %-7s %-9s %-8s %-38s %-11s %s\n", "stack", "result", "applied", "left out", "plan after apply", "destroyed", "time")
 	failed := 0
+	var skipped []*stackResult
 	for _, r := range results {
-		status := "OK"
-		if !r.ok() {
-			status = "FAILED"
+		status := r.status()
+		switch status {
+		case "FAILED":
 			failed++
+		case "SKIPPED":
+			skipped = append(skipped, r)
+			fmt.Fprintf(w, "%-30s %-7s %-9s %-8s %-38s %-11s %s\n", r.Name, status, "-", "-", "-", "-", round(r.Duration))
+			continue
 		}
 		destroyed := fmt.Sprint(r.Destroyed)
 		if r.Forgotten > 0 {
 			destroyed += fmt.Sprintf("+%d kept", r.Forgotten)
 		}
-		fmt.Printf("%-30s %-7s %-9s %-8d %-38s %-11s %s\n", r.Name, status, fmt.Sprintf("%d/%d", r.Applied, r.Total), len(r.LeftOut), r.Plan, destroyed, round(r.Duration))
+		fmt.Fprintf(w, "%-30s %-7s %-9s %-8d %-38s %-11s %s\n", r.Name, status, fmt.Sprintf("%d/%d", r.Applied, r.Total), len(r.LeftOut), r.Plan, destroyed, round(r.Duration))
 	}
 	for _, r := range results {
+		if r.Skipped != "" {
+			continue
+		}
 		var ph []string
 		for _, p := range r.Phases {
 			ph = append(ph, fmt.Sprintf("%s %s", p.Name, round(p.Duration)))
 		}
-		fmt.Printf("  %s: %s\n", r.Name, strings.Join(ph, ", "))
+		fmt.Fprintf(w, "  %s: %s\n", r.Name, strings.Join(ph, ", "))
 	}
-	fmt.Printf("e2e: %d of %d stacks passed in %s (synth %s)\n", len(results)-failed, len(results), round(total), round(synth))
+	for _, r := range skipped {
+		fmt.Fprintf(w, "SKIPPED %s: %s\n", r.Name, r.Skipped)
+	}
+	passed := len(results) - failed - len(skipped)
+	line := fmt.Sprintf("e2e: %d of %d stacks passed", passed, len(results))
+	if len(skipped) > 0 {
+		names := make([]string, len(skipped))
+		for i, r := range skipped {
+			names[i] = r.Name
+		}
+		line += fmt.Sprintf(", %d SKIPPED (%s)", len(skipped), strings.Join(names, ", "))
+	}
+	fmt.Fprintf(w, "%s in %s (synth %s)\n", line, round(total), round(synth))
+	code := 0
 	if failed > 0 {
-		fmt.Println("e2e: FAILED; logs under .e2e/logs/e2e/<stack>/")
+		fmt.Fprintln(w, "e2e: FAILED; logs under .e2e/logs/e2e/<stack>/")
+		code = 1
 	}
+	if len(skipped) > 0 {
+		if strict {
+			fmt.Fprintln(w, "e2e: FAILED: -strict makes a skipped stack a failure")
+			code = 1
+		} else {
+			fmt.Fprintf(w, "e2e: skipped is not a failure; put the providers in the mirror %s to run those stacks, -strict (or E2E_STRICT=1) makes it one\n", mirror)
+		}
+	}
+	return code
 }
 
 // abbreviate joins the first n items and says how many more there are.

@@ -1,12 +1,12 @@
 // Command e2e holds the project's two Terraform gates.
 //
-//	go run ./scripts/e2e validate [-dir cdktf.out] [-stack a,b]
+//	go run ./scripts/e2e validate [-dir cdktf.out] [-stack a,b] [-strict]
 //
 // runs terraform init -backend=false and terraform validate on a copy of
 // every synthesized stack, with the AWS provider from TF_PROVIDER_MIRROR
 // (or the registry when it is empty).
 //
-//	go run ./scripts/e2e [run] [-stack a,b] [-gaps FILE] [-keep]
+//	go run ./scripts/e2e [run] [-stack a,b] [-gaps FILE] [-keep] [-strict]
 //
 // synthesizes every stack with HYBRIDSTACK_DISPOSABLE=1 into .e2e/synth,
 // starts moto_server on a free loopback port, and, one stack at a time, in
@@ -14,7 +14,12 @@
 // override file, applies every resource the emulator supports (the gaps
 // file lists what it does not, with the evidence), checks that a second
 // plan has no changes, and destroys everything. The emulator is stopped at
-// the end, also on failure or interrupt. See scripts/e2e/README.md.
+// the end, also on failure or interrupt.
+//
+// With a mirror, a stack that needs a provider the mirror lacks (other than
+// hashicorp/aws; see providers.go) is not validated or applied: it is
+// reported by name, and is a failure only with -strict. See
+// scripts/e2e/README.md.
 package main
 
 import (
@@ -22,11 +27,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -61,12 +68,20 @@ type common struct {
 	mirror  string
 	timeout time.Duration
 	stacks  string
+	strict  bool
+	// mirrored are the providers (HOST/NS/TYPE) the mirror holds for this
+	// platform, set by setup.
+	mirrored []string
 }
 
 func (c *common) flags(fs *flag.FlagSet, defaultTimeout time.Duration) {
 	fs.StringVar(&c.mirror, "mirror", os.Getenv("TF_PROVIDER_MIRROR"), "Terraform filesystem mirror holding hashicorp/aws (the folder above registry.terraform.io); empty: install from the registry")
 	fs.DurationVar(&c.timeout, "timeout", defaultTimeout, "timeout of each terraform command")
 	fs.StringVar(&c.stacks, "stack", os.Getenv("STACK"), "only these stacks (comma-separated); default: all")
+	// E2E_STRICT: make validate passes no extra flags, the environment
+	// reaches it (E2E_STRICT=1 make validate).
+	strict, _ := strconv.ParseBool(os.Getenv("E2E_STRICT"))
+	fs.BoolVar(&c.strict, "strict", strict, "a stack that needs a provider the mirror lacks (not validated, skipped) is a failure; default from E2E_STRICT")
 }
 
 // setup finds the repository root, checks Terraform and the mirror, and
@@ -88,13 +103,14 @@ func (c *common) setup(ctx context.Context, logDir string) (*Terraform, error) {
 		if err := CheckMirror(c.mirror); err != nil {
 			return nil, err
 		}
+		c.mirrored = MirrorProviders(c.mirror, Platform)
 	}
 	cache := filepath.Join(c.work, "plugin-cache")
 	if err := os.MkdirAll(cache, 0o755); err != nil {
 		return nil, err
 	}
 	rc := filepath.Join(c.work, "terraform.rc")
-	if err := os.WriteFile(rc, []byte(CLIConfig(c.mirror, cache)), 0o644); err != nil {
+	if err := os.WriteFile(rc, []byte(CLIConfig(c.mirror, cache, c.mirrored)), 0o644); err != nil {
 		return nil, err
 	}
 	tf := &Terraform{CLIConfigFile: rc, Timeout: c.timeout, LogDir: logDir}
@@ -104,7 +120,11 @@ func (c *common) setup(ctx context.Context, logDir string) (*Terraform, error) {
 	}
 	fmt.Printf("%s", firstLine(v.Output))
 	if c.mirror != "" {
-		fmt.Printf(", AWS provider from the mirror %s\n", c.mirror)
+		short := make([]string, len(c.mirrored))
+		for i, m := range c.mirrored {
+			short[i] = strings.TrimPrefix(m, DefaultRegistry+"/")
+		}
+		fmt.Printf(", providers from the mirror %s: %s (%s)\n", c.mirror, strings.Join(short, ", "), Platform)
 	} else {
 		fmt.Printf(", providers from the registry (TF_PROVIDER_MIRROR is empty)\n")
 	}
@@ -211,9 +231,22 @@ func validateMain(ctx context.Context, args []string) int {
 		return 1
 	}
 	failed := 0
+	var notValidated []string
 	for _, name := range names {
 		t0 := time.Now()
-		ok, msg := validateStack(ctx, tf, filepath.Join(out, "stacks", name), filepath.Join(c.work, "validate", name))
+		src := filepath.Join(out, "stacks", name)
+		missing, err := StackMissingProviders(src, c.mirror)
+		if err != nil {
+			failed++
+			fmt.Printf("validate: FAILED %-30s read the required providers: %v\n", name, err)
+			continue
+		}
+		if len(missing) > 0 {
+			notValidated = append(notValidated, name)
+			fmt.Printf("validate: %s\n", NotValidatedLine(name, c.mirror, missing))
+			continue
+		}
+		ok, msg := validateStack(ctx, tf, src, filepath.Join(c.work, "validate", name))
 		if ok {
 			fmt.Printf("validate: OK     %-30s %s\n", name, round(time.Since(t0)))
 			continue
@@ -224,11 +257,35 @@ func validateMain(ctx context.Context, args []string) int {
 			break
 		}
 	}
-	fmt.Printf("validate: %d of %d stacks valid in %s\n", len(names)-failed, len(names), round(time.Since(start)))
-	if failed > 0 || ctx.Err() != nil {
+	code := printValidateSummary(os.Stdout, len(names), failed, notValidated, c.mirror, c.strict, time.Since(start))
+	if ctx.Err() != nil {
 		return 1
 	}
-	return 0
+	return code
+}
+
+// printValidateSummary prints make validate's closing lines, naming every
+// stack not validated for want of providers, and returns the exit status:
+// 1 on a failure, or, with strict, on a stack not validated.
+func printValidateSummary(w io.Writer, total, failed int, notValidated []string, mirror string, strict bool, d time.Duration) int {
+	valid := total - failed - len(notValidated)
+	fmt.Fprintf(w, "validate: %d of %d stacks valid in %s\n", valid, total, round(d))
+	code := 0
+	if failed > 0 {
+		code = 1
+	}
+	if len(notValidated) > 0 {
+		fmt.Fprintf(w, "validate: NOT VALIDATED (%d): %s: they need providers that are not in the mirror %s; "+
+			"put them in the mirror (HOST/NAMESPACE/TYPE/VERSION/OS_ARCH) to validate these stacks\n",
+			len(notValidated), strings.Join(notValidated, ", "), mirror)
+		if strict {
+			fmt.Fprintln(w, "validate: FAILED: -strict makes a stack not validated a failure")
+			code = 1
+		} else {
+			fmt.Fprintln(w, "validate: not validated is not a failure; -strict (or E2E_STRICT=1) makes it one")
+		}
+	}
+	return code
 }
 
 // validateStack validates a copy of src in dst.

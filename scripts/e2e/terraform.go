@@ -18,10 +18,14 @@ import (
 
 // CLIConfig returns a Terraform CLI configuration: a plugin cache (each
 // working directory's init links the provider from it instead of copying
-// about 700 MB), and, when mirror is set, installation of hashicorp/aws
-// from that filesystem mirror (the folder above registry.terraform.io)
-// with every other provider installed directly.
-func CLIConfig(mirror, cacheDir string) string {
+// about 700 MB), and, when mirror is set, installation of the providers
+// it holds (mirrored, HOST/NAMESPACE/TYPE; see MirrorProviders) from that
+// filesystem mirror (the folder above registry.terraform.io) with every
+// other provider installed directly. Listing what the mirror holds rather
+// than hashicorp/aws alone means a provider added to the mirror (say
+// hashicorp/kubernetes) is installed from it, as the check before init
+// (MissingFromMirror) assumes.
+func CLIConfig(mirror, cacheDir string, mirrored []string) string {
 	var b strings.Builder
 	b.WriteString("# Written by scripts/e2e (make validate, make e2e); do not edit.\n")
 	fmt.Fprintf(&b, "plugin_cache_dir = %s\n", strconv.Quote(cacheDir))
@@ -29,18 +33,38 @@ func CLIConfig(mirror, cacheDir string) string {
 	// record only the checksums of the cached package.
 	b.WriteString("plugin_cache_may_break_dependency_lock_file = true\n")
 	if mirror != "" {
+		// hashicorp/aws always comes from the mirror (CheckMirror checked
+		// it is there), as before: even with no version for this platform,
+		// so that terraform init says so instead of trying the registry.
+		if !contains(mirrored, awsSource) {
+			mirrored = append([]string{awsSource}, mirrored...)
+		}
+		quoted := make([]string, len(mirrored))
+		for i, m := range mirrored {
+			quoted[i] = strconv.Quote(m)
+		}
+		list := strings.Join(quoted, ", ")
 		fmt.Fprintf(&b, `provider_installation {
   filesystem_mirror {
     path    = %s
-    include = ["registry.terraform.io/hashicorp/aws"]
+    include = [%s]
   }
   direct {
-    exclude = ["registry.terraform.io/hashicorp/aws"]
+    exclude = [%s]
   }
 }
-`, strconv.Quote(mirror))
+`, strconv.Quote(mirror), list, list)
 	}
 	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckMirror reports whether dir looks like a filesystem mirror holding

@@ -11,7 +11,7 @@ import (
 )
 
 func TestCLIConfig(t *testing.T) {
-	with := CLIConfig("/opt/tf-plugins", "/repo/.e2e/plugin-cache")
+	with := CLIConfig("/opt/tf-plugins", "/repo/.e2e/plugin-cache", nil)
 	for _, want := range []string{
 		`plugin_cache_dir = "/repo/.e2e/plugin-cache"`,
 		`path    = "/opt/tf-plugins"`,
@@ -22,7 +22,17 @@ func TestCLIConfig(t *testing.T) {
 			t.Errorf("config with a mirror lacks %q:\n%s", want, with)
 		}
 	}
-	without := CLIConfig("", "/c")
+	// Whatever else the mirror holds is installed from it, never directly.
+	more := CLIConfig("/m", "/c", []string{"registry.terraform.io/hashicorp/helm", "registry.terraform.io/hashicorp/kubernetes"})
+	for _, want := range []string{
+		`include = ["registry.terraform.io/hashicorp/aws", "registry.terraform.io/hashicorp/helm", "registry.terraform.io/hashicorp/kubernetes"]`,
+		`exclude = ["registry.terraform.io/hashicorp/aws", "registry.terraform.io/hashicorp/helm", "registry.terraform.io/hashicorp/kubernetes"]`,
+	} {
+		if !strings.Contains(more, want) {
+			t.Errorf("config with a mirror of three providers lacks %q:\n%s", want, more)
+		}
+	}
+	without := CLIConfig("", "/c", nil)
 	if strings.Contains(without, "provider_installation") {
 		t.Errorf("config without a mirror installs from a mirror:\n%s", without)
 	}
