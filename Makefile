@@ -28,7 +28,7 @@ TF_PROVIDER_MIRROR ?=
 # Extra flags for scripts/e2e (go run ./scripts/e2e -h), e.g. -keep.
 E2E_FLAGS ?=
 
-.PHONY: all synth cdktf-synth check-cli test snapshots bench fuzz validate e2e node deps clean lint help
+.PHONY: all synth cdktf-synth check-cli test snapshots bench fuzz validate e2e node bindings deps clean lint help
 all: synth
 
 help:
@@ -57,7 +57,14 @@ node_modules/.installed: package.json package-lock.json
 
 node: node_modules/.installed
 
-deps: node
+# The kubernetes and helm Go bindings, generated from the npm packages pinned
+# in package.json into a per-machine cache (~35 s the first time) and linked
+# at .bindings/, where go.mod's replace directives point (scripts/bindings.sh).
+# Always run: with the cache filled it only checks the links (0.15 s).
+bindings: node
+	./scripts/bindings.sh
+
+deps: node bindings
 	$(GO) mod download
 
 synth: deps

@@ -14,6 +14,8 @@ require (
 	github.com/aws/constructs-go/constructs/v10 v10.4.2
 	github.com/aws/jsii-runtime-go v1.106.0
 	github.com/cdktf/cdktf-provider-aws-go/aws/v19 v19.50.0
+	github.com/cdktf/cdktf-provider-helm-go/helm/v10 v10.5.0
+	github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11 v11.12.1
 	github.com/hashicorp/terraform-cdk-go/cdktf v0.20.11
 	github.com/johannesboyne/gofakes3 v1.2.0
 	github.com/pmezard/go-difflib v1.0.0
@@ -51,3 +53,11 @@ require (
 	golang.org/x/text v0.43.0 // indirect
 	golang.org/x/tools v0.51.0 // indirect
 )
+
+// The kubernetes and helm bindings are generated locally from their npm jsii
+// packages (make bindings, scripts/bindings.sh): the module proxy here has
+// none of their versions. Replace directives apply to this module only, so
+// programs that `go get` hybridstack resolve the published modules.
+replace github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11 => ./.bindings/kubernetes
+
+replace github.com/cdktf/cdktf-provider-helm-go/helm/v10 => ./.bindings/helm

@@ -116,13 +116,7 @@ func BenchmarkProcess(b *testing.B) {
 		}
 		return sum.Seconds() / float64(len(ds))
 	}
-	median := func(ds []time.Duration) float64 {
-		s := slices.Sorted(slices.Values(ds))
-		if n := len(s); n%2 == 0 {
-			return (s[n/2-1] + s[n/2]).Seconds() / 2
-		}
-		return s[len(s)/2].Seconds()
-	}
+	median := medianSeconds
 	fastest := func(ds []time.Duration) float64 { return slices.Min(ds).Seconds() }
 	bare0 := variants[0].times
 	var table strings.Builder
@@ -139,6 +133,55 @@ func BenchmarkProcess(b *testing.B) {
 	}
 	// Printed, not logged: the testing package cuts benchmark logs short.
 	fmt.Print(table.String())
+}
+
+// BenchmarkBindingsStartup measures what loading the kubernetes and helm
+// bindings adds to a process: testdata/barekube (bare plus both providers,
+// so jsii loads their assemblies) against testdata/bare, run alternately.
+// Metrics: kube/bare (ratio of the medians) and kube-extra-s (difference of
+// the medians, in seconds; the goal is at most 1 s). Only programs that
+// import the bindings pay it.
+func BenchmarkBindingsStartup(b *testing.B) {
+	dir := b.TempDir()
+	var bins [2]string
+	for i, pkg := range []string{"./testdata/bare", "./testdata/barekube"} {
+		bins[i] = filepath.Join(dir, filepath.Base(pkg))
+		cmd := exec.Command("go", "build", "-o", bins[i], pkg)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("building %s: %v", pkg, err)
+		}
+	}
+	var times [2][]time.Duration
+	run := func(i int) {
+		start := time.Now()
+		if out, err := exec.Command(bins[i], filepath.Join(b.TempDir(), "out")).CombinedOutput(); err != nil {
+			b.Fatalf("%s: %v\n%s", bins[i], err, out)
+		}
+		times[i] = append(times[i], time.Since(start))
+	}
+	run(0) // fills jsii's package cache for both
+	run(1)
+	times = [2][]time.Duration{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		run(i % 2)
+		run((i + 1) % 2)
+	}
+	b.StopTimer()
+	bare, kube := medianSeconds(times[0]), medianSeconds(times[1])
+	b.ReportMetric(kube/bare, "kube/bare")
+	b.ReportMetric(kube-bare, "kube-extra-s")
+	fmt.Printf("BenchmarkBindingsStartup: %d runs each: bare %.2f s, bare+kubernetes+helm %.2f s (median): %.2fx, +%.2f s\n",
+		b.N, bare, kube, kube/bare, kube-bare)
+}
+
+func medianSeconds(ds []time.Duration) float64 {
+	s := slices.Sorted(slices.Values(ds))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]).Seconds() / 2
+	}
+	return s[len(s)/2].Seconds()
 }
 
 // TestSynthWarnings: the warnings Synth reads from cdktf's manifest are the

@@ -1,0 +1,110 @@
+// Package kube puts Kubernetes objects and in-cluster controllers on an EKS
+// cluster through Terraform's kubernetes and helm providers:
+//
+//   - NewProviders configures both providers for one cluster (endpoint, CA
+//     data, and a token from `aws eks get-token` at plan and apply time);
+//   - NewNamespace creates a namespace with Pod Security Admission labels
+//     (restricted unless relaxed with a reason);
+//   - NewWorkload runs a container as a Deployment with a Service, an
+//     autoscaling/v2 HorizontalPodAutoscaler, a PodDisruptionBudget and a
+//     ServiceAccount bound to an IAM role (IRSA or Pod Identity), restricted
+//     pod security by default;
+//   - BindTargetGroup registers a Service's pods into an existing ELB target
+//     group (the AWS Load Balancer Controller's TargetGroupBinding);
+//   - NewControllers installs the AWS Load Balancer Controller,
+//     metrics-server, cluster-autoscaler and Argo CD as pinned Helm charts
+//     with typed values, each with its IAM role where it needs one.
+//
+// Terraform cannot configure these providers from a cluster created in the
+// same plan, so the constructs go in stacks of their own, after the
+// cluster's stack: an add-ons stack (controllers and their CRDs), then a
+// workloads stack. Values of the cluster's stack (endpoint, role ARNs,
+// target groups) cross over as cdktf cross-stack references.
+package kube
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	helmprovider "github.com/cdktf/cdktf-provider-helm-go/helm/v10/provider"
+	kubeprovider "github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+)
+
+// Provider version constraints written into required_providers. The
+// bindings were generated from kubernetes 2.37.1 and helm 2.17.0 and pin
+// those exactly; any later 2.x accepts the same configuration.
+const (
+	KubernetesProviderConstraint = "~> 2.37"
+	HelmProviderConstraint       = "~> 2.17"
+)
+
+// ProvidersProps configures NewProviders.
+type ProvidersProps struct {
+	// Cluster the providers talk to. It may live in another stack of the
+	// same app; its endpoint, CA data and name then cross over as
+	// cross-stack references. Required.
+	Cluster *eks.Cluster
+	// Region of the cluster, passed to `aws eks get-token`. Required.
+	Region string
+}
+
+// Providers are the kubernetes and helm providers of one stack.
+type Providers struct {
+	constructs.Construct
+	kubernetes kubeprovider.KubernetesProvider
+	helm       helmprovider.HelmProvider
+}
+
+// NewProviders configures the stack's default kubernetes and helm
+// providers for props.Cluster: the API endpoint, the cluster's CA, and a
+// short-lived token from `aws eks get-token` (the AWS CLI must be on PATH
+// wherever Terraform runs, with credentials of a principal that has an EKS
+// access entry). It also writes the provider version constraints. It
+// returns every problem with props at once, joined, each a
+// *validate.FieldError wrapping validate.ErrInvalid.
+func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (*Providers, error) {
+	r := validation.ForConstruct("kube", stack, id)
+	if stack == nil {
+		return nil, r.Err()
+	}
+	if props.Cluster == nil {
+		r.Addf("Cluster", "is nil; pass the *eks.Cluster the providers talk to")
+	}
+	if props.Region == "" {
+		r.Addf("Region", "is empty; give the cluster's Region, such as eu-west-1 (aws eks get-token needs it)")
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	p := &Providers{}
+	constructs.NewConstruct_Override(p, stack, &id)
+	c := props.Cluster
+	host := ptr.String(c.Endpoint())
+	ca := cdktf.Fn_Base64decode(ptr.String(c.CertificateAuthorityData()))
+	args := ptr.Strings([]string{"eks", "get-token", "--cluster-name", c.Name(), "--region", props.Region, "--output", "json"})
+	const api = "client.authentication.k8s.io/v1beta1"
+	p.kubernetes = kubeprovider.NewKubernetesProvider(p, ptr.String("kubernetes"), &kubeprovider.KubernetesProviderConfig{
+		Host:                 host,
+		ClusterCaCertificate: ca,
+		Exec:                 &[]*kubeprovider.KubernetesProviderExec{{ApiVersion: ptr.String(api), Command: ptr.String("aws"), Args: args}},
+	})
+	p.helm = helmprovider.NewHelmProvider(p, ptr.String("helm"), &helmprovider.HelmProviderConfig{
+		Kubernetes: &helmprovider.HelmProviderKubernetes{
+			Host:                 host,
+			ClusterCaCertificate: ca,
+			Exec:                 &helmprovider.HelmProviderKubernetesExec{ApiVersion: ptr.String(api), Command: ptr.String("aws"), Args: args},
+		},
+	})
+	stack.AddOverride(ptr.String("terraform.required_providers.kubernetes.version"), KubernetesProviderConstraint)
+	stack.AddOverride(ptr.String("terraform.required_providers.helm.version"), HelmProviderConstraint)
+	return p, nil
+}
+
+// Kubernetes returns the kubernetes provider, as an escape hatch.
+func (p *Providers) Kubernetes() kubeprovider.KubernetesProvider { return p.kubernetes }
+
+// Helm returns the helm provider, as an escape hatch.
+func (p *Providers) Helm() helmprovider.HelmProvider { return p.helm }

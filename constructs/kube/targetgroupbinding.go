@@ -1,0 +1,66 @@
+package kube
+
+import (
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+)
+
+// TargetGroupBindingProps configures BindTargetGroup.
+type TargetGroupBindingProps struct {
+	// Workload whose Service's pods are registered. Required.
+	Workload *Workload
+	// TargetGroupARN of an existing ELB target group of target type ip
+	// (it may come from another stack). Required.
+	TargetGroupARN string
+}
+
+// BindTargetGroup creates a TargetGroupBinding (elbv2.k8s.aws/v1beta1): the
+// AWS Load Balancer Controller registers the workload's ready pod IPs in
+// the target group and deregisters them as they go, so the load balancer
+// follows scaling and rollouts. The CRD comes with the controller
+// (NewControllers), which must be installed in an earlier apply: the
+// kubernetes_manifest resource reads the CRD's schema while planning.
+//
+// The binding declares no spec.networking: the security group rules from
+// the load balancer to the pods are Terraform's (network.Connections), so
+// they are reviewed with the rest and the controller edits no group.
+func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBindingProps) (manifest.Manifest, error) {
+	r := validation.ForConstruct("kube", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
+	// The id names the Kubernetes object too.
+	if !validation.DNSLabel(id) {
+		r.Addf("id", "%q is not a DNS label; it names the TargetGroupBinding object", id)
+	}
+	if props.Workload == nil {
+		r.Addf("Workload", "is nil; pass the *Workload whose pods to register")
+	}
+	arn := props.TargetGroupARN
+	if arn == "" {
+		r.Addf("TargetGroupARN", "is empty; give the ARN of an ip target group")
+	} else if !validation.IsToken(arn) && !strings.Contains(arn, ":elasticloadbalancing:") {
+		r.Addf("TargetGroupARN", "%q is not an Elastic Load Balancing target group ARN", arn)
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	w := props.Workload
+	return manifest.NewManifest(scope, ptr.String(id), &manifest.ManifestConfig{
+		Manifest: &map[string]any{
+			"apiVersion": "elbv2.k8s.aws/v1beta1",
+			"kind":       "TargetGroupBinding",
+			"metadata":   map[string]any{"name": id, "namespace": w.namespace, "labels": map[string]string{"app.kubernetes.io/managed-by": "hybridstack"}},
+			"spec": map[string]any{
+				"targetGroupARN": arn,
+				"targetType":     "ip",
+				"serviceRef":     map[string]any{"name": *w.service.Metadata().Name(), "port": w.servicePort},
+			},
+		},
+	}), nil
+}
