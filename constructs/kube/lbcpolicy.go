@@ -92,7 +92,7 @@ func clusterAutoscalerPolicy(cluster string) []iamdoc.Statement {
 	return []iamdoc.Statement{
 		{Sid: "ScaleOwnGroups", Effect: "Allow", Actions: []string{"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"}, Resources: []string{"*"},
 			Condition: map[string]map[string]any{"StringEquals": {
-				"aws:ResourceTag/k8s.io/cluster-autoscaler/enabled":      "true",
+				"aws:ResourceTag/k8s.io/cluster-autoscaler/enabled":    "true",
 				"aws:ResourceTag/k8s.io/cluster-autoscaler/" + cluster: "owned",
 			}}},
 		iamdoc.Allow("Describe", []string{

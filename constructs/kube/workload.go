@@ -176,7 +176,9 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 	ns := p.Namespace.Name()
 	selector := map[string]string{"app.kubernetes.io/name": p.Name}
 	labels := ptr.Merge(p.Labels, selector, map[string]string{"app.kubernetes.io/managed-by": "hybridstack"})
-	meta := func() (*string, *string, *map[string]*string) { return ptr.String(p.Name), ptr.String(ns), ptr.Map(labels) }
+	meta := func() (*string, *string, *map[string]*string) {
+		return ptr.String(p.Name), ptr.String(ns), ptr.Map(labels)
+	}
 
 	var saAnnotations map[string]string
 	switch {
