@@ -352,6 +352,11 @@ func (c *Cluster) addonsPhase(first bool, deps []cdktf.ITerraformDependable) []c
 			version = AddonVersion(c.s.Version, a.Name)
 		}
 		cfg.AddonVersion = ptr.String(version)
+		// The VPC CNI enforces NetworkPolicy objects (on EC2 nodes; Fargate
+		// pods are outside its reach) unless the cluster opts out.
+		if a.Name == AddonVPCCNI && a.ConfigurationValues == "" && !c.s.DisableNetworkPolicy {
+			cfg.ConfigurationValues = ptr.String(`{"enableNetworkPolicy":"true"}`)
+		}
 		if a.Name == AddonCoreDNS && a.ConfigurationValues == "" && len(c.s.NodeGroups) == 0 && c.s.fargateCovers("kube-system") {
 			cfg.ConfigurationValues = ptr.String(`{"computeType":"Fargate"}`)
 		}

@@ -111,6 +111,12 @@ type ClusterProps struct {
 	// ServiceIPv4CIDR is the range Kubernetes services get addresses from.
 	// Default: - EKS picks 10.100.0.0/16 or 172.20.0.0/16
 	ServiceIPv4CIDR string
+	// DisableNetworkPolicy turns off NetworkPolicy enforcement by the VPC
+	// CNI add-on (its network policy agent). Enforcement covers pods on EC2
+	// nodes; Fargate pods are not covered by it. Ignored when the vpc-cni
+	// add-on has ConfigurationValues of its own.
+	// Default: false (NetworkPolicy objects are enforced)
+	DisableNetworkPolicy bool
 	// Addons lists the managed add-ons to install.
 	// Default: - vpc-cni, kube-proxy, eks-pod-identity-agent, coredns and (with node groups) aws-ebs-csi-driver, at the versions pinned for the cluster version (AddonVersion); none under Auto Mode
 	Addons []AddonProps

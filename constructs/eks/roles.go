@@ -225,7 +225,9 @@ func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentity
 		inline:      props.PolicyDocument,
 		tags:        c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
 	})
-	if agent := c.addons[AddonPodIdentity]; agent != nil {
+	// depends_on cannot name a resource of another stack; there the
+	// cluster's stack is applied first anyway.
+	if agent := c.addons[AddonPodIdentity]; agent != nil && sameStack(p, c) {
 		deps = append(deps, agent)
 	}
 	ekspodidentityassociation.NewEksPodIdentityAssociation(p, ptr.String("association"), &ekspodidentityassociation.EksPodIdentityAssociationConfig{
@@ -269,4 +271,9 @@ func checkWorkloadIdentity(r *validation.Report, c *Cluster, ns, sa string, arns
 	}
 	checkPolicyARNs(r, "ManagedPolicyARNs", arns)
 	checkPolicyDocument(r, "PolicyDocument", doc)
+}
+
+// sameStack reports whether a and b are in the same Terraform stack.
+func sameStack(a, b constructs.IConstruct) bool {
+	return cdktf.TerraformStack_Of(a) == cdktf.TerraformStack_Of(b)
 }
