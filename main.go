@@ -59,7 +59,7 @@ func run(args []string) int {
 		return 1
 	}
 	for _, r := range results {
-		fmt.Printf("%-28s %4d resources  %s\n", r.Name, r.Resources, r.Dir)
+		fmt.Printf("%-37s %4d resources  %s\n", r.Name, r.Resources, r.Dir)
 		for _, w := range r.Warnings {
 			fmt.Fprintf(os.Stderr, "warning: %s: %s\n", r.Name, w)
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,7 +29,12 @@ import (
 type Entry struct {
 	Name        string
 	Description string
-	Build       func(scope constructs.Construct, s base.Settings) error
+	// Stacks names every stack Build creates, Name first, when there is
+	// more than one (stacks joined by cross-stack references are built
+	// together, in one app).
+	// Default: - [Name]
+	Stacks []string
+	Build  func(scope constructs.Construct, s base.Settings) error
 	// Code is the locally built function code of the stack (for arm64, the
 	// default architecture). Synth starts building it before the jsii
 	// runtime starts, so the builds overlap its start-up; code missing here
@@ -62,6 +68,7 @@ var entries = []Entry{
 	},
 	{
 		Name:        hybridmicroservices.Name,
+		Stacks:      hybridmicroservices.StackNames(hybridmicroservices.Name),
 		Description: "API GW front door -> Lambda and EKS (VPC link), SQS + EventBridge glue, payments canary on VPC Lattice",
 		Code:        hybridCode,
 		Build: func(scope constructs.Construct, s base.Settings) error {
@@ -71,6 +78,7 @@ var entries = []Entry{
 	},
 	{
 		Name:        hybridmicroservices.AppMeshName,
+		Stacks:      hybridmicroservices.StackNames(hybridmicroservices.AppMeshName),
 		Description: "the same hybrid platform with the mesh rendered to AWS App Mesh (past end of support)",
 		Code:        hybridCode,
 		Build: func(scope constructs.Construct, s base.Settings) error {
@@ -80,20 +88,31 @@ var entries = []Entry{
 	},
 }
 
+// StackNames returns the names of the stacks the entry builds.
+func (e Entry) StackNames() []string {
+	if len(e.Stacks) == 0 {
+		return []string{e.Name}
+	}
+	return append([]string(nil), e.Stacks...)
+}
+
 // Entries returns every reference stack in a stable order.
 func Entries() []Entry { return append([]Entry(nil), entries...) }
 
-// Names returns the names of every reference stack.
+// Names returns the names of every reference stack, with the stacks each
+// entry builds in order.
 func Names() []string {
-	out := make([]string, len(entries))
-	for i, e := range entries {
-		out[i] = e.Name
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.StackNames()...)
 	}
 	return out
 }
 
-// Select returns the entries with the given names (all when names is
-// empty), or an error naming the unknown ones and the known ones.
+// Select returns the entries that build the stacks with the given names
+// (all when names is empty), each once, or an error naming the unknown ones
+// and the known ones. Naming any stack of an entry selects all of its
+// stacks: they reference each other.
 func Select(names []string) ([]Entry, error) {
 	if len(names) == 0 {
 		return Entries(), nil
@@ -103,9 +122,12 @@ func Select(names []string) ([]Entry, error) {
 	for _, n := range names {
 		found := false
 		for _, e := range entries {
-			if e.Name == n {
+			if !slices.Contains(e.StackNames(), n) {
+				continue
+			}
+			found = true
+			if !slices.ContainsFunc(out, func(o Entry) bool { return o.Name == e.Name }) {
 				out = append(out, e)
-				found = true
 			}
 		}
 		if !found {
@@ -239,29 +261,40 @@ func synth(app cdktf.App, outdir string, selected []Entry, settings SettingsFunc
 	var results []Result
 	var failing []error
 	for _, e := range selected {
-		warnings := annotations[e.Name]
-		dir := filepath.Join(outdir, "stacks", e.Name)
-		doc, err := os.ReadFile(filepath.Join(dir, "cdk.tf.json"))
-		if err != nil {
-			return nil, fmt.Errorf("stack %q: reading synthesized JSON: %w", e.Name, err)
+		for _, name := range e.StackNames() {
+			r, err := checkStack(outdir, name, annotations[name])
+			if err != nil {
+				return nil, err
+			}
+			if err := policy.Err(r.Findings); err != nil {
+				failing = append(failing, err)
+			}
+			results = append(results, r)
 		}
-		n, err := CountResources(doc)
-		if err != nil {
-			return nil, fmt.Errorf("stack %q: %w", e.Name, err)
-		}
-		findings, err := policy.Check(e.Name, doc)
-		if err != nil {
-			return nil, err
-		}
-		if err := policy.Err(findings); err != nil {
-			failing = append(failing, err)
-		}
-		results = append(results, Result{Name: e.Name, Resources: n, Dir: dir, Warnings: warnings, Findings: findings})
 	}
 	if err := errors.Join(failing...); err != nil {
 		return nil, err
 	}
 	return results, nil
+}
+
+// checkStack counts the resources of one synthesized stack and runs the
+// policy rule pack over it.
+func checkStack(outdir, name string, warnings []string) (Result, error) {
+	dir := filepath.Join(outdir, "stacks", name)
+	doc, err := os.ReadFile(filepath.Join(dir, "cdk.tf.json"))
+	if err != nil {
+		return Result{}, fmt.Errorf("stack %q: reading synthesized JSON: %w", name, err)
+	}
+	n, err := CountResources(doc)
+	if err != nil {
+		return Result{}, fmt.Errorf("stack %q: %w", name, err)
+	}
+	findings, err := policy.Check(name, doc)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Name: name, Resources: n, Dir: dir, Warnings: warnings, Findings: findings}, nil
 }
 
 // prebuild starts building the function code of the selected stacks.

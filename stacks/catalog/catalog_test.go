@@ -36,14 +36,16 @@ func synth(t testing.TB, s base.Settings, names ...string) map[string][]byte {
 	require.NoError(t, err)
 	out := map[string][]byte{}
 	for _, e := range selected {
-		b, err := os.ReadFile(filepath.Join(dir, "stacks", e.Name, "cdk.tf.json"))
-		if err != nil {
-			t.Fatal(err)
+		for _, name := range e.StackNames() {
+			b, err := os.ReadFile(filepath.Join(dir, "stacks", name, "cdk.tf.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(b, []byte(dir)) {
+				t.Errorf("%s: synthesized JSON contains the absolute output path %s", name, dir)
+			}
+			out[name] = b
 		}
-		if bytes.Contains(b, []byte(dir)) {
-			t.Errorf("%s: synthesized JSON contains the absolute output path %s", e.Name, dir)
-		}
-		out[e.Name] = b
 	}
 	return out
 }

@@ -30,7 +30,7 @@ func synthOutput(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "%-28s %4d resources  %s\n", name, n, "cdktf.out/stacks/"+name)
+		fmt.Fprintf(&b, "%-37s %4d resources  %s\n", name, n, "cdktf.out/stacks/"+name)
 	}
 	b.WriteString("warning: hybridmicroservices-appmesh: AWS App Mesh reached end of support on 2026-09-30: ...\n```\n")
 	return b.String()

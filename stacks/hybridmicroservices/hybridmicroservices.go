@@ -6,6 +6,14 @@
 // payments runs v1 and v2 behind a 90/10 canary in the service mesh (VPC
 // Lattice, or App Mesh in the -appmesh variant); steady services run on a
 // managed node group and bursty pods on Fargate.
+//
+// Each variant is three stacks, applied in order: <name> (AWS: network,
+// cluster, load balancer, mesh, functions, front door, image repositories),
+// <name>-addons (the load balancer controller, metrics-server,
+// cluster-autoscaler and Argo CD) and <name>-workloads (orders, payments v1
+// and v2 and order-events, with HPAs; orders' pods registered in the NLB's
+// target group by a TargetGroupBinding). The in-cluster stacks read the
+// AWS stack's values through cdktf cross-stack references.
 package hybridmicroservices
 
 import (
@@ -22,6 +30,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
+	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/mesh"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
@@ -46,10 +55,15 @@ const ordersPort = 8080
 
 // Stack holds the parts of the built stack.
 type Stack struct {
-	Stack     cdktf.TerraformStack
-	Cluster   *eks.Cluster
-	FrontDoor *frontdoor.FrontDoor
-	Payments  *mesh.VirtualService
+	// Stack is the AWS stack; Addons and Workloads run inside the cluster
+	// and are applied after it, in that order.
+	Stack       cdktf.TerraformStack
+	Addons      cdktf.TerraformStack
+	Workloads   cdktf.TerraformStack
+	Controllers *kube.Controllers
+	Cluster     *eks.Cluster
+	FrontDoor   *frontdoor.FrontDoor
+	Payments    *mesh.VirtualService
 }
 
 // New builds the Lattice variant.
@@ -112,6 +126,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err := admin.AllowKubeconfig(stack, eksCluster.ARN()); err != nil {
 		return nil, err
 	}
+	imgs := repositories(stack, name, s.Disposable)
 	alerts, err := base.AlertTopic(stack, name, s.Disposable)
 	if err != nil {
 		return nil, err
@@ -325,7 +340,22 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", admin.ARN())
 	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
 	base.Output(stack, "order_event_source", "The EventBridge source of order events the worker forwards", eventSource)
-	return &Stack{Stack: stack, Cluster: eksCluster, FrontDoor: fd, Payments: payments}, nil
+
+	// The cluster's inside, in two more stacks applied after this one.
+	c := inCluster{
+		name: name, region: s.Region, eks: eksCluster, vpc: vpc, engine: engine, images: imgs,
+		ordersTargetGroupARN: *tg.Arn(), orders: orders, payments: payments,
+	}
+	addons, controllers, err := addonsStack(scope, c, s)
+	if err != nil {
+		return nil, err
+	}
+	workloads, err := workloadsStack(scope, c, s)
+	if err != nil {
+		return nil, err
+	}
+	workloads.AddDependency(addons)
+	return &Stack{Stack: stack, Addons: addons, Workloads: workloads, Controllers: controllers, Cluster: eksCluster, FrontDoor: fd, Payments: payments}, nil
 }
 
 func truncate(s string, n int) string {

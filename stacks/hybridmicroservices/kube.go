@@ -1,0 +1,163 @@
+package hybridmicroservices
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrlifecyclepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/kube"
+	"github.com/hybridstack/hybridstack/constructs/mesh"
+	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/stacks/base"
+)
+
+// Suffixes of the stacks that run inside the cluster. Terraform cannot
+// configure the kubernetes and helm providers from a cluster it creates in
+// the same plan, so the variant's stacks are applied in order:
+// <name> (AWS), then <name>-addons (controllers and their CRDs), then
+// <name>-workloads (the services; TargetGroupBinding needs the CRD while
+// planning).
+const (
+	AddonsSuffix    = "-addons"
+	WorkloadsSuffix = "-workloads"
+)
+
+// StackNames returns the names of a variant's three stacks, in apply order.
+func StackNames(name string) []string {
+	return []string{name, name + AddonsSuffix, name + WorkloadsSuffix}
+}
+
+// images are the container repositories of the services, made in the
+// cluster's stack; CI pushes each version's tag (tags are immutable).
+type images struct {
+	orders, payments, events string
+}
+
+// repositories creates the ECR repositories of the services: tags cannot
+// be overwritten, every push is scanned, images are encrypted, and only the
+// 30 newest images of each repository are kept.
+func repositories(stack cdktf.TerraformStack, name string, disposable bool) images {
+	repo := func(service string) string {
+		r := ecrrepository.NewEcrRepository(stack, jsii.String(service+"-repository"), &ecrrepository.EcrRepositoryConfig{
+			Name:                       jsii.String(name + "/" + service),
+			ImageTagMutability:         jsii.String("IMMUTABLE"),
+			ImageScanningConfiguration: &ecrrepository.EcrRepositoryImageScanningConfiguration{ScanOnPush: jsii.Bool(true)},
+			EncryptionConfiguration:    &[]*ecrrepository.EcrRepositoryEncryptionConfiguration{{EncryptionType: jsii.String("KMS")}},
+			// Images are deployable history: a destroy keeps them unless
+			// the stack is disposable.
+			ForceDelete: jsii.Bool(disposable),
+		})
+		ecrlifecyclepolicy.NewEcrLifecyclePolicy(stack, jsii.String(service+"-repository-lifecycle"), &ecrlifecyclepolicy.EcrLifecyclePolicyConfig{
+			Repository: r.Name(),
+			Policy: jsii.String(`{"rules":[{"rulePriority":1,"description":"Keep the 30 newest images",` +
+				`"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":30},"action":{"type":"expire"}}]}`),
+		})
+		return *r.RepositoryUrl()
+	}
+	return images{orders: repo("orders"), payments: repo("payments"), events: repo("order-events")}
+}
+
+// inCluster is what the in-cluster stacks take from the variant's AWS stack
+// (as cross-stack references).
+type inCluster struct {
+	name, region string
+	eks          *eks.Cluster
+	vpc          *network.VPC
+	engine       mesh.Engine
+	images       images
+	// ordersTargetGroupARN is the NLB target group the front door and the
+	// worker reach orders through.
+	ordersTargetGroupARN string
+	orders, payments     *mesh.VirtualService
+}
+
+// addonsStack installs the controllers: the AWS Load Balancer Controller
+// (TargetGroupBinding), metrics-server (the HPAs), cluster-autoscaler (the
+// steady node group) and Argo CD.
+func addonsStack(scope constructs.Construct, c inCluster, s base.Settings) (cdktf.TerraformStack, *kube.Controllers, error) {
+	stack, err := base.NewStack(scope, c.name+AddonsSuffix, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Cluster: c.eks, Region: c.region}); err != nil {
+		return nil, nil, err
+	}
+	controllers, err := kube.NewControllers(stack, "controllers", kube.ControllersProps{
+		Cluster: c.eks, Region: c.region, VPCID: c.vpc.VPCID(),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return stack, controllers, nil
+}
+
+// workloadsStack runs the services: orders behind the internal NLB (pods
+// registered by TargetGroupBinding), payments v1 and v2 behind the mesh,
+// and the bursty order-events consumer on Fargate.
+func workloadsStack(scope constructs.Construct, c inCluster, s base.Settings) (cdktf.TerraformStack, error) {
+	stack, err := base.NewStack(scope, c.name+WorkloadsSuffix, s)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Cluster: c.eks, Region: c.region}); err != nil {
+		return nil, err
+	}
+	namespace := func(name string) (*kube.Namespace, error) {
+		return kube.NewNamespace(stack, name+"-namespace", kube.NamespaceProps{Name: name})
+	}
+	ordersNS, err := namespace("orders")
+	if err != nil {
+		return nil, err
+	}
+	paymentsNS, err := namespace("payments")
+	if err != nil {
+		return nil, err
+	}
+	burstyNS, err := namespace("bursty")
+	if err != nil {
+		return nil, err
+	}
+	steady := map[string]string{"workload": "steady"}
+	orders, err := kube.NewWorkload(stack, "orders", kube.WorkloadProps{
+		Namespace: ordersNS, Name: "orders", Image: c.images.orders + ":v1", Port: ordersPort,
+		Env:      map[string]string{"PAYMENTS_URL": "http://" + c.payments.DNSName()},
+		Requests: kube.Resources{CPU: "250m", Memory: "256Mi"}, Limits: kube.Resources{CPU: "1", Memory: "512Mi"},
+		MinReplicas: 3, MaxReplicas: 12, NodeSelector: steady,
+		// On VPC Lattice orders signs its calls to payments with the
+		// mesh's caller role; on App Mesh it gets a role of its own.
+		Cluster: c.eks, ServiceAccountRole: c.orders.CallerRole(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := kube.BindTargetGroup(stack, "orders-nlb", kube.TargetGroupBindingProps{Workload: orders, TargetGroupARN: c.ordersTargetGroupARN}); err != nil {
+		return nil, err
+	}
+	for _, v := range []string{"v1", "v2"} {
+		if _, err := kube.NewWorkload(stack, "payments-"+v, kube.WorkloadProps{
+			Namespace: paymentsNS, Name: "payments-" + v, Image: c.images.payments + ":" + v, Port: ordersPort,
+			Labels:   map[string]string{"app.kubernetes.io/version": v},
+			Requests: kube.Resources{CPU: "250m", Memory: "256Mi"}, Limits: kube.Resources{CPU: "1", Memory: "512Mi"},
+			MinReplicas: 2, MaxReplicas: 8, NodeSelector: steady,
+			// Payments calls no AWS API.
+			Identity: kube.IdentityNone,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	// Bursty: Fargate (the cluster's "bursty" profile) starts a pod per
+	// replica, so bursts need no spare nodes. IRSA, since Fargate has no
+	// Pod Identity.
+	if _, err := kube.NewWorkload(stack, "order-events", kube.WorkloadProps{
+		Namespace: burstyNS, Name: "order-events", Image: c.images.events + ":v1", Port: ordersPort,
+		Requests: kube.Resources{CPU: "250m", Memory: "512Mi"}, Limits: kube.Resources{CPU: "500m", Memory: "1Gi"},
+		MinReplicas: 1, MaxReplicas: 30, TargetCPUPercent: 60,
+		Identity: kube.IdentityIRSA, Cluster: c.eks,
+	}); err != nil {
+		return nil, err
+	}
+	return stack, nil
+}
