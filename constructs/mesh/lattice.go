@@ -4,16 +4,25 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeauthpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticelistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticelistenerrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservicenetworkserviceassociation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticetargetgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticetargetgroupattachment"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/network"
 )
 
 // latticeName is the Lattice service's name: Lattice names are unique per
@@ -72,9 +81,8 @@ func (vs *VirtualService) latticeCaller() error {
 	return nil
 }
 
-// renderLattice creates the Lattice service in the network, an IP target
-// group per version (EKS pod IPs are registered into them, for example by
-// the AWS Gateway API Controller), a listener whose rules forward by
+// renderLattice creates the Lattice service in the network, a target
+// group per version (IP, or ALB with PodTargetsALB), a listener whose rules forward by
 // weight in route order and an IAM auth policy. Access logs come from the
 // service network's subscription, which covers every service in it.
 func (vs *VirtualService) renderLattice() error {
@@ -113,6 +121,14 @@ func (vs *VirtualService) renderLattice() error {
 
 	groups := map[string]string{}
 	for _, v := range p.Versions {
+		if n.podTargets == PodTargetsALB {
+			tg, err := vs.albBridge(v)
+			if err != nil {
+				return err
+			}
+			groups[v.Name] = tg
+			continue
+		}
 		tg := vpclatticetargetgroup.NewVpclatticeTargetGroup(vs, ptr.String("target-group-"+v.Name), &vpclatticetargetgroup.VpclatticeTargetGroupConfig{
 			Name: ptr.String(vs.latticeName() + "-" + v.Name),
 			Type: ptr.String("IP"),
@@ -191,4 +207,87 @@ func (vs *VirtualService) renderLattice() error {
 		})
 	}
 	return nil
+}
+
+// albBridge creates the path from Lattice to one version's pods under
+// PodTargetsALB: an internal ALB admitting only Lattice's prefix list, an
+// IP target group the load balancer controller fills (TargetGroupBinding),
+// and a Lattice target group of type ALB with the ALB attached. It returns
+// the Lattice target group's id.
+func (vs *VirtualService) albBridge(v Version) (string, error) {
+	p := vs.props
+	n := p.Network
+	hc := p.HealthCheck
+	id := "alb-" + v.Name
+	tags := ptr.Map(ptr.Merge(n.tags, map[string]string{"hybridstack.io/k8s-service": v.host(p.Namespace)}))
+	sg := securitygroup.NewSecurityGroup(vs, ptr.String(id+"-security-group"), &securitygroup.SecurityGroupConfig{
+		NamePrefix:  ptr.String(names.Truncate(vs.latticeName()+"-"+v.Name+"-", 100)),
+		Description: ptr.String("Internal ALB from VPC Lattice to " + v.host(p.Namespace)),
+		VpcId:       ptr.String(n.vpc.VPCID()),
+		Tags:        tags,
+		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
+	})
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(vs, ptr.String(id+"-from-lattice"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId: sg.Id(),
+		Description:     ptr.String(fmt.Sprintf("VPC Lattice to the ALB of %s on port %d", v.host(p.Namespace), p.Port)),
+		IpProtocol:      ptr.String("tcp"),
+		FromPort:        ptr.Number(p.Port),
+		ToPort:          ptr.Number(p.Port),
+		PrefixListId:    ptr.String(n.latticePrefixList()),
+	})
+	// The ALB reaches the pods (on nodes and on Fargate) on the cluster
+	// security group; both sides of the rule are written.
+	if _, err := network.NewConnections(vs, p.Name+"-"+id, *sg.Id()).AllowTo(n.cluster, p.Port, fmt.Sprintf("From the ALB of %s to its pods", v.host(p.Namespace))); err != nil {
+		return "", err
+	}
+	alb := lb.NewLb(vs, ptr.String(id), &lb.LbConfig{
+		Name:                    ptr.String(names.Fit(vs.latticeName()+"-"+v.Name, 32)),
+		Internal:                ptr.Bool(true),
+		LoadBalancerType:        ptr.String("application"),
+		Subnets:                 ptr.Strings(n.vpc.PrivateSubnetIDs()),
+		SecurityGroups:          &[]*string{sg.Id()},
+		DropInvalidHeaderFields: ptr.Bool(true),
+		Tags:                    tags,
+	})
+	tg := lbtargetgroup.NewLbTargetGroup(vs, ptr.String(id+"-pods"), &lbtargetgroup.LbTargetGroupConfig{
+		NamePrefix: ptr.String(names.Truncate(v.Name, 6)),
+		Port:       ptr.Number(p.Port),
+		Protocol:   ptr.String("HTTP"),
+		TargetType: ptr.String("ip"),
+		VpcId:      ptr.String(n.vpc.VPCID()),
+		HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
+			Path: ptr.String(hc.Path), Interval: ptr.Number(hc.IntervalSeconds), Timeout: ptr.Number(hc.TimeoutSeconds),
+			HealthyThreshold: ptr.Number(hc.HealthyThreshold), UnhealthyThreshold: ptr.Number(hc.UnhealthyThreshold),
+			Matcher: ptr.String("200-399"),
+		},
+		// Pods get 30 s to finish requests when they go.
+		DeregistrationDelay: ptr.String("30"),
+		Tags:                tags,
+		Lifecycle:           &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
+	})
+	listener := lblistener.NewLbListener(vs, ptr.String(id+"-listener"), &lblistener.LbListenerConfig{
+		LoadBalancerArn: alb.Arn(),
+		Port:            ptr.Number(p.Port),
+		Protocol:        ptr.String("HTTP"),
+		DefaultAction:   []*lblistener.LbListenerDefaultAction{{Type: ptr.String("forward"), TargetGroupArn: tg.Arn()}},
+		Tags:            tags,
+	})
+	latticeTG := vpclatticetargetgroup.NewVpclatticeTargetGroup(vs, ptr.String("target-group-"+v.Name+"-alb"), &vpclatticetargetgroup.VpclatticeTargetGroupConfig{
+		Name: ptr.String(vs.latticeName() + "-" + v.Name + "-alb"),
+		Type: ptr.String("ALB"),
+		Config: &vpclatticetargetgroup.VpclatticeTargetGroupConfigA{
+			Port:          ptr.Number(p.Port),
+			Protocol:      ptr.String("HTTP"),
+			VpcIdentifier: ptr.String(n.vpc.VPCID()),
+		},
+		Tags: tags,
+	})
+	vpclatticetargetgroupattachment.NewVpclatticeTargetGroupAttachment(vs, ptr.String(id+"-attachment"), &vpclatticetargetgroupattachment.VpclatticeTargetGroupAttachmentConfig{
+		TargetGroupIdentifier: latticeTG.Id(),
+		Target:                &vpclatticetargetgroupattachment.VpclatticeTargetGroupAttachmentTarget{Id: alb.Arn(), Port: ptr.Number(p.Port)},
+		// The ALB can be a target only once it has a listener on the port.
+		DependsOn: &[]cdktf.ITerraformDependable{listener},
+	})
+	vs.podTargetGroups[v.Name] = *tg.Arn()
+	return *latticeTG.Id(), nil
 }

@@ -45,6 +45,28 @@ const (
 	AppMesh Engine = "appmesh"
 )
 
+// PodTargets is how a Lattice service's target groups reach the pods of
+// each version.
+type PodTargets string
+
+const (
+	// PodTargetsIP: an IP target group per version, on the pods' port.
+	// Nothing in this library registers pod IPs in it: bring a registrar
+	// of your own.
+	PodTargetsIP PodTargets = "ip"
+	// PodTargetsALB: each version's Lattice target group (type ALB)
+	// forwards to an internal Application Load Balancer of its own, whose
+	// IP target group the AWS Load Balancer Controller keeps filled with
+	// the version's ready pods through a TargetGroupBinding
+	// (VirtualService.PodTargetGroupARN, kube.BindTargetGroup). The AWS
+	// Gateway API Controller cannot register pods in a target group it did
+	// not create, and TargetGroupBinding works only with ELB target
+	// groups, so the ALB is the bridge; it costs one ALB per version (an
+	// ALB can back at most two Lattice target groups, of different
+	// services). Requires Cluster.
+	PodTargetsALB PodTargets = "alb"
+)
+
 // AppMeshEndOfSupport is the warning every App Mesh network raises.
 const AppMeshEndOfSupport = "AWS App Mesh reached end of support on 2026-09-30: it gets no fixes and new accounts cannot use it. Render this mesh with mesh.Lattice (Amazon VPC Lattice)."
 
@@ -68,6 +90,10 @@ type NetworkProps struct {
 	// Mesh.
 	// Default: - none
 	Cluster *eks.Cluster
+	// PodTargets says how Lattice target groups reach the pods (Lattice
+	// only).
+	// Default: PodTargetsIP
+	PodTargets PodTargets
 	// LogRetentionDays keeps Lattice access logs this long.
 	// Default: 90
 	LogRetentionDays int
@@ -99,6 +125,7 @@ type Network struct {
 	// cluster's security group.
 	targetPorts  map[int]bool
 	latticeRange string
+	podTargets   PodTargets
 }
 
 var latticeNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
@@ -130,12 +157,24 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 		if p.VPC == nil {
 			r.Addf("VPC", "is nil; a Lattice service network is associated with the VPC its clients run in")
 		}
+		if p.PodTargets == PodTargetsALB && p.Cluster == nil {
+			r.Addf("Cluster", "is nil; PodTargetsALB admits the load balancers to the cluster's pods")
+		}
 	case AppMesh:
 		if p.Cluster == nil {
 			r.Addf("Cluster", "is nil; App Mesh needs the EKS cluster whose Envoy sidecars get IRSA roles")
 		}
 	default:
 		r.Addf("Engine", "%q is not an engine; use %q or %q", p.Engine, Lattice, AppMesh)
+	}
+	switch p.PodTargets {
+	case "", PodTargetsIP:
+	case PodTargetsALB:
+		if p.Engine == AppMesh {
+			r.Addf("PodTargets", "%q applies to Lattice only; App Mesh finds pods through service discovery", p.PodTargets)
+		}
+	default:
+		r.Addf("PodTargets", "%q is not a pod target mode; use %q or %q", p.PodTargets, PodTargetsIP, PodTargetsALB)
 	}
 	if !validation.LogRetention(p.LogRetentionDays) {
 		r.Addf("LogRetentionDays", "%d is not a CloudWatch Logs retention; use one of %v", p.LogRetentionDays, validation.LogRetentionDays)
@@ -147,7 +186,7 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 	if err != nil {
 		return nil, err
 	}
-	n := &Network{env: env, name: p.Name, engine: p.Engine, vpc: p.VPC, cluster: p.Cluster, tags: p.Tags, ports: map[int]bool{}, targetPorts: map[int]bool{}}
+	n := &Network{env: env, name: p.Name, engine: p.Engine, vpc: p.VPC, cluster: p.Cluster, tags: p.Tags, ports: map[int]bool{}, targetPorts: map[int]bool{}, podTargets: p.PodTargets}
 	constructs.NewConstruct_Override(n, scope, &id)
 
 	if p.Engine == AppMesh {
@@ -236,14 +275,8 @@ func (n *Network) allowPort(port int) {
 // traffic to IP targets from its managed prefix list, which the cluster
 // security group (which EKS gives nodes and Fargate pods) must admit.
 func (n *Network) admitTargets(port int) {
-	if n.cluster == nil || n.targetPorts[port] {
+	if n.cluster == nil || n.targetPorts[port] || n.podTargets == PodTargetsALB {
 		return
-	}
-	if n.latticeRange == "" {
-		pl := dataawsec2managedprefixlist.NewDataAwsEc2ManagedPrefixList(n, ptr.String("lattice-prefix-list"), &dataawsec2managedprefixlist.DataAwsEc2ManagedPrefixListConfig{
-			Name: ptr.String("com.amazonaws." + n.env.Region + ".vpc-lattice"),
-		})
-		n.latticeRange = *pl.Id()
 	}
 	n.targetPorts[port] = true
 	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(n, ptr.String(fmt.Sprintf("cluster-ingress-from-lattice-%d", port)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
@@ -252,8 +285,20 @@ func (n *Network) admitTargets(port int) {
 		IpProtocol:      ptr.String("tcp"),
 		FromPort:        ptr.Number(port),
 		ToPort:          ptr.Number(port),
-		PrefixListId:    ptr.String(n.latticeRange),
+		PrefixListId:    ptr.String(n.latticePrefixList()),
 	})
+}
+
+// latticePrefixList returns the id of the Region's VPC Lattice managed
+// prefix list (the addresses Lattice sends to targets from), looked up once.
+func (n *Network) latticePrefixList() string {
+	if n.latticeRange == "" {
+		pl := dataawsec2managedprefixlist.NewDataAwsEc2ManagedPrefixList(n, ptr.String("lattice-prefix-list"), &dataawsec2managedprefixlist.DataAwsEc2ManagedPrefixListConfig{
+			Name: ptr.String("com.amazonaws." + n.env.Region + ".vpc-lattice"),
+		})
+		n.latticeRange = *pl.Id()
+	}
+	return n.latticeRange
 }
 
 // Engine returns the engine the network renders to.

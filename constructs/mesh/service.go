@@ -192,6 +192,9 @@ type VirtualService struct {
 	authPolicy vpclatticeauthpolicy.VpclatticeAuthPolicy
 	callers    []string
 	callerRole *eks.ServiceAccountRole
+	// podTargetGroups are the ALB target groups of each version, under
+	// PodTargetsALB.
+	podTargetGroups map[string]string
 	// the rendered service, for the escape hatches
 	latticeService vpclatticeservice.VpclatticeService
 	appMeshService appmeshvirtualservice.AppmeshVirtualService
@@ -451,7 +454,7 @@ func NewVirtualService(scope constructs.Construct, id string, props VirtualServi
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	vs := &VirtualService{props: p, tls: p.TLS, build: r}
+	vs := &VirtualService{props: p, tls: p.TLS, build: r, podTargetGroups: map[string]string{}}
 	constructs.NewConstruct_Override(vs, scope, &id)
 	for _, w := range warns {
 		cdktf.Annotations_Of(vs).AddWarning(ptr.String(*vs.Node().Path() + ": " + w))
@@ -476,6 +479,13 @@ func (vs *VirtualService) DNSName() string { return vs.dnsName }
 // the service has Backends and the network a Cluster): annotate the
 // workload's service account with its Annotations. It is nil otherwise.
 func (vs *VirtualService) CallerRole() *eks.ServiceAccountRole { return vs.callerRole }
+
+// PodTargetGroupARN returns the ARN of the IP target group to register a
+// version's pods in (kube.BindTargetGroup) under PodTargetsALB, or "" when
+// the network uses another mode or there is no such version.
+func (vs *VirtualService) PodTargetGroupARN(version string) string {
+	return vs.podTargetGroups[version]
+}
 
 // LatticeService returns the VPC Lattice service (nil on App Mesh), as an
 // escape hatch.

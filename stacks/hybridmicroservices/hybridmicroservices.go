@@ -189,6 +189,11 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 
 	// The mesh: orders calls payments; payments runs a 90/10 canary.
 	meshProps := mesh.NetworkProps{Name: name, Engine: engine, VPC: vpc, Cluster: eksCluster}
+	if engine == mesh.Lattice {
+		// Each version's pods reach Lattice through an internal ALB whose
+		// target group a TargetGroupBinding fills (see mesh.PodTargetsALB).
+		meshProps.PodTargets = mesh.PodTargetsALB
+	}
 	meshNet, err := mesh.NewNetwork(stack, "mesh", meshProps)
 	if err != nil {
 		return nil, err

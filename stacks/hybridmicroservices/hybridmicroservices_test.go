@@ -3,9 +3,12 @@ package hybridmicroservices_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/stacks/base"
@@ -14,6 +17,7 @@ import (
 
 type doc struct {
 	Resource map[string]map[string]map[string]any `json:"resource"`
+	Provider map[string]any                       `json:"provider"`
 }
 
 func synth(t *testing.T, appMesh bool) doc {
@@ -217,8 +221,11 @@ func TestClusterHasAnAdministrator(t *testing.T) {
 	}
 }
 
-// Caller -> NLB -> pods: every listener port is admitted on the NLB's
-// group, and the pods' (cluster) group admits the NLB and Lattice.
+// Caller -> NLB -> pods and Lattice -> ALB -> pods: every NLB listener
+// port is admitted on the NLB's group; each mesh version's ALB admits the
+// Lattice prefix list on its listener port and nothing else; the pods'
+// (cluster) group admits the NLB and each ALB, and no longer Lattice
+// directly.
 func TestLoadBalancerAndPodPaths(t *testing.T) {
 	r := synth(t, false).Resource
 	ports := map[float64]bool{}
@@ -228,20 +235,44 @@ func TestLoadBalancerAndPodPaths(t *testing.T) {
 		}
 	}
 	for _, l := range r["aws_lb_listener"] {
+		if l["load_balancer_arn"] != "${aws_lb.internal-nlb.arn}" {
+			continue
+		}
 		if p := l["port"].(float64); !ports[p] {
 			t.Errorf("listener port %v is not admitted by the NLB's security group (admitted: %v)", p, ports)
 		}
 	}
+	albs := map[string]bool{}
+	for name, lb := range r["aws_lb"] {
+		if lb["load_balancer_type"] == "application" {
+			if lb["internal"] != true {
+				t.Errorf("ALB %s is not internal", name)
+			}
+			albs[fmt.Sprint(lb["security_groups"].([]any)[0])] = true
+		}
+	}
+	if len(albs) != 3 {
+		t.Fatalf("want an ALB for orders v1, payments v1 and v2; got %d", len(albs))
+	}
 	fromNLB, fromLattice := false, false
+	fromALB := map[string]bool{}
 	for _, rule := range r["aws_vpc_security_group_ingress_rule"] {
+		if albs[fmt.Sprint(rule["security_group_id"])] {
+			if !strings.Contains(fmt.Sprint(rule["prefix_list_id"]), "aws_ec2_managed_prefix_list") || rule["from_port"] != float64(8080) {
+				t.Errorf("an ALB admits %v on %v; want only the Lattice prefix list on 8080", rule["prefix_list_id"], rule["from_port"])
+			}
+		}
 		if !strings.Contains(rule["security_group_id"].(string), "cluster_security_group_id") || rule["from_port"] != float64(8080) {
 			continue
 		}
 		fromNLB = fromNLB || rule["referenced_security_group_id"] == "${aws_security_group.internal-nlb-security-group.id}"
 		fromLattice = fromLattice || strings.Contains(fmt.Sprint(rule["prefix_list_id"]), "aws_ec2_managed_prefix_list")
+		if sg := fmt.Sprint(rule["referenced_security_group_id"]); albs[sg] {
+			fromALB[sg] = true
+		}
 	}
-	if !fromNLB || !fromLattice {
-		t.Errorf("pods admit the NLB: %v, Lattice: %v", fromNLB, fromLattice)
+	if !fromNLB || fromLattice || len(fromALB) != len(albs) {
+		t.Errorf("pods admit the NLB: %v, Lattice directly: %v, %d of %d ALBs", fromNLB, fromLattice, len(fromALB), len(albs))
 	}
 	// The worker's egress: the orders NLB and the VPC's endpoints only.
 	for name, rule := range r["aws_vpc_security_group_egress_rule"] {
@@ -313,6 +344,76 @@ func TestOrderEventsAreTheStacks(t *testing.T) {
 		pool := first(r["aws_cognito_user_pool"])
 		if one(pool["admin_create_user_config"])["allow_admin_create_user_only"] != true {
 			t.Errorf("user pool allows self sign-up: %v", pool["admin_create_user_config"])
+		}
+	}
+}
+
+// synthAll synthesizes a variant's three stacks in one app, as make synth
+// does (cross-stack references resolve only then), and returns each
+// stack's document by name.
+func synthAll(t *testing.T, appMesh bool) map[string]doc {
+	t.Helper()
+	dir := t.TempDir()
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
+	build, name := hybridmicroservices.New, hybridmicroservices.Name
+	if appMesh {
+		build, name = hybridmicroservices.NewAppMesh, hybridmicroservices.AppMeshName
+	}
+	if _, err := build(app, base.Settings{}.WithDefaults()); err != nil {
+		t.Fatal(err)
+	}
+	app.Synth()
+	out := map[string]doc{}
+	for _, stack := range hybridmicroservices.StackNames(name) {
+		b, err := os.ReadFile(filepath.Join(dir, "stacks", stack, "cdk.tf.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d doc
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatal(err)
+		}
+		out[stack] = d
+	}
+	return out
+}
+
+// Every ip target group of the AWS stack (the NLB's for orders, and on
+// Lattice each mesh version's ALB) gets pods from a TargetGroupBinding in
+// the workloads stack, which reads its ARN from the AWS stack's state.
+func TestEveryPodTargetGroupIsBound(t *testing.T) {
+	for _, appMesh := range []bool{false, true} {
+		name := map[bool]string{false: hybridmicroservices.Name, true: hybridmicroservices.AppMeshName}[appMesh]
+		docs := synthAll(t, appMesh)
+		bound := map[string]string{}
+		for id, m := range docs[name+hybridmicroservices.WorkloadsSuffix].Resource["kubernetes_manifest"] {
+			spec := m["manifest"].(map[string]any)["spec"].(map[string]any)
+			bound[fmt.Sprint(spec["targetGroupARN"])] = id
+		}
+		want := 0
+		for id, tg := range docs[name].Resource["aws_lb_target_group"] {
+			if tg["target_type"] != "ip" {
+				continue
+			}
+			want++
+			ref := "cross-stack-output-aws_lb_target_group" + id + "arn}"
+			found := false
+			for arn := range bound {
+				found = found || strings.HasSuffix(arn, ref)
+			}
+			if !found {
+				t.Errorf("%s: target group %s has no TargetGroupBinding (bindings: %v)", name, id, bound)
+			}
+		}
+		if wantTGs := map[bool]int{false: 4, true: 1}[appMesh]; want != wantTGs || len(bound) != wantTGs {
+			t.Errorf("%s: %d ip target groups and %d bindings; want %d of each", name, want, len(bound), wantTGs)
+		}
+		// The in-cluster stacks configure both providers from the cluster.
+		for _, suffix := range []string{hybridmicroservices.AddonsSuffix, hybridmicroservices.WorkloadsSuffix} {
+			p := fmt.Sprint(docs[name+suffix].Provider["kubernetes"])
+			if !strings.Contains(p, "get-token") || !strings.Contains(p, "cross-stack-output-aws_eks_cluster") {
+				t.Errorf("%s%s: kubernetes provider %s", name, suffix, p)
+			}
 		}
 	}
 }

@@ -136,15 +136,31 @@ func workloadsStack(scope constructs.Construct, c inCluster, s base.Settings) (c
 	if _, err := kube.BindTargetGroup(stack, "orders-nlb", kube.TargetGroupBindingProps{Workload: orders, TargetGroupARN: c.ordersTargetGroupARN}); err != nil {
 		return nil, err
 	}
+	// On Lattice each version's ALB target group gets its pods too.
+	bindMesh := func(vs *mesh.VirtualService, version string, w *kube.Workload) error {
+		arn := vs.PodTargetGroupARN(version)
+		if arn == "" {
+			return nil
+		}
+		_, err := kube.BindTargetGroup(stack, w.Name()+"-lattice", kube.TargetGroupBindingProps{Workload: w, TargetGroupARN: arn})
+		return err
+	}
+	if err := bindMesh(c.orders, "v1", orders); err != nil {
+		return nil, err
+	}
 	for _, v := range []string{"v1", "v2"} {
-		if _, err := kube.NewWorkload(stack, "payments-"+v, kube.WorkloadProps{
+		payments, err := kube.NewWorkload(stack, "payments-"+v, kube.WorkloadProps{
 			Namespace: paymentsNS, Name: "payments-" + v, Image: c.images.payments + ":" + v, Port: ordersPort,
 			Labels:   map[string]string{"app.kubernetes.io/version": v},
 			Requests: kube.Resources{CPU: "250m", Memory: "256Mi"}, Limits: kube.Resources{CPU: "1", Memory: "512Mi"},
 			MinReplicas: 2, MaxReplicas: 8, NodeSelector: steady,
 			// Payments calls no AWS API.
 			Identity: kube.IdentityNone,
-		}); err != nil {
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := bindMesh(c.payments, v, payments); err != nil {
 			return nil, err
 		}
 	}
