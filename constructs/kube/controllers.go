@@ -71,6 +71,11 @@ type ControllersProps struct {
 	// their cluster-autoscaler tags). Its IRSA role may only scale groups
 	// this cluster owns.
 	ClusterAutoscaler Controller
+	// ClusterAutoscalerRole is an existing IRSA role for
+	// kube-system/cluster-autoscaler (such as the platform stack's); no
+	// role is created for the autoscaler then.
+	// Default: - a role with the least-privilege policy
+	ClusterAutoscalerRole *eks.ServiceAccountRole
 	// ClusterAutoscalerImageTag overrides the autoscaler release, which
 	// must match the cluster's Kubernetes minor version.
 	// Default: - the release for the cluster's version, where known
@@ -170,9 +175,11 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 		})
 	}
 	if !props.ClusterAutoscaler.Disabled {
-		role, err := c.role("cluster-autoscaler", cluster, ClusterAutoscalerServiceAccount, clusterAutoscalerPolicy(cluster.Name()))
-		if err != nil {
-			return nil, err
+		role := props.ClusterAutoscalerRole
+		if role == nil {
+			if role, err = c.role("cluster-autoscaler", cluster, ClusterAutoscalerServiceAccount, clusterAutoscalerPolicy(cluster.Name())); err != nil {
+				return nil, err
+			}
 		}
 		c.install("cluster-autoscaler", ChartClusterAutoscaler, props.ClusterAutoscaler, "kube-system", clusterAutoscalerValues{
 			CloudProvider: "aws",

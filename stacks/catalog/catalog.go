@@ -51,6 +51,7 @@ var hybridCode = []serverless.Code{
 var entries = []Entry{
 	{
 		Name:        platform.Name,
+		Stacks:      []string{platform.Name, platform.AddonsName},
 		Description: "VPC + EKS (managed node groups, Spot, Fargate), add-ons, IRSA",
 		Build: func(scope constructs.Construct, s base.Settings) error {
 			_, err := platform.New(scope, s)

@@ -10,12 +10,18 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/stacks/base"
 )
 
 // Name is the stack's name and the cluster's name.
 const Name = "platform"
+
+// AddonsName is the stack of the in-cluster controllers, applied after the
+// platform stack (Terraform cannot configure the kubernetes and helm
+// providers from a cluster created in the same plan).
+const AddonsName = Name + "-addons"
 
 // Platform is the synthesized stack with handles other stacks build on.
 type Platform struct {
@@ -26,6 +32,8 @@ type Platform struct {
 	Autoscaler *eks.ServiceAccountRole
 	// Admin is the operators' role.
 	Admin *base.AdminRole
+	// Addons is the stack of the in-cluster controllers (New only).
+	Addons cdktf.TerraformStack
 }
 
 // New builds the platform stack. Every invalid construct is reported.
@@ -44,6 +52,24 @@ func New(scope constructs.Construct, s base.Settings) (*Platform, error) {
 	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", p.Cluster.KubeconfigCommand())
 	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", p.Admin.ARN())
 	base.Output(stack, "cluster_autoscaler_role_arn", "Annotate kube-system/cluster-autoscaler with it (eks.amazonaws.com/role-arn)", p.Autoscaler.RoleARN())
+
+	// The controllers, in a stack of their own: the load balancer
+	// controller, metrics-server, cluster-autoscaler on the role above,
+	// and Argo CD.
+	addons, err := base.NewStack(scope, AddonsName, s)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := kube.NewProviders(addons, "kubernetes", kube.ProvidersProps{Cluster: p.Cluster, Region: s.WithDefaults().Region}); err != nil {
+		return nil, err
+	}
+	if _, err := kube.NewControllers(addons, "controllers", kube.ControllersProps{
+		Cluster: p.Cluster, Region: s.WithDefaults().Region, VPCID: p.VPC.VPCID(),
+		ClusterAutoscalerRole: p.Autoscaler,
+	}); err != nil {
+		return nil, err
+	}
+	p.Addons = addons
 	return p, nil
 }
 
