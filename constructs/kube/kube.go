@@ -49,6 +49,12 @@ type ProvidersProps struct {
 	Cluster *eks.Cluster
 	// Region of the cluster, passed to `aws eks get-token`. Required.
 	Region string
+	// RoleARN is a role `aws eks get-token` assumes for the token (one with
+	// an access entry on the cluster), so Terraform's AWS credentials need
+	// not have one themselves. Assuming it must be possible from wherever
+	// Terraform runs (an MFA session for a role that requires MFA).
+	// Default: - the token of the credentials Terraform runs with
+	RoleARN string
 }
 
 // Providers are the kubernetes and helm providers of one stack.
@@ -62,7 +68,9 @@ type Providers struct {
 // providers for props.Cluster: the API endpoint, the cluster's CA, and a
 // short-lived token from `aws eks get-token` (the AWS CLI must be on PATH
 // wherever Terraform runs, with credentials of a principal that has an EKS
-// access entry). It also writes the provider version constraints. It
+// access entry, or that may assume RoleARN). Terraform must also reach the
+// endpoint: a private endpoint only from the VPC and the networks in
+// eks.ClusterProps.PrivateAccessCIDRs. It also writes the provider version constraints. It
 // returns every problem with props at once, joined, each a
 // *validate.FieldError wrapping validate.ErrInvalid.
 func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (*Providers, error) {
@@ -76,6 +84,9 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 	if props.Region == "" {
 		r.Addf("Region", "is empty; give the cluster's Region, such as eu-west-1 (aws eks get-token needs it)")
 	}
+	if a := props.RoleARN; a != "" && !validation.IsToken(a) && !validation.IAMPrincipalARN(a) {
+		r.Addf("RoleARN", "%q is not an IAM role ARN", a)
+	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -84,7 +95,11 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 	c := props.Cluster
 	host := ptr.String(c.Endpoint())
 	ca := cdktf.Fn_Base64decode(ptr.String(c.CertificateAuthorityData()))
-	args := ptr.Strings([]string{"eks", "get-token", "--cluster-name", c.Name(), "--region", props.Region, "--output", "json"})
+	tokenArgs := []string{"eks", "get-token", "--cluster-name", c.Name(), "--region", props.Region, "--output", "json"}
+	if props.RoleARN != "" {
+		tokenArgs = append(tokenArgs, "--role-arn", props.RoleARN)
+	}
+	args := ptr.Strings(tokenArgs)
 	const api = "client.authentication.k8s.io/v1beta1"
 	p.kubernetes = kubeprovider.NewKubernetesProvider(p, ptr.String("kubernetes"), &kubeprovider.KubernetesProviderConfig{
 		Host:                 host,

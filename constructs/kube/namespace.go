@@ -45,7 +45,8 @@ type Namespace struct {
 
 // NewNamespace creates the namespace, labelled so that Pod Security
 // Admission enforces, warns about and audits props.PodSecurity, pinned to
-// the latest policy version. It returns every problem with props at once,
+// the latest policy version, and so that the AWS Load Balancer Controller
+// injects readiness gates into pods it registers (BindTargetGroup). It returns every problem with props at once,
 // joined, each a *validate.FieldError wrapping validate.ErrInvalid.
 func NewNamespace(scope constructs.Construct, id string, props NamespaceProps) (*Namespace, error) {
 	r := validation.ForConstruct("kube", scope, id)
@@ -81,6 +82,10 @@ func NewNamespace(scope constructs.Construct, id string, props NamespaceProps) (
 		"pod-security.kubernetes.io/warn":            string(PodSecurityRestricted),
 		"pod-security.kubernetes.io/audit":           string(PodSecurityRestricted),
 		"app.kubernetes.io/managed-by":               "hybridstack",
+		// Pods behind a TargetGroupBinding get a readiness gate that holds a
+		// rollout until the load balancer sees the new pod healthy (pods of
+		// other Services are left alone).
+		"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
 	})
 	var annotations *map[string]*string
 	if props.RelaxReason != "" {

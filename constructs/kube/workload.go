@@ -476,10 +476,13 @@ func (p WorkloadProps) deploymentSpec(selector, labels map[string]string, sa ser
 				AutomountServiceAccountToken: false,
 				SecurityContext:              podSecurity,
 				NodeSelector:                 optionalMap(p.NodeSelector),
-				// Zones first (a zone outage leaves the others serving),
-				// then nodes, where the scheduler may bend the rule.
+				// Spread over zones (a zone outage leaves the others
+				// serving), then nodes. Best effort: with one node group
+				// across zones, cluster-autoscaler cannot choose the zone
+				// it adds a node in, and a hard zone rule could leave pods
+				// pending.
 				TopologySpreadConstraint: &[]*deploymentv1.DeploymentV1SpecTemplateSpecTopologySpreadConstraint{
-					spread("topology.kubernetes.io/zone", "DoNotSchedule"),
+					spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
 					spread("kubernetes.io/hostname", "ScheduleAnyway"),
 				},
 				TerminationGracePeriodSeconds: ptr.Number(30),

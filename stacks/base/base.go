@@ -7,6 +7,7 @@ package base
 import (
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,6 +40,13 @@ type Settings struct {
 	// Only for environments that may be destroyed with their data.
 	// Default: false
 	Disposable bool
+	// OperatorCIDRs are the networks Terraform runs from for the stacks
+	// inside a cluster (the -addons and -workloads stacks): they are
+	// admitted to the cluster's private API endpoint (HTTPS on the cluster
+	// security group), such as a VPN range or a CI runner's VPC. Without
+	// them only machines inside the cluster's VPC reach the API.
+	// Default: - none
+	OperatorCIDRs []string
 }
 
 // ProviderConstraint is the AWS provider version every stack requires: the
@@ -56,12 +64,14 @@ const (
 	EnvStateRegion    = "HYBRIDSTACK_STATE_REGION"
 	EnvStateKeyPrefix = "HYBRIDSTACK_STATE_PREFIX"
 	EnvDisposable     = "HYBRIDSTACK_DISPOSABLE"
+	EnvOperatorCIDRs  = "HYBRIDSTACK_OPERATOR_CIDRS"
 
 	CtxRegion         = "region"
 	CtxStateBucket    = "stateBucket"
 	CtxStateRegion    = "stateRegion"
 	CtxStateKeyPrefix = "statePrefix"
 	CtxDisposable     = "disposable"
+	CtxOperatorCIDRs  = "operatorCidrs"
 )
 
 // FromEnvironment reads Settings from environment variables (looked up with
@@ -90,6 +100,11 @@ func FromEnvironment(env func(string) (string, bool), node constructs.Node) (Set
 			return s, fmt.Errorf("settings: %s %q is not a boolean; use true or false", EnvDisposable, d)
 		}
 		s.Disposable = b
+	}
+	if c := get(EnvOperatorCIDRs, CtxOperatorCIDRs); c != "" {
+		for _, cidr := range strings.Split(c, ",") {
+			s.OperatorCIDRs = append(s.OperatorCIDRs, strings.TrimSpace(cidr))
+		}
 	}
 	return s.WithDefaults(), nil
 }
@@ -129,6 +144,13 @@ func (s Settings) Validate(stack string) error {
 	}
 	if s.StateRegion != s.Region && !regionRe.MatchString(s.StateRegion) {
 		addf("StateRegion", "(%s) %q is not an AWS Region name such as eu-west-1", EnvStateRegion, s.StateRegion)
+	}
+	for _, c := range s.OperatorCIDRs {
+		if _, n, err := net.ParseCIDR(c); err != nil || n.String() != c || strings.Contains(c, ":") {
+			addf("OperatorCIDRs", "(%s) %q is not an IPv4 network in canonical form such as 10.8.0.0/16", EnvOperatorCIDRs, c)
+		} else if ones, _ := n.Mask.Size(); ones == 0 {
+			addf("OperatorCIDRs", "(%s) %q admits every address; give the operators' networks", EnvOperatorCIDRs, c)
+		}
 	}
 	if !prefixRe.MatchString(s.StateKeyPrefix) || strings.HasPrefix(s.StateKeyPrefix, "/") || strings.HasSuffix(s.StateKeyPrefix, "/") {
 		addf("StateKeyPrefix", "(%s) %q is not a usable S3 key prefix (no leading or trailing '/')", EnvStateKeyPrefix, s.StateKeyPrefix)

@@ -109,6 +109,8 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		Name:       cluster,
 		VPC:        vpc,
 		Disposable: s.Disposable,
+		// Where Terraform runs the in-cluster stacks from.
+		PrivateAccessCIDRs: s.OperatorCIDRs,
 		AccessEntries: []eks.AccessEntry{
 			{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin},
 		},
@@ -170,7 +172,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 			Port:       jsii.Number(ordersPort),
 			Protocol:   jsii.String("TCP"),
 			TargetType: jsii.String("ip"),
-			VpcId:      jsii.String(vpc.VPCID()),
+			// Pods get 30 s to finish when they go (their grace period).
+			DeregistrationDelay: jsii.String("30"),
+			VpcId:               jsii.String(vpc.VPCID()),
 			HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
 				Protocol: jsii.String("HTTP"), Path: jsii.String("/healthz"), Interval: jsii.Number(10),
 				HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
@@ -348,7 +352,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 
 	// The cluster's inside, in two more stacks applied after this one.
 	c := inCluster{
-		name: name, region: s.Region, eks: eksCluster, vpc: vpc, engine: engine, images: imgs,
+		name: name, region: s.Region, eks: eksCluster, vpc: vpc, engine: engine, images: imgs, admin: admin.ARN(),
 		ordersTargetGroupARN: *tg.Arn(), orders: orders, payments: payments,
 	}
 	addons, controllers, err := addonsStack(scope, c, s)

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrlifecyclepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
+	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/servicev1"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
@@ -28,6 +29,15 @@ const (
 // StackNames returns the names of a variant's three stacks, in apply order.
 func StackNames(name string) []string {
 	return []string{name, name + AddonsSuffix, name + WorkloadsSuffix}
+}
+
+// ordersIdentity is orders' AWS identity when the mesh gives it no caller
+// role: none (on App Mesh it calls no AWS API).
+func ordersIdentity(engine mesh.Engine) kube.Identity {
+	if engine == mesh.AppMesh {
+		return kube.IdentityNone
+	}
+	return kube.IdentityIRSA
 }
 
 // images are the container repositories of the services, made in the
@@ -64,10 +74,13 @@ func repositories(stack cdktf.TerraformStack, name string, disposable bool) imag
 // (as cross-stack references).
 type inCluster struct {
 	name, region string
-	eks          *eks.Cluster
-	vpc          *network.VPC
-	engine       mesh.Engine
-	images       images
+	// admin is the ARN of the cluster's administrator role, which the
+	// providers assume for their tokens.
+	admin  string
+	eks    *eks.Cluster
+	vpc    *network.VPC
+	engine mesh.Engine
+	images images
 	// ordersTargetGroupARN is the NLB target group the front door and the
 	// worker reach orders through.
 	ordersTargetGroupARN string
@@ -82,7 +95,7 @@ func addonsStack(scope constructs.Construct, c inCluster, s base.Settings) (cdkt
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Cluster: c.eks, Region: c.region}); err != nil {
+	if _, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Cluster: c.eks, Region: c.region, RoleARN: c.admin}); err != nil {
 		return nil, nil, err
 	}
 	controllers, err := kube.NewControllers(stack, "controllers", kube.ControllersProps{
@@ -102,7 +115,7 @@ func workloadsStack(scope constructs.Construct, c inCluster, s base.Settings) (c
 	if err != nil {
 		return nil, err
 	}
-	if _, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Cluster: c.eks, Region: c.region}); err != nil {
+	if _, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Cluster: c.eks, Region: c.region, RoleARN: c.admin}); err != nil {
 		return nil, err
 	}
 	namespace := func(name string) (*kube.Namespace, error) {
@@ -127,8 +140,8 @@ func workloadsStack(scope constructs.Construct, c inCluster, s base.Settings) (c
 		Requests: kube.Resources{CPU: "250m", Memory: "256Mi"}, Limits: kube.Resources{CPU: "1", Memory: "512Mi"},
 		MinReplicas: 3, MaxReplicas: 12, NodeSelector: steady,
 		// On VPC Lattice orders signs its calls to payments with the
-		// mesh's caller role; on App Mesh it gets a role of its own.
-		Cluster: c.eks, ServiceAccountRole: c.orders.CallerRole(),
+		// mesh's caller role; on App Mesh it calls no AWS API.
+		Cluster: c.eks, ServiceAccountRole: c.orders.CallerRole(), Identity: ordersIdentity(c.engine),
 	})
 	if err != nil {
 		return nil, err
@@ -151,7 +164,7 @@ func workloadsStack(scope constructs.Construct, c inCluster, s base.Settings) (c
 	for _, v := range []string{"v1", "v2"} {
 		payments, err := kube.NewWorkload(stack, "payments-"+v, kube.WorkloadProps{
 			Namespace: paymentsNS, Name: "payments-" + v, Image: c.images.payments + ":" + v, Port: ordersPort,
-			Labels:   map[string]string{"app.kubernetes.io/version": v},
+			Labels:   map[string]string{"app.kubernetes.io/version": v, "app.kubernetes.io/part-of": "payments"},
 			Requests: kube.Resources{CPU: "250m", Memory: "256Mi"}, Limits: kube.Resources{CPU: "1", Memory: "512Mi"},
 			MinReplicas: 2, MaxReplicas: 8, NodeSelector: steady,
 			// Payments calls no AWS API.
@@ -164,14 +177,27 @@ func workloadsStack(scope constructs.Construct, c inCluster, s base.Settings) (c
 			return nil, err
 		}
 	}
+	if c.engine == mesh.AppMesh {
+		// Without Envoy sidecars (see the README) App Mesh's virtual
+		// service name must still resolve for orders: a Service "payments"
+		// over both versions. It balances by pod count, not by the
+		// router's 90/10 weights.
+		servicev1.NewServiceV1(stack, jsii.String("payments-service"), &servicev1.ServiceV1Config{
+			Metadata: &servicev1.ServiceV1Metadata{Name: jsii.String("payments"), Namespace: jsii.String(paymentsNS.Name())},
+			Spec: &servicev1.ServiceV1Spec{
+				Selector: &map[string]*string{"app.kubernetes.io/part-of": jsii.String("payments")},
+				Port:     &[]*servicev1.ServiceV1SpecPort{{Name: jsii.String("http"), Port: jsii.Number(80), TargetPort: jsii.String("http")}},
+			},
+		})
+	}
 	// Bursty: Fargate (the cluster's "bursty" profile) starts a pod per
-	// replica, so bursts need no spare nodes. IRSA, since Fargate has no
-	// Pod Identity.
+	// replica, so bursts need no spare nodes. It calls no AWS API, so it
+	// gets no role (one would be IRSA: Fargate has no Pod Identity).
 	if _, err := kube.NewWorkload(stack, "order-events", kube.WorkloadProps{
 		Namespace: burstyNS, Name: "order-events", Image: c.images.events + ":v1", Port: ordersPort,
 		Requests: kube.Resources{CPU: "250m", Memory: "512Mi"}, Limits: kube.Resources{CPU: "500m", Memory: "1Gi"},
 		MinReplicas: 1, MaxReplicas: 30, TargetCPUPercent: 60,
-		Identity: kube.IdentityIRSA, Cluster: c.eks,
+		Identity: kube.IdentityNone,
 	}); err != nil {
 		return nil, err
 	}

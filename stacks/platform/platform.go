@@ -60,7 +60,7 @@ func New(scope constructs.Construct, s base.Settings) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := kube.NewProviders(addons, "kubernetes", kube.ProvidersProps{Cluster: p.Cluster, Region: s.WithDefaults().Region}); err != nil {
+	if _, err := kube.NewProviders(addons, "kubernetes", kube.ProvidersProps{Cluster: p.Cluster, Region: s.WithDefaults().Region, RoleARN: p.Admin.ARN()}); err != nil {
 		return nil, err
 	}
 	if _, err := kube.NewControllers(addons, "controllers", kube.ControllersProps{
@@ -97,6 +97,8 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 		Name:       name,
 		VPC:        vpc,
 		Disposable: s.Disposable,
+		// Where Terraform runs the in-cluster stacks from.
+		PrivateAccessCIDRs: s.OperatorCIDRs,
 		AccessEntries: []eks.AccessEntry{
 			{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin},
 		},
