@@ -123,9 +123,12 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 	if props.VPCID == "" && !props.LoadBalancerController.Disabled {
 		r.Addf("VPCID", "is empty; the load balancer controller needs the cluster's VPC id")
 	}
-	for field, c := range map[string]Controller{"LoadBalancerController": props.LoadBalancerController, "MetricsServer": props.MetricsServer, "ClusterAutoscaler": props.ClusterAutoscaler, "ArgoCD": props.ArgoCD} {
-		if c.Version != "" && !chartVersion.MatchString(c.Version) {
-			r.Addf(field+".Version", "%q is not an exact chart version such as 1.2.3 (ranges are not allowed: upgrades are reviewed changes)", c.Version)
+	for _, c := range []struct {
+		field string
+		ctl   Controller
+	}{{"LoadBalancerController", props.LoadBalancerController}, {"MetricsServer", props.MetricsServer}, {"ClusterAutoscaler", props.ClusterAutoscaler}, {"ArgoCD", props.ArgoCD}} {
+		if v := c.ctl.Version; v != "" && !chartVersion.MatchString(v) {
+			r.Addf(c.field+".Version", "%q is not an exact chart version such as 1.2.3 (ranges are not allowed: upgrades are reviewed changes)", v)
 		}
 	}
 	autoscalerTag := props.ClusterAutoscalerImageTag
@@ -181,6 +184,7 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 				return nil, err
 			}
 		}
+		c.roles["cluster-autoscaler"] = role
 		c.install("cluster-autoscaler", ChartClusterAutoscaler, props.ClusterAutoscaler, "kube-system", clusterAutoscalerValues{
 			CloudProvider: "aws",
 			AWSRegion:     props.Region,
@@ -272,7 +276,8 @@ func (c *Controllers) install(id string, chart Chart, ctl Controller, namespace 
 func (c *Controllers) Release(name string) release.Release { return c.releases[name] }
 
 // Role returns the IRSA role of "load-balancer-controller" or
-// "cluster-autoscaler", or nil.
+// "cluster-autoscaler" (created, or the ClusterAutoscalerRole given), or
+// nil.
 func (c *Controllers) Role(name string) *eks.ServiceAccountRole { return c.roles[name] }
 
 // The typed values of each chart: only the keys this package sets, named

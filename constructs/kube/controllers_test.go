@@ -459,7 +459,6 @@ func TestControllersAutoscalerNeedsKnownVersion(t *testing.T) {
 // Go map, so several bad versions are reported in a random order from one
 // run to the next.
 func TestControllersErrorOrderIsStable(t *testing.T) {
-	knownBug(t, "controllers.go ranges over a map when checking versions")
 	stack := newStack(t)
 	props := kube.ControllersProps{Region: "eu-west-1", VPCID: "vpc-1",
 		LoadBalancerController: kube.Controller{Version: "x"}, MetricsServer: kube.Controller{Version: "y"}, ArgoCD: kube.Controller{Version: "z"}}

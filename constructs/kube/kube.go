@@ -23,6 +23,8 @@
 package kube
 
 import (
+	"strings"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	helmprovider "github.com/cdktf/cdktf-provider-helm-go/helm/v10/provider"
 	kubeprovider "github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/provider"
@@ -84,8 +86,14 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 	if props.Region == "" {
 		r.Addf("Region", "is empty; give the cluster's Region, such as eu-west-1 (aws eks get-token needs it)")
 	}
-	if a := props.RoleARN; a != "" && !validation.IsToken(a) && !validation.IAMPrincipalARN(a) {
-		r.Addf("RoleARN", "%q is not an IAM role ARN", a)
+	if a := props.RoleARN; a != "" && !validation.IsToken(a) && (!validation.IAMPrincipalARN(a) || !strings.Contains(a, ":role/")) {
+		r.Addf("RoleARN", "%q is not an IAM role ARN (aws eks get-token --role-arn assumes a role)", a)
+	}
+	// Terraform refuses two unaliased configurations of one provider.
+	for _, child := range *stack.Node().Children() {
+		if p, ok := child.(*Providers); ok {
+			r.Addf("id", "stack %q already has the kubernetes and helm providers of %q; create them once per stack", *stack.Node().Id(), *p.Node().Path())
+		}
 	}
 	if err := r.Err(); err != nil {
 		return nil, err

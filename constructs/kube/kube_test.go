@@ -88,16 +88,6 @@ func synthApp(t testing.TB, app cdktf.App, stack string) tftest.Doc {
 	return d
 }
 
-// knownBug skips a test that shows a reported, not yet fixed bug of the
-// package, unless KUBE_KNOWN_BUGS is set: once the bug is fixed, the test
-// passes with KUBE_KNOWN_BUGS=1 and the call can go.
-func knownBug(t *testing.T, bug string) {
-	t.Helper()
-	if os.Getenv("KUBE_KNOWN_BUGS") == "" {
-		t.Skip("known bug: " + bug + " (KUBE_KNOWN_BUGS=1 runs the test)")
-	}
-}
-
 // synth synthesizes a stack that may lack the kubernetes provider (the
 // kube constructs do not need one to synthesize) and parses the JSON.
 func synth(t testing.TB, stack cdktf.TerraformStack) tftest.Doc {
@@ -395,7 +385,6 @@ func TestProvidersValidation(t *testing.T) {
 // passes although the message says "is not an IAM role ARN" and
 // `aws eks get-token --role-arn` can only assume a role.
 func TestProvidersRoleARNRefusesUsers(t *testing.T) {
-	knownBug(t, "NewProviders accepts an IAM user ARN as RoleARN")
 	stack := newStack(t)
 	_, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Region: "eu-west-1", RoleARN: "arn:aws:iam::123456789012:user/deployer"})
 	wantErrs(t, err, `RoleARN "arn:aws:iam::123456789012:user/deployer" is not an IAM role ARN`)
@@ -406,7 +395,6 @@ func TestProvidersRoleARNRefusesUsers(t *testing.T) {
 // Terraform refuses ("Duplicate provider configuration"); the second call
 // should be an error.
 func TestProvidersTwiceInOneStack(t *testing.T) {
-	knownBug(t, "NewProviders accepts a second call in the same stack")
 	e := newEnv(t, nil)
 	if _, err := kube.NewProviders(e.stack, "a", kube.ProvidersProps{Cluster: e.cluster, Region: "eu-west-1"}); err != nil {
 		t.Fatal(err)

@@ -44,7 +44,7 @@ func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBin
 	arn := props.TargetGroupARN
 	if arn == "" {
 		r.Addf("TargetGroupARN", "is empty; give the ARN of an ip target group")
-	} else if !validation.IsToken(arn) && !strings.Contains(arn, ":elasticloadbalancing:") {
+	} else if !validation.IsToken(arn) && (!strings.HasPrefix(arn, "arn:") || !strings.Contains(arn, ":elasticloadbalancing:") || !strings.Contains(arn, ":targetgroup/")) {
 		r.Addf("TargetGroupARN", "%q is not an Elastic Load Balancing target group ARN", arn)
 	}
 	if err := r.Err(); err != nil {

@@ -109,7 +109,6 @@ func TestBindTargetGroupValidation(t *testing.T) {
 // passes as a target group ARN, such as the ARN of the load balancer itself,
 // which the controller then fails to bind at run time.
 func TestBindTargetGroupRefusesLoadBalancerARN(t *testing.T) {
-	knownBug(t, "a load balancer ARN is accepted as TargetGroupARN")
 	stack := newStack(t)
 	w, err := kube.NewWorkload(stack, "orders", workloadProps(namespace(t, stack, "ns", kube.NamespaceProps{Name: "shop"})))
 	if err != nil {

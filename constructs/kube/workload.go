@@ -190,6 +190,7 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 			Description: "IRSA role of workload " + p.Namespace.name + "/" + p.Name,
 		})
 		if err != nil {
+			scope.Node().TryRemoveChild(&id)
 			return nil, err
 		}
 		w.role, saAnnotations = role, role.Annotations()
@@ -198,6 +199,8 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 			Cluster: p.Cluster, Namespace: p.Namespace.name, ServiceAccount: p.Name,
 		})
 		if err != nil {
+			// Nothing of a failed workload stays in the tree.
+			scope.Node().TryRemoveChild(&id)
 			return nil, err
 		}
 		w.role = role
@@ -308,6 +311,9 @@ func (p WorkloadProps) check(r *validation.Report) {
 		r.Addf("Namespace", "is nil; create one with NewNamespace")
 	}
 	checkName(r, "Name", p.Name)
+	if validation.DNSLabel(p.Name) && !rfc1035.MatchString(p.Name) {
+		r.Addf("Name", "%q starts with a digit; it names a Service, which must start with a letter", p.Name)
+	}
 	if p.Image == "" {
 		r.Addf("Image", "is empty; give the container image, such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders@sha256:...")
 	}
@@ -328,20 +334,22 @@ func (p WorkloadProps) check(r *validation.Report) {
 			r.Addf("Limits.Memory", "%q is below Requests.Memory %q; a limit must be at least its request", p.Limits.Memory, p.Requests.Memory)
 		}
 	}
-	if p.MinReplicas < 1 {
-		r.Addf("MinReplicas", "%d is below 1; the HPA keeps at least one pod", p.MinReplicas)
-	}
-	if p.MaxReplicas < p.MinReplicas || p.MaxReplicas > 1000 {
+	if p.MinReplicas < 1 || p.MinReplicas > 1000 {
+		r.Addf("MinReplicas", "%d is not between 1 and 1000", p.MinReplicas)
+	} else if p.MaxReplicas < p.MinReplicas || p.MaxReplicas > 1000 {
 		r.Addf("MaxReplicas", "%d is not between MinReplicas (%d) and 1000", p.MaxReplicas, p.MinReplicas)
 	}
-	for field, v := range map[string]int{"TargetCPUPercent": p.TargetCPUPercent, "TargetMemoryPercent": p.TargetMemoryPercent} {
-		if v < 1 || v > 100 {
-			r.Addf(field, "%d is not a percentage between 1 and 100 of the request", v)
+	for _, f := range []struct {
+		field string
+		v     int
+	}{{"TargetCPUPercent", p.TargetCPUPercent}, {"TargetMemoryPercent", p.TargetMemoryPercent}} {
+		if f.v < 1 || f.v > 100 {
+			r.Addf(f.field, "%d is not a percentage between 1 and 100 of the request", f.v)
 		}
 	}
-	for field, path := range map[string]string{"HealthPath": p.HealthPath, "ReadyPath": p.ReadyPath} {
-		if path[0] != '/' {
-			r.Addf(field, "%q does not start with '/'", path)
+	for _, f := range [][2]string{{"HealthPath", p.HealthPath}, {"ReadyPath", p.ReadyPath}} {
+		if f[1][0] != '/' {
+			r.Addf(f[0], "%q does not start with '/'", f[1])
 		}
 	}
 	checkLabels(r, "Labels", p.Labels)
@@ -360,24 +368,45 @@ func (p WorkloadProps) check(r *validation.Report) {
 	default:
 		r.Addf("Identity", "%q is not an identity; use IdentityIRSA, IdentityPodIdentity or IdentityNone", p.Identity)
 	}
+	seen := map[string]bool{}
 	for i, path := range p.WritablePaths {
-		if path == "" || path[0] != '/' || path == "/" {
+		switch {
+		case path == "" || path[0] != '/' || path == "/":
 			r.Addf(fmt.Sprintf("WritablePaths[%d]", i), "%q is not an absolute path below /", path)
+		case seen[path]:
+			r.Addf(fmt.Sprintf("WritablePaths[%d]", i), "%q is listed twice; a path takes one volume", path)
 		}
+		seen[path] = true
 	}
-	if p.RunAsUser < 1 && (p.Relax == nil || !p.Relax.RunAsRoot) {
+	switch {
+	case p.RunAsUser < 0:
+		r.Addf("RunAsUser", "%d is not a user id (0 or more)", p.RunAsUser)
+	case p.RunAsUser == 0 && (p.Relax == nil || !p.Relax.RunAsRoot):
 		r.Addf("RunAsUser", "%d is root; give a non-root user id, or set Relax.RunAsRoot with a reason", p.RunAsUser)
 	}
 	if x := p.Relax; x != nil {
 		if x.Reason == "" {
 			r.Addf("Relax.Reason", "is empty; say why the workload cannot run with restricted pod security")
 		}
-		if p.Namespace != nil && p.Namespace.level == PodSecurityRestricted {
-			r.Addf("Relax", "loosens pod security but namespace %q enforces restricted, which would refuse the pods; relax the namespace (NamespaceProps.PodSecurity) too", p.Namespace.name)
+		level := PodSecurityRestricted
+		if p.Namespace != nil {
+			level = p.Namespace.level
+		}
+		// What Pod Security Admission would refuse in the namespace:
+		// restricted refuses root and every added capability but
+		// NET_BIND_SERVICE; baseline refuses capabilities outside its list.
+		if x.RunAsRoot && level == PodSecurityRestricted && p.Namespace != nil {
+			r.Addf("Relax.RunAsRoot", "is set but namespace %q enforces restricted, which refuses root containers; relax the namespace (NamespaceProps.PodSecurity) too", p.Namespace.name)
 		}
 		for i, c := range x.AddCapabilities {
-			if !capability.MatchString(c) {
-				r.Addf(fmt.Sprintf("Relax.AddCapabilities[%d]", i), "%q is not a capability name such as NET_BIND_SERVICE", c)
+			field := fmt.Sprintf("Relax.AddCapabilities[%d]", i)
+			switch {
+			case !capability.MatchString(c):
+				r.Addf(field, "%q is not a capability name such as NET_BIND_SERVICE", c)
+			case level == PodSecurityRestricted && c != "NET_BIND_SERVICE" && p.Namespace != nil:
+				r.Addf(field, "%q is refused by namespace %q, which enforces restricted (only NET_BIND_SERVICE may be added)", c, p.Namespace.name)
+			case level == PodSecurityBaseline && !baselineCapabilities[c]:
+				r.Addf(field, "%q is refused by namespace %q, which enforces baseline (allowed: %v)", c, p.Namespace.name, ptr.SortedKeys(baselineCapabilities))
 			}
 		}
 	}
@@ -528,8 +557,9 @@ func (w *Workload) Namespace() string { return w.namespace }
 // ServicePort returns the Service's port.
 func (w *Workload) ServicePort() int { return w.servicePort }
 
-// Role returns the pods' IAM role, a grant.Grantee (nil with IdentityNone):
-// bucket.GrantRead(w.Role(), "in/").
+// Role returns the pods' IAM role, a grant.Grantee: the ServiceAccountRole
+// given, or the role created for the Identity (nil with IdentityNone and no
+// ServiceAccountRole): bucket.GrantRead(w.Role(), "in/").
 func (w *Workload) Role() grant.Grantee { return w.role }
 
 // Deployment returns the kubernetes_deployment_v1 resource, as an escape

@@ -247,6 +247,7 @@ func TestWorkloadRelaxValidation(t *testing.T) {
 	stack := newStack(t)
 	restricted := namespace(t, stack, "restricted", kube.NamespaceProps{Name: "orders"})
 	relaxed := namespace(t, stack, "relaxed", kube.NamespaceProps{Name: "legacy", PodSecurity: kube.PodSecurityPrivileged, RelaxReason: "agents"})
+	baseline := namespace(t, stack, "baseline", kube.NamespaceProps{Name: "tools", PodSecurity: kube.PodSecurityBaseline, RelaxReason: "root tools"})
 	tests := []struct {
 		name string
 		ns   *kube.Namespace
@@ -254,16 +255,25 @@ func TestWorkloadRelaxValidation(t *testing.T) {
 		want []string
 	}{
 		{"relax in a restricted namespace", restricted, func(p *kube.WorkloadProps) { p.Relax = &kube.Relaxation{Reason: "root", RunAsRoot: true} },
-			[]string{`kube "test/w": Relax loosens pod security but namespace "orders" enforces restricted, which would refuse the pods; relax the namespace (NamespaceProps.PodSecurity) too`}},
+			[]string{`kube "test/w": Relax.RunAsRoot is set but namespace "orders" enforces restricted, which refuses root containers; relax the namespace (NamespaceProps.PodSecurity) too`}},
 		{"relax without a reason", relaxed, func(p *kube.WorkloadProps) { p.Relax = &kube.Relaxation{WritableRootFilesystem: true} },
 			[]string{`Relax.Reason is empty; say why the workload cannot run with restricted pod security`}},
 		{"bad capabilities", relaxed, func(p *kube.WorkloadProps) {
 			p.Relax = &kube.Relaxation{Reason: "x", AddCapabilities: []string{"NET_ADMIN", "net_raw", ""}}
 		}, []string{`Relax.AddCapabilities[1] "net_raw" is not a capability name such as NET_BIND_SERVICE`, `Relax.AddCapabilities[2] "" is not a capability name`}},
-		{"root user without RunAsRoot", relaxed, func(p *kube.WorkloadProps) { p.RunAsUser = -1 },
-			[]string{`RunAsUser -1 is root; give a non-root user id, or set Relax.RunAsRoot with a reason`}},
+		{"negative user", relaxed, func(p *kube.WorkloadProps) { p.RunAsUser = -1 },
+			[]string{`RunAsUser -1 is not a user id (0 or more)`}},
+		{"negative user with RunAsRoot", relaxed, func(p *kube.WorkloadProps) {
+			p.RunAsUser, p.Relax = -1, &kube.Relaxation{Reason: "root", RunAsRoot: true}
+		}, []string{`RunAsUser -1 is not a user id (0 or more)`}},
+		{"capability outside restricted", restricted, func(p *kube.WorkloadProps) {
+			p.Relax = &kube.Relaxation{Reason: "raw sockets", AddCapabilities: []string{"NET_BIND_SERVICE", "NET_RAW"}}
+		}, []string{`Relax.AddCapabilities[1] "NET_RAW" is refused by namespace "orders", which enforces restricted (only NET_BIND_SERVICE may be added)`}},
+		{"capability outside baseline", baseline, func(p *kube.WorkloadProps) {
+			p.Relax = &kube.Relaxation{Reason: "mounts", RunAsRoot: true, AddCapabilities: []string{"CHOWN", "SYS_ADMIN"}}
+		}, []string{`Relax.AddCapabilities[1] "SYS_ADMIN" is refused by namespace "tools", which enforces baseline (allowed: [AUDIT_WRITE CHOWN`}},
 		{"everything at once in a restricted namespace", restricted, func(p *kube.WorkloadProps) {
-			p.Relax = &kube.Relaxation{AddCapabilities: []string{"x"}}
+			p.Relax = &kube.Relaxation{RunAsRoot: true, AddCapabilities: []string{"x"}}
 		}, []string{`Relax.Reason is empty`, `namespace "orders" enforces restricted`, `Relax.AddCapabilities[0] "x"`}},
 	}
 	for _, tc := range tests {
@@ -295,7 +305,6 @@ func TestWorkloadRelaxValidation(t *testing.T) {
 // baseline namespace is refused at apply time; NewWorkload documents that
 // it rejects relaxations the namespace would refuse, but accepts this one.
 func TestWorkloadRelaxCapabilityBaselineRefuses(t *testing.T) {
-	knownBug(t, "capabilities beyond baseline's list are accepted in a baseline namespace")
 	stack := newStack(t)
 	p := workloadProps(namespace(t, stack, "ns", kube.NamespaceProps{Name: "legacy", PodSecurity: kube.PodSecurityBaseline, RelaxReason: "x"}))
 	p.Relax = &kube.Relaxation{Reason: "needs mounts", AddCapabilities: []string{"SYS_ADMIN"}}
@@ -584,7 +593,6 @@ func TestWorkloadPodIdentityNeedsAgent(t *testing.T) {
 // the tree (against the constructors' contract) and a retry with the same
 // id fails with "already used".
 func TestWorkloadFailedIdentityAddsNothing(t *testing.T) {
-	knownBug(t, "a Pod Identity error leaves the workload's construct in the tree")
 	e := newEnv(t, func(p *eks.ClusterProps) {
 		p.Addons = []eks.AddonProps{{Name: eks.AddonVPCCNI}, {Name: eks.AddonKubeProxy}, {Name: eks.AddonCoreDNS}}
 	})
@@ -627,7 +635,7 @@ func TestWorkloadValidation(t *testing.T) {
 		},
 			[]string{`Limits.CPU "999" is below Requests.CPU "1e3"`, `Limits.Memory "1.9G" is below Requests.Memory "2G"`}},
 		{"negative min replicas", func(p *kube.WorkloadProps) { p.MinReplicas = -1 },
-			[]string{`MinReplicas -1 is below 1; the HPA keeps at least one pod`}},
+			[]string{`MinReplicas -1 is not between 1 and 1000`}},
 		{"max below min", func(p *kube.WorkloadProps) { p.MinReplicas, p.MaxReplicas = 5, 3 },
 			[]string{`MaxReplicas 3 is not between MinReplicas (5) and 1000`}},
 		{"max above 1000", func(p *kube.WorkloadProps) { p.MaxReplicas = 1001 },
@@ -748,7 +756,6 @@ func TestWorkloadReportsAllErrors(t *testing.T) {
 // checked by ranging over Go maps, so when both are wrong the errors come
 // in a random order from one run to the next.
 func TestWorkloadErrorOrderIsStable(t *testing.T) {
-	knownBug(t, "workload.go ranges over maps when checking percentages and paths")
 	stack := newStack(t)
 	p := workloadProps(namespace(t, stack, "ns", kube.NamespaceProps{Name: "orders"}))
 	p.TargetCPUPercent, p.TargetMemoryPercent, p.HealthPath = 101, 101, "x"
@@ -764,7 +771,6 @@ func TestWorkloadErrorOrderIsStable(t *testing.T) {
 // label (starting with a letter), but NewWorkload accepts any RFC 1123
 // label as Name, so "1orders" passes and the Service fails at apply time.
 func TestWorkloadNameMustStartWithALetter(t *testing.T) {
-	knownBug(t, "Name \"1orders\" is accepted though the Service cannot be named so")
 	stack := newStack(t)
 	p := workloadProps(namespace(t, stack, "ns", kube.NamespaceProps{Name: "orders"}))
 	p.Name = "1orders"
@@ -799,7 +805,6 @@ func TestWorkloadDeterministic(t *testing.T) {
 // is neither <= 0 nor above a limit, so a zero request and a zero limit
 // pass validation.
 func TestWorkloadZeroQuantityWithHugeExponent(t *testing.T) {
-	knownBug(t, `quantities such as "0e400" are accepted as positive`)
 	stack := newStack(t)
 	p := workloadProps(namespace(t, stack, "ns", kube.NamespaceProps{Name: "orders"}))
 	p.Requests.CPU, p.Limits.Memory = "0e400", "0E999"
