@@ -61,12 +61,23 @@ func TestRunOneStack(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit status %d:\n%s", code, stderr)
 	}
-	fields := strings.Fields(stdout)
-	if len(fields) != 4 || fields[0] != "platform" || fields[2] != "resources" || fields[3] != filepath.Join(out, "stacks", "platform") {
-		t.Errorf("summary line = %q", stdout)
+	// -stack platform selects the entry, which builds the platform stack
+	// and its add-ons stack (joined by cross-stack references).
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	for i, name := range []string{"platform", "platform-addons"} {
+		if i >= len(lines) {
+			t.Fatalf("no summary line for %s in %q", name, stdout)
+		}
+		fields := strings.Fields(lines[i])
+		if len(fields) != 4 || fields[0] != name || fields[2] != "resources" || fields[3] != filepath.Join(out, "stacks", name) {
+			t.Errorf("summary line = %q", lines[i])
+		}
+		if _, err := os.Stat(filepath.Join(out, "stacks", name, "cdk.tf.json")); err != nil {
+			t.Error(err)
+		}
 	}
-	if _, err := os.Stat(filepath.Join(out, "stacks", "platform", "cdk.tf.json")); err != nil {
-		t.Error(err)
+	if len(lines) != 2 {
+		t.Errorf("summary = %q; want two lines", stdout)
 	}
 }
 
