@@ -10,6 +10,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -226,14 +227,14 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 
 // role creates the IRSA role of a controller's kube-system service account
 // with statements as its inline policy.
-func (c *Controllers) role(id string, cluster *eks.Cluster, serviceAccount string, statements any) (*eks.ServiceAccountRole, error) {
-	doc, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
+func (c *Controllers) role(id string, cluster *eks.Cluster, serviceAccount string, statements []iamdoc.Statement) (*eks.ServiceAccountRole, error) {
+	doc, err := iamdoc.Document(statements...)
 	if err != nil {
 		return nil, err
 	}
 	role, err := eks.NewServiceAccountRole(c, id+"-role", eks.ServiceAccountRoleProps{
 		Cluster: cluster, Namespace: "kube-system", ServiceAccount: serviceAccount,
-		PolicyDocument: string(doc),
+		PolicyDocument: doc,
 		Description:    "IRSA role of the " + id + " controller",
 	})
 	if err != nil {

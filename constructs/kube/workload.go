@@ -207,7 +207,7 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 	}
 	name, namespace, l := meta()
 	sa := serviceaccountv1.NewServiceAccountV1(w, ptr.String("service-account"), &serviceaccountv1.ServiceAccountV1Config{
-		Metadata: &serviceaccountv1.ServiceAccountV1Metadata{Name: name, Namespace: namespace, Labels: l, Annotations: optionalMap(saAnnotations)},
+		Metadata: &serviceaccountv1.ServiceAccountV1Metadata{Name: name, Namespace: namespace, Labels: l, Annotations: ptr.Map(saAnnotations)},
 		// The pods do not call the Kubernetes API; IRSA and Pod Identity
 		// mount their own audience-bound tokens.
 		AutomountServiceAccountToken: false,
@@ -499,12 +499,12 @@ func (p WorkloadProps) deploymentSpec(selector, labels map[string]string, sa ser
 			RollingUpdate: &deploymentv1.DeploymentV1SpecStrategyRollingUpdate{MaxUnavailable: ptr.String("0"), MaxSurge: ptr.String("25%")},
 		},
 		Template: &deploymentv1.DeploymentV1SpecTemplate{
-			Metadata: &deploymentv1.DeploymentV1SpecTemplateMetadata{Labels: ptr.Map(labels), Annotations: optionalMap(p.PodAnnotations)},
+			Metadata: &deploymentv1.DeploymentV1SpecTemplateMetadata{Labels: ptr.Map(labels), Annotations: ptr.Map(p.PodAnnotations)},
 			Spec: &deploymentv1.DeploymentV1SpecTemplateSpec{
 				ServiceAccountName:           sa.Metadata().Name(),
 				AutomountServiceAccountToken: false,
 				SecurityContext:              podSecurity,
-				NodeSelector:                 optionalMap(p.NodeSelector),
+				NodeSelector:                 ptr.Map(p.NodeSelector),
 				// Spread over zones (a zone outage leaves the others
 				// serving), then nodes. Best effort: with one node group
 				// across zones, cluster-autoscaler cannot choose the zone
@@ -520,8 +520,8 @@ func (p WorkloadProps) deploymentSpec(selector, labels map[string]string, sa ser
 					Name:            ptr.String(p.Name),
 					Image:           ptr.String(p.Image),
 					ImagePullPolicy: ptr.String("IfNotPresent"),
-					Command:         optionalStrings(p.Command),
-					Args:            optionalStrings(p.Args),
+					Command:         ptr.Strings(p.Command),
+					Args:            ptr.Strings(p.Args),
 					Env:             &env,
 					Port:            &[]*deploymentv1.DeploymentV1SpecTemplateSpecContainerPort{{Name: ptr.String("http"), ContainerPort: ptr.Number(p.Port), Protocol: ptr.String("TCP")}},
 					Resources: &deploymentv1.DeploymentV1SpecTemplateSpecContainerResources{
@@ -568,17 +568,3 @@ func (w *Workload) Deployment() deploymentv1.DeploymentV1 { return w.deployment 
 
 // Service returns the kubernetes_service_v1 resource, as an escape hatch.
 func (w *Workload) Service() servicev1.ServiceV1 { return w.service }
-
-func optionalMap(m map[string]string) *map[string]*string {
-	if len(m) == 0 {
-		return nil
-	}
-	return ptr.Map(m)
-}
-
-func optionalStrings(s []string) *[]*string {
-	if len(s) == 0 {
-		return nil
-	}
-	return ptr.Strings(s)
-}

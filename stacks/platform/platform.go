@@ -56,15 +56,16 @@ func New(scope constructs.Construct, s base.Settings) (*Platform, error) {
 	// The controllers, in a stack of their own: the load balancer
 	// controller, metrics-server, cluster-autoscaler on the role above,
 	// and Argo CD.
+	region := s.WithDefaults().Region
 	addons, err := base.NewStack(scope, AddonsName, s)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := kube.NewProviders(addons, "kubernetes", kube.ProvidersProps{Cluster: p.Cluster, Region: s.WithDefaults().Region, RoleARN: p.Admin.ARN()}); err != nil {
+	if _, err := kube.NewProviders(addons, "kubernetes", kube.ProvidersProps{Cluster: p.Cluster, Region: region, RoleARN: p.Admin.ARN()}); err != nil {
 		return nil, err
 	}
 	if _, err := kube.NewControllers(addons, "controllers", kube.ControllersProps{
-		Cluster: p.Cluster, Region: s.WithDefaults().Region, VPCID: p.VPC.VPCID(),
+		Cluster: p.Cluster, Region: region, VPCID: p.VPC.VPCID(),
 		ClusterAutoscalerRole: p.Autoscaler,
 	}); err != nil {
 		return nil, err
