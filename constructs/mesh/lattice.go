@@ -244,7 +244,7 @@ func (vs *VirtualService) albBridge(v Version) (string, error) {
 		Name:                    ptr.String(names.Fit(vs.latticeName()+"-"+v.Name, 32)),
 		Internal:                ptr.Bool(true),
 		LoadBalancerType:        ptr.String("application"),
-		Subnets:                 ptr.Strings(n.vpc.PrivateSubnetIDs()),
+		Subnets:                 ptr.Strings(n.vpc.LoadBalancerSubnetIDs()),
 		SecurityGroups:          &[]*string{sg.Id()},
 		DropInvalidHeaderFields: ptr.Bool(true),
 		Tags:                    tags,

@@ -94,6 +94,14 @@ type VPCProps struct {
 	// PublicSubnetCIDRs sets the public subnets' ranges, one per zone.
 	// Default: - /21 blocks (VPC prefix + 5) from the last quarter of the VPC range
 	PublicSubnetCIDRs []string
+	// LoadBalancerSubnetCIDRs adds a third tier of subnets, one per zone,
+	// for internal load balancers only (at least /27, the ALB minimum):
+	// no node or pod gets an address there, so a Kubernetes NetworkPolicy
+	// can admit load-balancer traffic by these ranges without admitting
+	// pods. They route like the private subnets and take over the
+	// kubernetes.io/role/internal-elb tag from them.
+	// Default: - none; internal load balancers share the private subnets
+	LoadBalancerSubnetCIDRs []string
 	// NAT chooses the NAT layout.
 	// Default: NATPerAZ
 	NAT NATMode
@@ -146,6 +154,8 @@ type VPC struct {
 	azs               []string
 	privateSubnetIDs  []string
 	publicSubnetIDs   []string
+	lbSubnetIDs       []string
+	lbSubnetCIDRs     []string
 	privateRouteTable []string
 	imported          bool
 	dnsCondition      *cdktf.Precondition
@@ -176,6 +186,21 @@ func (v *VPC) PrivateSubnetIDs() []string { return append([]string(nil), v.priva
 
 // PublicSubnetIDs returns the public subnets' ids, one per zone.
 func (v *VPC) PublicSubnetIDs() []string { return append([]string(nil), v.publicSubnetIDs...) }
+
+// LoadBalancerSubnetIDs returns the load balancer subnets' ids, one per
+// zone, or the private subnets' ids when the VPC has no such tier: where
+// internal load balancers go.
+func (v *VPC) LoadBalancerSubnetIDs() []string {
+	if len(v.lbSubnetIDs) == 0 {
+		return v.PrivateSubnetIDs()
+	}
+	return append([]string(nil), v.lbSubnetIDs...)
+}
+
+// LoadBalancerSubnetCIDRs returns the ranges of the load balancer
+// subnets, or nil when the VPC has none (load balancers then share the
+// pods' subnets, and no range admits them without admitting pods).
+func (v *VPC) LoadBalancerSubnetCIDRs() []string { return append([]string(nil), v.lbSubnetCIDRs...) }
 
 // PrivateRouteTableIDs returns the private route tables' ids (empty when
 // imported).
@@ -213,6 +238,7 @@ type layout struct {
 	azCount  int
 	private  []netip.Prefix
 	public   []netip.Prefix
+	lb       []netip.Prefix
 	nat      NATMode
 	flowDays int
 }
@@ -295,6 +321,14 @@ func plan(r *validation.Report, id string, p VPCProps) layout {
 	l.private = subnetBlocks(r, "PrivateSubnetCIDRs", p.PrivateSubnetCIDRs, prefix, l.azCount, privateExtraBits, 0)
 	l.public = subnetBlocks(r, "PublicSubnetCIDRs", p.PublicSubnetCIDRs, prefix, l.azCount, publicExtraBits,
 		publicOffsetQuarter<<(publicExtraBits-privateExtraBits))
+	if len(p.LoadBalancerSubnetCIDRs) > 0 {
+		l.lb = subnetBlocks(r, "LoadBalancerSubnetCIDRs", p.LoadBalancerSubnetCIDRs, prefix, l.azCount, 0, 0)
+		for i, s := range l.lb {
+			if s.Bits() > 27 {
+				r.Addf(fmt.Sprintf("LoadBalancerSubnetCIDRs[%d]", i), "%q is a /%d; load balancer subnets need at least a /27 (an ALB needs 8 free addresses per subnet)", s, s.Bits())
+			}
+		}
+	}
 
 	// No two subnets may overlap.
 	type named struct {
@@ -307,6 +341,9 @@ func plan(r *validation.Report, id string, p VPCProps) layout {
 	}
 	for i, s := range l.public {
 		all = append(all, named{fmt.Sprintf("PublicSubnetCIDRs[%d]", i), s})
+	}
+	for i, s := range l.lb {
+		all = append(all, named{fmt.Sprintf("LoadBalancerSubnetCIDRs[%d]", i), s})
 	}
 	for i := range all {
 		for j := i + 1; j < len(all); j++ {

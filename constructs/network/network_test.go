@@ -48,6 +48,12 @@ func TestVPCValidation(t *testing.T) {
 			[]string{`Endpoints[0] "s4" is not a supported endpoint; use one of [dynamodb ec2 ecr.api`}},
 		{"no nat no endpoints", network.VPCProps{NAT: network.NATNone},
 			[]string{`Endpoints is empty with NAT "none": private subnets would reach no AWS service`}},
+		{"load balancer subnet too small", network.VPCProps{AZCount: 2, LoadBalancerSubnetCIDRs: []string{"10.0.240.0/28", "10.0.241.0/24"}},
+			[]string{`LoadBalancerSubnetCIDRs[0] "10.0.240.0/28" is a /28; load balancer subnets need at least a /27`}},
+		{"load balancer subnet overlaps private", network.VPCProps{AZCount: 2, LoadBalancerSubnetCIDRs: []string{"10.0.0.0/24", "10.0.241.0/24"}},
+			[]string{`LoadBalancerSubnetCIDRs[0] 10.0.0.0/24 overlaps PrivateSubnetCIDRs[0] (10.0.0.0/19)`}},
+		{"load balancer subnets per zone", network.VPCProps{AZCount: 3, LoadBalancerSubnetCIDRs: []string{"10.0.240.0/24"}},
+			[]string{`LoadBalancerSubnetCIDRs has 1 blocks for 3 zones; give exactly one per zone`}},
 		{"every problem at once", network.VPCProps{CIDR: "10.0.0.0/8", NAT: "x", FlowLogRetentionDays: 2},
 			[]string{`CIDR "10.0.0.0/8"`, `NAT "x"`, `FlowLogRetentionDays 2`}},
 	}
@@ -228,5 +234,43 @@ func TestImport(t *testing.T) {
 	}
 	if len(doc.Data("aws_vpc")) != 1 {
 		t.Error("Import does not read the VPC")
+	}
+}
+
+// TestLoadBalancerSubnets checks the third tier: one subnet per zone on the
+// private route tables, carrying the internal-elb role the private subnets
+// then lose, and the accessors that fall back to the private subnets.
+func TestLoadBalancerSubnets(t *testing.T) {
+	stack := tftest.NewStack(t)
+	v, err := network.NewVPC(stack, "net", network.VPCProps{AZCount: 2, LoadBalancerSubnetCIDRs: []string{"10.0.240.0/24", "10.0.241.0/24"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.LoadBalancerSubnetCIDRs(); strings.Join(got, ",") != "10.0.240.0/24,10.0.241.0/24" {
+		t.Errorf("LoadBalancerSubnetCIDRs() = %v", got)
+	}
+	if got := v.LoadBalancerSubnetIDs(); len(got) != 2 || got[0] == v.PrivateSubnetIDs()[0] {
+		t.Errorf("LoadBalancerSubnetIDs() = %v, want the new subnets", got)
+	}
+	doc := tftest.Synth(t, stack)
+	for name, sn := range doc.Resources("aws_subnet") {
+		tags := tftest.Block(sn, "tags")
+		kind := tags["hybridstack.io/subnet-type"]
+		_, internal := tags["kubernetes.io/role/internal-elb"]
+		if internal != (kind == "load-balancer") {
+			t.Errorf("subnet %s (%v) internal-elb tag = %v; only load balancer subnets carry it", name, kind, internal)
+		}
+	}
+	assoc := doc.One(t, "aws_route_table_association", "load-balancer-subnet-1-route")
+	if rt, _ := assoc["route_table_id"].(string); !strings.Contains(rt, "private-route-table-1") {
+		t.Errorf("load balancer subnet 1 routes through %v, want the zone's private route table", rt)
+	}
+
+	plain, err := network.NewVPC(tftest.NewStack(t), "net", network.VPCProps{AZCount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.LoadBalancerSubnetCIDRs() != nil || len(plain.LoadBalancerSubnetIDs()) != 2 {
+		t.Errorf("without the tier: CIDRs %v, ids %v; want none and the private subnets", plain.LoadBalancerSubnetCIDRs(), plain.LoadBalancerSubnetIDs())
 	}
 }

@@ -141,13 +141,19 @@ func NewVPC(scope constructs.Construct, id string, props VPCProps) (*VPC, error)
 		}
 	}
 
+	// Internal load balancers go in the load balancer tier when there is
+	// one, so the controller's subnet discovery finds only those.
+	privateRole := map[string]string{"kubernetes.io/role/internal-elb": "1"}
+	if len(l.lb) > 0 {
+		privateRole = nil
+	}
 	for i := range azs {
 		label := l.name + "-private-" + zoneLabel(azs[i], i)
 		sn := subnet.NewSubnet(v, ptr.String(fmt.Sprintf("private-subnet-%d", i)), &subnet.SubnetConfig{
 			VpcId:            vpc.Id(),
 			CidrBlock:        ptr.String(l.private[i].String()),
 			AvailabilityZone: ptr.String(azs[i]),
-			Tags:             tags(label, clusterTags, map[string]string{"kubernetes.io/role/internal-elb": "1", "hybridstack.io/subnet-type": "private"}),
+			Tags:             tags(label, clusterTags, privateRole, map[string]string{"hybridstack.io/subnet-type": "private"}),
 		})
 		v.privateSubnetIDs = append(v.privateSubnetIDs, *sn.Id())
 		rt := routetable.NewRouteTable(v, ptr.String(fmt.Sprintf("private-route-table-%d", i)), &routetable.RouteTableConfig{
@@ -159,6 +165,21 @@ func NewVPC(scope constructs.Construct, id string, props VPCProps) (*VPC, error)
 			SubnetId:     sn.Id(),
 			RouteTableId: rt.Id(),
 		})
+		if i < len(l.lb) {
+			lbSubnet := subnet.NewSubnet(v, ptr.String(fmt.Sprintf("load-balancer-subnet-%d", i)), &subnet.SubnetConfig{
+				VpcId:            vpc.Id(),
+				CidrBlock:        ptr.String(l.lb[i].String()),
+				AvailabilityZone: ptr.String(azs[i]),
+				Tags: tags(l.name+"-load-balancer-"+zoneLabel(azs[i], i), clusterTags,
+					map[string]string{"kubernetes.io/role/internal-elb": "1", "hybridstack.io/subnet-type": "load-balancer"}),
+			})
+			v.lbSubnetIDs = append(v.lbSubnetIDs, *lbSubnet.Id())
+			v.lbSubnetCIDRs = append(v.lbSubnetCIDRs, l.lb[i].String())
+			routetableassociation.NewRouteTableAssociation(v, ptr.String(fmt.Sprintf("load-balancer-subnet-%d-route", i)), &routetableassociation.RouteTableAssociationConfig{
+				SubnetId:     lbSubnet.Id(),
+				RouteTableId: rt.Id(),
+			})
+		}
 		if len(nats) > 0 {
 			nat := nats[0]
 			if l.nat == NATPerAZ {
