@@ -93,6 +93,10 @@ type ServiceAccountRoleProps struct {
 	// Description of the role.
 	// Default: - names the service account
 	Description string
+	// Tags are added to the role (beside the cluster's tags), for
+	// attribute-based access control such as mesh.AllowedPrincipalTags.
+	// Default: - none
+	Tags map[string]string
 }
 
 // ServiceAccountRole is an IAM role that exactly one Kubernetes service
@@ -135,7 +139,7 @@ func NewServiceAccountRole(scope constructs.Construct, id string, props ServiceA
 		trust:       trust,
 		policyARNs:  props.ManagedPolicyARNs,
 		inline:      props.PolicyDocument,
-		tags:        c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
+		tags:        c.tags(c.s.Name+"-"+props.Namespace+"-"+props.ServiceAccount, props.Tags),
 	})
 	sar.arn, sar.name, sar.role = role.arn, role.name, role.resource
 	sar.policies = rolepolicy.New(sar, func() *string { return ptr.String(sar.name) })
@@ -180,6 +184,10 @@ type PodIdentityRoleProps struct {
 	// PolicyDocument is an inline policy as JSON.
 	// Default: - none
 	PolicyDocument string
+	// Tags are added to the role (beside the cluster's tags); Pod Identity
+	// also passes them as session tags.
+	// Default: - none
+	Tags map[string]string
 }
 
 // PodIdentityRole is an IAM role and the Pod Identity association that hands
@@ -223,7 +231,7 @@ func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentity
 		trust:       trust,
 		policyARNs:  props.ManagedPolicyARNs,
 		inline:      props.PolicyDocument,
-		tags:        c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
+		tags:        c.tags(c.s.Name+"-"+props.Namespace+"-"+props.ServiceAccount, props.Tags),
 	})
 	// depends_on cannot name a resource of another stack; there the
 	// cluster's stack is applied first anyway.

@@ -56,3 +56,8 @@ var baselineCapabilities = map[string]bool{
 	"AUDIT_WRITE": true, "CHOWN": true, "DAC_OVERRIDE": true, "FOWNER": true, "FSETID": true, "KILL": true, "MKNOD": true,
 	"NET_BIND_SERVICE": true, "SETFCAP": true, "SETGID": true, "SETPCAP": true, "SETUID": true, "SYS_CHROOT": true,
 }
+
+// ParseQuantity returns the value of a non-negative Kubernetes quantity
+// such as "500m" (0.5), "2Gi" (2147483648) or "1e3", and false when s is
+// not one. Other packages (tenancy's quotas) compare quantities with it.
+func ParseQuantity(s string) (float64, bool) { return parseQuantity(s) }

@@ -38,16 +38,36 @@ func (vs *VirtualService) latticeName() string {
 func (vs *VirtualService) latticeAuthPolicy() string {
 	n := vs.props.Network
 	principals := append(append([]string(nil), vs.props.AllowedPrincipals...), vs.callers...)
-	if len(principals) == 0 {
-		principals = []string{iamdoc.AccountRoot(n.env.Partition, n.env.Account)}
+	account := iamdoc.AccountRoot(n.env.Partition, n.env.Account)
+	tagged := vs.props.AllowedPrincipalTags
+	if len(principals) == 0 && len(tagged) == 0 {
+		principals = []string{account}
 	}
-	return vs.build.Doc(iamdoc.Document(iamdoc.Statement{
-		Sid:       "InvokeFromAllowedPrincipals",
-		Effect:    "Allow",
-		Principal: map[string]any{"AWS": principals},
-		Actions:   []string{"vpc-lattice-svcs:Invoke"},
-		Resources: []string{vs.arn + "/*"},
-	}))
+	var statements []iamdoc.Statement
+	if len(principals) > 0 {
+		statements = append(statements, iamdoc.Statement{
+			Sid:       "InvokeFromAllowedPrincipals",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": principals},
+			Actions:   []string{"vpc-lattice-svcs:Invoke"},
+			Resources: []string{vs.arn + "/*"},
+		})
+	}
+	if len(tagged) > 0 {
+		cond := map[string]any{}
+		for _, k := range ptr.SortedKeys(tagged) {
+			cond["aws:PrincipalTag/"+k] = tagged[k]
+		}
+		statements = append(statements, iamdoc.Statement{
+			Sid:       "InvokeFromTaggedPrincipals",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": account},
+			Actions:   []string{"vpc-lattice-svcs:Invoke"},
+			Resources: []string{vs.arn + "/*"},
+			Condition: map[string]map[string]any{"StringEquals": cond},
+		})
+	}
+	return vs.build.Doc(iamdoc.Document(statements...))
 }
 
 // latticeCaller gives a service that calls others an IRSA role for its

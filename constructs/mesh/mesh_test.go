@@ -1,6 +1,7 @@
 package mesh_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -317,5 +318,41 @@ func TestLatticeAuthAndCallers(t *testing.T) {
 	}
 	if pl := doc.Data("aws_ec2_managed_prefix_list"); len(pl) != 1 {
 		t.Errorf("prefix list lookups = %v", pl)
+	}
+}
+
+// TestLatticeAllowedPrincipalTags checks that tagged callers are admitted
+// by tag, from this account only, and that nothing else is admitted.
+func TestLatticeAllowedPrincipalTags(t *testing.T) {
+	e := newEnv(t, false)
+	n, err := mesh.NewNetwork(e.stack, "mesh", mesh.NetworkProps{Name: "shop", VPC: e.vpc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := canary(n)
+	props.AllowedPrincipalTags = map[string][]string{"hybridstack-tenant": {"order-routing", "risk"}}
+	if _, err := mesh.NewVirtualService(e.stack, "payments", props); err != nil {
+		t.Fatal(err)
+	}
+	doc := tftest.Synth(t, e.stack)
+	policy := tftest.Policy(t, doc.One(t, "aws_vpclattice_auth_policy", "payments_auth-policy")["policy"])
+	statements := policy["Statement"].([]any)
+	if len(statements) != 1 {
+		t.Fatalf("auth policy statements = %v; want only the tagged one", statements)
+	}
+	st := statements[0].(map[string]any)
+	cond := st["Condition"].(map[string]any)["StringEquals"].(map[string]any)["aws:PrincipalTag/hybridstack-tenant"]
+	if fmt.Sprint(cond) != "[order-routing risk]" || !strings.HasSuffix(fmt.Sprint(st["Principal"]), ":root]") {
+		t.Errorf("tagged statement = %v", st)
+	}
+
+	bad := canary(n)
+	bad.Name = "other"
+	bad.AllowedPrincipalTags = map[string][]string{"bad key!": nil}
+	_, err = mesh.NewVirtualService(e.stack, "other", bad)
+	for _, want := range []string{`AllowedPrincipalTags[bad key!] "bad key!" is not an IAM tag key`, `AllowedPrincipalTags[bad key!] lists no values`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v; want %q", err, want)
+		}
 	}
 }

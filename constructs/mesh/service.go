@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -167,6 +168,13 @@ type VirtualServiceProps struct {
 	// AllowedPrincipals may invoke the service (Lattice IAM auth policy).
 	// Default: - principals of this account
 	AllowedPrincipals []string
+	// AllowedPrincipalTags lets principals of this account invoke the
+	// service when they carry one of the listed values of each tag key
+	// (aws:PrincipalTag; their own IAM policies must allow the call too).
+	// It names callers created after the service, such as tenant roles in
+	// a later stack, without a cyclic reference to their ARNs.
+	// Default: - none
+	AllowedPrincipalTags map[string][]string
 	// Gateway adds an App Mesh virtual gateway in front of the service.
 	// Default: - none
 	Gateway *Gateway
@@ -422,6 +430,15 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 			r.Addf(fmt.Sprintf("Backends[%d]", i), "is not a service of the same network")
 		}
 	}
+	for _, k := range ptr.SortedKeys(p.AllowedPrincipalTags) {
+		f := "AllowedPrincipalTags[" + k + "]"
+		if !tagKey.MatchString(k) {
+			r.Addf(f, "%q is not an IAM tag key (1-128 letters, digits, spaces and _.:/=+-@)", k)
+		}
+		if len(p.AllowedPrincipalTags[k]) == 0 {
+			r.Addf(f, "lists no values; give the tag values whose principals may invoke the service")
+		}
+	}
 	for i, pr := range p.AllowedPrincipals {
 		if !validation.IsToken(pr) && !validation.IAMPrincipalARN(pr) && !strings.HasSuffix(pr, ":root") {
 			r.Addf(fmt.Sprintf("AllowedPrincipals[%d]", i), "%q is not an IAM role, user or account root ARN", pr)
@@ -516,3 +533,6 @@ func (v Version) host(namespace string) string {
 	}
 	return k8sHost(v.Service, namespace)
 }
+
+// tagKey is an IAM tag key.
+var tagKey = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
