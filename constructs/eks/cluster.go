@@ -367,6 +367,17 @@ func (c *Cluster) addonsPhase(first bool, deps []cdktf.ITerraformDependable) []c
 			role, roleDeps = c.addonRole(a.Name, "aws-node", "AmazonEKS_CNI_Policy")
 		case AddonEBSCSIDriver:
 			role, roleDeps = c.addonRole(a.Name, "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy")
+		case AddonEFSCSIDriver:
+			// The controller creates and deletes access points for
+			// dynamically provisioned volumes. EKS annotates the node
+			// DaemonSet's service account (efs-csi-node-sa) with the same
+			// role, but the role trusts only the controller: nodes mount
+			// with TLS through the mount target's DNS name (the default,
+			// and what the EFS file system policy of storage.FileSystem
+			// expects), which calls no AWS API. Mounting with IAM
+			// authorization (the "iam" mount option) would need the node's
+			// service account in the trust too.
+			role, roleDeps = c.addonRole(a.Name, "efs-csi-controller-sa", "service-role/AmazonEFSCSIDriverPolicy")
 		}
 		if role != "" {
 			// The add-on's pods start with the role's policies attached.

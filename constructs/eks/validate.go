@@ -18,16 +18,27 @@ const (
 	AddonCoreDNS      = "coredns"
 	AddonPodIdentity  = "eks-pod-identity-agent"
 	AddonEBSCSIDriver = "aws-ebs-csi-driver"
+	// AddonEFSCSIDriver mounts Amazon EFS file systems (storage.FileSystem,
+	// through a storage.AccessPoint's VolumeHandle) on EC2 nodes. It is not
+	// a default add-on: list it in ClusterProps.Addons. It needs EC2 nodes
+	// (a node group, or Auto Mode, which does not include an EFS driver of
+	// its own); Fargate pods mount EFS without it.
+	AddonEFSCSIDriver = "aws-efs-csi-driver"
 )
 
-// beforeCompute lists add-ons that must be active before nodes join:
-// networking (vpc-cni, kube-proxy) and identity (pod identity agent).
 // addonNameRe is the shape of EKS add-on names (vpc-cni, aws-ebs-csi-driver).
 var addonNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
 
+// beforeCompute lists add-ons that must be active before nodes join:
+// networking (vpc-cni, kube-proxy) and identity (pod identity agent). The
+// others, the CSI drivers among them, come after compute: their controller
+// Deployments need nodes to run on, and an add-on whose pods cannot be
+// scheduled stays Degraded.
 var beforeCompute = map[string]bool{AddonVPCCNI: true, AddonKubeProxy: true, AddonPodIdentity: true}
 
-// replacedByAutoMode lists add-ons EKS Auto Mode runs itself.
+// replacedByAutoMode lists add-ons EKS Auto Mode runs itself. Auto Mode
+// includes block storage (EBS) but no EFS driver, so AddonEFSCSIDriver is
+// allowed with it.
 var replacedByAutoMode = map[string]bool{AddonVPCCNI: true, AddonKubeProxy: true, AddonCoreDNS: true, AddonPodIdentity: true, AddonEBSCSIDriver: true}
 
 var autoModePools = []string{"general-purpose", "system"}
@@ -335,6 +346,14 @@ func (s *settings) validateAddons(r *validation.Report) {
 		}
 		if a.Name == AddonEBSCSIDriver && len(s.NodeGroups) == 0 {
 			r.Addf(f+".Name", "%q needs EC2 nodes (Fargate pods cannot mount EBS volumes); add a node group or remove it", a.Name)
+		}
+		// The driver's node DaemonSet is privileged and uses the host
+		// network, which Fargate refuses, and its controller would stay
+		// Pending on a cluster without EC2 nodes (the add-on Degraded).
+		// Fargate pods do not need it: Fargate mounts EFS itself, from
+		// static PersistentVolumes (AccessPoint.VolumeHandle).
+		if a.Name == AddonEFSCSIDriver && len(s.NodeGroups) == 0 && s.AutoMode == nil {
+			r.Addf(f+".Name", "%q needs EC2 nodes (a node group or AutoMode): its pods cannot run on Fargate, and Fargate pods mount EFS without it through static PersistentVolumes (storage.AccessPoint.VolumeHandle); add a node group or remove it", a.Name)
 		}
 		if a.Name == AddonCoreDNS && len(s.NodeGroups) == 0 && s.AutoMode == nil && !s.fargateCovers("kube-system") {
 			r.Addf(f+".Name", "%q has nowhere to run: add a node group or a Fargate profile for namespace kube-system", a.Name)

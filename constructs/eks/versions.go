@@ -54,29 +54,42 @@ var retiredVersions = map[string]string{
 	"1.27": "2025-07-24", "1.28": "2025-11-26", "1.29": "2026-03-23", "1.30": "2026-07-23",
 }
 
-// addonVersions pins each managed add-on the construct installs by default
-// to a build published for each Kubernetes version (the EKS kube-proxy and
-// CoreDNS add-on pages, and describe-addon-versions output quoted for
-// vpc-cni, eks-pod-identity-agent and aws-ebs-csi-driver), so that an
-// upgrade is a reviewed change in the snapshots rather than whatever
-// "most recent" means on the day of the plan. Versions without an entry
-// need AddonProps.Version.
+// addonVersions pins each managed add-on the construct installs by default,
+// and the optional aws-efs-csi-driver, to a build published for each
+// Kubernetes version (the EKS kube-proxy and CoreDNS add-on pages, and
+// describe-addon-versions output quoted for vpc-cni, eks-pod-identity-agent
+// and aws-ebs-csi-driver), so that an upgrade is a reviewed change in the
+// snapshots rather than whatever "most recent" means on the day of the
+// plan. Versions without an entry need AddonProps.Version.
+//
+// aws-efs-csi-driver: v2.3.1-eksbuild.1 is the build describe-addon-versions
+// marks as default for 1.29 to 1.34 (a public engine's table of default
+// builds, filled from that query) and the newest v2 build for 1.35
+// (aws/containers-roadmap#2858, 2026-08-24; also pinned in a public 1.35
+// cluster configuration of the UK Ministry of Justice). The newest build
+// seen is v3.3.0-eksbuild.1 (June/July 2026, on 1.35 and 1.36 clusters), but
+// it is not pinned: no source shows it published for 1.32 to 1.34, and from
+// v3.0 to v3.4 the driver gives dynamically provisioned volumes handles
+// ("efs:fs-...::fsap-...") that EKS Fargate cannot mount
+// (kubernetes-sigs/aws-efs-csi-driver#1947, fixed in v3.5.0), which breaks
+// clusters mixing node groups and Fargate. Set AddonProps.Version to move to
+// v3 on purpose.
 var addonVersions = map[string]map[string]string{
 	"1.32": {
 		AddonVPCCNI: "v1.22.4-eksbuild.3", AddonKubeProxy: "v1.32.13-eksbuild.16", AddonCoreDNS: "v1.11.4-eksbuild.40",
-		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1",
+		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1", AddonEFSCSIDriver: "v2.3.1-eksbuild.1",
 	},
 	"1.33": {
 		AddonVPCCNI: "v1.22.4-eksbuild.3", AddonKubeProxy: "v1.33.10-eksbuild.13", AddonCoreDNS: "v1.12.4-eksbuild.18",
-		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1",
+		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1", AddonEFSCSIDriver: "v2.3.1-eksbuild.1",
 	},
 	"1.34": {
 		AddonVPCCNI: "v1.22.4-eksbuild.3", AddonKubeProxy: "v1.34.6-eksbuild.13", AddonCoreDNS: "v1.13.2-eksbuild.11",
-		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1",
+		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1", AddonEFSCSIDriver: "v2.3.1-eksbuild.1",
 	},
 	"1.35": {
 		AddonVPCCNI: "v1.22.4-eksbuild.3", AddonKubeProxy: "v1.35.3-eksbuild.13", AddonCoreDNS: "v1.14.3-eksbuild.3",
-		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1",
+		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1", AddonEFSCSIDriver: "v2.3.1-eksbuild.1",
 	},
 }
 
