@@ -47,6 +47,7 @@ func ExampleNewCluster() {
 	// Output:
 	// true true
 	// aws-ebs-csi-driver true
+	// aws-efs-csi-driver false
 	// coredns true
 	// eks-pod-identity-agent true
 	// kube-proxy true
