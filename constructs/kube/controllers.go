@@ -64,13 +64,16 @@ type ControllersProps struct {
 	// LoadBalancerController registers pods into load balancer target
 	// groups (TargetGroupBinding) and serves Ingress/Service load
 	// balancers. Its IRSA role carries the upstream IAM policy.
+	// Default: - installed at the pinned chart version
 	LoadBalancerController Controller
 	// MetricsServer serves the resource metrics HorizontalPodAutoscalers
 	// read.
+	// Default: - installed at the pinned chart version
 	MetricsServer Controller
 	// ClusterAutoscaler resizes the managed node groups (autodiscovered by
 	// their cluster-autoscaler tags). Its IRSA role may only scale groups
 	// this cluster owns.
+	// Default: - installed at the pinned chart version
 	ClusterAutoscaler Controller
 	// ClusterAutoscalerRole is an existing IRSA role for
 	// kube-system/cluster-autoscaler (such as the platform stack's); no
@@ -83,6 +86,7 @@ type ControllersProps struct {
 	ClusterAutoscalerImageTag string
 	// ArgoCD is the GitOps controller, in namespace argocd, reached through
 	// kubectl port-forward or an Ingress of your own (ClusterIP service).
+	// Default: - installed at the pinned chart version
 	ArgoCD Controller
 	// ArgoCDHighAvailability runs Redis HA and two replicas of each Argo CD
 	// server component (needs at least three nodes).

@@ -12,7 +12,7 @@ import (
 )
 
 // publicPackages are the construct packages other teams import.
-var publicPackages = []string{"network", "storage", "serverless", "eks", "frontdoor", "mesh", "grant", "awsenv", "iamdoc", "validate"}
+var publicPackages = []string{"network", "storage", "serverless", "eks", "frontdoor", "mesh", "grant", "awsenv", "iamdoc", "validate", "kube", "kafka", "tenancy"}
 
 func parse(t *testing.T, pkg string) []*ast.File {
 	t.Helper()
