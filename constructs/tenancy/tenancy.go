@@ -1,0 +1,266 @@
+// Package tenancy onboards tenants onto a shared EKS cluster: one call
+// (Platform.AddTenant) gives a team its namespace and every guardrail
+// around it:
+//
+//   - the namespace, with Pod Security Admission restricted;
+//   - a ResourceQuota and a LimitRange from the tenant's tier, validated,
+//     and checked against the platform's capacity so that the quotas of all
+//     tenants together never promise more than the cluster has;
+//   - NetworkPolicies: default-deny in both directions, then same-namespace
+//     traffic, DNS, the load balancer subnets and the mesh on the tenant's
+//     ports, and named shared services; nothing from or to other tenants;
+//   - a Role and RoleBinding for the team's Kubernetes group, and an EKS
+//     access entry mapping the team's IAM role to that group with a
+//     namespace-scoped view policy;
+//   - an IAM role for the tenant's workloads (IRSA or Pod Identity) allowed
+//     only its own S3 prefix, Kafka topics and consumer groups, and EFS
+//     access point;
+//   - an Argo CD AppProject confined to the namespace and the tenant's
+//     repositories, with no cluster-scoped kinds, and optionally the
+//     Application that deploys the tenant.
+//
+// No path gives a tenant cluster-scoped rights: the Role is namespaced,
+// the access policy is scoped to the namespace, the AppProject whitelists
+// no cluster-scoped kind and blacklists the guardrails themselves
+// (quota, limits, network policies, RBAC).
+//
+// The Kubernetes objects need the kubernetes provider (kube.NewProviders)
+// in the tenants' stack, after the stack that installs Argo CD: the
+// AppProject and Application are custom resources whose schema Terraform
+// reads while planning.
+package tenancy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
+	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/kafka"
+	"github.com/hybridstack/hybridstack/constructs/kube"
+	"github.com/hybridstack/hybridstack/constructs/storage"
+)
+
+// PlatformProps configures what all tenants of one cluster share.
+type PlatformProps struct {
+	// Cluster the tenants run on; it may live in another stack of the same
+	// app. Required.
+	Cluster *eks.Cluster
+	// Capacity is what the tenants' quotas may promise together
+	// (requests.cpu and requests.memory summed over every tenant). A tenant
+	// that would push the sum past it is refused.
+	// Default: - no limit
+	Capacity kube.Resources
+	// Bucket holds every tenant's objects, each under its own prefix
+	// (TenantProps.BucketPrefix).
+	// Default: - no bucket access
+	Bucket storage.BucketRef
+	// Kafka is the MSK cluster the tenants' topics live on, each tenant's
+	// under the prefix "<tenant>.".
+	// Default: - no Kafka access
+	Kafka *kafka.Cluster
+	// FileSystem gets an access point per tenant (TenantProps.UID/GID), a
+	// static PersistentVolume for it and a PersistentVolumeClaim "shared"
+	// in the tenant's namespace bound to that volume alone.
+	// Default: - no shared file system
+	FileSystem *storage.FileSystem
+	// StorageClass is the EFS CSI StorageClass the tenants' static
+	// volumes name.
+	// Default: "efs"
+	StorageClass string
+	// LoadBalancerCIDRs are the subnets of the internal load balancers
+	// that front tenants (network.VPC.LoadBalancerSubnetCIDRs): pods of a
+	// tenant admit them on TenantProps.IngressPorts. They must hold no
+	// pods, or the rule would admit other tenants' pods too.
+	// Default: - no load balancer path
+	LoadBalancerCIDRs []string
+	// Mesh lets every tenant call VPC Lattice services (169.254.171.0/24,
+	// where their names resolve) on MeshListenerPorts, admits Lattice to
+	// the ports in TenantProps.MeshPorts, and tags each tenant role with
+	// MeshTagKey=<tenant> for mesh.VirtualServiceProps.AllowedPrincipalTags.
+	// Default: false
+	Mesh bool
+	// MeshListenerPorts are the ports the mesh's services listen on.
+	// Default: [80, 443]
+	MeshListenerPorts []int
+	// EgressRules are destinations outside the cluster every tenant may
+	// reach (AWS endpoints, Kafka brokers). Kafka and FileSystem add none:
+	// list the broker subnets here.
+	// Default: - none
+	EgressRules []EgressRule
+	// SharedServices are in-cluster services tenants may call when they
+	// name them in TenantProps.SharedServices.
+	// Default: - none
+	SharedServices []SharedService
+	// ArgoCDNamespace is where Argo CD runs and its AppProjects and
+	// Applications live.
+	// Default: "argocd"
+	ArgoCDNamespace string
+}
+
+// EgressRule admits traffic to a CIDR on some TCP ports.
+type EgressRule struct {
+	// Name says what the destination is ("vpc-endpoints"). Required.
+	Name string
+	// CIDR is the destination range; 0.0.0.0/0 only with Except. Required.
+	CIDR string
+	// Except are ranges inside CIDR that stay closed (such as the VPC's,
+	// where other tenants' pods live, when CIDR is 0.0.0.0/0).
+	// Default: - none
+	Except []string
+	// Ports are TCP ports. Required.
+	Ports []int
+}
+
+// SharedService is an in-cluster service that tenants may call.
+type SharedService struct {
+	// Name is how tenants refer to it. Required.
+	Name string
+	// Namespace of its pods. Required.
+	Namespace string
+	// PodLabels select its pods. Required.
+	PodLabels map[string]string
+	// Ports are its pods' TCP ports. Required.
+	Ports []int
+}
+
+// MeshTagKey is the IAM tag every tenant role carries when the platform
+// has a mesh, with the tenant's name as its value.
+const MeshTagKey = "hybridstack-tenant"
+
+// LatticeCIDR is VPC Lattice's link-local range (its managed prefix list
+// for IPv4): service names resolve into it, and Lattice forwards from it.
+const LatticeCIDR = "169.254.171.0/24"
+
+// podIdentityAgent is the EKS Pod Identity agent's address on every node.
+const podIdentityAgent = "169.254.170.23/32"
+
+// Platform is the shared context of the tenants of one cluster. It keeps
+// the tenants' names, IAM principals and POSIX identities unique and
+// their quotas within Capacity.
+type Platform struct {
+	constructs.Construct
+	props   PlatformProps
+	tenants map[string]*Tenant
+	// order is the tenants' names in the order they were added.
+	order []string
+	// Sums of the quotas' requests, against Capacity.
+	cpu, memory float64
+	teamRoles   map[string]string
+	uids        map[int]string
+	// Looked up once: each lookup is a round trip to the jsii runtime,
+	// and a platform may hold hundreds of tenants.
+	env         awsenv.Env
+	clusterName string
+}
+
+// NewPlatform checks props and returns the platform tenants are added
+// to. It creates no resources itself. It returns every problem with props
+// at once, joined, each a *validate.FieldError wrapping validate.ErrInvalid.
+func NewPlatform(scope constructs.Construct, id string, props PlatformProps) (*Platform, error) {
+	r := validation.ForConstruct("tenancy", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
+	if props.Cluster == nil {
+		r.Addf("Cluster", "is nil; give the *eks.Cluster the tenants run on")
+	}
+	if props.StorageClass == "" {
+		props.StorageClass = "efs"
+	}
+	if props.Mesh && len(props.MeshListenerPorts) == 0 {
+		props.MeshListenerPorts = []int{80, 443}
+	}
+	checkPorts(r, "MeshListenerPorts", props.MeshListenerPorts)
+	if props.ArgoCDNamespace == "" {
+		props.ArgoCDNamespace = "argocd"
+	}
+	for _, f := range []struct{ field, value string }{{"StorageClass", props.StorageClass}, {"ArgoCDNamespace", props.ArgoCDNamespace}} {
+		if !validation.DNSSubdomain(f.value) {
+			r.Addf(f.field, "%q is not a Kubernetes object name (lowercase DNS subdomain)", f.value)
+		}
+	}
+	if props.Capacity != (kube.Resources{}) {
+		checkQuantity(r, "Capacity.CPU", props.Capacity.CPU, true)
+		checkQuantity(r, "Capacity.Memory", props.Capacity.Memory, true)
+	}
+	for i, c := range props.LoadBalancerCIDRs {
+		checkCIDR(r, fmt.Sprintf("LoadBalancerCIDRs[%d]", i), c)
+	}
+	names := map[string]bool{}
+	for i, e := range props.EgressRules {
+		f := fmt.Sprintf("EgressRules[%d]", i)
+		if !validation.DNSLabel(e.Name) {
+			r.Addf(f+".Name", "%q is not a DNS label; it names the NetworkPolicy rule", e.Name)
+		}
+		if e.CIDR == "0.0.0.0/0" && len(e.Except) > 0 {
+			for j, x := range e.Except {
+				checkCIDR(r, fmt.Sprintf("%s.Except[%d]", f, j), x)
+			}
+		} else {
+			checkCIDR(r, f+".CIDR", e.CIDR)
+		}
+		checkPorts(r, f+".Ports", e.Ports)
+	}
+	for i, s := range props.SharedServices {
+		f := fmt.Sprintf("SharedServices[%d]", i)
+		if !validation.DNSLabel(s.Name) {
+			r.Addf(f+".Name", "%q is not a DNS label", s.Name)
+		} else if names[s.Name] {
+			r.Addf(f+".Name", "%q is listed twice; shared service names are unique", s.Name)
+		}
+		names[s.Name] = true
+		if !validation.DNSLabel(s.Namespace) {
+			r.Addf(f+".Namespace", "%q is not a namespace name", s.Namespace)
+		}
+		if len(s.PodLabels) == 0 {
+			r.Addf(f+".PodLabels", "is empty; select the service's pods (an empty selector would admit every pod of the namespace)")
+		}
+		checkSelector(r, f+".PodLabels", s.PodLabels)
+		checkPorts(r, f+".Ports", s.Ports)
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	env, err := awsenv.Of(scope)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{props: props, tenants: map[string]*Tenant{}, teamRoles: map[string]string{}, uids: map[int]string{},
+		env: env, clusterName: props.Cluster.Name()}
+	constructs.NewConstruct_Override(p, scope, &id)
+	return p, nil
+}
+
+// Tenant returns the tenant added under name, or nil.
+func (p *Platform) Tenant(name string) *Tenant { return p.tenants[name] }
+
+// Tenants returns the names of the tenants, in the order they were added.
+func (p *Platform) Tenants() []string { return append([]string(nil), p.order...) }
+
+// sharedService returns the platform's shared service called name.
+func (p *Platform) sharedService(name string) (SharedService, bool) {
+	for _, s := range p.props.SharedServices {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return SharedService{}, false
+}
+
+// sharedServiceNames lists the platform's shared services, for errors.
+func (p *Platform) sharedServiceNames() string {
+	var out []string
+	for _, s := range p.props.SharedServices {
+		out = append(out, s.Name)
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return "none are defined"
+	}
+	return strings.Join(out, ", ")
+}
