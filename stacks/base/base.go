@@ -47,7 +47,18 @@ type Settings struct {
 	// them only machines inside the cluster's VPC reach the API.
 	// Default: - none
 	OperatorCIDRs []string
+	// GitOpsRepoBase is where the tenants' Git repositories live: Argo CD
+	// deploys tenant <name> from <GitOpsRepoBase>/<name>.git. The default
+	// is a placeholder that resolves nowhere: Argo CD reports the
+	// Applications as unable to fetch until it is set.
+	// Default: DefaultGitOpsRepoBase
+	GitOpsRepoBase string
 }
+
+// DefaultGitOpsRepoBase is the placeholder GitOpsRepoBase (example.com is
+// reserved for documentation and never hosts a repository).
+const DefaultGitOpsRepoBase = "https://git.example.com/trading"
+
 
 // ProviderConstraint is the AWS provider version every stack requires: the
 // 5.x line from the version the aws/v19 binding was generated from.
@@ -65,6 +76,7 @@ const (
 	EnvStateKeyPrefix = "HYBRIDSTACK_STATE_PREFIX"
 	EnvDisposable     = "HYBRIDSTACK_DISPOSABLE"
 	EnvOperatorCIDRs  = "HYBRIDSTACK_OPERATOR_CIDRS"
+	EnvGitOpsRepoBase = "HYBRIDSTACK_GITOPS_REPO_BASE"
 
 	CtxRegion         = "region"
 	CtxStateBucket    = "stateBucket"
@@ -72,6 +84,7 @@ const (
 	CtxStateKeyPrefix = "statePrefix"
 	CtxDisposable     = "disposable"
 	CtxOperatorCIDRs  = "operatorCidrs"
+	CtxGitOpsRepoBase = "gitopsRepoBase"
 )
 
 // FromEnvironment reads Settings from environment variables (looked up with
@@ -93,6 +106,7 @@ func FromEnvironment(env func(string) (string, bool), node constructs.Node) (Set
 		StateBucket:    get(EnvStateBucket, CtxStateBucket),
 		StateRegion:    get(EnvStateRegion, CtxStateRegion),
 		StateKeyPrefix: get(EnvStateKeyPrefix, CtxStateKeyPrefix),
+		GitOpsRepoBase: get(EnvGitOpsRepoBase, CtxGitOpsRepoBase),
 	}
 	if d := get(EnvDisposable, CtxDisposable); d != "" {
 		b, err := strconv.ParseBool(d)
@@ -119,6 +133,9 @@ func (s Settings) WithDefaults() Settings {
 	}
 	if s.StateKeyPrefix == "" {
 		s.StateKeyPrefix = "hybridstack"
+	}
+	if s.GitOpsRepoBase == "" {
+		s.GitOpsRepoBase = DefaultGitOpsRepoBase
 	}
 	return s
 }
@@ -154,6 +171,9 @@ func (s Settings) Validate(stack string) error {
 	}
 	if !prefixRe.MatchString(s.StateKeyPrefix) || strings.HasPrefix(s.StateKeyPrefix, "/") || strings.HasSuffix(s.StateKeyPrefix, "/") {
 		addf("StateKeyPrefix", "(%s) %q is not a usable S3 key prefix (no leading or trailing '/')", EnvStateKeyPrefix, s.StateKeyPrefix)
+	}
+	if g := s.GitOpsRepoBase; g != "" && (!strings.HasPrefix(g, "https://") && !strings.HasPrefix(g, "ssh://") || strings.HasSuffix(g, "/") || strings.ContainsAny(g, " *")) {
+		addf("GitOpsRepoBase", "(%s) %q is not a Git server URL such as https://git.example.com/trading (https:// or ssh://, no trailing '/', no wildcards)", EnvGitOpsRepoBase, g)
 	}
 	return errors.Join(errs...)
 }

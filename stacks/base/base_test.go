@@ -34,3 +34,24 @@ func TestOperatorCIDRs(t *testing.T) {
 		}
 	}
 }
+
+func TestGitOpsRepoBase(t *testing.T) {
+	s, err := base.FromEnvironment(func(k string) (string, bool) {
+		if k == base.EnvGitOpsRepoBase {
+			return "https://git.acme.test/trading", true
+		}
+		return "", false
+	}, nil)
+	if err != nil || s.GitOpsRepoBase != "https://git.acme.test/trading" || s.Validate("x") != nil {
+		t.Fatalf("settings %+v, %v, %v", s, err, s.Validate("x"))
+	}
+	if got := (base.Settings{}).WithDefaults().GitOpsRepoBase; got != base.DefaultGitOpsRepoBase {
+		t.Errorf("default GitOpsRepoBase = %q", got)
+	}
+	for _, bad := range []string{"http://git.acme.test", "https://git.acme.test/", "https://git.acme.test/*", "git.acme.test"} {
+		err := base.Settings{GitOpsRepoBase: bad}.WithDefaults().Validate("x")
+		if err == nil || !strings.Contains(err.Error(), `GitOpsRepoBase (HYBRIDSTACK_GITOPS_REPO_BASE) "`+bad+`" is not a Git server URL`) {
+			t.Errorf("%q: got %v", bad, err)
+		}
+	}
+}
