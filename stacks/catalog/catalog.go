@@ -23,6 +23,7 @@ import (
 	"github.com/hybridstack/hybridstack/stacks/hybridmicroservices"
 	"github.com/hybridstack/hybridstack/stacks/imagepipeline"
 	"github.com/hybridstack/hybridstack/stacks/platform"
+	"github.com/hybridstack/hybridstack/stacks/tradingplatform"
 )
 
 // Entry is one reference stack.
@@ -84,6 +85,15 @@ var entries = []Entry{
 		Code:        hybridCode,
 		Build: func(scope constructs.Construct, s base.Settings) error {
 			_, err := hybridmicroservices.NewAppMesh(scope, s)
+			return err
+		},
+	},
+	{
+		Name:        tradingplatform.Name,
+		Stacks:      tradingplatform.StackNames(),
+		Description: "multi-tenant trading on EKS: tenants with quotas, network policies, RBAC, IAM; MSK (IAM auth), EFS, VPC Lattice, Argo CD",
+		Build: func(scope constructs.Construct, s base.Settings) error {
+			_, err := tradingplatform.New(scope, s)
 			return err
 		},
 	},

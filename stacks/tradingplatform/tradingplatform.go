@@ -1,0 +1,285 @@
+// Package tradingplatform is the reference stack for a multi-tenant
+// trading SaaS on EKS: tenants (market-data, order-routing, risk) are
+// namespaces with quotas, network policies, their own RBAC and IAM role;
+// Kafka (Amazon MSK, IAM auth) carries market and order events on topics
+// each tenant owns; EFS gives every tenant a shared directory of its own;
+// VPC Lattice carries east-west calls between the trading services; Argo
+// CD deploys each tenant from its repository.
+//
+// It is three stacks, applied in order:
+//
+//   - tradingplatform: the VPC (with a load balancer subnet tier), the EKS
+//     cluster with the EFS CSI driver, MSK, EFS, the tenants' S3 bucket and
+//     the mesh;
+//   - tradingplatform-addons: the AWS Load Balancer Controller,
+//     metrics-server, cluster-autoscaler, Argo CD, and the EFS
+//     StorageClass;
+//   - tradingplatform-tenants: one tenancy.Tenant per tenant, with its
+//     Argo CD project and Application.
+package tradingplatform
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/storageclassv1"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/kafka"
+	"github.com/hybridstack/hybridstack/constructs/kube"
+	"github.com/hybridstack/hybridstack/constructs/mesh"
+	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/storage"
+	"github.com/hybridstack/hybridstack/constructs/tenancy"
+	"github.com/hybridstack/hybridstack/stacks/base"
+)
+
+// Names of the three stacks, in apply order.
+const (
+	Name        = "tradingplatform"
+	AddonsName  = Name + "-addons"
+	TenantsName = Name + "-tenants"
+)
+
+// StackNames returns the stacks' names in apply order.
+func StackNames() []string { return []string{Name, AddonsName, TenantsName} }
+
+// servicePort is where the trading services' pods listen.
+const servicePort = 8080
+
+// vpcCIDR is the platform's network; the tenants' egress rules name it.
+const vpcCIDR = "10.50.0.0/16"
+
+// Stack holds the parts of the built platform.
+type Stack struct {
+	Stack, Addons, Tenants cdktf.TerraformStack
+	Cluster                *eks.Cluster
+	Kafka                  *kafka.Cluster
+	FileSystem             *storage.FileSystem
+	Platform               *tenancy.Platform
+	// Risk and MarketData are the mesh services the tenants call.
+	Risk, MarketData *mesh.VirtualService
+}
+
+// New builds the platform with its three example tenants.
+func New(scope constructs.Construct, s base.Settings) (*Stack, error) {
+	s = s.WithDefaults()
+	return Build(scope, s, Tenants(s))
+}
+
+// Tenants returns the three example tenants, their repositories under
+// s.GitOpsRepoBase:
+//
+//   - market-data publishes prices, which order-routing and risk read;
+//   - risk runs pre-trade checks, called by order-routing through the mesh;
+//   - order-routing takes orders and publishes fills.
+func Tenants(s base.Settings) []tenancy.TenantProps {
+	s = s.WithDefaults()
+	tenant := func(name string, tier tenancy.Tier, uid int) tenancy.TenantProps {
+		repo := s.GitOpsRepoBase + "/" + name + ".git"
+		return tenancy.TenantProps{
+			Name: name, Tier: tier, UID: uid, GID: uid,
+			Repositories: []string{repo},
+			Application:  &tenancy.Application{RepoURL: repo, Path: "deploy"},
+			MeshPorts:    []int{servicePort},
+		}
+	}
+	marketData := tenant("market-data", tenancy.TierMedium, 20001)
+	marketData.Topics = []tenancy.Topic{{Name: "prices", Readers: []string{"risk", "order-routing"}}, {Name: "reference-data"}}
+	risk := tenant("risk", tenancy.TierSmall, 20002)
+	risk.Topics = []tenancy.Topic{{Name: "limits"}, {Name: "breaches"}}
+	risk.ReadTopics = []string{"market-data.prices"}
+	orders := tenant("order-routing", tenancy.TierMedium, 20003)
+	orders.Topics = []tenancy.Topic{{Name: "orders"}, {Name: "fills"}}
+	orders.ReadTopics = []string{"market-data.prices"}
+	orders.MeshPorts = nil // it calls the mesh; nothing calls it there
+	return []tenancy.TenantProps{marketData, risk, orders}
+}
+
+// Build builds the three stacks with the given tenants (the scale
+// benchmark builds hundreds).
+func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.TenantProps) (*Stack, error) {
+	s = s.WithDefaults()
+	stack, err := base.NewStack(scope, Name, s)
+	if err != nil {
+		return nil, err
+	}
+	vpc, err := network.NewVPC(stack, "network", network.VPCProps{
+		Name:              Name,
+		CIDR:              vpcCIDR,
+		AvailabilityZones: s.AvailabilityZones(3),
+		ClusterNames:      []string{Name},
+		// Internal load balancers (the mesh's ALBs) get subnets of their
+		// own, so that the tenants' NetworkPolicies can admit them by
+		// range without admitting pods.
+		LoadBalancerSubnetCIDRs: []string{"10.50.240.0/24", "10.50.241.0/24", "10.50.242.0/24"},
+		Endpoints:               []network.Endpoint{network.EndpointS3, network.EndpointECRAPI, network.EndpointECRDocker, network.EndpointSTS, network.EndpointLogs},
+		NAT:                     network.NATSingle,
+	})
+	if err != nil {
+		return nil, err
+	}
+	admin, err := base.NewAdminRole(stack, Name)
+	if err != nil {
+		return nil, err
+	}
+	// The default add-ons and the EFS CSI driver, each at its pinned
+	// version.
+	var addons []eks.AddonProps
+	for _, a := range []string{eks.AddonVPCCNI, eks.AddonKubeProxy, eks.AddonCoreDNS, eks.AddonPodIdentity, eks.AddonEBSCSIDriver, eks.AddonEFSCSIDriver} {
+		addons = append(addons, eks.AddonProps{Name: a})
+	}
+	cluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
+		Name:               Name,
+		VPC:                vpc,
+		Disposable:         s.Disposable,
+		PrivateAccessCIDRs: s.OperatorCIDRs,
+		AccessEntries:      []eks.AccessEntry{{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin}},
+		Addons:             addons,
+		NodeGroups: []eks.NodeGroupProps{{
+			Name: "trading", InstanceTypes: []string{"m7i.xlarge", "m6i.xlarge"},
+			MinSize: 3, DesiredSize: 3, MaxSize: 12,
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := admin.AllowKubeconfig(stack, cluster.ARN()); err != nil {
+		return nil, err
+	}
+
+	// Kafka: provisioned MSK (see the README for why not Serverless).
+	events, err := kafka.NewCluster(stack, "kafka", kafka.ClusterProps{Name: Name, VPC: vpc, Disposable: s.Disposable})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cluster.Connections().AllowTo(events, kafka.IAMPort, "From the cluster's pods to the Kafka brokers (IAM auth, TLS)"); err != nil {
+		return nil, err
+	}
+	// EFS: the CSI driver on each node mounts it.
+	fs, err := storage.NewFileSystem(stack, "shared-files", storage.FileSystemProps{Name: Name, VPC: vpc, Disposable: s.Disposable})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cluster.Connections().AllowTo(fs, storage.NFSPort, "From the cluster's nodes to EFS (the CSI driver mounts for pods)"); err != nil {
+		return nil, err
+	}
+	bucket, err := storage.NewBucket(stack, "tenant-data", storage.BucketProps{NamePrefix: Name + "-tenant-data-", Disposable: s.Disposable})
+	if err != nil {
+		return nil, err
+	}
+
+	// The mesh: order-routing calls risk and market-data; risk calls
+	// market-data. Callers are admitted by their tenant tag.
+	meshNet, err := mesh.NewNetwork(stack, "mesh", mesh.NetworkProps{Name: Name, Engine: mesh.Lattice, VPC: vpc, Cluster: cluster, PodTargets: mesh.PodTargetsALB})
+	if err != nil {
+		return nil, err
+	}
+	service := func(name, namespace string, callers ...string) (*mesh.VirtualService, error) {
+		return mesh.NewVirtualService(stack, name, mesh.VirtualServiceProps{
+			Network: meshNet, Name: name, Namespace: namespace, Port: servicePort,
+			Versions:             []mesh.Version{{Name: "v1", Service: name}},
+			AllowedPrincipalTags: map[string][]string{tenancy.MeshTagKey: callers},
+		})
+	}
+	risk, err := service("risk-checks", "risk", "order-routing")
+	if err != nil {
+		return nil, err
+	}
+	prices, err := service("prices", "market-data", "order-routing", "risk")
+	if err != nil {
+		return nil, err
+	}
+
+	base.Output(stack, "cluster_name", "EKS cluster name", cluster.Name())
+	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", cluster.KubeconfigCommand())
+	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", admin.ARN())
+	base.Output(stack, "kafka_bootstrap_brokers", "Kafka bootstrap brokers (SASL/IAM over TLS, port 9098)", events.BootstrapBrokersIAM())
+	base.Output(stack, "file_system_id", "EFS file system of the tenants' shared directories", fs.ID())
+	base.Output(stack, "risk_checks_service", "Where order-routing reaches risk checks in the mesh", risk.DNSName())
+	base.Output(stack, "prices_service", "Where tenants reach market-data prices in the mesh", prices.DNSName())
+
+	out := &Stack{Stack: stack, Cluster: cluster, Kafka: events, FileSystem: fs, Risk: risk, MarketData: prices}
+	if out.Addons, err = addonsStack(scope, s, cluster, vpc, fs, admin.ARN()); err != nil {
+		return nil, err
+	}
+	if out.Tenants, out.Platform, err = tenantsStack(scope, s, out, vpc, bucket, admin.ARN(), tenants); err != nil {
+		return nil, err
+	}
+	out.Tenants.AddDependency(out.Addons)
+	return out, nil
+}
+
+// addonsStack installs the controllers (Argo CD among them) and the EFS
+// StorageClass.
+func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Cluster, vpc *network.VPC, fs *storage.FileSystem, admin string) (cdktf.TerraformStack, error) {
+	stack, err := base.NewStack(scope, AddonsName, s)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Cluster: cluster, Region: s.Region, RoleARN: admin}); err != nil {
+		return nil, err
+	}
+	if _, err := kube.NewControllers(stack, "controllers", kube.ControllersProps{Cluster: cluster, Region: s.Region, VPCID: vpc.VPCID()}); err != nil {
+		return nil, err
+	}
+	// Dynamic volumes get an access point each under /dynamic, owned by a
+	// POSIX id from a range apart from the tenants' (20001+).
+	storageclassv1.NewStorageClassV1(stack, jsii.String("efs-storage-class"), &storageclassv1.StorageClassV1Config{
+		Metadata:           &storageclassv1.StorageClassV1Metadata{Name: jsii.String("efs")},
+		StorageProvisioner: jsii.String("efs.csi.aws.com"),
+		ReclaimPolicy:      jsii.String("Retain"),
+		VolumeBindingMode:  jsii.String("Immediate"),
+		Parameters: &map[string]*string{
+			"provisioningMode": jsii.String("efs-ap"), "fileSystemId": jsii.String(fs.ID()), "directoryPerms": jsii.String("700"),
+			"basePath": jsii.String("/dynamic"), "gidRangeStart": jsii.String("50000"), "gidRangeEnd": jsii.String("59999"),
+		},
+	})
+	return stack, nil
+}
+
+// tenantsStack onboards the tenants.
+func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *network.VPC, bucket *storage.Bucket, admin string, tenants []tenancy.TenantProps) (cdktf.TerraformStack, *tenancy.Platform, error) {
+	stack, err := base.NewStack(scope, TenantsName, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Cluster: p.Cluster, Region: s.Region, RoleARN: admin}); err != nil {
+		return nil, nil, err
+	}
+	platform, err := tenancy.NewPlatform(stack, "tenancy", tenancy.PlatformProps{
+		Cluster: p.Cluster, Bucket: bucket, Kafka: p.Kafka, FileSystem: p.FileSystem,
+		// Three m7i.xlarge-class nodes hold 12 vCPU and 48 GiB; the
+		// autoscaler grows the group to 12 nodes (48 vCPU, 192 GiB). The
+		// quotas may promise what the grown group holds, minus a node's
+		// worth for the system pods.
+		Capacity:          kube.Resources{CPU: "44", Memory: "176Gi"},
+		LoadBalancerCIDRs: vpc.LoadBalancerSubnetCIDRs(),
+		Mesh:              true,
+		MeshListenerPorts: []int{servicePort},
+		EgressRules: []tenancy.EgressRule{
+			// Interface endpoints (STS for IRSA) and the Kafka brokers.
+			{Name: "vpc-services", CIDR: vpcCIDR, Ports: []int{443, kafka.IAMPort}},
+			// S3 through its gateway endpoint, and HTTPS APIs: public
+			// addresses only, never the VPC's.
+			{Name: "https-public", CIDR: "0.0.0.0/0", Except: []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"}, Ports: []int{443}},
+		},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, t := range tenants {
+		if t.Name == "risk" {
+			t.IngressPorts = []int{servicePort}
+			t.LoadBalancerTargets = []tenancy.LoadBalancerTarget{{Name: "risk-checks-mesh", Service: "risk-checks", Port: servicePort, TargetGroupARN: p.Risk.PodTargetGroupARN("v1")}}
+		}
+		if t.Name == "market-data" {
+			t.IngressPorts = []int{servicePort}
+			t.LoadBalancerTargets = []tenancy.LoadBalancerTarget{{Name: "prices-mesh", Service: "prices", Port: servicePort, TargetGroupARN: p.MarketData.PodTargetGroupARN("v1")}}
+		}
+		if _, err := platform.AddTenant(t); err != nil {
+			return nil, nil, err
+		}
+	}
+	return stack, platform, nil
+}

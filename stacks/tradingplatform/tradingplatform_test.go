@@ -1,0 +1,188 @@
+package tradingplatform_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/tenancy"
+	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/tradingplatform"
+)
+
+type doc struct {
+	Resource map[string]map[string]map[string]any `json:"resource"`
+}
+
+func parse(t testing.TB, st cdktf.TerraformStack) doc {
+	t.Helper()
+	var d doc
+	if err := json.Unmarshal([]byte(*cdktf.Testing_Synth(st, jsii.Bool(false))), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func build(t testing.TB, s base.Settings, tenants []tenancy.TenantProps) *tradingplatform.Stack {
+	t.Helper()
+	app := cdktf.Testing_App(nil)
+	t.Cleanup(func() { os.RemoveAll(*app.Outdir()) })
+	if tenants == nil {
+		tenants = tradingplatform.Tenants(s)
+	}
+	st, err := tradingplatform.Build(app, s.WithDefaults(), tenants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestPlatform reads the AWS stack: MSK and EFS protected and encrypted,
+// pods reach the brokers and nodes the file system, the mesh admits its
+// callers by tenant tag, and the ALBs sit in the load balancer subnets the
+// tenants' policies admit.
+func TestPlatform(t *testing.T) {
+	st := build(t, base.Settings{}, nil)
+	r := parse(t, st.Stack).Resource
+	msk := one(t, r, "aws_msk_cluster")
+	if !strings.Contains(fmt.Sprint(msk["lifecycle"]), "prevent_destroy:true") || !strings.Contains(fmt.Sprint(msk["client_authentication"]), "iam:true") {
+		t.Errorf("MSK = %v", msk)
+	}
+	efs := one(t, r, "aws_efs_file_system")
+	if efs["encrypted"] != true || !strings.Contains(fmt.Sprint(efs["lifecycle"]), "prevent_destroy:true") {
+		t.Errorf("EFS = %v", efs)
+	}
+	ports := map[float64]bool{}
+	for _, rule := range r["aws_vpc_security_group_ingress_rule"] {
+		if strings.Contains(fmt.Sprint(rule["referenced_security_group_id"]), "cluster_security_group_id") {
+			ports[rule["from_port"].(float64)] = true
+		}
+	}
+	if !ports[9098] || !ports[2049] {
+		t.Errorf("ingress from the cluster security group on ports %v; want Kafka 9098 and NFS 2049", ports)
+	}
+	for name, p := range r["aws_vpclattice_auth_policy"] {
+		if strings.Contains(name, "mesh") {
+			continue
+		}
+		if !strings.Contains(p["policy"].(string), "aws:PrincipalTag/"+tenancy.MeshTagKey) {
+			t.Errorf("auth policy %s does not admit by tenant tag: %v", name, p["policy"])
+		}
+	}
+	for name, lb := range r["aws_lb"] {
+		if !strings.Contains(fmt.Sprint(lb["subnets"]), "load-balancer-subnet") {
+			t.Errorf("ALB %s is not in the load balancer subnets: %v", name, lb["subnets"])
+		}
+	}
+	if addons := r["aws_eks_addon"]; !strings.Contains(fmt.Sprint(addons), "aws-efs-csi-driver") {
+		t.Errorf("no EFS CSI driver add-on")
+	}
+}
+
+// TestTenants reads the tenants stack: the three tenants, their
+// Applications at the repository base, the shared price topic readable by
+// the two readers, and the mesh target group bindings.
+func TestTenants(t *testing.T) {
+	st := build(t, base.Settings{GitOpsRepoBase: "https://git.acme.test/trading"}, nil)
+	r := parse(t, st.Tenants).Resource
+	if n := len(r["kubernetes_namespace_v1"]); n != 3 {
+		t.Errorf("%d namespaces, want 3", n)
+	}
+	apps, bindings := 0, 0
+	for _, m := range r["kubernetes_manifest"] {
+		body := m["manifest"].(map[string]any)
+		switch body["kind"] {
+		case "Application":
+			apps++
+			if src := fmt.Sprint(body["spec"].(map[string]any)["source"]); !strings.Contains(src, "https://git.acme.test/trading/") {
+				t.Errorf("Application source = %s", src)
+			}
+		case "TargetGroupBinding":
+			bindings++
+		}
+	}
+	if apps != 3 || bindings != 2 {
+		t.Errorf("%d Applications and %d TargetGroupBindings; want 3 and 2 (risk-checks, prices)", apps, bindings)
+	}
+	readers := 0
+	for name, p := range r["aws_iam_role_policy"] {
+		if strings.Contains(name, "kafka") && strings.Contains(p["policy"].(string), "/market-data.prices") {
+			readers++
+		}
+	}
+	if readers != 3 {
+		t.Errorf("%d tenant roles reach market-data.prices; want the owner and its two readers", readers)
+	}
+	if st.Platform.Tenants()[0] != "market-data" {
+		t.Errorf("tenants = %v", st.Platform.Tenants())
+	}
+}
+
+// scaleTenants returns n generated tenants small enough for the
+// platform's capacity.
+func scaleTenants(n int) []tenancy.TenantProps {
+	out := make([]tenancy.TenantProps, n)
+	for i := range out {
+		name := fmt.Sprintf("tenant-%03d", i)
+		repo := "https://git.example.com/trading/" + name + ".git"
+		out[i] = tenancy.TenantProps{
+			Name: name, UID: 30000 + i, GID: 30000 + i,
+			Quota:        tenancy.Quota{RequestsCPU: "80m", RequestsMemory: "300Mi"},
+			Limits:       tenancy.Limits{DefaultRequestCPU: "50m", DefaultRequestMemory: "64Mi"},
+			Topics:       []tenancy.Topic{{Name: "events"}},
+			Repositories: []string{repo},
+			Application:  &tenancy.Application{RepoURL: repo},
+		}
+	}
+	return out
+}
+
+// TestScale synthesizes the tenants stack with 1, 10, 100 and 500 tenants
+// and checks each has every tenant's namespace. Timing is the benchmark's
+// business (BenchmarkTenantsStack); this only proves the sizes build.
+func TestScale(t *testing.T) {
+	for _, n := range []int{1, 10, 100, 500} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			st := build(t, base.Settings{}, scaleTenants(n))
+			r := parse(t, st.Tenants).Resource
+			if got := len(r["kubernetes_namespace_v1"]); got != n {
+				t.Errorf("%d namespaces, want %d", got, n)
+			}
+		})
+	}
+}
+
+// BenchmarkTenantsStack reports the in-process time to build and
+// synthesize the tenants stack, per tenant, at 1, 10, 100 and 500 tenants
+// (the AWS and add-ons stacks are built outside the timer's share: their
+// cost is the n=1 case's). Growth is linear when ns/tenant stays flat.
+func BenchmarkTenantsStack(b *testing.B) {
+	for _, n := range []int{1, 10, 100, 500} {
+		tenants := scaleTenants(n)
+		b.Run(fmt.Sprintf("tenants=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				st := build(b, base.Settings{}, tenants)
+				cdktf.Testing_Synth(st.Tenants, jsii.Bool(false))
+				b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(n), "ns/tenant")
+			}
+		})
+	}
+}
+
+func one(t *testing.T, r map[string]map[string]map[string]any, typ string) map[string]any {
+	t.Helper()
+	if len(r[typ]) != 1 {
+		t.Fatalf("%d %s, want 1", len(r[typ]), typ)
+	}
+	for _, v := range r[typ] {
+		return v
+	}
+	return nil
+}
