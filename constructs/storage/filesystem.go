@@ -219,6 +219,17 @@ func NewFileSystem(scope constructs.Construct, id string, props FileSystemProps)
 				Resources: []string{arn},
 				Condition: map[string]map[string]any{"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}},
 			},
+			// Every mount goes through an access point, so nobody mounts
+			// the root of the file system with every tenant's directory
+			// under it.
+			iamdoc.Statement{
+				Sid:       "DenyMountWithoutAccessPoint",
+				Effect:    "Deny",
+				Principal: anyone,
+				Actions:   []string{"elasticfilesystem:ClientMount"},
+				Resources: []string{arn},
+				Condition: map[string]map[string]any{"Null": {"elasticfilesystem:AccessPointArn": "true"}},
+			},
 			// Clients act as the POSIX user of their access point; nobody
 			// acts as root on the file system.
 			iamdoc.Statement{

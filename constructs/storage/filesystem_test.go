@@ -147,7 +147,7 @@ func TestFileSystemPolicy(t *testing.T) {
 	}
 	arn := "${" + doc.Address(t, "aws_efs_file_system", "shared") + ".arn}"
 	sts := statements(t, p["policy"])
-	if len(sts) != 3 {
+	if len(sts) != 4 {
 		t.Fatalf("statements = %v", sts)
 	}
 	tests := []struct {
@@ -158,6 +158,8 @@ func TestFileSystemPolicy(t *testing.T) {
 		{"DenyInsecureTransport", "Deny", []any{"*"}, map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}},
 		{"AllowMountThroughMountTargets", "Allow", []any{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"},
 			map[string]any{"Bool": map[string]any{"elasticfilesystem:AccessedViaMountTarget": "true"}}},
+		{"DenyMountWithoutAccessPoint", "Deny", []any{"elasticfilesystem:ClientMount"},
+			map[string]any{"Null": map[string]any{"elasticfilesystem:AccessPointArn": "true"}}},
 		{"DenyRootAccess", "Deny", []any{"elasticfilesystem:ClientRootAccess"}, nil},
 	}
 	for _, tt := range tests {
