@@ -14,6 +14,7 @@ import (
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/rolebindingv1"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/rolev1"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/serviceaccountv1"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
@@ -30,7 +31,7 @@ func (t *Tenant) labels() *map[string]*string {
 // guardrails creates the ResourceQuota and LimitRange.
 func (t *Tenant) guardrails(q Quota, l Limits) {
 	ns := ptr.String(t.namespace.Name())
-	resourcequotav1.NewResourceQuotaV1(t, ptr.String("quota"), &resourcequotav1.ResourceQuotaV1Config{
+	quota := resourcequotav1.NewResourceQuotaV1(t, ptr.String("quota"), &resourcequotav1.ResourceQuotaV1Config{
 		Metadata: &resourcequotav1.ResourceQuotaV1Metadata{Name: ptr.String("tenant-quota"), Namespace: ns, Labels: t.labels()},
 		Spec: &resourcequotav1.ResourceQuotaV1Spec{Hard: ptr.Map(map[string]string{
 			"requests.cpu": q.RequestsCPU, "requests.memory": q.RequestsMemory,
@@ -44,7 +45,7 @@ func (t *Tenant) guardrails(q Quota, l Limits) {
 			"services.loadbalancers": "0", "services.nodeports": "0",
 		})},
 	})
-	limitrangev1.NewLimitRangeV1(t, ptr.String("limits"), &limitrangev1.LimitRangeV1Config{
+	limits := limitrangev1.NewLimitRangeV1(t, ptr.String("limits"), &limitrangev1.LimitRangeV1Config{
 		Metadata: &limitrangev1.LimitRangeV1Metadata{Name: ptr.String("tenant-limits"), Namespace: ns, Labels: t.labels()},
 		Spec: &limitrangev1.LimitRangeV1Spec{Limit: []*limitrangev1.LimitRangeV1SpecLimit{{
 			Type:           ptr.String("Container"),
@@ -53,6 +54,7 @@ func (t *Tenant) guardrails(q Quota, l Limits) {
 			Max:            ptr.Map(map[string]string{"cpu": l.MaxCPU, "memory": l.MaxMemory}),
 		}}},
 	})
+	t.guards = append(t.guards, quota, limits)
 }
 
 // networkPolicies denies every connection in and out of the tenant's pods,
@@ -63,7 +65,7 @@ func (t *Tenant) guardrails(q Quota, l Limits) {
 func (t *Tenant) networkPolicies(p *Platform) {
 	ns := ptr.String(t.namespace.Name())
 	all := &np.NetworkPolicyV1SpecPodSelector{}
-	policy := func(name string, types []string, ingress []*np.NetworkPolicyV1SpecIngress, egress []*np.NetworkPolicyV1SpecEgress) {
+	policy := func(name string, types []string, ingress []*np.NetworkPolicyV1SpecIngress, egress []*np.NetworkPolicyV1SpecEgress) np.NetworkPolicyV1 {
 		spec := &np.NetworkPolicyV1Spec{PodSelector: all, PolicyTypes: ptr.Strings(types)}
 		if len(ingress) > 0 {
 			spec.Ingress = ingress
@@ -71,14 +73,14 @@ func (t *Tenant) networkPolicies(p *Platform) {
 		if len(egress) > 0 {
 			spec.Egress = egress
 		}
-		np.NewNetworkPolicyV1(t, ptr.String("network-policy-"+name), &np.NetworkPolicyV1Config{
+		return np.NewNetworkPolicyV1(t, ptr.String("network-policy-"+name), &np.NetworkPolicyV1Config{
 			Metadata: &np.NetworkPolicyV1Metadata{Name: ptr.String(name), Namespace: ns, Labels: t.labels()},
 			Spec:     spec,
 		})
 	}
 	// Selecting every pod with no rules denies both directions; the
 	// policies below are additive exceptions.
-	policy("default-deny", []string{"Ingress", "Egress"}, nil, nil)
+	t.guards = append(t.guards, policy("default-deny", []string{"Ingress", "Egress"}, nil, nil))
 	policy("allow-same-namespace", []string{"Ingress", "Egress"},
 		[]*np.NetworkPolicyV1SpecIngress{{From: []*np.NetworkPolicyV1SpecIngressFrom{{PodSelector: &np.NetworkPolicyV1SpecIngressFromPodSelector{}}}}},
 		[]*np.NetworkPolicyV1SpecEgress{{To: []*np.NetworkPolicyV1SpecEgressTo{{PodSelector: &np.NetworkPolicyV1SpecEgressToPodSelector{}}}}})
@@ -176,7 +178,6 @@ var teamRules = []struct {
 	{[]string{"autoscaling"}, []string{"horizontalpodautoscalers"}, []string{"get", "list", "watch", "create", "update", "patch", "delete"}},
 	{[]string{"policy"}, []string{"poddisruptionbudgets"}, []string{"get", "list", "watch", "create", "update", "patch", "delete"}},
 	{[]string{"networking.k8s.io"}, []string{"networkpolicies"}, []string{"get", "list", "watch"}},
-	{[]string{"argoproj.io"}, []string{"applications"}, []string{"get", "list", "watch"}},
 }
 
 // rbac binds the team's group to the tenant's Role and maps the team's
@@ -242,12 +243,13 @@ func (t *Tenant) identity(p *Platform) error {
 		t.role = role
 		annotations = role.Annotations()
 	}
-	serviceaccountv1.NewServiceAccountV1(t, ptr.String("service-account"), &serviceaccountv1.ServiceAccountV1Config{
+	sa := serviceaccountv1.NewServiceAccountV1(t, ptr.String("service-account"), &serviceaccountv1.ServiceAccountV1Config{
 		Metadata: &serviceaccountv1.ServiceAccountV1Metadata{
 			Name: ptr.String(t.serviceAccount), Namespace: ptr.String(t.namespace.Name()), Labels: t.labels(), Annotations: ptr.Map(annotations),
 		},
 		AutomountServiceAccountToken: false,
 	})
+	t.guards = append(t.guards, sa)
 	if b := p.props.Bucket; b != nil {
 		if err := b.GrantReadWrite(t.role, t.props.BucketPrefix); err != nil {
 			return err
@@ -327,6 +329,10 @@ var guardedKinds = [][2]string{
 	{"", "ResourceQuota"}, {"", "LimitRange"}, {"networking.k8s.io", "NetworkPolicy"},
 	{"rbac.authorization.k8s.io", "Role"}, {"rbac.authorization.k8s.io", "RoleBinding"},
 	{"", "ServiceAccount"}, {"elbv2.k8s.aws", "TargetGroupBinding"},
+	// Load balancers of the tenant's own: the quota stops Services of
+	// type LoadBalancer, these would go around it.
+	{"networking.k8s.io", "Ingress"}, {"gateway.networking.k8s.io", "*"},
+	{"application-networking.k8s.aws", "*"},
 }
 
 // gitops creates the tenant's AppProject and, when asked, its Application.
@@ -341,7 +347,7 @@ func (t *Tenant) gitops(p *Platform) {
 		repos = []string{}
 	}
 	labels := map[string]string{"app.kubernetes.io/managed-by": "hybridstack", "hybridstack.io/tenant": t.name}
-	manifest.NewManifest(t, ptr.String("argocd-project"), &manifest.ManifestConfig{
+	project := manifest.NewManifest(t, ptr.String("argocd-project"), &manifest.ManifestConfig{
 		Manifest: &map[string]any{
 			"apiVersion": "argoproj.io/v1alpha1",
 			"kind":       "AppProject",
@@ -379,7 +385,11 @@ func (t *Tenant) gitops(p *Platform) {
 	if !a.ManualSync {
 		sync["automated"] = map[string]any{"prune": true, "selfHeal": true}
 	}
+	// The first sync must find the guardrails in place: the namespace's
+	// default-deny policy, quota, limits and service account.
+	deps := append([]cdktf.ITerraformDependable{project}, t.guards...)
 	manifest.NewManifest(t, ptr.String("argocd-application"), &manifest.ManifestConfig{
+		DependsOn: &deps,
 		Manifest: &map[string]any{
 			"apiVersion": "argoproj.io/v1alpha1",
 			"kind":       "Application",

@@ -35,6 +35,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
@@ -169,6 +174,9 @@ func NewPlatform(scope constructs.Construct, id string, props PlatformProps) (*P
 	if props.Cluster == nil {
 		r.Addf("Cluster", "is nil; give the *eks.Cluster the tenants run on")
 	}
+	if !validation.DNSLabel(id) {
+		r.Addf("id", "%q is not a DNS label; it names the platform's admission policy", id)
+	}
 	if props.StorageClass == "" {
 		props.StorageClass = "efs"
 	}
@@ -233,6 +241,7 @@ func NewPlatform(scope constructs.Construct, id string, props PlatformProps) (*P
 	p := &Platform{props: props, tenants: map[string]*Tenant{}, teamRoles: map[string]string{}, uids: map[int]string{},
 		env: env, clusterName: props.Cluster.Name()}
 	constructs.NewConstruct_Override(p, scope, &id)
+	p.admission(id)
 	return p, nil
 }
 
@@ -263,4 +272,53 @@ func (p *Platform) sharedServiceNames() string {
 		return "none are defined"
 	}
 	return strings.Join(out, ", ")
+}
+
+// admission refuses, in every tenant namespace, what the namespaced RBAC
+// and the AppProject cannot: inline CSI volumes (a pod could name another
+// tenant's EFS access point as a volume handle) and Service externalIPs
+// (a tenant Service could capture traffic every pod sends to an address,
+// CVE-2020-8554). A ValidatingAdmissionPolicy (Kubernetes 1.30+) with a
+// binding that selects the namespaces labelled hybridstack.io/tenant.
+func (p *Platform) admission(id string) {
+	name := "hybridstack-" + id + "-guardrails"
+	policy := manifest.NewManifest(p, ptr.String("admission-policy"), &manifest.ManifestConfig{
+		Manifest: &map[string]any{
+			"apiVersion": "admissionregistration.k8s.io/v1",
+			"kind":       "ValidatingAdmissionPolicy",
+			"metadata":   map[string]any{"name": name, "labels": map[string]string{"app.kubernetes.io/managed-by": "hybridstack"}},
+			"spec": map[string]any{
+				"failurePolicy": "Fail",
+				"matchConstraints": map[string]any{"resourceRules": []map[string]any{{
+					"apiGroups": []string{""}, "apiVersions": []string{"v1"},
+					"operations": []string{"CREATE", "UPDATE"}, "resources": []string{"pods", "services"},
+				}}},
+				"validations": []map[string]string{
+					{
+						"expression": "request.kind.kind != 'Pod' || !has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.csi))",
+						"message":    "tenant pods may not use inline CSI volumes; mount a PersistentVolumeClaim",
+					},
+					{
+						"expression": "request.kind.kind != 'Service' || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0",
+						"message":    "tenant Services may not set externalIPs",
+					},
+				},
+			},
+		},
+	})
+	manifest.NewManifest(p, ptr.String("admission-binding"), &manifest.ManifestConfig{
+		Manifest: &map[string]any{
+			"apiVersion": "admissionregistration.k8s.io/v1",
+			"kind":       "ValidatingAdmissionPolicyBinding",
+			"metadata":   map[string]any{"name": name, "labels": map[string]string{"app.kubernetes.io/managed-by": "hybridstack"}},
+			"spec": map[string]any{
+				"policyName":        name,
+				"validationActions": []string{"Deny"},
+				"matchResources": map[string]any{"namespaceSelector": map[string]any{
+					"matchExpressions": []map[string]any{{"key": "hybridstack.io/tenant", "operator": "Exists"}},
+				}},
+			},
+		},
+		DependsOn: &[]cdktf.ITerraformDependable{policy},
+	})
 }

@@ -347,7 +347,9 @@ func TestValidation(t *testing.T) {
 		{"wildcard repository", func(tp *tenancy.TenantProps) { tp.Repositories = []string{"*"} },
 			[]string{`Repositories[0] "*" is not a Git repository URL`, `Application.RepoURL "https://git.example.com/gamma.git" is not one of the tenant's Repositories`}},
 		{"system group", func(tp *tenancy.TenantProps) { tp.TeamGroup = "system:masters" }, []string{`TeamGroup "system:masters" is not allowed`}},
-		{"platform label", func(tp *tenancy.TenantProps) { tp.Labels = map[string]string{"pod-security.kubernetes.io/enforce": "privileged"} },
+		{"platform label", func(tp *tenancy.TenantProps) {
+			tp.Labels = map[string]string{"pod-security.kubernetes.io/enforce": "privileged"}
+		},
 			[]string{`Labels key "pod-security.kubernetes.io/enforce" is set by the platform`}},
 		{"no identity", func(tp *tenancy.TenantProps) { tp.Identity = kube.IdentityNone }, []string{`Identity "none" is not an identity for a tenant`}},
 	}
@@ -403,5 +405,42 @@ func TestPlatformValidation(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error:\n%v\nwant %q", err, want)
 		}
+	}
+}
+
+// TestAdmissionAndOrdering checks the platform's admission policy (inline
+// CSI volumes and externalIPs refused in tenant namespaces) and that each
+// Application waits for its tenant's guardrails.
+func TestAdmissionAndOrdering(t *testing.T) {
+	doc := twoTenants(t)
+	var policy, binding map[string]any
+	for name, m := range doc.Resources("kubernetes_manifest") {
+		body := m["manifest"].(map[string]any)
+		switch body["kind"] {
+		case "ValidatingAdmissionPolicy":
+			policy = body
+		case "ValidatingAdmissionPolicyBinding":
+			binding = body
+		case "Application":
+			deps := fmt.Sprint(m["depends_on"])
+			for _, want := range []string{"network-policy-default-deny", "_quota_", "_limits_", "_service-account_", "argocd-project"} {
+				if !strings.Contains(deps, want) {
+					t.Errorf("Application %s does not wait for %s: %s", name, want, deps)
+				}
+			}
+		}
+	}
+	if policy == nil || binding == nil {
+		t.Fatalf("admission policy %v, binding %v", policy, binding)
+	}
+	rules := fmt.Sprint(policy["spec"].(map[string]any)["validations"])
+	for _, want := range []string{"has(v.csi)", "externalIPs"} {
+		if !strings.Contains(rules, want) {
+			t.Errorf("admission validations %s lack %s", rules, want)
+		}
+	}
+	spec := binding["spec"].(map[string]any)
+	if fmt.Sprint(spec["validationActions"]) != "[Deny]" || !strings.Contains(fmt.Sprint(spec["matchResources"]), "hybridstack.io/tenant") {
+		t.Errorf("admission binding = %v", spec)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/grant"
@@ -144,6 +145,9 @@ type Tenant struct {
 	accessPoint          *storage.AccessPoint
 	topics               map[string]Topic
 	props                TenantProps
+	// guards are the objects a workload must find in place (Argo CD's
+	// first sync waits for them).
+	guards []cdktf.ITerraformDependable
 }
 
 var reservedNamespaces = map[string]bool{"default": true, "argocd": true, "kube-system": true, "kube-public": true, "kube-node-lease": true}

@@ -81,7 +81,6 @@ func Tenants(s base.Settings) []tenancy.TenantProps {
 			Name: name, Tier: tier, UID: uid, GID: uid,
 			Repositories: []string{repo},
 			Application:  &tenancy.Application{RepoURL: repo, Path: "deploy"},
-			MeshPorts:    []int{servicePort},
 		}
 	}
 	marketData := tenant("market-data", tenancy.TierMedium, 20001)
@@ -92,7 +91,6 @@ func Tenants(s base.Settings) []tenancy.TenantProps {
 	orders := tenant("order-routing", tenancy.TierMedium, 20003)
 	orders.Topics = []tenancy.Topic{{Name: "orders"}, {Name: "fills"}}
 	orders.ReadTopics = []string{"market-data.prices"}
-	orders.MeshPorts = nil // it calls the mesh; nothing calls it there
 	return []tenancy.TenantProps{marketData, risk, orders}
 }
 
@@ -255,8 +253,10 @@ func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *ne
 		// worth for the system pods.
 		Capacity:          kube.Resources{CPU: "44", Memory: "176Gi"},
 		LoadBalancerCIDRs: vpc.LoadBalancerSubnetCIDRs(),
-		Mesh:              true,
-		MeshListenerPorts: []int{servicePort},
+		// The mesh's services listen on 80 in Lattice (their default);
+		// Lattice reaches the pods through the ALBs in the load balancer
+		// subnets, on IngressPorts.
+		Mesh: true,
 		EgressRules: []tenancy.EgressRule{
 			// Interface endpoints (STS for IRSA) and the Kafka brokers.
 			{Name: "vpc-services", CIDR: vpcCIDR, Ports: []int{443, kafka.IAMPort}},
