@@ -59,7 +59,6 @@ type Settings struct {
 // reserved for documentation and never hosts a repository).
 const DefaultGitOpsRepoBase = "https://git.example.com/trading"
 
-
 // ProviderConstraint is the AWS provider version every stack requires: the
 // 5.x line from the version the aws/v19 binding was generated from.
 const ProviderConstraint = "~> 5.84"
