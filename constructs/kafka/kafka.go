@@ -24,7 +24,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/mskcluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/mskconfiguration"
@@ -32,7 +31,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
-	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/cmk"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
@@ -294,7 +293,7 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 
 	c.kmsKeyARN = s.KMSKeyARN
 	if c.kmsKeyARN == "" {
-		c.kmsKeyARN = c.newKey(r, env, s, protect)
+		c.kmsKeyARN = c.newKey(r, env, s)
 	}
 
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, ptr.String("broker-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
@@ -403,25 +402,15 @@ func configurationName(cluster, version string) string {
 	return names.Fit(cluster+"-"+version, 64)
 }
 
-// newKey creates the key of the brokers' data volumes: rotated,
-// administered through IAM in this account (MSK uses it through grants it
-// creates with the deployer's permissions), and protected like the cluster.
-func (c *Cluster) newKey(r *validation.Report, env awsenv.Env, s settings, protect *cdktf.TerraformResourceLifecycle) string {
-	window := 30
-	if s.Disposable {
-		window = 7
-	}
-	c.key = kmskey.NewKmsKey(c, ptr.String("key"), &kmskey.KmsKeyConfig{
-		Description:          ptr.String("Encrypts the data volumes of MSK cluster " + s.Name),
-		EnableKeyRotation:    true,
-		Policy:               ptr.String(r.Doc(iamdoc.Document(iamdoc.AccountAdministersKey(env.Partition, env.Account)))),
-		DeletionWindowInDays: ptr.Number(window),
-		Tags:                 ptr.Map(s.Tags),
-		Lifecycle:            protect,
-	})
-	kmsalias.NewKmsAlias(c, ptr.String("key-alias"), &kmsalias.KmsAliasConfig{
-		Name:        ptr.String("alias/msk/" + s.Name),
-		TargetKeyId: c.key.KeyId(),
+// newKey creates the key of the brokers' data volumes (cmk.New; MSK uses
+// it through grants it creates with the deployer's permissions), protected
+// like the cluster.
+func (c *Cluster) newKey(r *validation.Report, env awsenv.Env, s settings) string {
+	c.key = cmk.New(c, r, env, cmk.Props{
+		Description: "Encrypts the data volumes of MSK cluster " + s.Name,
+		Alias:       "alias/msk/" + s.Name,
+		Tags:        s.Tags,
+		Disposable:  s.Disposable,
 	})
 	return *c.key.Arn()
 }

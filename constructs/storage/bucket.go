@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
@@ -26,6 +25,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/cmk"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
@@ -339,29 +339,16 @@ func lifecycleRule(lr LifecycleRule) *s3bucketlifecycleconfiguration.S3BucketLif
 	return rule
 }
 
-// newKey creates the bucket's customer managed key: rotated, administered
-// through IAM in this account, and protected from destroy like the bucket
-// (deleting the key makes every object unreadable).
+// newKey creates the bucket's customer managed key (cmk.New), protected
+// from destroy like the bucket.
 func (b *Bucket) newKey(r *validation.Report, env awsenv.Env, props BucketProps) string {
-	cfg := &kmskey.KmsKeyConfig{
-		Description:          ptr.String("Encrypts the objects of S3 bucket " + *b.Node().Path()),
-		EnableKeyRotation:    true,
-		Policy:               ptr.String(r.Doc(iamdoc.Document(iamdoc.AccountAdministersKey(env.Partition, env.Account)))),
-		DeletionWindowInDays: ptr.Number(30),
-		Tags:                 ptr.Map(props.Tags),
-	}
-	if props.Disposable {
-		cfg.DeletionWindowInDays = ptr.Number(7)
-	} else {
-		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: ptr.Bool(true)}
-	}
-	key := kmskey.NewKmsKey(b, ptr.String("key"), cfg)
-	b.key = key
-	kmsalias.NewKmsAlias(b, ptr.String("key-alias"), &kmsalias.KmsAliasConfig{
-		Name:        ptr.String(names.Truncate("alias/s3/"+aliasPath.ReplaceAllString(*b.Node().Path(), "-"), 256)),
-		TargetKeyId: key.KeyId(),
+	b.key = cmk.New(b, r, env, cmk.Props{
+		Description: "Encrypts the objects of S3 bucket " + *b.Node().Path(),
+		Alias:       names.Truncate("alias/s3/"+aliasPath.ReplaceAllString(*b.Node().Path(), "-"), 256),
+		Tags:        props.Tags,
+		Disposable:  props.Disposable,
 	})
-	return *key.Arn()
+	return *b.key.Arn()
 }
 
 var aliasPath = regexp.MustCompile(`[^A-Za-z0-9/_-]+`)

@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -11,7 +12,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/efsfilesystem"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/efsfilesystempolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/efsmounttarget"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -19,6 +19,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/cmk"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
@@ -136,7 +137,7 @@ func NewFileSystem(scope constructs.Construct, id string, props FileSystemProps)
 	if iaDays == 0 {
 		iaDays = 30
 	}
-	if !oneOfInts(iaDays, transitionToIADays) {
+	if !slices.Contains(transitionToIADays, iaDays) {
 		r.Addf("TransitionToIADays", "%d is not a transition EFS accepts; use one of %v", props.TransitionToIADays, transitionToIADays)
 	}
 	for _, k := range ptr.SortedKeys(props.Tags) {
@@ -264,26 +265,14 @@ func NewFileSystem(scope constructs.Construct, id string, props FileSystemProps)
 	return f, nil
 }
 
-// newKey creates the file system's customer managed key: rotated,
-// administered through IAM in this account, and protected from destroy like
-// the file system (deleting the key makes every file unreadable).
+// newKey creates the file system's customer managed key (cmk.New),
+// protected from destroy like the file system.
 func (f *FileSystem) newKey(r *validation.Report, env awsenv.Env, props FileSystemProps) string {
-	cfg := &kmskey.KmsKeyConfig{
-		Description:          ptr.String("Encrypts EFS file system " + *f.Node().Path()),
-		EnableKeyRotation:    true,
-		Policy:               ptr.String(r.Doc(iamdoc.Document(iamdoc.AccountAdministersKey(env.Partition, env.Account)))),
-		DeletionWindowInDays: ptr.Number(30),
-		Tags:                 ptr.Map(props.Tags),
-	}
-	if props.Disposable {
-		cfg.DeletionWindowInDays = ptr.Number(7)
-	} else {
-		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: ptr.Bool(true)}
-	}
-	f.key = kmskey.NewKmsKey(f, ptr.String("key"), cfg)
-	kmsalias.NewKmsAlias(f, ptr.String("key-alias"), &kmsalias.KmsAliasConfig{
-		Name:        ptr.String(names.Truncate("alias/efs/"+aliasPath.ReplaceAllString(*f.Node().Path(), "-"), 256)),
-		TargetKeyId: f.key.KeyId(),
+	f.key = cmk.New(f, r, env, cmk.Props{
+		Description: "Encrypts EFS file system " + *f.Node().Path(),
+		Alias:       names.Truncate("alias/efs/"+aliasPath.ReplaceAllString(*f.Node().Path(), "-"), 256),
+		Tags:        props.Tags,
+		Disposable:  props.Disposable,
 	})
 	return *f.key.Arn()
 }
@@ -305,15 +294,6 @@ func sgName(name, id string) string {
 		return names.ID(id)
 	}
 	return name
-}
-
-func oneOfInts(v int, allowed []int) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
-	}
-	return false
 }
 
 // ID returns the file system's id (fs-...).

@@ -30,7 +30,7 @@ func (t *Tenant) labels() *map[string]*string {
 
 // guardrails creates the ResourceQuota and LimitRange.
 func (t *Tenant) guardrails(q Quota, l Limits) {
-	ns := ptr.String(t.namespace.Name())
+	ns := ptr.String(t.ns)
 	quota := resourcequotav1.NewResourceQuotaV1(t, ptr.String("quota"), &resourcequotav1.ResourceQuotaV1Config{
 		Metadata: &resourcequotav1.ResourceQuotaV1Metadata{Name: ptr.String("tenant-quota"), Namespace: ns, Labels: t.labels()},
 		Spec: &resourcequotav1.ResourceQuotaV1Spec{Hard: ptr.Map(map[string]string{
@@ -63,7 +63,7 @@ func (t *Tenant) guardrails(q Quota, l Limits) {
 // load balancer subnets, the mesh, shared services and the platform's
 // egress destinations.
 func (t *Tenant) networkPolicies(p *Platform) {
-	ns := ptr.String(t.namespace.Name())
+	ns := ptr.String(t.ns)
 	all := &np.NetworkPolicyV1SpecPodSelector{}
 	policy := func(name string, types []string, ingress []*np.NetworkPolicyV1SpecIngress, egress []*np.NetworkPolicyV1SpecEgress) np.NetworkPolicyV1 {
 		spec := &np.NetworkPolicyV1Spec{PodSelector: all, PolicyTypes: ptr.Strings(types)}
@@ -183,7 +183,7 @@ var teamRules = []struct {
 // rbac binds the team's group to the tenant's Role and maps the team's
 // IAM role into that group with a view policy scoped to the namespace.
 func (t *Tenant) rbac(p *Platform) {
-	ns := ptr.String(t.namespace.Name())
+	ns := ptr.String(t.ns)
 	rules := make([]*rolev1.RoleV1Rule, len(teamRules))
 	for i, r := range teamRules {
 		rules[i] = &rolev1.RoleV1Rule{ApiGroups: ptr.Strings(r.groups), Resources: ptr.Strings(r.resources), Verbs: ptr.Strings(r.verbs)}
@@ -245,7 +245,7 @@ func (t *Tenant) identity(p *Platform) error {
 	}
 	sa := serviceaccountv1.NewServiceAccountV1(t, ptr.String("service-account"), &serviceaccountv1.ServiceAccountV1Config{
 		Metadata: &serviceaccountv1.ServiceAccountV1Metadata{
-			Name: ptr.String(t.serviceAccount), Namespace: ptr.String(t.namespace.Name()), Labels: t.labels(), Annotations: ptr.Map(annotations),
+			Name: ptr.String(t.serviceAccount), Namespace: ptr.String(t.ns), Labels: t.labels(), Annotations: ptr.Map(annotations),
 		},
 		AutomountServiceAccountToken: false,
 	})
@@ -312,7 +312,7 @@ func (t *Tenant) storage(p *Platform) error {
 		}},
 	})
 	persistentvolumeclaimv1.NewPersistentVolumeClaimV1(t, ptr.String("claim"), &persistentvolumeclaimv1.PersistentVolumeClaimV1Config{
-		Metadata: &persistentvolumeclaimv1.PersistentVolumeClaimV1Metadata{Name: ptr.String(claim), Namespace: ptr.String(t.namespace.Name()), Labels: t.labels()},
+		Metadata: &persistentvolumeclaimv1.PersistentVolumeClaimV1Metadata{Name: ptr.String(claim), Namespace: ptr.String(t.ns), Labels: t.labels()},
 		Spec: &persistentvolumeclaimv1.PersistentVolumeClaimV1Spec{
 			AccessModes:      ptr.Strings([]string{"ReadWriteMany"}),
 			StorageClassName: ptr.String(p.props.StorageClass),
@@ -368,7 +368,7 @@ func (t *Tenant) gitops(p *Platform) {
 			Manifest: &map[string]any{
 				"apiVersion": "elbv2.k8s.aws/v1beta1",
 				"kind":       "TargetGroupBinding",
-				"metadata":   map[string]any{"name": lt.Name, "namespace": t.namespace.Name(), "labels": labels},
+				"metadata":   map[string]any{"name": lt.Name, "namespace": t.ns, "labels": labels},
 				"spec": map[string]any{
 					"targetGroupARN": lt.TargetGroupARN,
 					"targetType":     "ip",
@@ -402,9 +402,4 @@ func (t *Tenant) gitops(p *Platform) {
 			},
 		},
 	})
-}
-
-// mergeLabels returns the tenant's labels with the platform's on top.
-func mergeLabels(user, platform map[string]string) map[string]string {
-	return ptr.Merge(user, platform)
 }

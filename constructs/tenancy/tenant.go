@@ -3,7 +3,10 @@ package tenancy
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -141,10 +144,13 @@ type Tenant struct {
 	constructs.Construct
 	name, serviceAccount string
 	namespace            *kube.Namespace
-	role                 grant.Grantee
-	accessPoint          *storage.AccessPoint
-	topics               map[string]Topic
-	props                TenantProps
+	// ns is the namespace's name as a reference (so objects wait for the
+	// namespace), read once: each read is a jsii round trip.
+	ns          string
+	role        grant.Grantee
+	accessPoint *storage.AccessPoint
+	topics      map[string]Topic
+	props       TenantProps
 	// guards are the objects a workload must find in place (Argo CD's
 	// first sync waits for them).
 	guards []cdktf.ITerraformDependable
@@ -171,12 +177,12 @@ func (p *Platform) AddTenant(props TenantProps) (*Tenant, error) {
 	constructs.NewConstruct_Override(t, p, &s.Name)
 	ns, err := kube.NewNamespace(t, "namespace", kube.NamespaceProps{
 		Name:   s.Name,
-		Labels: mergeLabels(s.Labels, map[string]string{"hybridstack.io/tenant": s.Name, "hybridstack.io/tier": string(s.Tier)}),
+		Labels: ptr.Merge(s.Labels, map[string]string{"hybridstack.io/tenant": s.Name, "hybridstack.io/tier": string(s.Tier)}),
 	})
 	if err != nil {
 		return nil, err
 	}
-	t.namespace = ns
+	t.namespace, t.ns = ns, ns.Name()
 	t.guardrails(q, lim)
 	t.networkPolicies(p)
 	t.rbac(p)
@@ -381,7 +387,7 @@ func (p *Platform) checkTopics(r *validation.Report, s *TenantProps) {
 			t, ok := p.tenants[owner].topics[name]
 			if !ok {
 				r.Addf(f, "%q is not a topic of tenant %q", full, owner)
-			} else if !contains(t.Readers, s.Name) {
+			} else if !slices.Contains(t.Readers, s.Name) {
 				r.Addf(f, "%q does not list %q among its Readers; the owner must share it", full, s.Name)
 			}
 		}
@@ -426,15 +432,6 @@ func (t *Tenant) TopicName(name string) string { return t.name + "." + name }
 
 // RoleARN returns the ARN of the tenant's workload role.
 func (t *Tenant) RoleARN() string { return t.role.RoleARN() }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 // compile-time check: both role kinds are grantees.
 var (
