@@ -10,7 +10,6 @@
 package serverless
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -21,8 +20,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunctioneventinvokeconfig"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdapermission"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
@@ -433,7 +430,11 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	if s.VPC != nil {
 		sgs := s.SecurityGroupIDs
 		if len(sgs) == 0 {
-			sgs = []string{h.newSecurityGroup(s.VPC, s.AllowInternetHTTPS)}
+			h.securityGroup = network.NewWorkloadGroup(h, s.VPC, network.WorkloadGroupProps{
+				NamePrefix: names.Truncate(s.name, 40) + "-", Subject: "Lambda function " + s.name,
+				AllowInternetHTTPS: s.AllowInternetHTTPS, Tags: s.Tags,
+			})
+			sgs = []string{h.securityGroup}
 		}
 		cfg.VpcConfig = &lambdafunction.LambdaFunctionVpcConfig{SubnetIds: ptr.Strings(s.VPC.PrivateSubnetIDs()), SecurityGroupIds: ptr.Strings(sgs)}
 		// Lambda checks these when the function is created. The managed
@@ -474,56 +475,6 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		return nil, err
 	}
 	return h, nil
-}
-
-// newSecurityGroup creates the function's group: nothing in, and HTTPS out
-// only to the VPC's endpoints unless the Internet is allowed.
-func (h *Handler) newSecurityGroup(vpc *network.VPC, internet bool) string {
-	what := "HTTPS to the VPC's endpoints"
-	if internet {
-		what = "HTTPS out"
-	}
-	sg := securitygroup.NewSecurityGroup(h, ptr.String("security-group"), &securitygroup.SecurityGroupConfig{
-		NamePrefix:  ptr.String(names.Truncate(h.name, 40) + "-"),
-		Description: ptr.String("Lambda function " + h.name + ": " + what + ", nothing in"),
-		VpcId:       ptr.String(vpc.VPCID()),
-		Tags:        ptr.Map(h.tags),
-		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
-	})
-	h.securityGroup = *sg.Id()
-	if internet {
-		h.egress("https-egress", "HTTPS to AWS APIs and services on the Internet", 443, egressTo{cidr: "0.0.0.0/0"})
-		return h.securityGroup
-	}
-	if ep := vpc.EndpointSecurityGroupID(); ep != "" {
-		h.egress("https-egress-endpoints", "HTTPS to the VPC's interface endpoints", 443, egressTo{securityGroup: ep})
-	}
-	for i, pl := range vpc.GatewayEndpointPrefixListIDs() {
-		h.egress(fmt.Sprintf("https-egress-gateway-%d", i), "HTTPS to a gateway endpoint's service (S3, DynamoDB)", 443, egressTo{prefixList: pl})
-	}
-	if vpc.EndpointSecurityGroupID() == "" && len(vpc.GatewayEndpointPrefixListIDs()) == 0 {
-		cdktf.Annotations_Of(h).AddWarning(ptr.String(*h.Node().Path() + ": the VPC has no endpoints and AllowInternetHTTPS is off, so the function can reach nothing until you open paths with Connections().AllowTo"))
-	}
-	return h.securityGroup
-}
-
-// egressTo is one destination of an egress rule: a CIDR, a security group
-// or a managed prefix list.
-type egressTo struct {
-	cidr, securityGroup, prefixList string
-}
-
-func (h *Handler) egress(id, description string, port int, to egressTo) {
-	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(h, ptr.String(id), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
-		SecurityGroupId:           ptr.String(h.securityGroup),
-		Description:               ptr.String(description),
-		IpProtocol:                ptr.String("tcp"),
-		FromPort:                  ptr.Number(port),
-		ToPort:                    ptr.Number(port),
-		CidrIpv4:                  ptr.Optional(to.cidr),
-		ReferencedSecurityGroupId: ptr.Optional(to.securityGroup),
-		PrefixListId:              ptr.Optional(to.prefixList),
-	})
 }
 
 // Connections returns the function's own security group as a
