@@ -140,19 +140,6 @@ func indexRules(rules []Rule) map[string]Rule {
 	return out
 }
 
-// Secret detection, shared by LAM-005 and ECS-002.
-var (
-	secretName  = regexp.MustCompile(`(?i)(secret|passw(or)?d|token|api_?key|private_?key|credential)`)
-	secretValue = regexp.MustCompile(`(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|xox[baprs]-[0-9A-Za-z-]{10,}|ghp_[0-9A-Za-z]{36}`)
-)
-
-// looksLikeReference reports whether a value names where a secret lives
-// rather than holding it (an ARN, an SSM path, a URL without credentials).
-func looksLikeReference(v string) bool {
-	return strings.HasPrefix(v, "arn:") || strings.HasPrefix(v, "/") || strings.HasPrefix(v, "ssm:") || strings.HasPrefix(v, "secretsmanager:") ||
-		(strings.Contains(v, "://") && !strings.Contains(v, "@"))
-}
-
 // anyRefRe finds type.name pairs anywhere inside an expression, such as
 // aws_eks_cluster.c in ${replace(aws_eks_cluster.c.identity[0].oidc[0].issuer, ...)}.
 // dependencies uses it for API-004 and EKS-008.

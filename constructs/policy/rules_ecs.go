@@ -1,6 +1,10 @@
 package policy
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+)
 
 // checkECSContainerInsights is ECS-001: it reports ECS clusters without the
 // containerInsights setting enabled (or enhanced).
@@ -35,7 +39,7 @@ func checkECSTaskHygiene(d *Doc, emit emitFunc) {
 			for _, e := range env {
 				kv, _ := e.(map[string]any)
 				k, v := str(kv["name"]), str(kv["value"])
-				if v != "" && v != Placeholder && (secretValue.MatchString(v) || (secretName.MatchString(k) && !looksLikeReference(v))) {
+				if v != "" && v != Placeholder && validation.LooksLikeSecret(k, v) {
 					emit(td, "container_definitions["+name+"].environment."+k, "holds what looks like a secret in plain text")
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
 
 // checkLambdaTracing is LAM-001: it reports functions whose X-Ray tracing
@@ -112,7 +113,7 @@ func checkLambdaEnvSecrets(d *Doc, emit emitFunc) {
 			if v == "" || isToken(v) {
 				continue
 			}
-			if secretValue.MatchString(v) || (secretName.MatchString(k) && !looksLikeReference(v)) {
+			if validation.LooksLikeSecret(k, v) {
 				emit(fn, "environment.variables."+k, "holds what looks like a secret in plain text")
 			}
 		}

@@ -171,3 +171,27 @@ var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]
 // DNSSubdomain reports whether s is an RFC 1123 subdomain of at most 253
 // characters, the rule Kubernetes applies to most object names.
 func DNSSubdomain(s string) bool { return len(s) <= 253 && dnsSubdomain.MatchString(s) }
+
+// Secret detection: names that say they hold a secret, and values with the
+// shape of well-known credentials (AWS access keys, PEM private keys, Slack
+// and GitHub tokens).
+var (
+	secretName  = regexp.MustCompile(`(?i)(secret|passw(or)?d|token|api_?key|private_?key|credential)`)
+	secretValue = regexp.MustCompile(`(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|xox[baprs]-[0-9A-Za-z-]{10,}|ghp_[0-9A-Za-z]{36}`)
+)
+
+// LooksLikeSecret reports whether the variable name=value holds what looks
+// like a secret in plain text: a credential-shaped value, or a
+// secret-sounding name whose value is not a reference to where the secret
+// lives (an ARN, an SSM path, a URL without credentials) or a token.
+func LooksLikeSecret(name, value string) bool {
+	if secretValue.MatchString(value) {
+		return true
+	}
+	return value != "" && secretName.MatchString(name) && !looksLikeReference(value) && !IsToken(value)
+}
+
+func looksLikeReference(v string) bool {
+	return strings.HasPrefix(v, "arn:") || strings.HasPrefix(v, "/") || strings.HasPrefix(v, "ssm:") || strings.HasPrefix(v, "secretsmanager:") ||
+		(strings.Contains(v, "://") && !strings.Contains(v, "@"))
+}
