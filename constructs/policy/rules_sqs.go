@@ -75,5 +75,10 @@ func isDeadLetter(d *Doc, q Resource) bool {
 			return true
 		}
 	}
+	for _, s := range d.Of("aws_scheduler_schedule") {
+		if refersTo(path(s.Attrs, "target", "dead_letter_config"), q.Address()) {
+			return true
+		}
+	}
 	return false
 }

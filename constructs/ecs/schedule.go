@@ -1,0 +1,380 @@
+package ecs
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventtarget"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/schedulerschedule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/sqsqueuepolicy"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/names"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
+	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/policy"
+	"github.com/hybridstack/hybridstack/constructs/serverless"
+)
+
+// ScheduledTimeVariable is the environment variable a scheduled run's
+// first container gets the schedule's time in (RFC 3339, UTC), the same on
+// every retry of one invocation: a job that processes "the period before
+// SCHEDULED_TIME" redoes the same period when retried.
+const ScheduledTimeVariable = "SCHEDULED_TIME"
+
+// ScheduledTaskProps configures a ScheduledTask.
+type ScheduledTaskProps struct {
+	// Cluster runs the task. Required.
+	Cluster *Cluster
+	// TaskDefinition is the task to run. Required.
+	TaskDefinition *TaskDefinition
+	// Name is the schedule's name: 1-64 letters, digits, '-', '_' and '.'.
+	// Default: - the construct path with "-" for "/", cut to 64 with a hash
+	Name string
+	// Schedule is "rate(<n> <unit>)" or "cron(<min> <hour> <day-of-month>
+	// <month> <day-of-week> <year>)", such as "cron(5 * * * ? *)" (five
+	// past every hour). Required.
+	Schedule string
+	// TimeZone (IANA) the cron expression is read in.
+	// Default: UTC
+	TimeZone string
+	// FlexibleWindowMinutes lets Scheduler start a run up to this many
+	// minutes after its time (1 to 1440), spreading load; 0 starts on time.
+	// Default: 0
+	FlexibleWindowMinutes int
+	// MaxRetries is how often Scheduler retries a run ECS refused to start
+	// (throttling, no capacity), 0 to 185.
+	// Default: 3
+	MaxRetries *int
+	// MaxEventAgeSeconds gives up on a run this long after its time, 60 to
+	// 86400.
+	// Default: 3600
+	MaxEventAgeSeconds int
+	// DeadLetterQueue receives the runs Scheduler gave up on.
+	// Default: - a new encrypted queue kept 14 days, with an alarm
+	DeadLetterQueue serverless.QueueRef
+	// UseSpot runs on FARGATE_SPOT (up to 70% cheaper; AWS may stop the
+	// task with two minutes' notice): for jobs that can be rerun.
+	// Default: false
+	UseSpot bool
+	// SecurityGroupIDs are the tasks' groups instead of a new one.
+	// Default: - a new group admitting nothing, with HTTPS out only to the VPC's endpoints (see AllowInternetHTTPS)
+	SecurityGroupIDs []string
+	// AllowInternetHTTPS lets the new security group send HTTPS anywhere
+	// (through NAT), for jobs that call APIs outside AWS.
+	// Default: false
+	AllowInternetHTTPS bool
+	// Disabled creates the schedule switched off.
+	// Default: false
+	Disabled bool
+	// AlarmTopicARN is notified when a run lands in the dead-letter queue
+	// or a started task fails (a container exits non-zero, or the task
+	// cannot start).
+	// Default: - alarms without notification
+	AlarmTopicARN string
+	// Tags are added to every resource.
+	// Default: - none
+	Tags map[string]string
+}
+
+// ScheduledTask runs a task definition on an EventBridge Scheduler
+// schedule, in the cluster VPC's private subnets without a public IP.
+// Scheduler only knows whether ECS accepted the run; runs that fail
+// later are caught by an EventBridge rule into a queue of failed runs,
+// which raises an alarm.
+type ScheduledTask struct {
+	constructs.Construct
+	name          string
+	schedule      schedulerschedule.SchedulerSchedule
+	dlq           serverless.QueueRef
+	failed        *serverless.Queue
+	securityGroup string
+	connections   *network.Connections
+}
+
+var scheduleNameRe = regexp.MustCompile(`^[0-9A-Za-z_.-]{1,64}$`)
+
+// NewScheduledTask validates props and creates the schedule, its role, the
+// dead-letter queue, the failed-run rule and queue, and their alarms.
+func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTaskProps) (*ScheduledTask, error) {
+	r := validation.ForConstruct("ecs", scope, id)
+	if scope == nil {
+		return nil, r.Err()
+	}
+	p := props
+	if p.Name == "" {
+		p.Name = defaultName(r, scope, 64)
+	}
+	if p.TimeZone == "" {
+		p.TimeZone = "UTC"
+	}
+	retries := 3
+	if p.MaxRetries != nil {
+		retries = *p.MaxRetries
+	}
+	if p.MaxEventAgeSeconds == 0 {
+		p.MaxEventAgeSeconds = 3600
+	}
+	if !scheduleNameRe.MatchString(p.Name) {
+		r.Addf("Name", "%q must be 1-64 letters, digits, '-', '_' or '.'", p.Name)
+	}
+	if p.Cluster == nil {
+		r.Addf("Cluster", "is nil; name the cluster that runs the task")
+	}
+	if p.TaskDefinition == nil {
+		r.Addf("TaskDefinition", "is nil; name the task to run")
+	}
+	if err := ValidateScheduleExpression(p.Schedule); err != nil {
+		r.Addf("Schedule", "%v", err)
+	}
+	if err := ValidateTimeZone(p.TimeZone); err != nil {
+		r.Addf("TimeZone", "%v", err)
+	}
+	if p.FlexibleWindowMinutes < 0 || p.FlexibleWindowMinutes > 1440 {
+		r.Addf("FlexibleWindowMinutes", "%d is out of range; use 1 to 1440, or 0 to start on time", p.FlexibleWindowMinutes)
+	}
+	if retries < 0 || retries > 185 {
+		r.Addf("MaxRetries", "%d is out of range; use 0 to 185", retries)
+	}
+	if p.MaxEventAgeSeconds < 60 || p.MaxEventAgeSeconds > 86400 {
+		r.Addf("MaxEventAgeSeconds", "%d is out of range; use 60 to 86400", p.MaxEventAgeSeconds)
+	}
+	if p.DeadLetterQueue != nil && p.DeadLetterQueue.FIFO() {
+		r.Addf("DeadLetterQueue", "is a FIFO queue; Scheduler dead-letter queues are standard queues")
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	env, err := awsenv.Of(scope)
+	if err != nil {
+		return nil, err
+	}
+	st := &ScheduledTask{name: p.Name}
+	constructs.NewConstruct_Override(st, scope, &id)
+	td, cluster := p.TaskDefinition, p.Cluster
+
+	st.dlq = p.DeadLetterQueue
+	if st.dlq == nil {
+		q, err := serverless.NewQueue(st, "dead-letter-queue", serverless.QueueProps{NamePrefix: names.Truncate(p.Name, 40) + "-dlq-", IsDeadLetterQueue: true, Tags: p.Tags})
+		if err != nil {
+			return nil, err
+		}
+		st.dlq = q
+	}
+	sgs := p.SecurityGroupIDs
+	if len(sgs) == 0 {
+		st.securityGroup = network.NewWorkloadGroup(st, cluster.VPC(), network.WorkloadGroupProps{
+			NamePrefix: names.Truncate(p.Name, 40) + "-", Subject: "Scheduled ECS task " + p.Name,
+			AllowInternetHTTPS: p.AllowInternetHTTPS, Tags: p.Tags,
+		})
+		sgs = []string{st.securityGroup}
+	}
+
+	// Scheduler's role may run this task family in this cluster only, pass
+	// its two roles to ECS tasks only, tag the tasks it starts, and send
+	// to the dead-letter queue.
+	role := iamrole.NewIamRole(st, ptr.String("scheduler-role"), &iamrole.IamRoleConfig{
+		NamePrefix:  ptr.String(names.Truncate(p.Name, 28) + "-scheduler-"),
+		Description: ptr.String("EventBridge Scheduler runs ECS task family " + td.Family() + " for schedule " + p.Name),
+		AssumeRolePolicy: ptr.String(r.Doc(iamdoc.ServiceTrust([]string{"scheduler.amazonaws.com"}, nil,
+			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.Account}}))),
+		Tags: ptr.Map(p.Tags),
+	})
+	runTask := iamdoc.Allow("RunTask", []string{"ecs:RunTask"}, td.ARNWithoutRevision()+":*")
+	runTask.Condition = map[string]map[string]any{"ArnEquals": {"ecs:cluster": cluster.ARN()}}
+	passRoles := iamdoc.Allow("PassTaskRoles", []string{"iam:PassRole"}, td.RoleARN(), td.ExecutionRoleARN())
+	passRoles.Condition = map[string]map[string]any{"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}
+	tagTasks := iamdoc.Allow("TagStartedTasks", []string{"ecs:TagResource"}, "arn:"+env.Partition+":ecs:"+env.Region+":"+env.Account+":task/"+cluster.Name()+"/*")
+	tagTasks.Condition = map[string]map[string]any{"StringEquals": {"ecs:CreateAction": "RunTask"}}
+	policy, err := rolepolicy.New(st, role.Id).Add("run-task", runTask, passRoles, tagTasks,
+		iamdoc.Allow("DeadLetters", []string{"sqs:SendMessage"}, st.dlq.QueueARN()))
+	if err != nil {
+		return nil, err
+	}
+
+	// The first container learns the run's scheduled time; Scheduler
+	// passes the input to RunTask as its overrides.
+	overrides, err := json.Marshal(map[string]any{"containerOverrides": []map[string]any{{
+		"name":        td.containers[0].Name,
+		"environment": []nameValue{{Name: ScheduledTimeVariable, Value: "<aws.scheduler.scheduled-time>"}},
+	}}})
+	if err != nil {
+		return nil, err
+	}
+	group := "scheduled:" + p.Name
+	ecsParams := &schedulerschedule.SchedulerScheduleTargetEcsParameters{
+		TaskDefinitionArn: ptr.String(td.ARN()),
+		TaskCount:         ptr.Number(1),
+		PlatformVersion:   ptr.String("LATEST"),
+		Group:             ptr.String(group),
+		NetworkConfiguration: &schedulerschedule.SchedulerScheduleTargetEcsParametersNetworkConfiguration{
+			Subnets:        ptr.Strings(cluster.VPC().PrivateSubnetIDs()),
+			SecurityGroups: ptr.Strings(sgs),
+			AssignPublicIp: ptr.Bool(false),
+		},
+		EnableEcsManagedTags: ptr.Bool(true),
+		PropagateTags:        ptr.String("TASK_DEFINITION"),
+	}
+	if p.UseSpot {
+		ecsParams.CapacityProviderStrategy = []*schedulerschedule.SchedulerScheduleTargetEcsParametersCapacityProviderStrategy{{
+			CapacityProvider: ptr.String("FARGATE_SPOT"), Weight: ptr.Number(1),
+		}}
+	} else {
+		ecsParams.LaunchType = ptr.String("FARGATE")
+	}
+	window := &schedulerschedule.SchedulerScheduleFlexibleTimeWindow{Mode: ptr.String("OFF")}
+	if p.FlexibleWindowMinutes > 0 {
+		window = &schedulerschedule.SchedulerScheduleFlexibleTimeWindow{Mode: ptr.String("FLEXIBLE"), MaximumWindowInMinutes: ptr.Number(p.FlexibleWindowMinutes)}
+	}
+	state := "ENABLED"
+	if p.Disabled {
+		state = "DISABLED"
+	}
+	st.schedule = schedulerschedule.NewSchedulerSchedule(st, ptr.String("schedule"), &schedulerschedule.SchedulerScheduleConfig{
+		Name:                       ptr.String(p.Name),
+		Description:                ptr.String("Runs ECS task family " + td.Family()),
+		ScheduleExpression:         ptr.String(p.Schedule),
+		ScheduleExpressionTimezone: ptr.String(p.TimeZone),
+		FlexibleTimeWindow:         window,
+		State:                      ptr.String(state),
+		Target: &schedulerschedule.SchedulerScheduleTarget{
+			Arn:              ptr.String(cluster.ARN()),
+			RoleArn:          role.Arn(),
+			EcsParameters:    ecsParams,
+			Input:            ptr.String(string(overrides)),
+			RetryPolicy:      &schedulerschedule.SchedulerScheduleTargetRetryPolicy{MaximumRetryAttempts: ptr.Number(retries), MaximumEventAgeInSeconds: ptr.Number(p.MaxEventAgeSeconds)},
+			DeadLetterConfig: &schedulerschedule.SchedulerScheduleTargetDeadLetterConfig{Arn: ptr.String(st.dlq.QueueARN())},
+		},
+		// The first run must not find the role without its permissions.
+		DependsOn: &[]cdktf.ITerraformDependable{policy},
+	})
+
+	if err := st.catchFailedRuns(r, cluster, group, p); err != nil {
+		return nil, err
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// catchFailedRuns sends the state changes of this schedule's tasks that
+// stopped with a failed container, or never started, to a queue, and
+// raises alarms on it and on the dead-letter queue.
+func (st *ScheduledTask) catchFailedRuns(r *validation.Report, cluster *Cluster, group string, p ScheduledTaskProps) error {
+	q, err := serverless.NewQueue(st, "failed-runs", serverless.QueueProps{NamePrefix: names.Truncate(p.Name, 36) + "-failed-", IsDeadLetterQueue: true, Tags: p.Tags})
+	if err != nil {
+		return err
+	}
+	st.failed = q
+	if err := policy.Suppress(q.Resource(), "SQS-002", "holds the state changes of failed runs for people to read; nothing consumes and retries them"); err != nil {
+		return err
+	}
+	pattern, err := json.Marshal(map[string]any{
+		"source":      []string{"aws.ecs"},
+		"detail-type": []string{"ECS Task State Change"},
+		"detail": map[string]any{
+			"clusterArn": []string{cluster.ARN()},
+			"group":      []string{group},
+			"lastStatus": []string{"STOPPED"},
+			"$or": []map[string]any{
+				{"containers": map[string]any{"exitCode": []map[string]any{{"anything-but": 0}}}},
+				{"stopCode": []string{"TaskFailedToStart"}},
+			},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	rule := cloudwatcheventrule.NewCloudwatchEventRule(st, ptr.String("failed-runs-rule"), &cloudwatcheventrule.CloudwatchEventRuleConfig{
+		NamePrefix:   ptr.String(names.Truncate(p.Name, 30) + "-failed-"),
+		Description:  ptr.String("Runs of schedule " + p.Name + " that failed after ECS started them"),
+		EventPattern: ptr.String(string(pattern)),
+		Tags:         ptr.Map(p.Tags),
+	})
+	send := iamdoc.Statement{
+		Sid: "EventBridgeSendsFailedRuns", Effect: "Allow",
+		Principal: map[string]any{"Service": "events.amazonaws.com"},
+		Actions:   []string{"sqs:SendMessage"}, Resources: []string{q.QueueARN()},
+		Condition: map[string]map[string]any{"ArnEquals": {"aws:SourceArn": *rule.Arn()}},
+	}
+	queuePolicy := sqsqueuepolicy.NewSqsQueuePolicy(st, ptr.String("failed-runs-policy"), &sqsqueuepolicy.SqsQueuePolicyConfig{
+		QueueUrl: ptr.String(q.QueueURL()),
+		Policy:   ptr.String(r.Doc(iamdoc.Document(send))),
+	})
+	cloudwatcheventtarget.NewCloudwatchEventTarget(st, ptr.String("failed-runs-target"), &cloudwatcheventtarget.CloudwatchEventTargetConfig{
+		Rule:      rule.Name(),
+		Arn:       ptr.String(q.QueueARN()),
+		DependsOn: &[]cdktf.ITerraformDependable{queuePolicy},
+	})
+	st.depthAlarm("failed-runs-alarm", q.QueueName(), p, "Runs of schedule "+p.Name+" failed after they started: their task state changes wait in "+*q.Node().Path())
+	if dlq, ok := st.dlq.(*serverless.Queue); ok {
+		st.depthAlarm("dead-letters-alarm", dlq.QueueName(), p, "Scheduler gave up starting runs of "+p.Name+": they wait in "+*dlq.Node().Path())
+	}
+	return nil
+}
+
+// depthAlarm fires while messages wait in the queue named queue.
+func (st *ScheduledTask) depthAlarm(id, queue string, p ScheduledTaskProps, description string) {
+	var actions *[]*string
+	if p.AlarmTopicARN != "" {
+		actions = ptr.Strings([]string{p.AlarmTopicARN})
+	}
+	cloudwatchmetricalarm.NewCloudwatchMetricAlarm(st, ptr.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName:          ptr.String(fmt.Sprintf("%s-%s", p.Name, id)),
+		AlarmDescription:   ptr.String(description),
+		Namespace:          ptr.String("AWS/SQS"),
+		MetricName:         ptr.String("ApproximateNumberOfMessagesVisible"),
+		Dimensions:         ptr.Map(map[string]string{"QueueName": queue}),
+		Statistic:          ptr.String("Maximum"),
+		Period:             ptr.Number(300),
+		EvaluationPeriods:  ptr.Number(1),
+		Threshold:          ptr.Number(1),
+		ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
+		TreatMissingData:   ptr.String("notBreaching"),
+		AlarmActions:       actions,
+		OkActions:          actions,
+		Tags:               ptr.Map(p.Tags),
+	})
+}
+
+// Connections returns the tasks' own security group as a
+// network.Connectable (for example to let them reach a database). Tasks
+// given SecurityGroupIDs have none, and Allow calls return an error.
+func (st *ScheduledTask) Connections() *network.Connections {
+	if st.connections == nil {
+		var groups []string
+		if st.securityGroup != "" {
+			groups = []string{st.securityGroup}
+		}
+		st.connections = network.NewConnections(st, names.ID(*st.Node().Id()), groups...)
+	}
+	return st.connections
+}
+
+// Name returns the schedule's name.
+func (st *ScheduledTask) Name() string { return st.name }
+
+// ScheduleARN returns the schedule's ARN.
+func (st *ScheduledTask) ScheduleARN() string { return *st.schedule.Arn() }
+
+// DeadLetterQueue returns the queue of runs Scheduler gave up on.
+func (st *ScheduledTask) DeadLetterQueue() serverless.QueueRef { return st.dlq }
+
+// FailedRuns returns the queue of task state changes of failed runs.
+func (st *ScheduledTask) FailedRuns() *serverless.Queue { return st.failed }
+
+// SecurityGroupID returns the tasks' own security group, or "".
+func (st *ScheduledTask) SecurityGroupID() string { return st.securityGroup }
+
+// Resource returns the aws_scheduler_schedule resource as an escape hatch.
+func (st *ScheduledTask) Resource() schedulerschedule.SchedulerSchedule { return st.schedule }
