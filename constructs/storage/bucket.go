@@ -15,6 +15,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketobjectlockconfiguration"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
@@ -117,9 +118,25 @@ type BucketProps struct {
 	// (force_destroy) and drops prevent_destroy. Only for scratch data.
 	// Default: false
 	Disposable bool
+	// ObjectLock makes the bucket write-once-read-many: every new object
+	// version is kept for a retention period. It needs versioning, and a
+	// bucket gets it only when created (changing it replaces the bucket).
+	// Default: - none
+	ObjectLock *ObjectLock
 	// Tags are added to every resource.
 	// Default: - none
 	Tags map[string]string
+}
+
+// ObjectLock is a bucket's default object retention.
+type ObjectLock struct {
+	// Mode is "COMPLIANCE" (nobody, the account root included, can delete
+	// a locked version or shorten its retention) or "GOVERNANCE" (principals
+	// allowed s3:BypassGovernanceRetention can). Required.
+	Mode string
+	// RetentionDays keeps each new object version this long, 1 to 36500.
+	// Required.
+	RetentionDays int
 }
 
 // Bucket is a secure S3 bucket.
@@ -201,6 +218,20 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 			}
 		}
 	}
+	if l := props.ObjectLock; l != nil {
+		if l.Mode != "COMPLIANCE" && l.Mode != "GOVERNANCE" {
+			r.Addf("ObjectLock.Mode", "%q is not an Object Lock mode; use COMPLIANCE or GOVERNANCE", l.Mode)
+		}
+		if l.RetentionDays < 1 || l.RetentionDays > 36500 {
+			r.Addf("ObjectLock.RetentionDays", "%d is out of range; use 1 to 36500", l.RetentionDays)
+		}
+		if props.DisableVersioning {
+			r.Addf("ObjectLock", "needs versioning, but DisableVersioning is set")
+		}
+		if l.Mode == "COMPLIANCE" && props.Disposable {
+			r.Addf("ObjectLock.Mode", "COMPLIANCE cannot be Disposable: no destroy can delete the locked objects before their retention ends; use GOVERNANCE in disposable environments")
+		}
+	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -217,6 +248,9 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 		BucketPrefix: ptr.Optional(prefix),
 		ForceDestroy: props.Disposable,
 		Tags:         tags,
+	}
+	if props.ObjectLock != nil {
+		cfg.ObjectLockEnabled = ptr.Bool(true)
 	}
 	if !props.Disposable {
 		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: ptr.Bool(true)}
@@ -264,6 +298,18 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 		Bucket:                  name,
 		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: ptr.String(status)},
 	})
+	if l := props.ObjectLock; l != nil {
+		s3bucketobjectlockconfiguration.NewS3BucketObjectLockConfigurationA(b, ptr.String("object-lock"), &s3bucketobjectlockconfiguration.S3BucketObjectLockConfigurationAConfig{
+			Bucket: name,
+			Rule: &s3bucketobjectlockconfiguration.S3BucketObjectLockConfigurationRuleA{
+				DefaultRetention: &s3bucketobjectlockconfiguration.S3BucketObjectLockConfigurationRuleDefaultRetentionA{
+					Mode: ptr.String(l.Mode), Days: ptr.Number(l.RetentionDays),
+				},
+			},
+			// S3 refuses a lock configuration before versioning is on.
+			DependsOn: &[]cdktf.ITerraformDependable{versioning},
+		})
+	}
 	s3bucketpolicy.NewS3BucketPolicy(b, ptr.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: name,
 		Policy: ptr.String(r.Doc(iamdoc.Document(iamdoc.Statement{

@@ -161,3 +161,44 @@ func TestBucketSSES3OptOut(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+func TestBucketObjectLock(t *testing.T) {
+	stack := tftest.NewStack(t)
+	if _, err := storage.NewBucket(stack, "audit", storage.BucketProps{ObjectLock: &storage.ObjectLock{Mode: "COMPLIANCE", RetentionDays: 2555}}); err != nil {
+		t.Fatal(err)
+	}
+	doc := tftest.Synth(t, stack)
+	if b := doc.One(t, "aws_s3_bucket", "audit_bucket"); b["object_lock_enabled"] != true || tftest.Block(b, "lifecycle")["prevent_destroy"] != true {
+		t.Errorf("bucket = %v", b)
+	}
+	lock := doc.One(t, "aws_s3_bucket_object_lock_configuration", "audit_object-lock")
+	retention := tftest.Block(tftest.Block(lock, "rule"), "default_retention")
+	if retention["mode"] != "COMPLIANCE" || retention["days"] != float64(2555) {
+		t.Errorf("retention = %v", retention)
+	}
+	if deps := tftest.Strings(lock["depends_on"]); len(deps) != 1 || !strings.Contains(deps[0], "audit_versioning") {
+		t.Errorf("the lock does not wait for versioning: %v", deps)
+	}
+
+	tests := []struct {
+		props storage.BucketProps
+		want  []string
+	}{
+		{storage.BucketProps{ObjectLock: &storage.ObjectLock{Mode: "WORM", RetentionDays: 0}}, []string{
+			`ObjectLock.Mode "WORM" is not an Object Lock mode; use COMPLIANCE or GOVERNANCE`,
+			`ObjectLock.RetentionDays 0 is out of range; use 1 to 36500`,
+		}},
+		{storage.BucketProps{DisableVersioning: true, Disposable: true, ObjectLock: &storage.ObjectLock{Mode: "COMPLIANCE", RetentionDays: 30}}, []string{
+			"ObjectLock needs versioning, but DisableVersioning is set",
+			"ObjectLock.Mode COMPLIANCE cannot be Disposable",
+		}},
+	}
+	for i, tc := range tests {
+		_, err := storage.NewBucket(tftest.NewStack(t), "b", tc.props)
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("case %d: error %v lacks %q", i, err, w)
+			}
+		}
+	}
+}
