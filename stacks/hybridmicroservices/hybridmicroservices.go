@@ -19,8 +19,6 @@ package hybridmicroservices
 import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cognitouserpool"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cognitouserpoolclient"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
@@ -290,28 +288,8 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	toOrders.Ingress[0].MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.internal-nlb-from-worker"))
 
 	// The front door, authorized by a Cognito user pool of the stack.
-	pool := cognitouserpool.NewCognitoUserPool(stack, jsii.String("users"), &cognitouserpool.CognitoUserPoolConfig{
-		Name: jsii.String(name + "-users"),
-		// Users are invited; nobody signs themselves up to the API.
-		AdminCreateUserConfig: &cognitouserpool.CognitoUserPoolAdminCreateUserConfig{AllowAdminCreateUserOnly: jsii.Bool(true)},
-		DeletionProtection:    jsii.String(map[bool]string{true: "INACTIVE", false: "ACTIVE"}[s.Disposable]),
-		MfaConfiguration:      jsii.String("OPTIONAL"),
-		SoftwareTokenMfaConfiguration: &cognitouserpool.CognitoUserPoolSoftwareTokenMfaConfiguration{
-			Enabled: jsii.Bool(true),
-		},
-		PasswordPolicy: &cognitouserpool.CognitoUserPoolPasswordPolicy{
-			MinimumLength: jsii.Number(14), RequireLowercase: jsii.Bool(true), RequireUppercase: jsii.Bool(true),
-			RequireNumbers: jsii.Bool(true), RequireSymbols: jsii.Bool(true), TemporaryPasswordValidityDays: jsii.Number(3),
-		},
-	})
-	client := cognitouserpoolclient.NewCognitoUserPoolClient(stack, jsii.String("api-client"), &cognitouserpoolclient.CognitoUserPoolClientConfig{
-		Name:                       jsii.String(name + "-api"),
-		UserPoolId:                 pool.Id(),
-		ExplicitAuthFlows:          jsii.Strings("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"),
-		PreventUserExistenceErrors: jsii.String("ENABLED"),
-		EnableTokenRevocation:      jsii.Bool(true),
-		GenerateSecret:             jsii.Bool(false),
-	})
+	users := base.NewUserPool(stack, name, s.Disposable)
+	pool, client := users.Pool, users.Client
 	fd, err := frontdoor.NewFrontDoor(stack, "front-door", frontdoor.FrontDoorProps{
 		Name: name,
 		VPC:  vpc,
