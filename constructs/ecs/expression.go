@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
 	// Time zones are checked against the IANA database embedded in the
 	// binary, so validation does not depend on the machine's zoneinfo.
 	_ "time/tzdata"

@@ -53,7 +53,20 @@ type Settings struct {
 	// Applications as unable to fetch until it is set.
 	// Default: DefaultGitOpsRepoBase
 	GitOpsRepoBase string
+	// ETLImage is the image the hourly ETL job runs (etljob, fintech): a
+	// full reference such as <account>.dkr.ecr.<region>.amazonaws.com/etljob/job:2026.11.1.
+	// Default: - the stack's own ECR repository, tagged with the job's version
+	ETLImage string
+	// ETLVendorURL is the vendor API the ETL job pulls prices from. The
+	// default is a placeholder that resolves nowhere: runs fail (and raise
+	// the failed-run alarm) until it is set.
+	// Default: DefaultETLVendorURL
+	ETLVendorURL string
 }
+
+// DefaultETLVendorURL is the placeholder ETLVendorURL (example.com is
+// reserved for documentation).
+const DefaultETLVendorURL = "https://api.vendor.example.com"
 
 // DefaultGitOpsRepoBase is the placeholder GitOpsRepoBase (example.com is
 // reserved for documentation and never hosts a repository).
@@ -76,6 +89,8 @@ const (
 	EnvDisposable     = "HYBRIDSTACK_DISPOSABLE"
 	EnvOperatorCIDRs  = "HYBRIDSTACK_OPERATOR_CIDRS"
 	EnvGitOpsRepoBase = "HYBRIDSTACK_GITOPS_REPO_BASE"
+	EnvETLImage       = "HYBRIDSTACK_ETL_IMAGE"
+	EnvETLVendorURL   = "HYBRIDSTACK_ETL_VENDOR_URL"
 
 	CtxRegion         = "region"
 	CtxStateBucket    = "stateBucket"
@@ -84,6 +99,8 @@ const (
 	CtxDisposable     = "disposable"
 	CtxOperatorCIDRs  = "operatorCidrs"
 	CtxGitOpsRepoBase = "gitopsRepoBase"
+	CtxETLImage       = "etlImage"
+	CtxETLVendorURL   = "etlVendorUrl"
 )
 
 // FromEnvironment reads Settings from environment variables (looked up with
@@ -106,6 +123,8 @@ func FromEnvironment(env func(string) (string, bool), node constructs.Node) (Set
 		StateRegion:    get(EnvStateRegion, CtxStateRegion),
 		StateKeyPrefix: get(EnvStateKeyPrefix, CtxStateKeyPrefix),
 		GitOpsRepoBase: get(EnvGitOpsRepoBase, CtxGitOpsRepoBase),
+		ETLImage:       get(EnvETLImage, CtxETLImage),
+		ETLVendorURL:   get(EnvETLVendorURL, CtxETLVendorURL),
 	}
 	if d := get(EnvDisposable, CtxDisposable); d != "" {
 		b, err := strconv.ParseBool(d)
@@ -135,6 +154,9 @@ func (s Settings) WithDefaults() Settings {
 	}
 	if s.GitOpsRepoBase == "" {
 		s.GitOpsRepoBase = DefaultGitOpsRepoBase
+	}
+	if s.ETLVendorURL == "" {
+		s.ETLVendorURL = DefaultETLVendorURL
 	}
 	return s
 }
@@ -174,8 +196,17 @@ func (s Settings) Validate(stack string) error {
 	if g := s.GitOpsRepoBase; g != "" && (!strings.HasPrefix(g, "https://") && !strings.HasPrefix(g, "ssh://") || strings.HasSuffix(g, "/") || strings.ContainsAny(g, " *")) {
 		addf("GitOpsRepoBase", "(%s) %q is not a Git server URL such as https://git.example.com/trading (https:// or ssh://, no trailing '/', no wildcards)", EnvGitOpsRepoBase, g)
 	}
+	if u := s.ETLVendorURL; u != "" && (!strings.HasPrefix(u, "https://") || strings.HasSuffix(u, "/") || strings.ContainsAny(u, " @")) {
+		addf("ETLVendorURL", "(%s) %q is not an https:// URL without credentials or a trailing '/', such as %s", EnvETLVendorURL, u, DefaultETLVendorURL)
+	}
+	if img := s.ETLImage; img != "" && (strings.ContainsAny(img, " \t") || !imageRe.MatchString(img)) {
+		addf("ETLImage", "(%s) %q is not an image reference with a tag or digest, such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/etljob/job:2026.11.1", EnvETLImage, img)
+	}
 	return errors.Join(errs...)
 }
+
+// imageRe is an image reference ending in a tag or a digest.
+var imageRe = regexp.MustCompile(`^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$`)
 
 // AvailabilityZones returns the first n zone names of the Region (a, b, c,
 // ...), the built-in default that needs no AWS credentials to synthesize.

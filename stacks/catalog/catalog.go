@@ -20,6 +20,8 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/etljob"
+	"github.com/hybridstack/hybridstack/stacks/fintech"
 	"github.com/hybridstack/hybridstack/stacks/hybridmicroservices"
 	"github.com/hybridstack/hybridstack/stacks/imagepipeline"
 	"github.com/hybridstack/hybridstack/stacks/platform"
@@ -85,6 +87,24 @@ var entries = []Entry{
 		Code:        hybridCode,
 		Build: func(scope constructs.Construct, s base.Settings) error {
 			_, err := hybridmicroservices.NewAppMesh(scope, s)
+			return err
+		},
+	},
+	{
+		Name:        etljob.Name,
+		Description: "hourly ETL on ECS Fargate: EventBridge Scheduler -> vendor API -> S3 (KMS, lifecycle) and RDS PostgreSQL; ECR, failed-run alarms",
+		Build: func(scope constructs.Construct, s base.Settings) error {
+			_, err := etljob.New(scope, s)
+			return err
+		},
+	},
+	{
+		Name:        fintech.Name,
+		Stacks:      fintech.StackNames(),
+		Description: "fintech in one VPC: API GW + Lambda, ECS auth service (VPC link, internal ALB), hourly ETL, EKS trading tenants, Object Lock audit logs",
+		Code:        []serverless.Code{serverless.CodeFromGoPackage(fintech.SessionPackage)},
+		Build: func(scope constructs.Construct, s base.Settings) error {
+			_, err := fintech.New(scope, s)
 			return err
 		},
 	},

@@ -1,0 +1,261 @@
+// Package etljob is the reference stack for an hourly financial-data ETL
+// job on ECS Fargate: EventBridge Scheduler starts the job five minutes
+// past every hour; the job (package job, a Go program built into a
+// container image) pulls the previous hour of prices from a vendor API page
+// by page, validates and normalizes them, and writes partitioned JSON
+// Lines to an S3 bucket (KMS, lifecycle) idempotently; with the database
+// on, it also loads them into RDS for PostgreSQL (private, encrypted,
+// managed master password, deletion protection, backups).
+//
+// The job's image comes from the stack's ECR repository (scan on push,
+// immutable tags, lifecycle policy) at ImageTag unless Settings.ETLImage
+// names another. NewJob builds the same job inside another stack (the
+// fintech platform uses it).
+package etljob
+
+import (
+	"errors"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecret"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/hybridstack/hybridstack/constructs/database"
+	"github.com/hybridstack/hybridstack/constructs/ecs"
+	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/registry"
+	"github.com/hybridstack/hybridstack/constructs/storage"
+	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/etljob/job"
+)
+
+// Name is the stack's name.
+const Name = "etljob"
+
+// ImageTag is the tag of the job's image the stack runs by default: build
+// and push it with the command in stacks/etljob/job/README.md.
+const ImageTag = "2026.11.1"
+
+// Schedule runs the job five minutes past every hour (UTC), once the
+// vendor has closed the previous hour.
+const Schedule = "cron(5 * * * ? *)"
+
+// Options are the stack's choices beyond base.Settings.
+type Options struct {
+	// NoDatabase leaves out the PostgreSQL database: the job writes to
+	// S3 only.
+	// Default: false
+	NoDatabase bool
+}
+
+// Stack holds the stack's main parts.
+type Stack struct {
+	Stack cdktf.TerraformStack
+	Job   *Job
+}
+
+// New builds the reference stack with the database.
+func New(scope constructs.Construct, s base.Settings) (*Stack, error) {
+	return Build(scope, s, Options{})
+}
+
+// Build builds the stack with opts.
+func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, error) {
+	s = s.WithDefaults()
+	stack, err := base.NewStack(scope, Name, s)
+	if err != nil {
+		return nil, err
+	}
+	vpc, err := network.NewVPC(stack, "network", network.VPCProps{
+		Name:              Name,
+		CIDR:              "10.60.0.0/16",
+		AvailabilityZones: s.AvailabilityZones(2),
+		// Image pulls, logs and secrets go through endpoints; the vendor
+		// API is on the Internet, through the NAT gateway.
+		Endpoints: []network.Endpoint{network.EndpointS3, network.EndpointECRAPI, network.EndpointECRDocker, network.EndpointLogs, network.EndpointSecretsManager},
+		NAT:       network.NATSingle,
+	})
+	if err != nil {
+		return nil, err
+	}
+	alerts, err := base.AlertTopic(stack, Name, s.Disposable)
+	if err != nil {
+		return nil, err
+	}
+	j, err := NewJob(stack, "etl", JobProps{
+		Name: Name, VPC: vpc, Image: s.ETLImage, VendorURL: s.ETLVendorURL,
+		Database: !opts.NoDatabase, AlarmTopicARN: *alerts.Arn(), Disposable: s.Disposable,
+	})
+	if err != nil {
+		return nil, err
+	}
+	base.Output(stack, "repository_url", "Push the job's image here, tagged "+ImageTag+" (stacks/etljob/job/README.md)", j.Repository.RepositoryURL())
+	base.Output(stack, "output_bucket", "Cleaned prices land at s3://<bucket>/"+job.DefaultOutputPrefix+"/date=YYYY-MM-DD/hour=HH/", j.Bucket.BucketName())
+	base.Output(stack, "vendor_api_key_secret", "Put the vendor API key in this secret (aws secretsmanager put-secret-value)", j.VendorKeyARN())
+	base.Output(stack, "schedule_name", "The hourly schedule (EventBridge Scheduler)", j.Schedule.Name())
+	base.Output(stack, "failed_runs_queue", "State changes of runs that failed", j.Schedule.FailedRuns().QueueURL())
+	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
+	if j.Database != nil {
+		base.Output(stack, "database_endpoint", "PostgreSQL endpoint (private)", j.Database.Endpoint())
+		base.Output(stack, "database_secret", "Managed master credentials (Secrets Manager)", j.Database.SecretARN())
+	}
+	return &Stack{Stack: stack, Job: j}, nil
+}
+
+// JobProps configures NewJob.
+type JobProps struct {
+	// Name starts the names of the job's resources. Required.
+	Name string
+	// VPC runs the job in its private subnets; it needs a NAT gateway
+	// to reach the vendor. Required.
+	VPC *network.VPC
+	// Cluster runs the job.
+	// Default: - a new cluster
+	Cluster *ecs.Cluster
+	// Image the job runs.
+	// Default: - the new repository, tagged ImageTag
+	Image string
+	// VendorURL is the vendor API's base URL. Required.
+	VendorURL string
+	// Database adds an RDS for PostgreSQL database the job loads.
+	// Default: false
+	Database bool
+	// AlarmTopicARN is notified of failed runs.
+	// Default: - alarms without notification
+	AlarmTopicARN string
+	// Disposable lets a destroy delete the bucket, database, repository
+	// and secret with their data.
+	// Default: false
+	Disposable bool
+}
+
+// Job is the hourly ETL job and everything it owns.
+type Job struct {
+	constructs.Construct
+	Repository *registry.Repository
+	Bucket     *storage.Bucket
+	Database   *database.Postgres
+	Task       *ecs.TaskDefinition
+	Schedule   *ecs.ScheduledTask
+	vendorKey  secretsmanagersecret.SecretsmanagerSecret
+}
+
+// Environment variables the stack gives the job for the database.
+const (
+	EnvDatabaseHost     = "DATABASE_HOST"
+	EnvDatabasePort     = "DATABASE_PORT"
+	EnvDatabaseName     = "DATABASE_NAME"
+	EnvDatabaseUser     = "DATABASE_USER"
+	EnvDatabasePassword = "DATABASE_PASSWORD"
+)
+
+// NewJob builds the job: its repository, output bucket, vendor key secret,
+// optional database, cluster, task definition and schedule.
+func NewJob(scope constructs.Construct, id string, p JobProps) (*Job, error) {
+	if p.Name == "" || p.VPC == nil || p.VendorURL == "" {
+		return nil, errors.New("etljob: NewJob needs Name, VPC and VendorURL")
+	}
+	j := &Job{}
+	constructs.NewConstruct_Override(j, scope, &id)
+	var err error
+	if j.Repository, err = registry.NewRepository(j, "repository", registry.RepositoryProps{Name: p.Name + "/job", Disposable: p.Disposable}); err != nil {
+		return nil, err
+	}
+	image := ecs.ImageFromRepository(j.Repository, ImageTag)
+	if p.Image != "" {
+		image = ecs.ImageFromRegistry(p.Image)
+	}
+	j.Bucket, err = storage.NewBucket(j, "output", storage.BucketProps{
+		NamePrefix: p.Name + "-prices-",
+		Lifecycle: []storage.LifecycleRule{
+			// Cleaned prices are read for a quarter, then kept cheaply.
+			{ID: "archive-prices", Prefix: job.DefaultOutputPrefix + "/", Transitions: []storage.Transition{{Days: 90, StorageClass: "GLACIER_IR"}}},
+			// Rejects are for investigating a bad feed, not for keeping.
+			{ID: "expire-rejects", Prefix: job.DefaultOutputPrefix + "-rejects/", ExpireDays: 90},
+		},
+		NoncurrentVersionDays: 30,
+		Disposable:            p.Disposable,
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The operator puts the vendor's key in the secret; the stack never
+	// sees it.
+	keyCfg := &secretsmanagersecret.SecretsmanagerSecretConfig{
+		NamePrefix:           jsii.String(p.Name + "/vendor-api-key-"),
+		Description:          jsii.String("API key of the price vendor the " + p.Name + " job calls (put the value out of band)"),
+		RecoveryWindowInDays: jsii.Number(7),
+	}
+	if !p.Disposable {
+		keyCfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
+	} else {
+		keyCfg.RecoveryWindowInDays = jsii.Number(0)
+	}
+	j.vendorKey = secretsmanagersecret.NewSecretsmanagerSecret(j, jsii.String("vendor-api-key"), keyCfg)
+
+	env := map[string]string{
+		job.EnvVendorURL:    p.VendorURL,
+		job.EnvOutputBucket: j.Bucket.BucketName(),
+		job.EnvOutputPrefix: job.DefaultOutputPrefix,
+	}
+	secrets := map[string]ecs.Secret{job.EnvVendorAPIKey: ecs.SecretsManagerSecret(*j.vendorKey.Arn())}
+	if p.Database {
+		j.Database, err = database.NewPostgres(j, "database", database.PostgresProps{
+			VPC: p.VPC, DatabaseName: "prices", InstanceClass: "db.t4g.medium", Disposable: p.Disposable,
+		})
+		if err != nil {
+			return nil, err
+		}
+		env[EnvDatabaseHost] = j.Database.Endpoint()
+		env[EnvDatabasePort] = "5432"
+		env[EnvDatabaseName] = j.Database.DatabaseName()
+		secrets[EnvDatabaseUser] = ecs.SecretsManagerJSONKey(j.Database.SecretARN(), database.SecretKeyUsername).WithKMSKey(j.Database.KMSKeyARN())
+		secrets[EnvDatabasePassword] = ecs.SecretsManagerJSONKey(j.Database.SecretARN(), database.SecretKeyPassword).WithKMSKey(j.Database.KMSKeyARN())
+	}
+	cluster := p.Cluster
+	if cluster == nil {
+		if cluster, err = ecs.NewCluster(j, "cluster", ecs.ClusterProps{Name: p.Name, VPC: p.VPC}); err != nil {
+			return nil, err
+		}
+	}
+	j.Task, err = ecs.NewTaskDefinition(j, "task", ecs.TaskDefinitionProps{
+		Family: p.Name + "-job",
+		// Half a vCPU and 1 GiB: the job holds one hour of prices in
+		// memory (see the job's README for the bound).
+		CPU: 512, MemoryMiB: 1024,
+		Containers: []ecs.ContainerSpec{{
+			Name: "job", Image: image, Environment: env, Secrets: secrets,
+			// The job writes nothing locally; its root stays read-only.
+			StopTimeoutSeconds: 60,
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := j.Bucket.GrantReadWrite(j.Task, job.DefaultOutputPrefix+"/"); err != nil {
+		return nil, err
+	}
+	if err := j.Bucket.GrantReadWrite(j.Task, job.DefaultOutputPrefix+"-rejects/"); err != nil {
+		return nil, err
+	}
+	j.Schedule, err = ecs.NewScheduledTask(j, "hourly", ecs.ScheduledTaskProps{
+		Name: p.Name + "-hourly", Cluster: cluster, TaskDefinition: j.Task, Schedule: Schedule,
+		// The vendor is on the Internet.
+		AllowInternetHTTPS: true,
+		AlarmTopicARN:      p.AlarmTopicARN,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if j.Database != nil {
+		if _, err := j.Schedule.Connections().AllowTo(j.Database, database.PostgresPort, "From the "+p.Name+" job to its database"); err != nil {
+			return nil, err
+		}
+	}
+	return j, nil
+}
+
+// VendorKeyARN returns the ARN of the vendor API key's secret.
+func (j *Job) VendorKeyARN() string { return *j.vendorKey.Arn() }
