@@ -155,7 +155,7 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 		Name: Name + "-auth", Cluster: ecsCluster, TaskDefinition: authTask, Port: authPort,
 		PlaintextReason: "internal ALB reached only from the front door's VPC link, inside the VPC",
 		MinCount:        2, MaxCount: 6,
-		AlarmTopicARN:   *alerts.Arn(),
+		AlarmTopicARN: *alerts.Arn(),
 	}); err != nil {
 		return nil, err
 	}
