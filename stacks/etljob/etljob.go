@@ -199,6 +199,10 @@ func NewJob(scope constructs.Construct, id string, p JobProps) (*Job, error) {
 		job.EnvVendorURL:    p.VendorURL,
 		job.EnvOutputBucket: j.Bucket.BucketName(),
 		job.EnvOutputPrefix: job.DefaultOutputPrefix,
+		// The job holds an hour of prices (at most about 550 MiB at its
+		// 2,000,000-record cap); the Go runtime collects before the
+		// task's 1 GiB is reached.
+		"GOMEMLIMIT": "800MiB",
 	}
 	secrets := map[string]ecs.Secret{job.EnvVendorAPIKey: ecs.SecretsManagerSecret(*j.vendorKey.Arn())}
 	if p.Database {
