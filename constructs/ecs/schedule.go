@@ -183,7 +183,7 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 	// its two roles to ECS tasks only, tag the tasks it starts, and send
 	// to the dead-letter queue.
 	role := iamrole.NewIamRole(st, ptr.String("scheduler-role"), &iamrole.IamRoleConfig{
-		NamePrefix:  ptr.String(names.Truncate(p.Name, 28) + "-scheduler-"),
+		NamePrefix:  ptr.String(names.Truncate(p.Name, 27) + "-scheduler-"),
 		Description: ptr.String("EventBridge Scheduler runs ECS task family " + td.Family() + " for schedule " + p.Name),
 		AssumeRolePolicy: ptr.String(r.Doc(iamdoc.ServiceTrust([]string{"scheduler.amazonaws.com"}, nil,
 			map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.Account}}))),

@@ -260,6 +260,12 @@ func TestDeployRules(t *testing.T) {
 			"aws_eks_fargate_profile.fp pod_execution_role_arn: does not depend on aws_iam_role_policy_attachment.pods",
 			"aws_eks_node_group.ng node_role_arn: does not depend on aws_iam_role_policy_attachment.node",
 		}},
+		{"ECS task definition without its execution role's policy", "EKS-008", R{
+			"aws_iam_role.exec":             {"assume_role_policy": "{}"},
+			"aws_iam_role_policy.exec-logs": {"role": "${aws_iam_role.exec.id}", "policy": "{}"},
+			"aws_ecs_task_definition.t":     {"family": "t", "container_definitions": "[]", "execution_role_arn": "${aws_iam_role.exec.arn}"},
+			"aws_ecs_task_definition.waits": {"family": "w", "container_definitions": "[]", "execution_role_arn": "${aws_iam_role.exec.arn}", "depends_on": []string{"aws_iam_role_policy.exec-logs"}},
+		}, []string{"aws_ecs_task_definition.t execution_role_arn: does not depend on aws_iam_role_policy.exec-logs of role aws_iam_role.exec"}},
 		{"depending through other resources", "EKS-008", dependsOn(eksCompute(), map[string][]string{
 			"aws_eks_cluster.c":          {"aws_iam_role_policy_attachment.cluster"},
 			"aws_eks_addon.cni":          {"aws_iam_role_policy_attachment.cni", "aws_iam_role_policy_attachment.pods"},

@@ -31,6 +31,9 @@ var computeRoles = []struct {
 	{"aws_eks_node_group", "node_role_arn", nil, false},
 	{"aws_eks_fargate_profile", "pod_execution_role_arn", nil, false},
 	{"aws_eks_addon", "service_account_role_arn", nil, false},
+	// ECS starts tasks with the execution role as soon as a service or
+	// schedule runs the definition: image pulls, logs and secrets.
+	{"aws_ecs_task_definition", "execution_role_arn", nil, false},
 	{"aws_lambda_function", "role", func(r Resource) bool {
 		vpc := block(r.Attrs, "vpc_config")
 		return vpc != nil && len(strs(vpc["subnet_ids"])) > 0
