@@ -8,7 +8,6 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventtarget"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/schedulerschedule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/sqsqueuepolicy"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
@@ -325,25 +325,10 @@ func (st *ScheduledTask) catchFailedRuns(r *validation.Report, cluster *Cluster,
 
 // depthAlarm fires while messages wait in the queue named queue.
 func (st *ScheduledTask) depthAlarm(id, queue string, p ScheduledTaskProps, description string) {
-	var actions *[]*string
-	if p.AlarmTopicARN != "" {
-		actions = ptr.Strings([]string{p.AlarmTopicARN})
-	}
-	cloudwatchmetricalarm.NewCloudwatchMetricAlarm(st, ptr.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-		AlarmName:          ptr.String(fmt.Sprintf("%s-%s", p.Name, id)),
-		AlarmDescription:   ptr.String(description),
-		Namespace:          ptr.String("AWS/SQS"),
-		MetricName:         ptr.String("ApproximateNumberOfMessagesVisible"),
-		Dimensions:         ptr.Map(map[string]string{"QueueName": queue}),
-		Statistic:          ptr.String("Maximum"),
-		Period:             ptr.Number(300),
-		EvaluationPeriods:  ptr.Number(1),
-		Threshold:          ptr.Number(1),
-		ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
-		TreatMissingData:   ptr.String("notBreaching"),
-		AlarmActions:       actions,
-		OkActions:          actions,
-		Tags:               ptr.Map(p.Tags),
+	alarm.New(st, id, alarm.Props{
+		Name: fmt.Sprintf("%s-%s", p.Name, id), Description: description,
+		Namespace: "AWS/SQS", Metric: "ApproximateNumberOfMessagesVisible", Dimensions: map[string]string{"QueueName": queue},
+		Statistic: "Maximum", PeriodSeconds: 300, Periods: 1, Threshold: 1, TopicARN: p.AlarmTopicARN, Tags: p.Tags,
 	})
 }
 

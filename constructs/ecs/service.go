@@ -8,7 +8,6 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingtarget"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
@@ -16,6 +15,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
@@ -360,31 +360,16 @@ func (svc *Service) autoscaling(cluster *Cluster, s serviceSettings) {
 }
 
 func (svc *Service) alarms(s serviceSettings) {
-	var actions *[]*string
-	if s.AlarmTopicARN != "" {
-		actions = ptr.Strings([]string{s.AlarmTopicARN})
-	}
 	dims := map[string]string{"LoadBalancer": *svc.alb.ArnSuffix(), "TargetGroup": *svc.targetGroup.ArnSuffix()}
-	alarm := func(id, metric, statistic string, threshold, periods int, description string) {
-		cloudwatchmetricalarm.NewCloudwatchMetricAlarm(svc, ptr.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-			AlarmName:          ptr.String(fmt.Sprintf("%s-%s", names.Fit(s.Name, 200), id)),
-			AlarmDescription:   ptr.String(description),
-			Namespace:          ptr.String("AWS/ApplicationELB"),
-			MetricName:         ptr.String(metric),
-			Dimensions:         ptr.Map(dims),
-			Statistic:          ptr.String(statistic),
-			Period:             ptr.Number(60),
-			EvaluationPeriods:  ptr.Number(periods),
-			Threshold:          ptr.Number(threshold),
-			ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
-			TreatMissingData:   ptr.String("notBreaching"),
-			AlarmActions:       actions,
-			OkActions:          actions,
-			Tags:               ptr.Map(s.Tags),
+	add := func(id, metric, statistic string, threshold, periods int, description string) {
+		alarm.New(svc, id, alarm.Props{
+			Name: fmt.Sprintf("%s-%s", names.Fit(s.Name, 200), id), Description: description,
+			Namespace: "AWS/ApplicationELB", Metric: metric, Dimensions: dims, Statistic: statistic,
+			PeriodSeconds: 60, Periods: periods, Threshold: threshold, TopicARN: s.AlarmTopicARN, Tags: s.Tags,
 		})
 	}
-	alarm("unhealthy-targets-alarm", "UnHealthyHostCount", "Maximum", 1, 5, "Tasks of ECS service "+s.Name+" have failed the load balancer's health check for 5 minutes")
-	alarm("server-errors-alarm", "HTTPCode_Target_5XX_Count", "Sum", 10, 3, "Tasks of ECS service "+s.Name+" answered 10 or more requests a minute with 5xx for 3 minutes")
+	add("unhealthy-targets-alarm", "UnHealthyHostCount", "Maximum", 1, 5, "Tasks of ECS service "+s.Name+" have failed the load balancer's health check for 5 minutes")
+	add("server-errors-alarm", "HTTPCode_Target_5XX_Count", "Sum", 10, 3, "Tasks of ECS service "+s.Name+" answered 10 or more requests a minute with 5xx for 3 minutes")
 }
 
 // Connections returns the tasks' own security group as a

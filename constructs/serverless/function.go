@@ -15,7 +15,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunctioneventinvokeconfig"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
@@ -515,25 +515,9 @@ func (h *Handler) alarm(id, metric, namespace, statistic, description string, di
 	if h.alarmsOff {
 		return
 	}
-	var actions *[]*string
-	if h.alarmTopic != "" {
-		actions = ptr.Strings([]string{h.alarmTopic})
-	}
-	cloudwatchmetricalarm.NewCloudwatchMetricAlarm(h, ptr.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-		AlarmName:          ptr.String(h.name + "-" + id),
-		AlarmDescription:   ptr.String(description),
-		Namespace:          ptr.String(namespace),
-		MetricName:         ptr.String(metric),
-		Dimensions:         ptr.Map(dims),
-		Statistic:          ptr.String(statistic),
-		Period:             ptr.Number(300),
-		EvaluationPeriods:  ptr.Number(1),
-		Threshold:          ptr.Number(1),
-		ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
-		TreatMissingData:   ptr.String("notBreaching"),
-		AlarmActions:       actions,
-		OkActions:          actions,
-		Tags:               ptr.Map(h.tags),
+	alarm.New(h, id, alarm.Props{
+		Name: h.name + "-" + id, Description: description, Namespace: namespace, Metric: metric, Dimensions: dims,
+		Statistic: statistic, PeriodSeconds: 300, Periods: 1, Threshold: 1, TopicARN: h.alarmTopic, Tags: h.tags,
 	})
 }
 

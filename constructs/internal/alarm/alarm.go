@@ -1,0 +1,48 @@
+// Package alarm creates the CloudWatch metric alarms constructs raise: a
+// threshold on one metric, notifying an SNS topic when it fires and when it
+// recovers, quiet while the metric has no data.
+package alarm
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+)
+
+// Props describe one alarm.
+type Props struct {
+	Name, Description      string
+	Namespace, Metric      string
+	Dimensions             map[string]string
+	Statistic              string
+	PeriodSeconds, Periods int
+	Threshold              int
+	TopicARN               string // "" for no notification
+	Tags                   map[string]string
+}
+
+// New creates the alarm under scope with id: it fires when the statistic
+// is at or above Threshold for Periods periods in a row.
+func New(scope constructs.Construct, id string, p Props) cloudwatchmetricalarm.CloudwatchMetricAlarm {
+	var actions *[]*string
+	if p.TopicARN != "" {
+		actions = ptr.Strings([]string{p.TopicARN})
+	}
+	return cloudwatchmetricalarm.NewCloudwatchMetricAlarm(scope, ptr.String(id), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName:          ptr.String(p.Name),
+		AlarmDescription:   ptr.String(p.Description),
+		Namespace:          ptr.String(p.Namespace),
+		MetricName:         ptr.String(p.Metric),
+		Dimensions:         ptr.Map(p.Dimensions),
+		Statistic:          ptr.String(p.Statistic),
+		Period:             ptr.Number(p.PeriodSeconds),
+		EvaluationPeriods:  ptr.Number(p.Periods),
+		Threshold:          ptr.Number(p.Threshold),
+		ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
+		TreatMissingData:   ptr.String("notBreaching"),
+		AlarmActions:       actions,
+		OkActions:          actions,
+		Tags:               ptr.Map(p.Tags),
+	})
+}
