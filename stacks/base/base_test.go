@@ -55,3 +55,32 @@ func TestGitOpsRepoBase(t *testing.T) {
 		}
 	}
 }
+
+func TestETLSettings(t *testing.T) {
+	env := map[string]string{
+		base.EnvETLImage:     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/etljob/job:2026.11.2",
+		base.EnvETLVendorURL: "https://prices.vendor.test/api",
+	}
+	s, err := base.FromEnvironment(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, nil)
+	if err != nil || s.ETLImage != env[base.EnvETLImage] || s.ETLVendorURL != env[base.EnvETLVendorURL] || s.Validate("x") != nil {
+		t.Fatalf("settings %+v, %v, %v", s, err, s.Validate("x"))
+	}
+	if got := (base.Settings{}).WithDefaults(); got.ETLVendorURL != base.DefaultETLVendorURL || got.ETLImage != "" {
+		t.Errorf("defaults = %q, %q", got.ETLVendorURL, got.ETLImage)
+	}
+	if err := (base.Settings{ETLImage: "ghcr.io/acme/job@sha256:" + strings.Repeat("a", 64)}).WithDefaults().Validate("x"); err != nil {
+		t.Errorf("digest image refused: %v", err)
+	}
+	for _, bad := range []string{"http://prices.vendor.test", "https://prices.vendor.test/", "https://user:pw@prices.vendor.test"} {
+		err := base.Settings{ETLVendorURL: bad}.WithDefaults().Validate("x")
+		if err == nil || !strings.Contains(err.Error(), `ETLVendorURL (HYBRIDSTACK_ETL_VENDOR_URL) "`+bad+`" is not an https:// URL`) {
+			t.Errorf("%q: got %v", bad, err)
+		}
+	}
+	for _, bad := range []string{"etljob/job", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/etljob/job", "repo/job:latest tag"} {
+		err := base.Settings{ETLImage: bad}.WithDefaults().Validate("x")
+		if err == nil || !strings.Contains(err.Error(), `ETLImage (HYBRIDSTACK_ETL_IMAGE) "`+bad+`" is not an image reference with a tag or digest`) {
+			t.Errorf("%q: got %v", bad, err)
+		}
+	}
+}
