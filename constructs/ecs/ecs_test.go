@@ -218,6 +218,9 @@ func TestTaskDefinitionSecrets(t *testing.T) {
 	if len(got["ReadSecrets"]) != 2 || len(got["ReadParameters"]) != 1 || len(got["DecryptSecrets"]) != 1 {
 		t.Errorf("read-secrets statements = %v", got)
 	}
+	if !strings.Contains(doc.One(t, "aws_iam_role_policy", "etl_policy-read-secrets")["policy"].(string), "kms:ViaService") {
+		t.Error("the secrets' key may be used directly, not only through Secrets Manager and SSM")
+	}
 	if deps := tftest.Strings(r["depends_on"]); len(deps) != 2 {
 		t.Errorf("task definition does not wait for the secrets policy: %v", deps)
 	}
@@ -413,21 +416,49 @@ func TestScheduledTask(t *testing.T) {
 	if !strings.Contains(tftest.Block(target, "dead_letter_config")["arn"].(string), "hourly_dead-letter-queue") {
 		t.Errorf("dead_letter_config = %v", target["dead_letter_config"])
 	}
-	ep := tftest.Block(target, "ecs_parameters")
-	nc := tftest.Block(tftest.Block(ep, "network_configuration"), "")
-	if nc == nil {
-		nc = tftest.Block(ep, "network_configuration")
+	// A universal RunTask target: the input is the whole request, with the
+	// scheduled-time context attribute spelled literally (not \u003c-escaped,
+	// which Scheduler would not replace).
+	if target["arn"] != ecs.RunTaskTarget || target["ecs_parameters"] != nil {
+		t.Errorf("target = %v", target)
 	}
-	if nc["assign_public_ip"] != false || ep["launch_type"] != "FARGATE" || ep["group"] != "scheduled:test-hourly" {
-		t.Errorf("ecs_parameters = %v", ep)
+	input := target["input"].(string)
+	if strings.Contains(input, `\u003c`) || !strings.Contains(input, `"value":"<aws.scheduler.scheduled-time>"`) {
+		t.Errorf("input does not pass the scheduled time literally: %s", input)
 	}
-	for _, sn := range tftest.Strings(nc["subnets"]) {
+	var req struct {
+		Cluster, TaskDefinition, LaunchType, Group string
+		Count                                      int
+		NetworkConfiguration                       struct {
+			AwsvpcConfiguration struct {
+				Subnets, SecurityGroups []string
+				AssignPublicIp          string
+			}
+		}
+		Overrides struct {
+			ContainerOverrides []struct {
+				Name        string
+				Environment []struct{ Name, Value string }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(input), &req); err != nil {
+		t.Fatalf("input is not JSON: %v", err)
+	}
+	nc := req.NetworkConfiguration.AwsvpcConfiguration
+	if nc.AssignPublicIp != "DISABLED" || req.LaunchType != "FARGATE" || req.Group != "scheduled:test-hourly" || req.Count != 1 || len(nc.SecurityGroups) != 1 {
+		t.Errorf("RunTask request = %+v", req)
+	}
+	if !strings.Contains(req.Cluster, "jobs_cluster") || !strings.Contains(req.TaskDefinition, "etl_task-definition") {
+		t.Errorf("cluster/task definition = %s / %s", req.Cluster, req.TaskDefinition)
+	}
+	if o := req.Overrides.ContainerOverrides; len(o) != 1 || o[0].Name != "app" || o[0].Environment[0].Name != ecs.ScheduledTimeVariable {
+		t.Errorf("overrides = %+v", o)
+	}
+	for _, sn := range nc.Subnets {
 		if !strings.Contains(sn, "private") {
 			t.Errorf("task subnet %s is not private", sn)
 		}
-	}
-	if !strings.Contains(target["input"].(string), `"value":"\u003caws.scheduler.scheduled-time\u003e"`) && !strings.Contains(target["input"].(string), "<aws.scheduler.scheduled-time>") {
-		t.Errorf("input does not pass the scheduled time: %v", target["input"])
 	}
 	// The role runs this family in this cluster and passes only its roles.
 	pol := tftest.Policy(t, doc.One(t, "aws_iam_role_policy", "hourly_policy-run-task")["policy"])
@@ -459,6 +490,13 @@ func TestScheduledTask(t *testing.T) {
 	alarms := doc.Resources("aws_cloudwatch_metric_alarm")
 	if len(alarms) != 2 {
 		t.Errorf("alarms = %d, want the failed-runs and dead-letter alarms", len(alarms))
+	}
+	for name, a := range alarms {
+		// Every arrival alarms: the queues have no consumer, so a depth
+		// alarm would stay in ALARM after the first failure.
+		if a["metric_name"] != "NumberOfMessagesSent" || a["statistic"] != "Sum" {
+			t.Errorf("%s = %v %v", name, a["metric_name"], a["statistic"])
+		}
 	}
 	if st.Name() != "test-hourly" || st.FailedRuns() == nil || st.DeadLetterQueue() == nil {
 		t.Error("accessors")

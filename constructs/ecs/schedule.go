@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventrule"
@@ -30,6 +31,22 @@ import (
 // every retry of one invocation: a job that processes "the period before
 // SCHEDULED_TIME" redoes the same period when retried.
 const ScheduledTimeVariable = "SCHEDULED_TIME"
+
+// RunTaskTarget is the EventBridge Scheduler universal target that calls
+// ECS RunTask.
+const RunTaskTarget = "arn:aws:scheduler:::aws-sdk:ecs:runTask"
+
+// unescapedJSON marshals v without escaping '<' and '>', which Scheduler's
+// context attributes (<aws.scheduler.scheduled-time>) are spelled with.
+func unescapedJSON(v any) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
 
 // ScheduledTaskProps configures a ScheduledTask.
 type ScheduledTaskProps struct {
@@ -201,35 +218,36 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 		return nil, err
 	}
 
-	// The first container learns the run's scheduled time; Scheduler
-	// passes the input to RunTask as its overrides.
-	overrides, err := json.Marshal(map[string]any{"containerOverrides": []map[string]any{{
-		"name":        td.containers[0].Name,
-		"environment": []nameValue{{Name: ScheduledTimeVariable, Value: "<aws.scheduler.scheduled-time>"}},
-	}}})
-	if err != nil {
-		return nil, err
-	}
+	// The schedule calls ECS RunTask as a universal target: its input is
+	// the whole request, so the first container can be given the run's
+	// scheduled time (a context attribute Scheduler fills in, the same on
+	// every retry of one invocation). The templated ECS target documents no
+	// way to pass overrides.
 	group := "scheduled:" + p.Name
-	ecsParams := &schedulerschedule.SchedulerScheduleTargetEcsParameters{
-		TaskDefinitionArn: ptr.String(td.ARN()),
-		TaskCount:         ptr.Number(1),
-		PlatformVersion:   ptr.String("LATEST"),
-		Group:             ptr.String(group),
-		NetworkConfiguration: &schedulerschedule.SchedulerScheduleTargetEcsParametersNetworkConfiguration{
-			Subnets:        ptr.Strings(cluster.VPC().PrivateSubnetIDs()),
-			SecurityGroups: ptr.Strings(sgs),
-			AssignPublicIp: ptr.Bool(false),
-		},
-		EnableEcsManagedTags: ptr.Bool(true),
-		PropagateTags:        ptr.String("TASK_DEFINITION"),
+	request := map[string]any{
+		"cluster":              cluster.ARN(),
+		"taskDefinition":       td.ARN(),
+		"count":                1,
+		"platformVersion":      "LATEST",
+		"group":                group,
+		"enableECSManagedTags": true,
+		"propagateTags":        "TASK_DEFINITION",
+		"networkConfiguration": map[string]any{"awsvpcConfiguration": map[string]any{
+			"subnets": cluster.VPC().PrivateSubnetIDs(), "securityGroups": sgs, "assignPublicIp": "DISABLED",
+		}},
+		"overrides": map[string]any{"containerOverrides": []map[string]any{{
+			"name":        td.containers[0].Name,
+			"environment": []nameValue{{Name: ScheduledTimeVariable, Value: "<aws.scheduler.scheduled-time>"}},
+		}}},
 	}
 	if p.UseSpot {
-		ecsParams.CapacityProviderStrategy = []*schedulerschedule.SchedulerScheduleTargetEcsParametersCapacityProviderStrategy{{
-			CapacityProvider: ptr.String("FARGATE_SPOT"), Weight: ptr.Number(1),
-		}}
+		request["capacityProviderStrategy"] = []map[string]any{{"capacityProvider": "FARGATE_SPOT", "weight": 1}}
 	} else {
-		ecsParams.LaunchType = ptr.String("FARGATE")
+		request["launchType"] = "FARGATE"
+	}
+	input, err := unescapedJSON(request)
+	if err != nil {
+		return nil, err
 	}
 	window := &schedulerschedule.SchedulerScheduleFlexibleTimeWindow{Mode: ptr.String("OFF")}
 	if p.FlexibleWindowMinutes > 0 {
@@ -247,10 +265,9 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 		FlexibleTimeWindow:         window,
 		State:                      ptr.String(state),
 		Target: &schedulerschedule.SchedulerScheduleTarget{
-			Arn:              ptr.String(cluster.ARN()),
+			Arn:              ptr.String(RunTaskTarget),
 			RoleArn:          role.Arn(),
-			EcsParameters:    ecsParams,
-			Input:            ptr.String(string(overrides)),
+			Input:            ptr.String(input),
 			RetryPolicy:      &schedulerschedule.SchedulerScheduleTargetRetryPolicy{MaximumRetryAttempts: ptr.Number(retries), MaximumEventAgeInSeconds: ptr.Number(p.MaxEventAgeSeconds)},
 			DeadLetterConfig: &schedulerschedule.SchedulerScheduleTargetDeadLetterConfig{Arn: ptr.String(st.dlq.QueueARN())},
 		},
@@ -316,19 +333,22 @@ func (st *ScheduledTask) catchFailedRuns(r *validation.Report, cluster *Cluster,
 		Arn:       ptr.String(q.QueueARN()),
 		DependsOn: &[]cdktf.ITerraformDependable{queuePolicy},
 	})
-	st.depthAlarm("failed-runs-alarm", q.QueueName(), p, "Runs of schedule "+p.Name+" failed after they started: their task state changes wait in "+*q.Node().Path())
+	st.arrivalAlarm("failed-runs-alarm", q.QueueName(), p, "Runs of schedule "+p.Name+" failed after they started: their task state changes wait in "+*q.Node().Path())
 	if dlq, ok := st.dlq.(*serverless.Queue); ok {
-		st.depthAlarm("dead-letters-alarm", dlq.QueueName(), p, "Scheduler gave up starting runs of "+p.Name+": they wait in "+*dlq.Node().Path())
+		st.arrivalAlarm("dead-letters-alarm", dlq.QueueName(), p, "Scheduler gave up starting runs of "+p.Name+": they wait in "+*dlq.Node().Path())
 	}
 	return nil
 }
 
-// depthAlarm fires while messages wait in the queue named queue.
-func (st *ScheduledTask) depthAlarm(id, queue string, p ScheduledTaskProps, description string) {
+// arrivalAlarm fires in each 5-minute period in which a message arrives
+// in the queue named queue. Nothing consumes these queues, so an alarm on
+// their depth would stay in ALARM after the first failure and stay silent
+// for every later one.
+func (st *ScheduledTask) arrivalAlarm(id, queue string, p ScheduledTaskProps, description string) {
 	alarm.New(st, id, alarm.Props{
 		Name: fmt.Sprintf("%s-%s", p.Name, id), Description: description,
-		Namespace: "AWS/SQS", Metric: "ApproximateNumberOfMessagesVisible", Dimensions: map[string]string{"QueueName": queue},
-		Statistic: "Maximum", PeriodSeconds: 300, Periods: 1, Threshold: 1, TopicARN: p.AlarmTopicARN, Tags: p.Tags,
+		Namespace: "AWS/SQS", Metric: "NumberOfMessagesSent", Dimensions: map[string]string{"QueueName": queue},
+		Statistic: "Sum", PeriodSeconds: 300, Periods: 1, Threshold: 1, TopicARN: p.AlarmTopicARN, Tags: p.Tags,
 	})
 }
 

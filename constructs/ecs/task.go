@@ -464,7 +464,7 @@ func NewTaskDefinition(scope constructs.Construct, id string, props TaskDefiniti
 			// GetAuthorizationToken has no resource-level permissions.
 			iamdoc.Allow("RegistryLogin", []string{"ecr:GetAuthorizationToken"}, "*"))
 	}
-	if st := secretStatements(s.Containers); len(st) > 0 {
+	if st := secretStatements(s.Containers, env.Region); len(st) > 0 {
 		needs("read-secrets", st...)
 	}
 	if err := r.Err(); err != nil {
@@ -516,8 +516,9 @@ func (t *TaskDefinition) repositories() []string {
 }
 
 // secretStatements lets the execution role read exactly the containers'
-// secrets, and decrypt with the keys named for them.
-func secretStatements(containers []ContainerSpec) []iamdoc.Statement {
+// secrets, and decrypt with the keys named for them through Secrets
+// Manager and SSM only.
+func secretStatements(containers []ContainerSpec, region string) []iamdoc.Statement {
 	var sm, ssm, keys []string
 	seen := map[string]bool{}
 	add := func(list *[]string, v string) {
@@ -547,7 +548,10 @@ func secretStatements(containers []ContainerSpec) []iamdoc.Statement {
 		out = append(out, iamdoc.Allow("ReadParameters", []string{"ssm:GetParameters"}, ssm...))
 	}
 	if len(keys) > 0 {
-		out = append(out, iamdoc.Allow("DecryptSecrets", []string{"kms:Decrypt"}, keys...))
+		decrypt := iamdoc.Allow("DecryptSecrets", []string{"kms:Decrypt"}, keys...)
+		decrypt.Condition = map[string]map[string]any{"StringEquals": {"kms:ViaService": []string{
+			"secretsmanager." + region + ".amazonaws.com", "ssm." + region + ".amazonaws.com"}}}
+		out = append(out, decrypt)
 	}
 	return out
 }
