@@ -142,6 +142,8 @@ type ObjectLock struct {
 // Bucket is a secure S3 bucket.
 type Bucket struct {
 	constructs.Construct
+	policy     s3bucketpolicy.S3BucketPolicy
+	statements []iamdoc.Statement
 	bucket        s3bucket.S3Bucket
 	kmsKeyARN     string
 	key           kmskey.KmsKey
@@ -310,16 +312,17 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 			DependsOn: &[]cdktf.ITerraformDependable{versioning},
 		})
 	}
-	s3bucketpolicy.NewS3BucketPolicy(b, ptr.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
+	b.statements = []iamdoc.Statement{{
+		Sid:       "DenyInsecureTransport",
+		Effect:    "Deny",
+		Principal: map[string]any{"AWS": "*"},
+		Actions:   []string{"s3:*"},
+		Resources: []string{*b.bucket.Arn(), *b.bucket.Arn() + "/*"},
+		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
+	}}
+	b.policy = s3bucketpolicy.NewS3BucketPolicy(b, ptr.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: name,
-		Policy: ptr.String(r.Doc(iamdoc.Document(iamdoc.Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    "Deny",
-			Principal: map[string]any{"AWS": "*"},
-			Actions:   []string{"s3:*"},
-			Resources: []string{*b.bucket.Arn(), *b.bucket.Arn() + "/*"},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		}))),
+		Policy: ptr.String(r.Doc(iamdoc.Document(b.statements...))),
 	})
 
 	rules := []*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
@@ -479,4 +482,20 @@ func ImportBucket(scope constructs.Construct, id string, props ImportBucketProps
 	b := &imported{name: props.Name, arn: "arn:" + env.Partition + ":s3:::" + props.Name, key: props.KMSKeyARN}
 	constructs.NewConstruct_Override(b, scope, &id)
 	return b, nil
+}
+
+// AddToResourcePolicy adds statements to the bucket policy, after its
+// TLS-only statement: a Deny here (say, of writes by every principal but
+// one role) holds whatever IAM policies elsewhere in the account allow.
+// It returns an error wrapping validate.ErrInvalid for a statement IAM
+// would reject, and changes nothing then.
+func (b *Bucket) AddToResourcePolicy(statements ...iamdoc.Statement) error {
+	all := append(append([]iamdoc.Statement(nil), b.statements...), statements...)
+	doc, err := iamdoc.Document(all...)
+	if err != nil {
+		return fmt.Errorf("bucket policy of %q: %w", *b.Node().Path(), err)
+	}
+	b.statements = all
+	b.policy.SetPolicy(ptr.String(doc))
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/constructs/storage"
@@ -200,5 +201,29 @@ func TestBucketObjectLock(t *testing.T) {
 				t.Errorf("case %d: error %v lacks %q", i, err, w)
 			}
 		}
+	}
+}
+
+func TestBucketPolicyStatements(t *testing.T) {
+	stack := tftest.NewStack(t)
+	b, err := storage.NewBucket(stack, "audit", storage.BucketProps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deny := iamdoc.Statement{
+		Sid: "OnlyWriterWrites", Effect: "Deny", Principal: map[string]any{"AWS": "*"},
+		Actions: []string{"s3:PutObject"}, Resources: []string{b.BucketARN() + "/*"},
+		Condition: map[string]map[string]any{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/writer-*"}},
+	}
+	if err := b.AddToResourcePolicy(deny); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddToResourcePolicy(iamdoc.Statement{Sid: "x", Effect: "Maybe"}); err == nil || !strings.Contains(err.Error(), `bucket policy of "test/audit"`) {
+		t.Errorf("bad statement: %v", err)
+	}
+	doc := tftest.Synth(t, stack)
+	st := tftest.Policy(t, doc.One(t, "aws_s3_bucket_policy", "audit_policy")["policy"])["Statement"].([]any)
+	if len(st) != 2 || st[0].(map[string]any)["Sid"] != "DenyInsecureTransport" || st[1].(map[string]any)["Sid"] != "OnlyWriterWrites" {
+		t.Errorf("statements = %v", st)
 	}
 }

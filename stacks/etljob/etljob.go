@@ -215,8 +215,11 @@ func NewJob(scope constructs.Construct, id string, p JobProps) (*Job, error) {
 		env[EnvDatabaseHost] = j.Database.Endpoint()
 		env[EnvDatabasePort] = "5432"
 		env[EnvDatabaseName] = j.Database.DatabaseName()
-		secrets[EnvDatabaseUser] = ecs.SecretsManagerJSONKey(j.Database.SecretARN(), database.SecretKeyUsername).WithKMSKey(j.Database.KMSKeyARN())
-		secrets[EnvDatabasePassword] = ecs.SecretsManagerJSONKey(j.Database.SecretARN(), database.SecretKeyPassword).WithKMSKey(j.Database.KMSKeyARN())
+		// One token for both keys, so the execution role's policy names
+		// the secret once.
+		secret := j.Database.SecretARN()
+		secrets[EnvDatabaseUser] = ecs.SecretsManagerJSONKey(secret, database.SecretKeyUsername).WithKMSKey(j.Database.KMSKeyARN())
+		secrets[EnvDatabasePassword] = ecs.SecretsManagerJSONKey(secret, database.SecretKeyPassword).WithKMSKey(j.Database.KMSKeyARN())
 	}
 	cluster := p.Cluster
 	if cluster == nil {

@@ -22,9 +22,11 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/ecs"
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/registry"
@@ -33,6 +35,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/tenancy"
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/etljob"
+	"github.com/hybridstack/hybridstack/stacks/etljob/job"
 )
 
 // Names of the three stacks, in apply order.
@@ -131,6 +134,13 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	}); err != nil {
 		return nil, err
 	}
+	env, err := awsenv.Of(stack)
+	if err != nil {
+		return nil, err
+	}
+	if err := out.Audit.AddToResourcePolicy(auditWriters(env, out.Audit.BucketARN(), s.Disposable)...); err != nil {
+		return nil, err
+	}
 
 	// ECS: one cluster for the authentication service and the ETL job.
 	ecsCluster, err := ecs.NewCluster(stack, "ecs-cluster", ecs.ClusterProps{Name: Name, VPC: vpc})
@@ -155,7 +165,10 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 		Name: Name + "-auth", Cluster: ecsCluster, TaskDefinition: authTask, Port: authPort,
 		PlaintextReason: "internal ALB reached only from the front door's VPC link, inside the VPC",
 		MinCount:        2, MaxCount: 6,
-		AlarmTopicARN: *alerts.Arn(),
+		// It verifies Cognito tokens against the pool's public keys and
+		// calls Cognito's API, which have no endpoint in the VPC.
+		AllowInternetHTTPS: true,
+		AlarmTopicARN:      *alerts.Arn(),
 	}); err != nil {
 		return nil, err
 	}
@@ -239,6 +252,36 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	return out, nil
 }
 
+// AuditPrefix is where the audit-logs tenant writes in the audit bucket.
+const AuditPrefix = "trail/"
+
+// auditWriters are the audit bucket's policy statements: no principal
+// but the audit-logs tenant's workload role (its name prefix in the
+// tenants stack) may write objects, and, unless the stack is disposable,
+// nobody may delete an object or version, change a retention or legal
+// hold, or bypass governance retention. IAM grants elsewhere in the
+// account cannot widen a bucket policy's Deny. Object Lock keeps the locked
+// versions; this keeps the log from gaining versions or delete markers
+// from anyone else.
+func auditWriters(env awsenv.Env, bucketARN string, disposable bool) []iamdoc.Statement {
+	writer := "arn:" + env.Partition + ":iam::" + env.Account + ":role/" + Name + "-audit-logs-workload-*"
+	out := []iamdoc.Statement{{
+		Sid: "OnlyTheAuditTenantWrites", Effect: "Deny", Principal: map[string]any{"AWS": "*"},
+		Actions:   []string{"s3:PutObject"},
+		Resources: []string{bucketARN + "/*"},
+		Condition: map[string]map[string]any{"ArnNotLike": {"aws:PrincipalArn": writer}},
+	}}
+	if !disposable {
+		out = append(out, iamdoc.Statement{
+			Sid: "NobodyDeletesOrUnlocks", Effect: "Deny", Principal: map[string]any{"AWS": "*"},
+			Actions: []string{"s3:BypassGovernanceRetention", "s3:DeleteObject", "s3:DeleteObjectVersion",
+				"s3:PutObjectLegalHold", "s3:PutObjectRetention"},
+			Resources: []string{bucketARN + "/*"},
+		})
+	}
+	return out
+}
+
 // addonsStack installs the controllers (Argo CD among them).
 func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Cluster, vpc *network.VPC, admin string) (cdktf.TerraformStack, error) {
 	stack, err := base.NewStack(scope, AddonsName, s)
@@ -257,8 +300,7 @@ func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Clust
 // Tenants returns the platform's tenants, their repositories under
 // s.GitOpsRepoBase: the trading engine, risk analysis and audit logs
 // (which alone writes to the audit bucket). Tenants are isolated from each
-// other; they share data through their prefixes of the tenant-data bucket
-// and the ETL's prices.
+// other; the engine and risk analysis read the ETL's cleaned prices.
 func Tenants(s base.Settings) []tenancy.TenantProps {
 	s = s.WithDefaults()
 	tenant := func(name string, tier tenancy.Tier) tenancy.TenantProps {
@@ -303,8 +345,14 @@ func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *ne
 		if err != nil {
 			return nil, nil, err
 		}
-		if t.Name == "audit-logs" {
-			if err := p.Audit.GrantWrite(tenant.Role(), "trail/"); err != nil {
+		switch t.Name {
+		case "audit-logs":
+			if err := p.Audit.GrantWrite(tenant.Role(), AuditPrefix); err != nil {
+				return nil, nil, err
+			}
+		case "risk-analysis", "trading-engine":
+			// Both read the ETL's cleaned prices.
+			if err := p.ETL.Bucket.GrantRead(tenant.Role(), job.DefaultOutputPrefix+"/"); err != nil {
 				return nil, nil, err
 			}
 		}
