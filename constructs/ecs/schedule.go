@@ -181,7 +181,7 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 
 	st.dlq = p.DeadLetterQueue
 	if st.dlq == nil {
-		q, err := serverless.NewQueue(st, "dead-letter-queue", serverless.QueueProps{NamePrefix: names.Truncate(p.Name, 40) + "-dlq-", IsDeadLetterQueue: true, Tags: p.Tags})
+		q, err := serverless.NewQueue(st, "dead-letter-queue", serverless.QueueProps{NamePrefix: names.Truncate(queueName(p.Name), 40) + "-dlq-", IsDeadLetterQueue: true, Tags: p.Tags})
 		if err != nil {
 			return nil, err
 		}
@@ -288,7 +288,7 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 // stopped with a failed container, or never started, to a queue, and
 // raises alarms on it and on the dead-letter queue.
 func (st *ScheduledTask) catchFailedRuns(r *validation.Report, cluster *Cluster, group string, p ScheduledTaskProps) error {
-	q, err := serverless.NewQueue(st, "failed-runs", serverless.QueueProps{NamePrefix: names.Truncate(p.Name, 36) + "-failed-", IsDeadLetterQueue: true, Tags: p.Tags})
+	q, err := serverless.NewQueue(st, "failed-runs", serverless.QueueProps{NamePrefix: names.Truncate(queueName(p.Name), 36) + "-failed-", IsDeadLetterQueue: true, Tags: p.Tags})
 	if err != nil {
 		return err
 	}
@@ -383,3 +383,7 @@ func (st *ScheduledTask) SecurityGroupID() string { return st.securityGroup }
 
 // Resource returns the aws_scheduler_schedule resource as an escape hatch.
 func (st *ScheduledTask) Resource() schedulerschedule.SchedulerSchedule { return st.schedule }
+
+// queueName makes a schedule name (which may hold '.') fit SQS queue
+// names: letters, digits, '-' and '_'.
+func queueName(schedule string) string { return strings.ReplaceAll(schedule, ".", "-") }
