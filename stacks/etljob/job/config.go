@@ -15,8 +15,8 @@ import (
 )
 
 // Environment variables read by ConfigFromEnv. The stack sets them on the
-// task definition; VENDOR_API_KEY comes from Secrets Manager as an ECS
-// secret.
+// task definition; VENDOR_API_KEY, DATABASE_USER and DATABASE_PASSWORD come
+// from Secrets Manager as ECS secrets.
 const (
 	// EnvVendorURL is the vendor API's base URL (https://). Required.
 	EnvVendorURL = "VENDOR_URL"
@@ -37,6 +37,26 @@ const (
 	// EnvMaxRejectRatio is the largest tolerated fraction of invalid
 	// records, 0..1. Default: 0.05
 	EnvMaxRejectRatio = "MAX_REJECT_RATIO"
+
+	// The database variables are all set (the run loads each window into
+	// PostgreSQL, see Config.Database) or all unset (S3 only); some
+	// without the others is a configuration error. The etljob stack sets
+	// them, under the same names, when it creates the database.
+
+	// EnvDatabaseHost is the PostgreSQL host name (the RDS endpoint
+	// address, without the port).
+	EnvDatabaseHost = "DATABASE_HOST"
+	// EnvDatabasePort is the PostgreSQL port, 1..65535 (5432 on RDS).
+	EnvDatabasePort = "DATABASE_PORT"
+	// EnvDatabaseName is the database to load into.
+	EnvDatabaseName = "DATABASE_NAME"
+	// EnvDatabaseUser is the user the job connects as (an ECS secret: the
+	// username key of the RDS-managed master secret).
+	EnvDatabaseUser = "DATABASE_USER"
+	// EnvDatabasePassword is that user's password (an ECS secret: the
+	// password key of the RDS-managed master secret). Never logged nor
+	// put in an error.
+	EnvDatabasePassword = "DATABASE_PASSWORD"
 )
 
 // Defaults for Config fields left zero.
@@ -110,12 +130,24 @@ type Config struct {
 	// MaxRetryAfter caps the wait a vendor's Retry-After can ask for.
 	// Default: 5m
 	MaxRetryAfter time.Duration
+	// Database, when set, says the run also loads each window into
+	// PostgreSQL; ConfigFromEnv sets it when the DATABASE_... variables
+	// are. The load itself is done by Loader, which the caller builds from
+	// it with NewPostgresLoader: a Config with Database but no Loader is
+	// invalid.
+	// Default: - S3 only
+	Database *DatabaseConfig
 
 	// HTTPClient calls the vendor.
 	// Default: - a client with a one-minute timeout
 	HTTPClient *http.Client
 	// S3 writes the output. Required.
 	S3 S3API
+	// Loader, when set, loads each window's records (into PostgreSQL with
+	// NewPostgresLoader) after the parts and the rejects are written and
+	// before the manifest. Required when Database is set.
+	// Default: - no load
+	Loader Loader
 	// Now is the clock.
 	// Default: time.Now
 	Now func() time.Time
@@ -133,15 +165,27 @@ type Config struct {
 // RejectRatio returns a pointer to r, for Config.MaxRejectRatio.
 func RejectRatio(r float64) *float64 { return &r }
 
-// String describes the settings without the API key, so that printing a
-// Config never leaks it.
+// String describes the settings without the API key and the database
+// password, so that printing a Config never leaks them.
 func (c Config) String() string {
-	return fmt.Sprintf("vendor=%s key=%s bucket=%s prefix=%s scheduled=%s page_size=%d max_attempts=%d max_reject_ratio=%s",
-		c.VendorURL, redacted(c.APIKey), c.OutputBucket, c.OutputPrefix, c.scheduledString(), c.PageSize, c.MaxAttempts, c.ratioString())
+	return fmt.Sprintf("vendor=%s key=%s bucket=%s prefix=%s scheduled=%s page_size=%d max_attempts=%d max_reject_ratio=%s database=%s",
+		c.VendorURL, redacted(c.APIKey), c.OutputBucket, c.OutputPrefix, c.scheduledString(), c.PageSize, c.MaxAttempts, c.ratioString(), c.databaseString())
 }
 
-// LogValue logs the settings without the API key.
+func (c Config) databaseString() string {
+	if c.Database == nil {
+		return "(none)"
+	}
+	return "{" + c.Database.String() + "}"
+}
+
+// LogValue logs the settings without the API key and the database
+// password.
 func (c Config) LogValue() slog.Value {
+	db := slog.String("database", "(none)")
+	if c.Database != nil {
+		db = slog.Any("database", *c.Database)
+	}
 	return slog.GroupValue(
 		slog.String("vendor_url", c.VendorURL),
 		slog.String("api_key", redacted(c.APIKey)),
@@ -153,6 +197,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("max_reject_ratio", c.ratioString()),
 		slog.Int("records_per_part", c.RecordsPerPart),
 		slog.Int("max_records", c.MaxRecords),
+		db,
 	)
 }
 
@@ -232,6 +277,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			c.MaxRejectRatio = &r
 		}
 	}
+	db, dbErrs := databaseFromEnv(getenv)
+	c.Database = db
+	errs = append(errs, dbErrs...)
 	// Check the values that are present; the missing ones are reported above.
 	errs = append(errs, c.checkSettings(false)...)
 	if len(errs) > 0 {
@@ -303,6 +351,9 @@ func (c *Config) checkSettings(requireAll bool) []string {
 			errs = append(errs, fmt.Sprintf("%s %s is negative", d.name, d.v))
 		}
 	}
+	if c.Database != nil {
+		errs = append(errs, c.Database.check()...)
+	}
 	return errs
 }
 
@@ -341,6 +392,9 @@ func (c Config) resolved() (Config, error) {
 	errs := c.checkSettings(true)
 	if c.S3 == nil {
 		errs = append(errs, "S3 client is required")
+	}
+	if c.Database != nil && c.Loader == nil {
+		errs = append(errs, "Database is set but Loader is not: build it with NewPostgresLoader(*cfg.Database)")
 	}
 	if len(errs) > 0 {
 		return c, errors.New("invalid configuration: " + strings.Join(errs, "; "))

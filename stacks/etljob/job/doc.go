@@ -1,8 +1,10 @@
 // Package job is the hourly price ETL that the etljob stack runs as an ECS
 // Fargate task: it reads one hour of price records from the vendor's HTTP
 // API, validates and normalizes them, and writes partitioned JSON Lines to
-// S3, idempotently. The binary is cmd/etljob; it reads its configuration
-// from the environment (see the Env... constants and ConfigFromEnv).
+// S3, idempotently; when the DATABASE_... variables are set it also loads
+// each window into a PostgreSQL table (see the Database section). The
+// binary is cmd/etljob; it reads its configuration from the environment
+// (see the Env... constants and ConfigFromEnv).
 //
 // # Window
 //
@@ -94,9 +96,12 @@
 // then the manifest, with If-None-Match: * so that a concurrent run cannot
 // be silently overwritten. A failure at any point leaves no manifest, and
 // the next run rewrites the window into the same objects; once the manifest
-// exists the partition is complete. Two runs of the same window must not
-// overlap (the schedule runs one task per hour); if they do, the later
-// manifest write fails rather than describing parts the other run wrote.
+// exists the partition is complete. With a database, the window is loaded
+// after the rejects object and before the manifest (see the Database
+// section). Two runs of the same window must not overlap (the schedule
+// runs one task per hour); if they do, the later manifest write fails
+// rather than describing parts the other run wrote (their database loads
+// serialize on the window's lock, and the last one wins whole).
 //
 // # Memory
 //
@@ -108,5 +113,69 @@
 // a window with more records fails with ErrTooManyRecords before anything
 // is written. At the cap the live heap is about 550 MiB, so a 1 GiB task
 // should set GOMEMLIMIT (e.g. 800MiB) and a 2 GiB task needs nothing.
-// Nothing is ever written to local disk.
+// Nothing is ever written to local disk. The database load streams the
+// records to COPY row by row, without another copy of the window.
+//
+// # Database
+//
+// The variables DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER
+// and DATABASE_PASSWORD (the etljob stack sets them when it creates its
+// RDS for PostgreSQL database; user and password are ECS secrets from the
+// RDS-managed master secret) are all set or all unset. All set: the run
+// also loads each window into PostgreSQL (Config.Database, and a Loader
+// made by NewPostgresLoader). None: S3 only. Some: a configuration error
+// naming the missing ones.
+//
+// The load comes after every part and the rejects object are written and
+// before the manifest, which stays the last write. A failed load fails
+// the run with no manifest, so the next run of the window (its parts
+// unchanged, hence skipped) loads it again; a window whose manifest exists
+// is not loaded again. Between a load's commit and the manifest's write
+// the table can hold a window whose manifest does not exist yet; if that
+// write fails, the next run replaces the rows with the same ones.
+//
+// The table (default prices; created by the first load if missing) is
+//
+//	CREATE TABLE prices (
+//	    id           text          NOT NULL,
+//	    symbol       text          NOT NULL,
+//	    price        numeric(38,8) NOT NULL CHECK (price > 0),
+//	    currency     char(3)       NOT NULL,
+//	    ts           timestamptz   NOT NULL,
+//	    volume       bigint        NOT NULL CHECK (volume >= 0),
+//	    window_start timestamptz   NOT NULL,
+//	    loaded_at    timestamptz   NOT NULL DEFAULT now(),
+//	    PRIMARY KEY (window_start, id),
+//	    CHECK (ts >= window_start AND ts < window_start + interval '1 hour'));
+//	CREATE INDEX prices_symbol_ts_idx ON prices (symbol, ts);
+//
+// Each window is one transaction: a transaction-scoped advisory lock on
+// the window (pg_advisory_xact_lock, so overlapping runs of one hour
+// serialize), the table created if missing (under a lock of its own, so
+// that two first loads do not collide in the catalog; once it exists, no
+// DDL runs and no CREATE privilege is needed), DELETE of the window's
+// rows, COPY of its records, COMMIT. Re-running a window replaces it
+// exactly: no row twice, no row of an earlier, larger input left, and
+// other windows untouched. Loading the same window with the same records
+// is a no-op apart from loaded_at. Connection errors, serialization
+// failures and deadlocks (SQLSTATE 40001, 40P01) retry the whole
+// transaction on a new connection, a bounded number of times; constraint
+// violations and other errors do not (see NewPostgresLoader).
+//
+// Prices stay exact: the canonical decimal string is parsed into a
+// PostgreSQL numeric (digits and a decimal exponent), never through a
+// float; numeric(38,8) holds every price Normalize accepts. timestamptz
+// holds microseconds: a timestamp with more digits is truncated (so it
+// stays in its window); the parts keep it whole.
+//
+// The connection is built from its parts, never from a connection string,
+// and the password is never logged nor put in an error. TLS is required
+// (sslmode=require, as rds.force_ssl=1 demands) but the server's
+// certificate is not verified by default: verify-full needs the RDS CA
+// bundle, which the distroless image does not carry. A caller that has it
+// sets DatabaseConfig.TLSMode to TLSVerifyFull and RootCAs to a pool
+// holding it. The session has a statement_timeout and an
+// idle_in_transaction_session_timeout (StatementTimeout, 5 minutes) and
+// each attempt a client-side bound (AttemptTimeout, 15 minutes); the
+// connection has ConnectTimeout (15 seconds).
 package job

@@ -36,13 +36,18 @@ type Result struct {
 	PartsWritten      int
 	PartsUnchanged    int
 	StalePartsDeleted int
+	// Loaded is set when the Loader loaded the window's Records.
+	Loaded bool
 }
 
 // Run processes the window selected by cfg.ScheduledTime (see the package
 // documentation) and returns what it did. It returns an error wrapping
 // ErrAPIKeyRejected, ErrTooManyRecords or ErrRejectRatio for those
-// failures, and an error for any other; after an error no manifest exists
-// for the window, and running again redoes it.
+// failures, and an error for any other (a failed database load among
+// them); after an error no manifest exists for the window, and running
+// again redoes it. With a Loader, the window's records are loaded after
+// the parts and before the manifest; a window whose manifest exists is
+// not loaded again.
 func Run(ctx context.Context, cfg Config) (Result, error) {
 	c, err := cfg.resolved()
 	if err != nil {
@@ -174,6 +179,17 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		}
 	}
 
+	// The database load comes after every part (so that a failed load
+	// costs no vendor call on the re-run, the parts being unchanged) and
+	// before the manifest, which stays the last write: a failed load
+	// leaves no manifest, and the next run loads the window again.
+	if c.Loader != nil {
+		if err := c.Loader.LoadWindow(ctx, w, b.records); err != nil {
+			return res, fmt.Errorf("loading the window into the database (no manifest written; running again redoes the window): %w", err)
+		}
+		res.Loaded = true
+	}
+
 	if rejects != nil {
 		m.RejectsObject = &rejects.Object
 	}
@@ -186,7 +202,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	log.Info("window written", "manifest", st.uri(l.ManifestKey()), "pages", res.Pages, "vendor_records", res.VendorRecords,
 		"records", res.Records, "duplicates", res.Duplicates, "rejects", res.Rejects, "parts", nParts,
-		"parts_written", res.PartsWritten, "parts_unchanged", res.PartsUnchanged, "stale_parts_deleted", res.StalePartsDeleted)
+		"parts_written", res.PartsWritten, "parts_unchanged", res.PartsUnchanged, "stale_parts_deleted", res.StalePartsDeleted,
+		"loaded", res.Loaded)
 	return res, nil
 }
 

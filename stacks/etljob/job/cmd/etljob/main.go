@@ -1,6 +1,7 @@
 // Command etljob is the hourly price ETL's container entry point: it reads
 // its configuration from the environment (see package job), processes one
-// window, logs JSON to stdout and exits 0 on success, 1 when the run
+// window (loading it into PostgreSQL too when the DATABASE_... variables
+// are set), logs JSON to stdout and exits 0 on success, 1 when the run
 // failed and 2 when the configuration is invalid. SIGTERM (ECS stopping the
 // task) cancels the run; the window is then redone by the next run.
 package main
@@ -30,6 +31,19 @@ func run() int {
 		log.Error("invalid configuration", "error", err.Error())
 		return 2
 	}
+	if cfg.Database != nil {
+		// DATABASE_HOST and the others are set: each window is also
+		// loaded into PostgreSQL (TLS required, certificate not verified;
+		// see job.TLSRequire).
+		db := *cfg.Database
+		db.Log = log
+		loader, err := job.NewPostgresLoader(db)
+		if err != nil {
+			log.Error("invalid configuration", "error", err.Error())
+			return 2
+		}
+		cfg.Loader = loader
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	awsCfg, err := config.LoadDefaultConfig(ctx)
@@ -48,6 +62,6 @@ func run() int {
 		return 1
 	}
 	log.Info("run succeeded", "window", res.Window.String(), "already_complete", res.AlreadyComplete,
-		"records", res.Records, "rejects", res.Rejects)
+		"records", res.Records, "rejects", res.Rejects, "loaded", res.Loaded)
 	return 0
 }
