@@ -119,7 +119,8 @@ type JobProps struct {
 	Image string
 	// VendorURL is the vendor API's base URL. Required.
 	VendorURL string
-	// Database adds an RDS for PostgreSQL database the job loads.
+	// Database adds an RDS for PostgreSQL database the job loads each
+	// window into (table prices, replaced window by window).
 	// Default: false
 	Database bool
 	// AlarmTopicARN is notified of failed runs.
@@ -141,15 +142,6 @@ type Job struct {
 	Schedule   *ecs.ScheduledTask
 	vendorKey  secretsmanagersecret.SecretsmanagerSecret
 }
-
-// Environment variables the stack gives the job for the database.
-const (
-	EnvDatabaseHost     = "DATABASE_HOST"
-	EnvDatabasePort     = "DATABASE_PORT"
-	EnvDatabaseName     = "DATABASE_NAME"
-	EnvDatabaseUser     = "DATABASE_USER"
-	EnvDatabasePassword = "DATABASE_PASSWORD"
-)
 
 // NewJob builds the job: its repository, output bucket, vendor key secret,
 // optional database, cluster, task definition and schedule.
@@ -212,14 +204,14 @@ func NewJob(scope constructs.Construct, id string, p JobProps) (*Job, error) {
 		if err != nil {
 			return nil, err
 		}
-		env[EnvDatabaseHost] = j.Database.Endpoint()
-		env[EnvDatabasePort] = "5432"
-		env[EnvDatabaseName] = j.Database.DatabaseName()
+		env[job.EnvDatabaseHost] = j.Database.Endpoint()
+		env[job.EnvDatabasePort] = "5432"
+		env[job.EnvDatabaseName] = j.Database.DatabaseName()
 		// One token for both keys, so the execution role's policy names
 		// the secret once.
 		secret := j.Database.SecretARN()
-		secrets[EnvDatabaseUser] = ecs.SecretsManagerJSONKey(secret, database.SecretKeyUsername).WithKMSKey(j.Database.KMSKeyARN())
-		secrets[EnvDatabasePassword] = ecs.SecretsManagerJSONKey(secret, database.SecretKeyPassword).WithKMSKey(j.Database.KMSKeyARN())
+		secrets[job.EnvDatabaseUser] = ecs.SecretsManagerJSONKey(secret, database.SecretKeyUsername).WithKMSKey(j.Database.KMSKeyARN())
+		secrets[job.EnvDatabasePassword] = ecs.SecretsManagerJSONKey(secret, database.SecretKeyPassword).WithKMSKey(j.Database.KMSKeyARN())
 	}
 	cluster := p.Cluster
 	if cluster == nil {

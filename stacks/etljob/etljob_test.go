@@ -71,7 +71,7 @@ func TestJobWiring(t *testing.T) {
 		m := e.(map[string]any)
 		secrets[m["name"].(string)] = m["valueFrom"].(string)
 	}
-	if !strings.Contains(secrets[job.EnvVendorAPIKey], "aws_secretsmanager_secret.") || !strings.HasSuffix(secrets[etljob.EnvDatabasePassword], ":password::") {
+	if !strings.Contains(secrets[job.EnvVendorAPIKey], "aws_secretsmanager_secret.") || !strings.HasSuffix(secrets[job.EnvDatabasePassword], ":password::") {
 		t.Errorf("secrets = %v", secrets)
 	}
 	s := only(t, r, "aws_scheduler_schedule")
