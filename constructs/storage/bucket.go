@@ -142,8 +142,8 @@ type ObjectLock struct {
 // Bucket is a secure S3 bucket.
 type Bucket struct {
 	constructs.Construct
-	policy     s3bucketpolicy.S3BucketPolicy
-	statements []iamdoc.Statement
+	policy        s3bucketpolicy.S3BucketPolicy
+	statements    []iamdoc.Statement
 	bucket        s3bucket.S3Bucket
 	kmsKeyARN     string
 	key           kmskey.KmsKey
