@@ -423,8 +423,22 @@ func TestScheduledTask(t *testing.T) {
 		t.Errorf("target = %v", target)
 	}
 	input := target["input"].(string)
-	if strings.Contains(input, `\u003c`) || !strings.Contains(input, `"value":"<aws.scheduler.scheduled-time>"`) {
+	if strings.Contains(input, `\u003c`) || !strings.Contains(input, `"Value":"<aws.scheduler.scheduled-time>"`) {
 		t.Errorf("input does not pass the scheduled time literally: %s", input)
+	}
+	// Universal targets take the members in PascalCase: the keys must be
+	// exactly these (json.Unmarshal alone would accept any casing).
+	var keys map[string]any
+	if err := json.Unmarshal([]byte(input), &keys); err != nil {
+		t.Fatalf("input is not JSON: %v", err)
+	}
+	for _, k := range []string{"Cluster", "TaskDefinition", "Count", "LaunchType", "PlatformVersion", "Group", "EnableECSManagedTags", "PropagateTags", "NetworkConfiguration", "Overrides"} {
+		if _, ok := keys[k]; !ok {
+			t.Errorf("input lacks %s: %s", k, input)
+		}
+	}
+	if !strings.Contains(input, `"AwsvpcConfiguration":{"AssignPublicIp":"DISABLED"`) || !strings.Contains(input, `"ContainerOverrides":[{"Environment":[{"Name":"SCHEDULED_TIME"`) {
+		t.Errorf("nested members are not PascalCase: %s", input)
 	}
 	var req struct {
 		Cluster, TaskDefinition, LaunchType, Group string

@@ -223,27 +223,30 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 	// scheduled time (a context attribute Scheduler fills in, the same on
 	// every retry of one invocation). The templated ECS target documents no
 	// way to pass overrides.
+	// Universal targets take the API's members in PascalCase, as the
+	// Step Functions AWS SDK integrations do, even for camelCase APIs
+	// such as ECS.
 	group := "scheduled:" + p.Name
 	request := map[string]any{
-		"cluster":              cluster.ARN(),
-		"taskDefinition":       td.ARN(),
-		"count":                1,
-		"platformVersion":      "LATEST",
-		"group":                group,
-		"enableECSManagedTags": true,
-		"propagateTags":        "TASK_DEFINITION",
-		"networkConfiguration": map[string]any{"awsvpcConfiguration": map[string]any{
-			"subnets": cluster.VPC().PrivateSubnetIDs(), "securityGroups": sgs, "assignPublicIp": "DISABLED",
+		"Cluster":              cluster.ARN(),
+		"TaskDefinition":       td.ARN(),
+		"Count":                1,
+		"PlatformVersion":      "LATEST",
+		"Group":                group,
+		"EnableECSManagedTags": true,
+		"PropagateTags":        "TASK_DEFINITION",
+		"NetworkConfiguration": map[string]any{"AwsvpcConfiguration": map[string]any{
+			"Subnets": cluster.VPC().PrivateSubnetIDs(), "SecurityGroups": sgs, "AssignPublicIp": "DISABLED",
 		}},
-		"overrides": map[string]any{"containerOverrides": []map[string]any{{
-			"name":        td.containers[0].Name,
-			"environment": []nameValue{{Name: ScheduledTimeVariable, Value: "<aws.scheduler.scheduled-time>"}},
+		"Overrides": map[string]any{"ContainerOverrides": []map[string]any{{
+			"Name":        td.containers[0].Name,
+			"Environment": []map[string]string{{"Name": ScheduledTimeVariable, "Value": "<aws.scheduler.scheduled-time>"}},
 		}}},
 	}
 	if p.UseSpot {
-		request["capacityProviderStrategy"] = []map[string]any{{"capacityProvider": "FARGATE_SPOT", "weight": 1}}
+		request["CapacityProviderStrategy"] = []map[string]any{{"CapacityProvider": "FARGATE_SPOT", "Weight": 1}}
 	} else {
-		request["launchType"] = "FARGATE"
+		request["LaunchType"] = "FARGATE"
 	}
 	input, err := unescapedJSON(request)
 	if err != nil {
@@ -348,7 +351,9 @@ func (st *ScheduledTask) arrivalAlarm(id, queue string, p ScheduledTaskProps, de
 	alarm.New(st, id, alarm.Props{
 		Name: fmt.Sprintf("%s-%s", p.Name, id), Description: description,
 		Namespace: "AWS/SQS", Metric: "NumberOfMessagesSent", Dimensions: map[string]string{"QueueName": queue},
-		Statistic: "Sum", PeriodSeconds: 300, Periods: 1, Threshold: 1, TopicARN: p.AlarmTopicARN, Tags: p.Tags,
+		// SQS publishes the metrics of a queue that was idle up to 15
+		// minutes late: any one of the last three periods counts.
+		Statistic: "Sum", PeriodSeconds: 300, Periods: 3, DatapointsToAlarm: 1, Threshold: 1, TopicARN: p.AlarmTopicARN, Tags: p.Tags,
 	})
 }
 

@@ -258,8 +258,9 @@ const AuditPrefix = "trail/"
 // auditWriters are the audit bucket's policy statements: no principal
 // but the audit-logs tenant's workload role (its name prefix in the
 // tenants stack) may write objects, and, unless the stack is disposable,
-// nobody may delete an object or version, change a retention or legal
-// hold, or bypass governance retention. IAM grants elsewhere in the
+// nobody may delete an object or version or bypass governance retention
+// (legal holds and longer retentions stay possible: they only add
+// protection). IAM grants elsewhere in the
 // account cannot widen a bucket policy's Deny. Object Lock keeps the locked
 // versions; this keeps the log from gaining versions or delete markers
 // from anyone else.
@@ -274,8 +275,7 @@ func auditWriters(env awsenv.Env, bucketARN string, disposable bool) []iamdoc.St
 	if !disposable {
 		out = append(out, iamdoc.Statement{
 			Sid: "NobodyDeletesOrUnlocks", Effect: "Deny", Principal: map[string]any{"AWS": "*"},
-			Actions: []string{"s3:BypassGovernanceRetention", "s3:DeleteObject", "s3:DeleteObjectVersion",
-				"s3:PutObjectLegalHold", "s3:PutObjectRetention"},
+			Actions:   []string{"s3:BypassGovernanceRetention", "s3:DeleteObject", "s3:DeleteObjectVersion"},
 			Resources: []string{bucketARN + "/*"},
 		})
 	}

@@ -18,12 +18,14 @@ type Props struct {
 	Statistic              string
 	PeriodSeconds, Periods int
 	Threshold              int
+	DatapointsToAlarm      int    // 0 for all Periods
 	TopicARN               string // "" for no notification
 	Tags                   map[string]string
 }
 
 // New creates the alarm under scope with id: it fires when the statistic
-// is at or above Threshold for Periods periods in a row.
+// is at or above Threshold in DatapointsToAlarm of the last Periods periods
+// (all of them when DatapointsToAlarm is 0).
 func New(scope constructs.Construct, id string, p Props) cloudwatchmetricalarm.CloudwatchMetricAlarm {
 	var actions *[]*string
 	if p.TopicARN != "" {
@@ -38,6 +40,7 @@ func New(scope constructs.Construct, id string, p Props) cloudwatchmetricalarm.C
 		Statistic:          ptr.String(p.Statistic),
 		Period:             ptr.Number(p.PeriodSeconds),
 		EvaluationPeriods:  ptr.Number(p.Periods),
+		DatapointsToAlarm:  optionalNumber(p.DatapointsToAlarm),
 		Threshold:          ptr.Number(p.Threshold),
 		ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
 		TreatMissingData:   ptr.String("notBreaching"),
@@ -45,4 +48,11 @@ func New(scope constructs.Construct, id string, p Props) cloudwatchmetricalarm.C
 		OkActions:          actions,
 		Tags:               ptr.Map(p.Tags),
 	})
+}
+
+func optionalNumber(n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	return ptr.Number(n)
 }
