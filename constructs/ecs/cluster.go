@@ -22,12 +22,10 @@ package ecs
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsclustercapacityproviders"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
@@ -62,18 +60,13 @@ type Cluster struct {
 	capacity ecsclustercapacityproviders.EcsClusterCapacityProviders
 }
 
-var (
-	clusterNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
-	nonName       = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-)
+var clusterNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 
 // defaultName derives a resource name from the construct's path in its
 // stack: "<stack>-<id>...", with characters outside [A-Za-z0-9_-] made '-'
 // and cut to max with a hash.
 func defaultName(r *validation.Report, scope constructs.Construct, max int) string {
-	stack := cdktf.TerraformStack_Of(scope)
-	inStack := strings.TrimPrefix(r.Path(), *stack.Node().Path()+"/")
-	return names.Fit(nonName.ReplaceAllString(names.FromPath(*stack.Node().Id()+"/"+inStack), "-"), max)
+	return names.FromPathFit(r.StackPath(scope), max)
 }
 
 // NewCluster validates props and creates the cluster with Container

@@ -502,13 +502,14 @@ func NewTaskDefinition(scope constructs.Construct, id string, props TaskDefiniti
 }
 
 // repositories returns the ARNs of the repositories the containers pull
-// from, each once.
+// from, each once. Repositories are told apart by identity: each
+// RepositoryARN call of a construct returns a new token string.
 func (t *TaskDefinition) repositories() []string {
 	var out []string
-	seen := map[string]bool{}
+	seen := map[Repository]bool{}
 	for _, c := range t.containers {
-		if c.Image.repo != nil && !seen[c.Image.repo.RepositoryARN()] {
-			seen[c.Image.repo.RepositoryARN()] = true
+		if c.Image.repo != nil && !seen[c.Image.repo] {
+			seen[c.Image.repo] = true
 			out = append(out, c.Image.repo.RepositoryARN())
 		}
 	}

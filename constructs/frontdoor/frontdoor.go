@@ -11,13 +11,11 @@ package frontdoor
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2api"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2stage"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
@@ -100,13 +98,11 @@ func NewFrontDoor(scope constructs.Construct, id string, props FrontDoorProps) (
 	if scope == nil {
 		return nil, r.Err()
 	}
-	path := r.Path()
 	p := props
 	if p.Name == "" {
 		// The construct path, so that front doors with the same id in
 		// different scopes get different names (and access log groups).
-		stack := cdktf.TerraformStack_Of(scope)
-		p.Name = names.Fit(names.FromPath(*stack.Node().Id()+"/"+strings.TrimPrefix(path, *stack.Node().Path()+"/")), 128)
+		p.Name = names.Fit(names.FromPath(r.StackPath(scope)), 128)
 	}
 	if p.ThrottleBurst == 0 {
 		p.ThrottleBurst = 200

@@ -183,7 +183,7 @@ type settings struct {
 func handlerDefaults(path string, p HandlerProps) settings {
 	s := settings{HandlerProps: p, name: p.FunctionName}
 	if s.name == "" {
-		s.name = names.Fit(sanitizeName(names.FromPath(path)), 64)
+		s.name = names.FromPathFit(path, 64)
 	}
 	if s.Runtime == "" && (p.Code.kind == codeGoPackage || p.Code.kind == codeZipFile || p.Code.kind == codeS3) {
 		s.Runtime = "provided.al2023"
@@ -324,10 +324,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	if scope == nil {
 		return nil, r.Err()
 	}
-	path := r.Path()
-	stack := cdktf.TerraformStack_Of(scope)
-	inStack := strings.TrimPrefix(path, *stack.Node().Path()+"/")
-	s := handlerDefaults(*stack.Node().Id()+"/"+inStack, props)
+	s := handlerDefaults(r.StackPath(scope), props)
 	s.validate(r)
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -559,7 +556,3 @@ func (h *Handler) Role() iamrole.IamRole { return h.role }
 
 // Resource returns the aws_lambda_function resource as an escape hatch.
 func (h *Handler) Resource() lambdafunction.LambdaFunction { return h.fn }
-
-var nonName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-
-func sanitizeName(s string) string { return nonName.ReplaceAllString(s, "-") }

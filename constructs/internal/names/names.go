@@ -82,6 +82,16 @@ func FromPath(path string) string {
 	return strings.ReplaceAll(path, "/", "-")
 }
 
+var nonName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// FromPathFit returns FromPath(path) with every run of characters other than
+// letters, digits, '-' and '_' made one '-', cut to n bytes with Fit: the
+// default name of resources whose names allow those characters (Lambda
+// functions, ECS clusters, families, services, schedules).
+func FromPathFit(path string, n int) string {
+	return Fit(nonName.ReplaceAllString(FromPath(path), "-"), n)
+}
+
 var readable = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
 
 // Readable reports whether s is 1-40 lowercase letters, digits and '-'

@@ -64,6 +64,15 @@ func ForConstruct(kind string, scope constructs.IConstruct, id string) *Report {
 // Path returns the construct path the report is about.
 func (r *Report) Path() string { return r.path }
 
+// StackPath returns the path of the construct the report is about from its
+// stack: "<stack id>/<path inside the stack>", the same whatever scopes
+// hold the stack. Default names derive from it. scope is where the
+// construct is being created.
+func (r *Report) StackPath(scope constructs.IConstruct) string {
+	stack := cdktf.TerraformStack_Of(scope)
+	return *stack.Node().Id() + "/" + strings.TrimPrefix(r.path, *stack.Node().Path()+"/")
+}
+
 // Addf records that field has the problem described by format and args.
 func (r *Report) Addf(field, format string, args ...any) {
 	r.errs = append(r.errs, &FieldError{Kind: r.kind, Path: r.path, Field: field, Problem: fmt.Sprintf(format, args...)})
