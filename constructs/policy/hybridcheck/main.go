@@ -7,6 +7,20 @@
 //
 // The exit status is 1 when unsuppressed findings at or above -fail-on
 // remain, 2 on bad usage or unreadable input.
+//
+//	go run ./constructs/policy/hybridcheck diff [-format markdown|json] [-ack FILE] [-plan FILE] [-diagrams] BASE_DIR HEAD_DIR
+//
+// reviews a change: what each stack's resources do between two sets of
+// synthesized stacks (snapshot directories, cdktf output directories, or
+// directories holding either), with probable renames and their fix,
+// replacements, risk findings, the change in fixed monthly cost and, with
+// -plan, Terraform's own actions from `go run ./scripts/e2e plan`. The exit
+// status is 1 when a high-risk change is not acknowledged in the -ack file.
+//
+//	go run ./constructs/policy/hybridcheck diagram DIR STACK
+//	go run ./constructs/policy/hybridcheck cost DIR [STACK]
+//
+// print a stack's Mermaid diagram, or its fixed monthly cost estimate.
 package main
 
 import (
@@ -22,6 +36,16 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "diff":
+			return runDiff(args[1:], stdout, stderr)
+		case "diagram":
+			return runDiagram(args[1:], stdout, stderr)
+		case "cost":
+			return runCost(args[1:], stdout, stderr)
+		}
+	}
 	fs := flag.NewFlagSet("hybridcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "table", "output format: table, json or sarif")

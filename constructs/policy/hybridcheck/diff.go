@@ -1,0 +1,162 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/hybridstack/hybridstack/constructs/review"
+)
+
+// runDiff is the diff subcommand: exit 0 when the change has no
+// unacknowledged high-risk finding, 1 when it has, 2 on bad usage or
+// input.
+func runDiff(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("hybridcheck diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "markdown", "output format: markdown (a pull-request comment) or json")
+	ackPath := fs.String("ack", "", "acknowledgement file: high-risk changes it lists, with a reason, do not fail the review")
+	planPath := fs.String("plan", "", "real plan from `go run ./scripts/e2e plan` to show next to the static analysis")
+	diagrams := fs.Bool("diagrams", true, "draw each changed stack's changed neighbourhood as Mermaid (markdown)")
+	jsonOut := fs.String("json-out", "", "also write the JSON report to this file")
+	baseName := fs.String("base-name", "", "name of the base in the report (default: BASE_DIR)")
+	headName := fs.String("head-name", "", "name of the head in the report (default: HEAD_DIR)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: hybridcheck diff [-format markdown|json] [-ack FILE] [-plan FILE] [-diagrams=false] BASE_DIR HEAD_DIR")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 2 {
+		fs.Usage()
+		return 2
+	}
+	if *format != "markdown" && *format != "json" {
+		fmt.Fprintf(stderr, "hybridcheck diff: -format %q is not markdown or json\n", *format)
+		return 2
+	}
+	baseDir, headDir := fs.Arg(0), fs.Arg(1)
+	base, err := review.LoadDir(baseDir)
+	if err != nil {
+		fmt.Fprintln(stderr, "hybridcheck diff: base:", err)
+		return 2
+	}
+	head, err := review.LoadDir(headDir)
+	if err != nil {
+		fmt.Fprintln(stderr, "hybridcheck diff: head:", err)
+		return 2
+	}
+	var opts review.Options
+	if *ackPath != "" {
+		if opts.Acks, err = review.ReadAckFile(*ackPath); err != nil {
+			fmt.Fprintln(stderr, "hybridcheck diff:", err)
+			return 2
+		}
+	}
+	if *planPath != "" {
+		if opts.Plan, err = review.ReadPlanFile(*planPath); err != nil {
+			fmt.Fprintln(stderr, "hybridcheck diff:", err)
+			return 2
+		}
+	}
+	if *baseName == "" {
+		*baseName = baseDir
+	}
+	if *headName == "" {
+		*headName = headDir
+	}
+	rep := review.Compare(*baseName, *headName, base, head, opts)
+	if *format == "json" {
+		err = rep.WriteJSON(stdout)
+	} else {
+		md := review.MarkdownOptions{Diagrams: *diagrams}
+		if *ackPath != "" {
+			md.AckPath = *ackPath
+		}
+		err = rep.WriteMarkdown(stdout, md)
+	}
+	if err == nil && *jsonOut != "" {
+		var f *os.File
+		if f, err = os.Create(*jsonOut); err == nil {
+			err = rep.WriteJSON(f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "hybridcheck diff:", err)
+		return 2
+	}
+	if rep.Failed() {
+		fmt.Fprintf(stderr, "hybridcheck diff: %d high-risk change(s) not acknowledged\n", rep.Unacknowledged)
+		return 1
+	}
+	return 0
+}
+
+// runDiagram prints one stack's Mermaid diagram.
+func runDiagram(args []string, stdout, stderr io.Writer) int {
+	stacks, name, code := loadOne(args, stderr, "diagram DIR STACK", true)
+	if code != 0 {
+		return code
+	}
+	fmt.Fprint(stdout, review.Mermaid(stacks[name]))
+	return 0
+}
+
+// runCost prints the fixed monthly cost of one stack, or of each.
+func runCost(args []string, stdout, stderr io.Writer) int {
+	stacks, name, code := loadOne(args, stderr, "cost DIR [STACK]", false)
+	if code != 0 {
+		return code
+	}
+	names := []string{name}
+	if name == "" {
+		names = names[:0]
+		for n := range stacks {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+	}
+	for i, n := range names {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		fmt.Fprintf(stdout, "### %s\n\n", n)
+		if err := review.WriteCostMarkdown(stdout, review.EstimateCost(stacks[n], review.DefaultPrices())); err != nil {
+			fmt.Fprintln(stderr, "hybridcheck cost:", err)
+			return 2
+		}
+	}
+	return 0
+}
+
+func loadOne(args []string, stderr io.Writer, usage string, needStack bool) (map[string]*review.Stack, string, int) {
+	if len(args) < 1 || len(args) > 2 || (needStack && len(args) != 2) {
+		fmt.Fprintln(stderr, "usage: hybridcheck "+usage)
+		return nil, "", 2
+	}
+	stacks, err := review.LoadDir(args[0])
+	if err != nil {
+		fmt.Fprintln(stderr, "hybridcheck:", err)
+		return nil, "", 2
+	}
+	name := ""
+	if len(args) == 2 {
+		name = args[1]
+		if _, ok := stacks[name]; !ok {
+			var have []string
+			for n := range stacks {
+				have = append(have, n)
+			}
+			sort.Strings(have)
+			fmt.Fprintf(stderr, "hybridcheck: %s has no stack %q; it has %v\n", args[0], name, have)
+			return nil, "", 2
+		}
+	}
+	return stacks, name, 0
+}
