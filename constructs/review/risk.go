@@ -111,6 +111,10 @@ type attrRule struct {
 	Worse func(base, head leaf) (bool, string)
 	// OnCreate also judges a created resource's unset attribute.
 	OnCreate bool
+	// ChangeOnly judges changes of existing resources only: the value is
+	// a deliberate choice when a resource is created with it (an internal
+	// listener on plain HTTP records its reason in the construct).
+	ChangeOnly bool
 }
 
 func isFalse(what string) func(leaf) (bool, string) {
@@ -251,7 +255,7 @@ var attrRules = []attrRule{
 	{Types: []string{"aws_launch_template"}, Path: "block_device_mappings.ebs.encrypted", Class: ClassEncryptionOff, Severity: High, Bad: func(l leaf) (bool, string) {
 		return l.str() == "false", "node volumes are not encrypted"
 	}},
-	{Types: []string{"aws_lb_listener"}, Path: "protocol", Class: ClassEncryptionOff, Severity: High, Bad: equals("HTTP", "the listener serves plaintext HTTP")},
+	{Types: []string{"aws_lb_listener"}, Path: "protocol", Class: ClassEncryptionOff, Severity: High, Bad: equals("HTTP", "the listener serves plaintext HTTP"), ChangeOnly: true},
 	{Types: []string{"aws_appmesh_virtual_node"}, Path: "spec.backend_defaults.client_policy.tls.enforce", Class: ClassEncryptionOff, Severity: High, Bad: isFalse("mesh clients no longer require TLS")},
 
 	// Logging.
@@ -364,7 +368,7 @@ func (d *StackDiff) Classify() []Finding {
 			}
 			hl, hpath := lookupLeaf(after, rule.Path)
 			bl, _ := lookupLeaf(before, rule.Path)
-			if base == nil && !hl.present && !rule.OnCreate {
+			if base == nil && ((!hl.present && !rule.OnCreate) || rule.ChangeOnly) {
 				continue
 			}
 			var bad bool

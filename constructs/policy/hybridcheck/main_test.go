@@ -102,3 +102,71 @@ func TestUsage(t *testing.T) {
 		t.Errorf("-rules: exit %d\n%s", code, out.String())
 	}
 }
+
+// TestDiff runs the diff subcommand on the review package's fixtures: a
+// destroyed bucket fails the review until it is acknowledged.
+func TestDiff(t *testing.T) {
+	base, head := "../../review/testdata/destroy/base", "../../review/testdata/destroy/head"
+	var out, errOut bytes.Buffer
+	if code := run([]string{"diff", base, head}, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1 (stderr %s)", code, errOut.String())
+	}
+	for _, want := range []string{"| app | 0 | 0 | 0 | 3 |", "**high**", "aws_s3_bucket.uploads_bucket_1", "prevent_destroy", "<details>"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(errOut.String(), "3 high-risk change(s) not acknowledged") {
+		t.Errorf("stderr: %s", errOut.String())
+	}
+	// Acknowledge everything: exit 0, and the JSON says so.
+	ack := filepath.Join(t.TempDir(), "review-ack.json")
+	if err := os.WriteFile(ack, []byte(`{"acknowledgements":[{"stack":"app","addresses":["aws_s3_bucket.uploads_bucket_1","aws_s3_bucket_public_access_block.uploads_public-access_1","aws_db_instance.orders_db_1"],"reason":"the uploads feature is retired; data exported in change 40"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	errOut.Reset()
+	jsonOut := filepath.Join(t.TempDir(), "review.json")
+	if code := run([]string{"diff", "-format", "json", "-ack", ack, "-json-out", jsonOut, base, head}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d, want 0 (stderr %s)", code, errOut.String())
+	}
+	var rep struct {
+		Unacknowledged int `json:"unacknowledged_high"`
+		Findings       []struct {
+			Acknowledged bool   `json:"acknowledged"`
+			Address      string `json:"address"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Unacknowledged != 0 || len(rep.Findings) < 3 || !rep.Findings[0].Acknowledged {
+		t.Errorf("report: %+v", rep)
+	}
+	written, _ := os.ReadFile(jsonOut)
+	if string(written) != out.String() {
+		t.Error("-json-out differs from the JSON on stdout")
+	}
+	// Usage errors.
+	for _, args := range [][]string{{"diff", base}, {"diff", "-format", "xml", base, head}, {"diff", "-ack", "missing.json", base, head}, {"diff", base, t.TempDir()}} {
+		out.Reset()
+		errOut.Reset()
+		if code := run(args, &out, &errOut); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %s)", args, code, errOut.String())
+		}
+	}
+}
+
+func TestDiagramAndCost(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"diagram", "../../../__snapshots__", "imagepipeline"}, &out, &errOut); code != 0 || !strings.HasPrefix(out.String(), "flowchart LR\n") {
+		t.Fatalf("diagram: exit %d, stderr %s, out %.200s", code, errOut.String(), out.String())
+	}
+	out.Reset()
+	if code := run([]string{"cost", "../../../__snapshots__", "platform"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "EKS") {
+		t.Fatalf("cost: exit %d, stderr %s, out %.300s", code, errOut.String(), out.String())
+	}
+	if code := run([]string{"diagram", "../../../__snapshots__", "nope"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), `has no stack "nope"`) {
+		t.Errorf("unknown stack: exit %d, %s", code, errOut.String())
+	}
+}

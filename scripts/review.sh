@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# make review BASE=<git ref>: what the change from BASE to the working tree
+# does to real infrastructure (constructs/review, hybridcheck diff).
+#
+#   REVIEW_SOURCE=snapshots (default)  compare __snapshots__/ at BASE with the
+#                                      working tree's (what a pull request shows)
+#   REVIEW_SOURCE=synth                synthesize both (BASE in a git worktree)
+#   REVIEW_PLAN=1                      also apply BASE to moto_server and plan
+#                                      HEAD against it (scripts/e2e plan)
+#
+# The acknowledgement file review-ack.json counts only when the change
+# itself adds or edits it (it differs from BASE's): an acknowledgement is
+# part of the change it accepts, not a standing exemption.
+# Writes .review/review.md and .review/review.json; prints the Markdown.
+# Exit status: 1 when a high-risk change is not acknowledged.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+base=${BASE:-}
+if [ -z "$base" ]; then
+  echo "make review: set BASE to a git ref, e.g. make review BASE=origin/main" >&2
+  exit 2
+fi
+if ! git rev-parse --verify --quiet "$base^{commit}" >/dev/null; then
+  echo "make review: BASE=$base is not a commit here (git fetch it first?)" >&2
+  exit 2
+fi
+source=${REVIEW_SOURCE:-snapshots}
+out=.review
+rm -rf "$out"
+mkdir -p "$out/base" "$out/head"
+base_sha=$(git rev-parse --short "$base")
+head_name="working tree ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- && echo "" || echo ", with local changes"))"
+
+case "$source" in
+snapshots)
+  if git cat-file -e "$base:__snapshots__" 2>/dev/null; then
+    git archive "$base" __snapshots__ | tar -x -C "$out/base"
+  fi
+  cp -R __snapshots__ "$out/head/"
+  ;;
+synth)
+  wt=$(mktemp -d)
+  trap 'git worktree remove --force "$wt" >/dev/null 2>&1 || true; rm -rf "$wt"' EXIT
+  git worktree add --quiet --detach "$wt" "$base"
+  ln -s "$PWD/node_modules" "$wt/node_modules"
+  [ -e .bindings ] && ln -s "$PWD/.bindings" "$wt/.bindings"
+  (cd "$wt" && go run . >/dev/null) || { echo "make review: synthesizing BASE=$base failed" >&2; exit 2; }
+  cp -R "$wt/cdktf.out" "$out/base/cdktf.out"
+  go run . >/dev/null
+  cp -R cdktf.out "$out/head/cdktf.out"
+  ;;
+*)
+  echo "make review: REVIEW_SOURCE=$source is not snapshots or synth" >&2; exit 2 ;;
+esac
+
+args=(-base-name "$base ($base_sha)" -head-name "$head_name")
+if [ -f review-ack.json ]; then
+  if git cat-file -e "$base:review-ack.json" 2>/dev/null && git diff --quiet "$base" -- review-ack.json; then
+    echo "make review: review-ack.json is unchanged since $base, so it acknowledges nothing in this change" >&2
+  else
+    args+=(-ack review-ack.json)
+  fi
+fi
+if [ "${REVIEW_PLAN:-}" = 1 ]; then
+  go run ./scripts/e2e plan -base "$out/base" -head "$out/head" -out "$out/plan.json" -mirror "${TF_PROVIDER_MIRROR:-}"
+  args+=(-plan "$out/plan.json")
+fi
+
+status=0
+go run ./constructs/policy/hybridcheck diff -json-out "$out/review.json" "${args[@]}" "$out/base" "$out/head" >"$out/review.md" || status=$?
+cat "$out/review.md"
+echo "make review: wrote $out/review.md and $out/review.json" >&2
+exit "$status"
