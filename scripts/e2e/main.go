@@ -16,6 +16,13 @@
 // plan has no changes, and destroys everything. The emulator is stopped at
 // the end, also on failure or interrupt.
 //
+//	go run ./scripts/e2e plan -base DIR -head DIR -out FILE [-stack a,b] [-keep]
+//
+// applies each stack of BASE to the emulator, plans HEAD's configuration
+// against that state and writes Terraform's action for every resource
+// change (prevent_destroy refusals included) to FILE as JSON
+// (plan_review.go).
+//
 // With a mirror, a stack that needs a provider the mirror lacks (other than
 // hashicorp/aws; see providers.go) is not validated or applied: it is
 // reported by name, and is a failure only with -strict. See
@@ -56,8 +63,10 @@ func run(ctx context.Context, args []string) int {
 		return validateMain(ctx, args)
 	case "run":
 		return e2eMain(ctx, args)
+	case "plan":
+		return reviewMain(ctx, args)
 	}
-	fmt.Fprintf(os.Stderr, "e2e: unknown mode %q; use validate or run (the default)\n", mode)
+	fmt.Fprintf(os.Stderr, "e2e: unknown mode %q; use validate, plan or run (the default)\n", mode)
 	return 2
 }
 

@@ -302,16 +302,22 @@ func MissingFromMirror(required []RequiredProvider, mirror, platform string) []U
 // no mirror (registry mode) nothing is missing: terraform init installs
 // what it can and reports what it cannot.
 func StackMissingProviders(stackDir, mirror string) ([]Unavailable, error) {
+	return ConfigMissingProviders(filepath.Join(stackDir, "cdk.tf.json"), mirror)
+}
+
+// ConfigMissingProviders is StackMissingProviders for one configuration
+// file (a cdk.tf.json, or a snapshot NAME.tf.json).
+func ConfigMissingProviders(path, mirror string) ([]Unavailable, error) {
 	if mirror == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(filepath.Join(stackDir, "cdk.tf.json"))
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	req, err := ParseRequiredProviders(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(stackDir, "cdk.tf.json"), err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return MissingFromMirror(req, mirror, Platform), nil
 }
