@@ -123,7 +123,7 @@ func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions)
 			fmt.Fprintf(b, "  ```go\n  %s\n  ```\n\n", c.Fix.Cdktf)
 			fmt.Fprintf(b, "  or, in plain Terraform:\n\n  ```hcl\n%s\n  ```\n\n", indent(c.Fix.Moved, "  "))
 			if len(c.Fix.StillReplaced) > 0 {
-				fmt.Fprintf(b, "  Even moved, it is replaced: %s force a new resource. Keep their old values to avoid that.\n\n", strings.Join(backquote(c.Fix.StillReplaced), ", "))
+				fmt.Fprintf(b, "  Even moved, it is replaced: a change of %s forces a new resource. Keep the old value to avoid that.\n\n", strings.Join(backquote(c.Fix.StillReplaced), ", "))
 			}
 		}
 	}

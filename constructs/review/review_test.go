@@ -131,6 +131,12 @@ func TestRename(t *testing.T) {
 		t.Errorf("policy: %+v", p)
 	}
 	wantFinding(t, rep, "aws_sqs_queue.work_queue_2", ClassDataLoss, High, "add the moved block")
+	// A name derived from the construct path changes with it: moved alone,
+	// the log group would still be replaced.
+	lg := change(t, rep, "app", "aws_cloudwatch_log_group.work_logs_2")
+	if lg.Action != Rename || lg.Fix == nil || len(lg.Fix.StillReplaced) != 1 || lg.Fix.StillReplaced[0] != "name" {
+		t.Errorf("log group: %+v", lg)
+	}
 	a := change(t, rep, "app", "aws_iam_role_policy_attachment.worker_logs_2")
 	if a.Action != Rename {
 		t.Errorf("attachment: %+v", a)
@@ -296,7 +302,7 @@ func TestAckFileErrors(t *testing.T) {
 func TestStaleAck(t *testing.T) {
 	base, _ := LoadDir("testdata/rename/base")
 	head, _ := LoadDir("testdata/rename/head")
-	acks, err := ParseAckFile("a", []byte(`{"acknowledgements":[{"stack":"app","addresses":["aws_sqs_queue.work_queue_2"],"reason":"the queue is drained before the deploy"},{"stack":"app","addresses":["aws_s3_bucket.gone"],"reason":"left over from an older change"}]}`))
+	acks, err := ParseAckFile("a", []byte(`{"acknowledgements":[{"stack":"app","addresses":["aws_sqs_queue.work_queue_2","aws_cloudwatch_log_group.work_logs_2"],"reason":"the queue is drained and the logs exported before the deploy"},{"stack":"app","addresses":["aws_s3_bucket.gone"],"reason":"left over from an older change"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}

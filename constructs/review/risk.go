@@ -331,6 +331,9 @@ func (d *StackDiff) Classify() []Finding {
 				verb = "is replaced (destroyed, then created empty)"
 			case Rename:
 				verb = fmt.Sprintf("is destroyed and created empty under a new address (from %s): add the moved block", c.From)
+				if c.Fix != nil && len(c.Fix.StillReplaced) > 0 {
+					verb += " and keep " + strings.Join(backquote(c.Fix.StillReplaced), ", ") + " as it was"
+				}
 			}
 			if verb != "" {
 				msg := fmt.Sprintf("%s %s: %s lost", c.Type, verb, what)
