@@ -135,8 +135,11 @@ func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions)
 		if c.From != "" {
 			head += " from " + c.From
 		}
-		if c.PreventDestroy && (c.Action == Delete || c.Action == Replace || c.Action == Rename) {
-			head += " [prevent_destroy: plan fails]"
+		switch {
+		case c.PreventDestroy && c.Action == Replace:
+			head += " [prevent_destroy: terraform refuses the plan]"
+		case c.PreventDestroy && (c.Action == Delete || c.Action == Rename):
+			head += " [prevent_destroy leaves with it: nothing stops the destroy]"
 		}
 		if c.Terraform != "" {
 			head += " [terraform: " + c.Terraform + "]"

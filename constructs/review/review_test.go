@@ -182,7 +182,7 @@ func TestReplace(t *testing.T) {
 
 func TestDestroyOfData(t *testing.T) {
 	rep := fixture(t, "destroy")
-	wantFinding(t, rep, "aws_s3_bucket.uploads_bucket_1", ClassDataLoss, High, "terraform plan fails until that is removed")
+	wantFinding(t, rep, "aws_s3_bucket.uploads_bucket_1", ClassDataLoss, High, "Terraform destroys it without refusing")
 	wantFinding(t, rep, "aws_s3_bucket_public_access_block.uploads_public-access_1", ClassNetwork, High, "public access block is removed")
 	db := findings(rep, "aws_db_instance.orders_db_1", ClassDataLoss)
 	if len(db) != 1 || !db[0].Acknowledged || !strings.Contains(db[0].AckReason, "change 41") {

@@ -348,7 +348,13 @@ func (d *StackDiff) Classify() []Finding {
 					msg += "; because " + strings.Join(why, "; ")
 				}
 				if c.PreventDestroy {
-					msg += ". It has lifecycle.prevent_destroy, so terraform plan fails until that is removed: do not remove it to get past this"
+					if c.Action == Replace {
+						msg += ". It has lifecycle.prevent_destroy, so terraform plan fails until that is removed: do not remove it to get past this"
+					} else {
+						// Terraform keeps no prevent_destroy in the state: the
+						// guard leaves the configuration with the resource.
+						msg += ". Its lifecycle.prevent_destroy leaves the configuration with it, so Terraform destroys it without refusing"
+					}
 				}
 				add(c, High, ClassDataLoss, "", msg)
 			}

@@ -111,7 +111,7 @@ func TestDiff(t *testing.T) {
 	if code := run([]string{"diff", base, head}, &out, &errOut); code != 1 {
 		t.Fatalf("exit %d, want 1 (stderr %s)", code, errOut.String())
 	}
-	for _, want := range []string{"| app | 0 | 0 | 0 | 3 |", "**high**", "aws_s3_bucket.uploads_bucket_1", "prevent_destroy", "<details>"} {
+	for _, want := range []string{"| app | 0 | 0 | 0 | 3 |", "**high**", "aws_s3_bucket.uploads_bucket_1", "prevent_destroy leaves with it", "<details>"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out.String())
 		}
