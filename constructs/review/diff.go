@@ -43,6 +43,9 @@ type ResourceChange struct {
 	// attributes, or a replaced or recreated resource it takes a forced-new
 	// value from.
 	ReplacedBecause []string `json:"replaced_because,omitempty"`
+	// UpdatedBecause says why a resource whose configuration is unchanged
+	// is updated: it takes a value from a recreated resource.
+	UpdatedBecause []string `json:"updated_because,omitempty"`
 	// Fix is the code that turns a probable rename into a move.
 	Fix *RenameFix `json:"fix,omitempty"`
 	// PreventDestroy is set when the base resource has
@@ -312,6 +315,66 @@ func (d *StackDiff) cascade(rename map[string]string) {
 			}
 		}
 	}
+	// A resource that takes any other value from a recreated resource is
+	// updated: the value is known only after apply, unless the recreated
+	// resource's configuration sets it literally.
+	for _, a := range d.head.Addresses() {
+		if _, done := recreated[a]; done {
+			continue
+		}
+		if i, ok := byAddr[a]; ok && d.Changes[i].Action != Update && d.Changes[i].Action != Move {
+			continue
+		}
+		if _, inBase := d.base.Resources[a]; !inBase && rename[a] == "" {
+			continue
+		}
+		r := d.head.Resources[a]
+		var causes []string
+		for path, v := range flatten(r.Attrs) {
+			if path == "depends_on" || strings.HasPrefix(path, "lifecycle.") {
+				continue
+			}
+			for _, s := range stringsIn(v) {
+				for _, ref := range RefsIn(s) {
+					why, ok := recreated[ref.Address]
+					if !ok || d.knownAfterReplace(ref) {
+						continue
+					}
+					causes = append(causes, fmt.Sprintf("%s takes %s from %s, which is %s: known after apply", path, ref.Attr, ref.Address, pastTense(why)))
+				}
+			}
+		}
+		if len(causes) == 0 {
+			continue
+		}
+		sort.Strings(causes)
+		i, ok := byAddr[a]
+		if !ok {
+			d.Changes = append(d.Changes, ResourceChange{Address: a, Type: r.Type, Path: r.ConstructPath(), Action: Update})
+			i = len(d.Changes) - 1
+			byAddr[a] = i
+		}
+		d.Changes[i].UpdatedBecause = causes
+	}
+}
+
+// knownAfterReplace reports whether a referenced attribute of a recreated
+// resource is set literally in its configuration, so Terraform knows it at
+// plan time.
+func (d *StackDiff) knownAfterReplace(ref Ref) bool {
+	r, ok := d.head.Resources[ref.Address]
+	if !ok {
+		return false
+	}
+	attr := ref.Attr
+	if i := strings.IndexAny(attr, ".["); i >= 0 {
+		attr = attr[:i]
+	}
+	v, set := r.Attrs[attr]
+	if !set {
+		return false
+	}
+	return !hasRef(v)
 }
 
 // hasRef reports whether a value holds a ${...} reference.

@@ -159,6 +159,9 @@ func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions)
 			}
 			b.WriteString("#     replaced: " + why + "\n")
 		}
+		for _, why := range c.UpdatedBecause {
+			b.WriteString("#     updated: " + why + "\n")
+		}
 		for _, a := range c.Attrs {
 			b.WriteString(attrLine(a))
 		}

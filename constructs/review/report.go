@@ -96,6 +96,18 @@ func Compare(baseName, headName string, base, head map[string]*Stack, opts Optio
 // Failed reports whether a high finding is not acknowledged.
 func (r *Report) Failed() bool { return r.Unacknowledged > 0 }
 
+// Disagreements counts the resources where a real plan and the static
+// analysis differ (emulator gaps not counted).
+func (r *Report) Disagreements() int {
+	n := 0
+	for _, d := range r.Stacks {
+		if d.Plan != nil {
+			n += len(d.Plan.Disagree)
+		}
+	}
+	return n
+}
+
 // Ack acknowledges the findings of some addresses of a stack, with a
 // reason a reviewer reads.
 type Ack struct {

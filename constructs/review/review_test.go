@@ -314,3 +314,48 @@ func TestStaleAck(t *testing.T) {
 		t.Errorf("stale acknowledgements: %+v", rep.StaleAcks)
 	}
 }
+
+// TestRealPlan compares the static analysis with a real plan that
+// scripts/e2e plan wrote for testdata/plan (imagepipeline: a rename, a
+// queue and the prevent_destroy uploads bucket replaced, two in-place
+// updates): Terraform 1.11.4 and AWS provider 5.100.0 against moto 5.2.1.
+// .ci/run writes the plan again and checks the two still agree.
+func TestRealPlan(t *testing.T) {
+	rep := fixture(t, "plan")
+	d := rep.Stacks[0]
+	if d.Plan == nil || d.Plan.Status != "plan-refused" {
+		t.Fatalf("plan: %+v", d.Plan)
+	}
+	if len(d.Plan.Disagree) != 0 || d.Plan.Agree < 18 {
+		t.Errorf("static and real plan should agree: %+v", d.Plan)
+	}
+	if b := change(t, rep, "imagepipeline", "aws_s3_bucket.uploads_bucket_556152F0"); b.Terraform != "refused" || b.Action != Replace {
+		t.Errorf("bucket: %+v", b)
+	}
+	// Updated only because a value comes from the replaced queue.
+	if a := change(t, rep, "imagepipeline", "aws_cloudwatch_metric_alarm.resize_failed-events-alarm_F076CADB"); a.Action != Update || len(a.UpdatedBecause) != 1 || a.Terraform != "update" {
+		t.Errorf("alarm: %+v", a)
+	}
+	if rep.Failed() {
+		t.Errorf("ack.json acknowledges both replacements: %+v", rep.Findings)
+	}
+	// A plan that disagrees: Terraform replaces what the analysis updates.
+	plan, err := ReadPlanFile("testdata/plan/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := plan.Stacks["imagepipeline"]
+	for i, c := range st.Changes {
+		if c.Address == "aws_cloudwatch_log_group.resize_log-group_7E4BE69B" {
+			st.Changes[i].Actions = []string{"delete", "create"}
+			st.Changes[i].ReplacePaths = [][]any{{"retention_in_days"}}
+		}
+	}
+	plan.Stacks["imagepipeline"] = st
+	base, _ := LoadDir("testdata/plan/base")
+	head, _ := LoadDir("testdata/plan/head")
+	d = Compare("a", "b", base, head, Options{Plan: plan}).Stacks[0]
+	if len(d.Plan.Disagree) != 1 || !strings.Contains(d.Plan.Disagree[0].Note, "Terraform replaces it (retention_in_days): the force-new table lacks this attribute") {
+		t.Errorf("disagreement: %+v", d.Plan.Disagree)
+	}
+}

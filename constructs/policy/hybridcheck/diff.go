@@ -20,6 +20,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	ackPath := fs.String("ack", "", "acknowledgement file: high-risk changes it lists, with a reason, do not fail the review")
 	planPath := fs.String("plan", "", "real plan from `go run ./scripts/e2e plan` to show next to the static analysis")
 	diagrams := fs.Bool("diagrams", true, "draw each changed stack's changed neighbourhood as Mermaid (markdown)")
+	requireAgreement := fs.Bool("require-plan-agreement", false, "with -plan: also exit 1 when Terraform's plan and the static analysis disagree")
 	jsonOut := fs.String("json-out", "", "also write the JSON report to this file")
 	baseName := fs.String("base-name", "", "name of the base in the report (default: BASE_DIR)")
 	headName := fs.String("head-name", "", "name of the head in the report (default: HEAD_DIR)")
@@ -91,11 +92,16 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hybridcheck diff:", err)
 		return 2
 	}
+	code := 0
 	if rep.Failed() {
 		fmt.Fprintf(stderr, "hybridcheck diff: %d high-risk change(s) not acknowledged\n", rep.Unacknowledged)
-		return 1
+		code = 1
 	}
-	return 0
+	if *requireAgreement && rep.Disagreements() > 0 {
+		fmt.Fprintf(stderr, "hybridcheck diff: the real plan and the static analysis disagree on %d resource(s)\n", rep.Disagreements())
+		code = 1
+	}
+	return code
 }
 
 // runDiagram prints one stack's Mermaid diagram.
