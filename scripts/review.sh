@@ -8,10 +8,12 @@
 #   REVIEW_PLAN=1                      also apply BASE to moto_server and plan
 #                                      HEAD against it (scripts/e2e plan)
 #
-# The acknowledgement file review-ack.json counts only when the change
-# itself adds or edits it (it differs from BASE's): an acknowledgement is
-# part of the change it accepts, not a standing exemption.
-# Writes .review/review.md and .review/review.json; prints the Markdown.
+# The acknowledgement file review-ack.json counts only with the entries the
+# change adds or edits (entries BASE holds unchanged are ignored): an
+# acknowledgement is part of the change it accepts, not a standing
+# exemption. An entry that matches no finding fails the review.
+# Writes .review/review.md (the pull-request comment, under 65,000 bytes),
+# .review/review-full.md and .review/review.json; prints the comment.
 # Exit status: 1 when a high-risk change is not acknowledged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,10 +58,11 @@ esac
 
 args=(-base-name "$base ($base_sha)" -head-name "$head_name")
 if [ -f review-ack.json ]; then
-  if git cat-file -e "$base:review-ack.json" 2>/dev/null && git diff --quiet "$base" -- review-ack.json; then
-    echo "make review: review-ack.json is unchanged since $base, so it acknowledges nothing in this change" >&2
-  else
-    args+=(-ack review-ack.json)
+  args+=(-ack review-ack.json)
+  # Entries BASE already holds unchanged acknowledge nothing in this change.
+  if git cat-file -e "$base:review-ack.json" 2>/dev/null; then
+    git show "$base:review-ack.json" >"$out/base-ack.json"
+    args+=(-ack-base "$out/base-ack.json")
   fi
 fi
 if [ "${REVIEW_PLAN:-}" = 1 ]; then
@@ -68,7 +71,8 @@ if [ "${REVIEW_PLAN:-}" = 1 ]; then
 fi
 
 status=0
-go run ./constructs/policy/hybridcheck diff -json-out "$out/review.json" "${args[@]}" "$out/base" "$out/head" >"$out/review.md" || status=$?
+go run ./constructs/policy/hybridcheck diff -json-out "$out/review.json" -full-report "$out/review-full.md" "${args[@]}" "$out/base" "$out/head" >"$out/review.md" || status=$?
+go run ./constructs/policy/hybridcheck diff -max-bytes 0 "${args[@]}" "$out/base" "$out/head" >"$out/review-full.md" 2>/dev/null || true
 cat "$out/review.md"
 echo "make review: wrote $out/review.md and $out/review.json" >&2
 exit "$status"

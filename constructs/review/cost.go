@@ -701,6 +701,9 @@ type CostDelta struct {
 	Added, Removed []CostLine
 	// Changed are lines on both sides whose quantity or price changed.
 	Changed []CostLineChange
+	// Unpriced are head resources with a fixed price the table lacks: the
+	// delta leaves them out, so it is not the whole change.
+	Unpriced []string
 }
 
 // CostLineChange is one line before and after.
@@ -713,6 +716,7 @@ func DiffCost(base, head Estimate) CostDelta {
 		d.Stack = base.Stack
 	}
 	d.DeltaUSD = head.MonthlyUSD - base.MonthlyUSD
+	d.Unpriced = head.Unpriced
 	key := func(l CostLine) string { return l.Address + "\x00" + l.What }
 	before := map[string]CostLine{}
 	for _, l := range base.Lines {

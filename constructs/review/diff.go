@@ -22,6 +22,9 @@ const (
 	// Move is a rename the change declares with a moved block: Terraform
 	// keeps the resource (and updates or replaces it for any other change).
 	Move Action = "move"
+	// Forget is a resource the change drops with a removed block and
+	// lifecycle { destroy = false }: Terraform forgets it, AWS keeps it.
+	Forget Action = "forget"
 )
 
 // ResourceChange is one resource that differs between base and head.
@@ -196,9 +199,19 @@ func DiffStacks(base, head *Stack) *StackDiff {
 	removed = without(removed, values(rename))
 	added = without(added, keys(rename))
 
+	forget := map[string]bool{}
+	for _, rb := range head.Removed {
+		if !rb.Destroy {
+			forget[rb.From] = true
+		}
+	}
 	for _, a := range removed {
 		r := base.Resources[a]
-		d.Changes = append(d.Changes, ResourceChange{Address: a, Type: r.Type, Path: r.ConstructPath(), Action: Delete, PreventDestroy: preventDestroy(r)})
+		act := Delete
+		if forget[a] {
+			act = Forget
+		}
+		d.Changes = append(d.Changes, ResourceChange{Address: a, Type: r.Type, Path: r.ConstructPath(), Action: act, PreventDestroy: preventDestroy(r)})
 	}
 	for _, a := range added {
 		r := head.Resources[a]
@@ -285,7 +298,7 @@ func (d *StackDiff) cascade(rename map[string]string) {
 				cause := ""
 				for _, s := range stringsIn(v) {
 					for _, ref := range RefsIn(s) {
-						if why, ok := recreated[ref.Address]; ok {
+						if why, ok := recreated[ref.Address]; ok && !d.knownAfterReplace(ref) {
 							cause = fmt.Sprintf("%s takes %s from %s, which is %s (%s)", path, ref.Attr, ref.Address, pastTense(why), f.Doc)
 						}
 					}
@@ -359,8 +372,9 @@ func (d *StackDiff) cascade(rename map[string]string) {
 }
 
 // knownAfterReplace reports whether a referenced attribute of a recreated
-// resource is set literally in its configuration, so Terraform knows it at
-// plan time.
+// resource is set literally in its configuration, and to the value it had
+// in the base, so the referrer's value is known at plan time and does not
+// change.
 func (d *StackDiff) knownAfterReplace(ref Ref) bool {
 	r, ok := d.head.Resources[ref.Address]
 	if !ok {
@@ -371,10 +385,18 @@ func (d *StackDiff) knownAfterReplace(ref Ref) bool {
 		attr = attr[:i]
 	}
 	v, set := r.Attrs[attr]
-	if !set {
+	if !set || hasRef(v) {
 		return false
 	}
-	return !hasRef(v)
+	from := ref.Address
+	if f, ok := d.rename[ref.Address]; ok {
+		from = f
+	}
+	b, ok := d.base.Resources[from]
+	if !ok {
+		return false
+	}
+	return equalLeaf(b.Attrs[attr], v)
 }
 
 // hasRef reports whether a value holds a ${...} reference.

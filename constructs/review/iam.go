@@ -16,11 +16,11 @@ type grant struct{ principal, action, resource string }
 // conditions each is under ("" for none), and the Deny grants.
 type policyGrants struct {
 	allow map[grant]map[string]bool
-	deny  map[grant]bool
+	deny  map[grant]map[string]bool
 }
 
 func parsePolicy(doc map[string]any) policyGrants {
-	pg := policyGrants{allow: map[grant]map[string]bool{}, deny: map[grant]bool{}}
+	pg := policyGrants{allow: map[grant]map[string]bool{}, deny: map[grant]map[string]bool{}}
 	var stmts []any
 	switch s := doc["Statement"].(type) {
 	case []any:
@@ -64,7 +64,10 @@ func parsePolicy(doc map[string]any) policyGrants {
 				for _, r := range resources {
 					g := grant{p, a, r}
 					if st["Effect"] == "Deny" {
-						pg.deny[g] = true
+						if pg.deny[g] == nil {
+							pg.deny[g] = map[string]bool{}
+						}
+						pg.deny[g][cond] = true
 						continue
 					}
 					if pg.allow[g] == nil {
@@ -203,14 +206,20 @@ func (d *StackDiff) iamFindings(c ResourceChange, base, head *Resource) []Findin
 			h = parsePolicy(headDocs[attr])
 		}
 		// Deny statements that no longer apply.
-		var lostDeny []string
-		for g := range b.deny {
-			if !h.deny[g] {
+		var lostDeny, changedDeny []string
+		for g, conds := range b.deny {
+			switch hc, ok := h.deny[g]; {
+			case !ok:
 				lostDeny = append(lostDeny, d.describeGrant(g))
+			case !sameSet(conds, hc):
+				changedDeny = append(changedDeny, d.describeGrant(g)+" (condition "+condText(conds)+" -> "+condText(hc)+")")
 			}
 		}
 		if len(lostDeny) > 0 {
 			add(High, attr, "a Deny no longer applies: "+summarize(lostDeny))
+		}
+		if len(changedDeny) > 0 {
+			add(High, attr, "a Deny's condition changed, so it may exempt more: "+summarize(changedDeny))
 		}
 		if head == nil {
 			continue
@@ -219,13 +228,16 @@ func (d *StackDiff) iamFindings(c ResourceChange, base, head *Resource) []Findin
 		for g := range b.allow {
 			basePrincipals[g.principal] = true
 		}
-		var wildAction, everyone, starResource, newPrincipal, newAction, condLost []string
+		var wildAction, everyone, starResource, newPrincipal, newAction, condLost, condChanged, outside []string
 		for g, conds := range h.allow {
 			baseConds, had := b.allow[g]
 			desc := d.describeGrant(g)
 			if had {
-				if conds[""] && !baseConds[""] {
+				switch {
+				case conds[""] && !baseConds[""]:
 					condLost = append(condLost, desc)
+				case !sameSet(conds, baseConds):
+					condChanged = append(condChanged, desc+" (condition "+condText(baseConds)+" -> "+condText(conds)+")")
 				}
 				continue
 			}
@@ -236,6 +248,10 @@ func (d *StackDiff) iamFindings(c ResourceChange, base, head *Resource) []Findin
 			}
 			if g.principal == "*" && conds[""] {
 				everyone = append(everyone, desc)
+			}
+			if !hadBase && foreignPrincipal(g.principal) {
+				outside = append(outside, desc)
+				continue
 			}
 			switch {
 			case g.action == "*" || strings.HasSuffix(g.action, ":*"):
@@ -270,6 +286,16 @@ func (d *StackDiff) iamFindings(c ResourceChange, base, head *Resource) []Findin
 		}
 		if len(condLost) > 0 {
 			add(High, attr, "a grant lost its condition: "+summarize(condLost))
+		}
+		if len(condChanged) > 0 {
+			sev := Medium
+			if attr == "assume_role_policy" {
+				sev = High // who may assume the role
+			}
+			add(sev, attr, "a grant's condition changed: "+summarize(condChanged))
+		}
+		if len(outside) > 0 {
+			add(High, attr, "grants to a principal outside this account and stack: "+summarize(outside))
 		}
 		if len(newAction) > 0 {
 			add(Medium, attr, "grants new actions or resources: "+summarize(newAction))
@@ -320,7 +346,45 @@ func (d *StackDiff) iamFindings(c ResourceChange, base, head *Resource) []Findin
 // ownAccountRoot reports whether a principal is the stack's own account
 // root, written with the account id interpolated from the provider.
 func ownAccountRoot(p string) bool {
-	return strings.HasPrefix(p, "AWS:") && strings.HasSuffix(p, ":root") && strings.Contains(p, "${") && strings.Contains(p, "account_id}")
+	return strings.HasPrefix(p, "AWS:") && strings.HasSuffix(p, ":root") && strings.Contains(p, "${data.aws_caller_identity.") && strings.Contains(p, ".account_id}")
+}
+
+// foreignPrincipal reports whether an AWS principal is neither the
+// account's own (its id from aws_caller_identity) nor a resource of the
+// stack: a literal account id or a variable.
+func foreignPrincipal(p string) bool {
+	if !strings.HasPrefix(p, "AWS:") || ownAccountRoot(p) {
+		return false
+	}
+	v := strings.TrimPrefix(p, "AWS:")
+	if strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") && strings.Count(v, "${") == 1 {
+		return strings.Contains(v, "var.") // a role or user of the stack
+	}
+	return !strings.Contains(v, "${data.aws_caller_identity.")
+}
+
+func sameSet(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func condText(conds map[string]bool) string {
+	var out []string
+	for c := range conds {
+		if c == "" {
+			c = "none"
+		}
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " or ")
 }
 
 func attrString(r *Resource, key string) (string, bool) {

@@ -23,13 +23,32 @@ type MarkdownOptions struct {
 	// AckPath is the acknowledgement file's name in the repository, for
 	// the instructions.
 	AckPath string
+	// MaxBytes bounds the comment (GitHub takes 65,536 characters): over
+	// it, the diagrams go first, then each stack's details, leaving the
+	// summary and the findings. 0: no bound.
+	MaxBytes int
+	// FullReport names where the unabridged report is, for the note.
+	FullReport string
 }
 
-var actionSigns = map[Action]string{Create: "+", Update: "~", Replace: "-/+", Delete: "-", Rename: "-/+", Move: "→"}
+var actionSigns = map[Action]string{Create: "+", Update: "~", Replace: "-/+", Delete: "-", Rename: "-/+", Move: "→", Forget: "~"}
 
 // WriteMarkdown writes the report as a pull-request comment: the summary
 // table and the risky changes first, each stack's details folded.
 func (r *Report) WriteMarkdown(w io.Writer, opts MarkdownOptions) error {
+	out := r.markdown(opts, true)
+	if opts.MaxBytes > 0 && len(out) > opts.MaxBytes && opts.Diagrams {
+		opts.Diagrams = false
+		out = r.markdown(opts, true)
+	}
+	if opts.MaxBytes > 0 && len(out) > opts.MaxBytes {
+		out = r.markdown(opts, false)
+	}
+	_, err := io.WriteString(w, out)
+	return err
+}
+
+func (r *Report) markdown(opts MarkdownOptions, details bool) string {
 	var b bytes.Buffer
 	if opts.AckPath == "" {
 		opts.AckPath = "review-ack.json"
@@ -37,8 +56,7 @@ func (r *Report) WriteMarkdown(w io.Writer, opts MarkdownOptions) error {
 	fmt.Fprintf(&b, "## Infrastructure review: `%s` → `%s`\n\n", r.Base, r.Head)
 	if len(r.Stacks) == 0 {
 		fmt.Fprintf(&b, "No stack changes (%d stacks compared).\n", len(r.Unchanged))
-		_, err := w.Write(b.Bytes())
-		return err
+		return b.String()
 	}
 	b.WriteString("| Stack | Create | Update | Replace | Delete | Rename / move | High | Medium | Low | $/month |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -93,16 +111,26 @@ func (r *Report) WriteMarkdown(w io.Writer, opts MarkdownOptions) error {
 	if r.Plan != nil {
 		fmt.Fprintf(&b, "Real plan: Terraform %s, AWS provider %s, against %s with the base applied.\n\n", r.Plan.Terraform, r.Plan.Provider, r.Plan.Emulator)
 	}
+	if !details {
+		full := "the JSON report (`-format json`)"
+		if opts.FullReport != "" {
+			full = "`" + opts.FullReport + "`"
+		}
+		fmt.Fprintf(&b, "The per-resource details are left out to keep this comment under %d characters: see %s.\n", opts.MaxBytes, full)
+		return b.String()
+	}
+	if opts.MaxBytes > 0 && !opts.Diagrams {
+		b.WriteString("Diagrams are left out to keep this comment short (`hybridcheck diff -max-bytes 0` draws them).\n\n")
+	}
 	for _, d := range r.Stacks {
 		r.writeStack(&b, d, opts)
 	}
-	_, err := w.Write(b.Bytes())
-	return err
+	return b.String()
 }
 
 func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions) {
 	var parts []string
-	for _, a := range []Action{Create, Update, Replace, Delete, Rename, Move} {
+	for _, a := range []Action{Create, Update, Replace, Delete, Rename, Move, Forget} {
 		if n := d.Count(a); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, a))
 		}
@@ -151,6 +179,9 @@ func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions)
 		case Delete, Replace, Rename:
 			b.WriteString("- " + strings.TrimLeft(head, "-/+ ") + "\n")
 		default:
+			if c.Action == Forget {
+				head += " [removed block: Terraform forgets it, AWS keeps it]"
+			}
 			b.WriteString("! " + strings.TrimLeft(head, "~→ ") + "\n")
 		}
 		for _, why := range c.ReplacedBecause {
@@ -162,8 +193,11 @@ func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions)
 		for _, why := range c.UpdatedBecause {
 			b.WriteString("#     updated: " + why + "\n")
 		}
+		cited := map[string]bool{}
 		for _, a := range c.Attrs {
-			b.WriteString(attrLine(a))
+			line := attrLine(a, cited[a.ForcesNew])
+			cited[a.ForcesNew] = true
+			b.WriteString(line)
 		}
 		if c.Disagreement != "" {
 			b.WriteString("#     terraform disagrees: " + c.Disagreement + "\n")
@@ -208,8 +242,11 @@ func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions)
 			b.WriteString("#### What changed, with its neighbours\n\n```mermaid\n" + m + "```\n\n")
 		}
 	}
-	if d.Cost != nil && (d.Cost.DeltaUSD != 0 || len(d.Cost.Added)+len(d.Cost.Removed)+len(d.Cost.Changed) > 0) {
+	if d.Cost != nil && (d.Cost.DeltaUSD != 0 || len(d.Cost.Added)+len(d.Cost.Removed)+len(d.Cost.Changed)+len(d.Cost.Unpriced) > 0) {
 		fmt.Fprintf(b, "#### Cost: %s → %s per month (%s)\n\n", usd(d.Cost.BaseUSD), usd(d.Cost.HeadUSD), signedUSD(d.Cost.DeltaUSD))
+		if len(d.Cost.Unpriced) > 0 {
+			fmt.Fprintf(b, "Not priced, so the change is not known: %s have a fixed price the table (`constructs/review/prices.json`) lacks.\n\n", strings.Join(backquote(d.Cost.Unpriced), ", "))
+		}
 		b.WriteString("| | Resource | What | $/month |\n|---|---|---|---:|\n")
 		for _, l := range d.Cost.Added {
 			fmt.Fprintf(b, "| + | `%s` | %s | %s |\n", l.Address, cell(l.What), signedUSD(l.MonthlyUSD))
@@ -225,7 +262,7 @@ func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions)
 	b.WriteString("</details>\n\n")
 }
 
-func attrLine(a AttrChange) string {
+func attrLine(a AttrChange, cited bool) string {
 	var s string
 	switch a.Kind {
 	case "added":
@@ -249,7 +286,10 @@ func attrLine(a AttrChange) string {
 		}
 	}
 	s = truncate(s, 300)
-	if a.ForcesNew != "" {
+	switch {
+	case a.ForcesNew != "" && cited:
+		s += "   # forces replacement (as above)"
+	case a.ForcesNew != "":
 		s += "   # forces replacement: " + truncate(a.ForcesNew, 160)
 	}
 	return s + "\n"
@@ -300,6 +340,9 @@ func renameCell(d *StackDiff) string {
 func deltaCell(c *CostDelta) string {
 	if c == nil {
 		return ""
+	}
+	if len(c.Unpriced) > 0 {
+		return fmt.Sprintf("unknown (%d unpriced)", len(c.Unpriced))
 	}
 	if c.DeltaUSD == 0 {
 		return "±0"

@@ -93,8 +93,10 @@ func Compare(baseName, headName string, base, head map[string]*Stack, opts Optio
 	return rep
 }
 
-// Failed reports whether a high finding is not acknowledged.
-func (r *Report) Failed() bool { return r.Unacknowledged > 0 }
+// Failed reports whether a high finding is not acknowledged, or an
+// acknowledgement matches nothing (it would wait to excuse a later
+// change).
+func (r *Report) Failed() bool { return r.Unacknowledged > 0 || len(r.StaleAcks) > 0 }
 
 // Disagreements counts the resources where a real plan and the static
 // analysis differ (emulator gaps not counted).
@@ -113,9 +115,9 @@ func (r *Report) Disagreements() int {
 type Ack struct {
 	Stack     string   `json:"stack"`
 	Addresses []string `json:"addresses"`
-	// Classes limits the acknowledgement to these risk classes (empty:
-	// every class).
-	Classes []string `json:"classes,omitempty"`
+	// Classes are the risk classes accepted for those addresses: an
+	// acknowledgement of a data loss does not excuse a network opening.
+	Classes []string `json:"classes"`
 	Reason  string   `json:"reason"`
 }
 
@@ -161,6 +163,9 @@ func ParseAckFile(path string, data []byte) (*AckFile, error) {
 				problems = append(problems, fmt.Sprintf("%s.addresses[%d] %q is not a Terraform address (TYPE.NAME; no wildcards)", at, j, addr))
 			}
 		}
+		if len(a.Classes) == 0 {
+			problems = append(problems, at+".classes is empty: name the risk classes accepted ("+classNames()+")")
+		}
 		for j, c := range a.Classes {
 			if !known[c] {
 				problems = append(problems, fmt.Sprintf("%s.classes[%d] %q is not a risk class (%s)", at, j, c, classNames()))
@@ -174,6 +179,30 @@ func ParseAckFile(path string, data []byte) (*AckFile, error) {
 		return nil, fmt.Errorf("%s:\n  %s", path, strings.Join(problems, "\n  "))
 	}
 	return f, nil
+}
+
+// Without drops the acknowledgements that base holds unchanged: a change
+// acknowledges with what it adds or edits, and an acknowledgement a
+// previous change merged does not excuse this one.
+func (f *AckFile) Without(base *AckFile) *AckFile {
+	if base == nil {
+		return f
+	}
+	key := func(a Ack) string {
+		b, _ := json.Marshal(a)
+		return string(b)
+	}
+	old := map[string]bool{}
+	for _, a := range base.Acknowledgements {
+		old[key(a)] = true
+	}
+	out := &AckFile{Path: f.Path}
+	for _, a := range f.Acknowledgements {
+		if !old[key(a)] {
+			out.Acknowledgements = append(out.Acknowledgements, a)
+		}
+	}
+	return out
 }
 
 func classNames() string {
@@ -190,7 +219,7 @@ func (r *Report) acknowledge(f *AckFile) {
 		fd := &r.Findings[i]
 		if f != nil {
 			for j, a := range f.Acknowledgements {
-				if a.Stack == fd.Stack && contains(a.Addresses, fd.Address) && (len(a.Classes) == 0 || contains(a.Classes, fd.Class)) {
+				if a.Stack == fd.Stack && contains(a.Addresses, fd.Address) && contains(a.Classes, fd.Class) {
 					fd.Acknowledged, fd.AckReason = true, a.Reason
 					used[j] = true
 					break

@@ -289,7 +289,7 @@ func TestAckFileErrors(t *testing.T) {
 	if err == nil {
 		t.Fatal("a bad acknowledgement file is accepted")
 	}
-	for _, want := range []string{"acknowledgements[0].stack is empty", `addresses[0] "aws_s3_bucket.*" is not a Terraform address`, `classes[0] "oops" is not a risk class`, "reason is missing or too short"} {
+	for _, want := range []string{"acknowledgements[0].stack is empty", `addresses[0] "aws_s3_bucket.*" is not a Terraform address`, `classes[0] "oops" is not a risk class`, "addresses[0]", "reason is missing or too short"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
@@ -302,13 +302,21 @@ func TestAckFileErrors(t *testing.T) {
 func TestStaleAck(t *testing.T) {
 	base, _ := LoadDir("testdata/rename/base")
 	head, _ := LoadDir("testdata/rename/head")
-	acks, err := ParseAckFile("a", []byte(`{"acknowledgements":[{"stack":"app","addresses":["aws_sqs_queue.work_queue_2","aws_cloudwatch_log_group.work_logs_2"],"reason":"the queue is drained and the logs exported before the deploy"},{"stack":"app","addresses":["aws_s3_bucket.gone"],"reason":"left over from an older change"}]}`))
+	acks, err := ParseAckFile("a", []byte(`{"acknowledgements":[{"stack":"app","addresses":["aws_sqs_queue.work_queue_2","aws_cloudwatch_log_group.work_logs_2"],"classes":["data-loss"],"reason":"the queue is drained and the logs exported before the deploy"},{"stack":"app","addresses":["aws_s3_bucket.gone"],"classes":["data-loss"],"reason":"left over from an older change"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rep := Compare("a", "b", base, head, Options{Acks: acks})
-	if rep.Failed() {
+	if rep.Unacknowledged != 0 {
 		t.Errorf("the queue's rename is acknowledged: %+v", rep.Findings)
+	}
+	if !rep.Failed() {
+		t.Error("an acknowledgement that matches nothing fails the review")
+	}
+	// Entries the base already held acknowledge nothing.
+	fresh := acks.Without(&AckFile{Acknowledgements: acks.Acknowledgements[:1]})
+	if rep := Compare("a", "b", base, head, Options{Acks: fresh}); rep.Unacknowledged != 2 {
+		t.Errorf("an acknowledgement from an earlier change excused this one: %d unacknowledged", rep.Unacknowledged)
 	}
 	if len(rep.StaleAcks) != 1 || rep.StaleAcks[0].Addresses[0] != "aws_s3_bucket.gone" {
 		t.Errorf("stale acknowledgements: %+v", rep.StaleAcks)

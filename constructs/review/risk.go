@@ -36,6 +36,7 @@ const (
 	ClassNetwork       = "network-opened"
 	ClassEncryptionOff = "encryption-off"
 	ClassLoggingOff    = "logging-off"
+	ClassApply         = "apply-risk"
 )
 
 // Classes lists the risk classes with what each means.
@@ -46,6 +47,7 @@ var Classes = []struct{ Class, Means string }{
 	{ClassNetwork, "a security group admits new CIDRs, or something becomes public (endpoint, load balancer, database, bucket, route without authorization)"},
 	{ClassEncryptionOff, "encryption at rest or in transit is turned off or loses its customer managed key"},
 	{ClassLoggingOff, "logs, access logs, flow logs or audit logs are turned off, removed or kept for less time"},
+	{ClassApply, "the apply is likely to fail partway (a replaced security group still in use)"},
 }
 
 // Finding is one risky change.
@@ -208,14 +210,18 @@ var attrRules = []attrRule{
 	{Types: []string{"aws_vpc_security_group_ingress_rule"}, Path: "cidr_ipv6", Class: ClassNetwork, Severity: High, Bad: openCIDR, OnCreate: true},
 	{Types: []string{"aws_vpc_security_group_ingress_rule"}, Path: "cidr_ipv4", Class: ClassNetwork, Severity: Medium, Worse: newCIDR, OnCreate: true},
 	{Types: []string{"aws_vpc_security_group_ingress_rule"}, Path: "cidr_ipv6", Class: ClassNetwork, Severity: Medium, Worse: newCIDR, OnCreate: true},
-	{Types: []string{"aws_vpc_security_group_egress_rule"}, Path: "cidr_ipv4", Class: ClassNetwork, Severity: Medium, Bad: openCIDR, OnCreate: true},
+	{Types: []string{"aws_vpc_security_group_egress_rule"}, Path: "cidr_ipv4", Class: ClassNetwork, Severity: Low, Bad: func(l leaf) (bool, string) {
+		open, _ := openCIDR(l)
+		return open, "allows traffic out to the whole Internet (" + l.str() + ")"
+	}, OnCreate: true},
+	{Types: []string{"aws_vpc_security_group_ingress_rule"}, Path: "ip_protocol", Class: ClassNetwork, Severity: High, Bad: equals("-1", "admits every protocol and port (ip_protocol -1)")},
+	{Types: []string{"aws_vpc_security_group_ingress_rule"}, Path: "from_port", Class: ClassNetwork, Severity: Medium, Worse: portWidened("the rule's lowest port")},
+	{Types: []string{"aws_vpc_security_group_ingress_rule"}, Path: "to_port", Class: ClassNetwork, Severity: Medium, Worse: portWidened("the rule's highest port")},
 	{Types: []string{"aws_security_group"}, Path: "ingress.cidr_blocks", Class: ClassNetwork, Severity: Medium, Worse: grew("inline ingress")},
 	{Types: []string{"aws_security_group_rule"}, Path: "cidr_blocks", Class: ClassNetwork, Severity: Medium, Worse: grew("the rule's CIDRs")},
 	{Types: []string{"aws_eks_cluster"}, Path: "vpc_config.endpoint_public_access", Class: ClassNetwork, Severity: High, Bad: isTrue("the Kubernetes API endpoint is public")},
 	{Types: []string{"aws_eks_cluster"}, Path: "vpc_config.public_access_cidrs", Class: ClassNetwork, Severity: High, Worse: grew("the public API endpoint's CIDRs")},
-	{Types: []string{"aws_lb"}, Path: "internal", Class: ClassNetwork, Severity: High, Bad: func(l leaf) (bool, string) {
-		return l.present && !l.bool(), "the load balancer is internet-facing"
-	}},
+	{Types: []string{"aws_lb"}, Path: "internal", Class: ClassNetwork, Severity: High, Bad: isFalse("the load balancer is internet-facing (internal is false or unset)"), OnCreate: true},
 	{Types: []string{"aws_db_instance"}, Path: "publicly_accessible", Class: ClassNetwork, Severity: High, Bad: isTrue("the database is publicly accessible")},
 	{Types: []string{"aws_subnet"}, Path: "map_public_ip_on_launch", Class: ClassNetwork, Severity: Medium, Bad: isTrue("instances in the subnet get public IP addresses")},
 	{Types: []string{"aws_s3_bucket_public_access_block"}, Path: "block_public_acls", Class: ClassNetwork, Severity: High, Bad: isFalse("public ACLs are no longer blocked")},
@@ -223,7 +229,13 @@ var attrRules = []attrRule{
 	{Types: []string{"aws_s3_bucket_public_access_block"}, Path: "ignore_public_acls", Class: ClassNetwork, Severity: High, Bad: isFalse("public ACLs are no longer ignored")},
 	{Types: []string{"aws_s3_bucket_public_access_block"}, Path: "restrict_public_buckets", Class: ClassNetwork, Severity: High, Bad: isFalse("public bucket access is no longer restricted")},
 	{Types: []string{"aws_apigatewayv2_route"}, Path: "authorization_type", Class: ClassNetwork, Severity: High, Bad: func(l leaf) (bool, string) {
-		return l.present && l.str() == "NONE", "the route has no authorization"
+		return !l.present || l.str() == "NONE", "the route has no authorization (authorization_type NONE or unset)"
+	}},
+	{Types: []string{"aws_vpclattice_service", "aws_vpclattice_service_network"}, Path: "auth_type", Class: ClassNetwork, Severity: High, Bad: notEquals("AWS_IAM", "callers are not authenticated (auth_type is not AWS_IAM)")},
+	{Types: []string{"aws_msk_cluster"}, Path: "client_authentication.unauthenticated", Class: ClassNetwork, Severity: High, Bad: isTrue("clients may connect without authentication")},
+	{Types: []string{"aws_cognito_user_pool"}, Path: "admin_create_user_config.allow_admin_create_user_only", Class: ClassNetwork, Severity: Medium, Bad: isFalse("anyone may sign up to the user pool")},
+	{Types: []string{"aws_cognito_user_pool"}, Path: "mfa_configuration", Class: ClassProtection, Severity: Medium, Bad: func(l leaf) (bool, string) {
+		return !l.present || l.str() == "OFF", "multi-factor authentication is OFF"
 	}},
 	{Types: []string{"aws_lambda_function_url"}, Path: "authorization_type", Class: ClassNetwork, Severity: High, Bad: equals("NONE", "the function URL has no authorization")},
 	{Types: []string{"aws_msk_cluster"}, Path: "broker_node_group_info.connectivity_info.public_access.type", Class: ClassNetwork, Severity: High, Bad: equals("SERVICE_PROVIDED_EIPS", "brokers are reachable from the Internet")},
@@ -271,6 +283,35 @@ var attrRules = []attrRule{
 	{Types: []string{"aws_ecs_task_definition"}, Path: "container_definitions.logConfiguration.logDriver", Class: ClassLoggingOff, Severity: Medium, Bad: unset("a container no longer sends its logs anywhere")},
 }
 
+// portWidened flags a port bound that moved outward.
+func portWidened(what string) func(base, head leaf) (bool, string) {
+	return func(b, h leaf) (bool, string) {
+		bv, okB := b.num()
+		hv, okH := h.num()
+		if !okB || !okH || bv == hv {
+			return false, ""
+		}
+		wider := (strings.Contains(what, "lowest") && hv < bv) || (strings.Contains(what, "highest") && hv > bv)
+		return wider, fmt.Sprintf("%s: %v -> %v", what, bv, hv)
+	}
+}
+
+// privateCIDR reports whether a CIDR is in an RFC 1918 or unique local
+// range: a new rule from inside the network is routine.
+func privateCIDR(c string) bool {
+	for _, p := range []string{"10.", "192.168.", "fc", "fd"} {
+		if strings.HasPrefix(c, p) {
+			return true
+		}
+	}
+	if strings.HasPrefix(c, "172.") {
+		var second int
+		fmt.Sscanf(strings.SplitN(c, ".", 3)[1], "%d", &second)
+		return second >= 16 && second <= 31
+	}
+	return false
+}
+
 // newCIDR flags an ingress rule that admits a CIDR it did not admit
 // before (the whole Internet is the high-severity rule's).
 func newCIDR(b, h leaf) (bool, string) {
@@ -278,7 +319,8 @@ func newCIDR(b, h leaf) (bool, string) {
 		return false, ""
 	}
 	if !b.present {
-		return true, "admits " + h.str()
+		// A new rule from inside private address space is routine.
+		return !privateCIDR(h.str()), "admits " + h.str()
 	}
 	return true, fmt.Sprintf("admits %s instead of %s", h.str(), b.str())
 }
@@ -310,6 +352,8 @@ func (d *StackDiff) Classify() []Finding {
 	for _, c := range d.Changes {
 		var base, head *Resource
 		switch c.Action {
+		case Forget:
+			continue // Terraform lets go of it; AWS keeps it as it is
 		case Create:
 			head = d.head.Resources[c.Address]
 		case Delete:
@@ -337,6 +381,18 @@ func (d *StackDiff) Classify() []Finding {
 			}
 			if verb != "" {
 				msg := fmt.Sprintf("%s %s: %s lost", c.Type, verb, what)
+				switch c.Type {
+				case "aws_s3_bucket":
+					if fd, _ := base.Attrs["force_destroy"].(bool); !fd {
+						msg += " (S3 refuses to delete a bucket that is not empty, so the apply fails partway unless it is emptied first)"
+					}
+				case "aws_kms_key":
+					days := 30.0
+					if v, ok := base.Attrs["deletion_window_in_days"].(float64); ok {
+						days = v
+					}
+					msg += fmt.Sprintf(" (the key is scheduled for deletion after %v days; until then it can be cancelled)", days)
+				}
 				if c.Action == Replace && len(c.ReplacedBecause) > 0 {
 					var why []string
 					for _, w := range c.ReplacedBecause {
@@ -359,6 +415,11 @@ func (d *StackDiff) Classify() []Finding {
 				add(c, High, ClassDataLoss, "", msg)
 			}
 		}
+		if c.Type == "aws_security_group" && (c.Action == Replace || c.Action == Rename) {
+			if users := d.attachedTo(c.Address); len(users) > 0 {
+				add(c, Medium, ClassApply, "", "the security group is recreated while "+summarize(users)+" use it: EC2 refuses to delete a group that network interfaces still hold (DependencyViolation) and the apply stalls; keep the description and name, or give the group create_before_destroy")
+			}
+		}
 		if c.Action == Delete {
 			if r, ok := deleteRules[c.Type]; ok {
 				add(c, r.Severity, r.Class, "", r.Message)
@@ -375,40 +436,84 @@ func (d *StackDiff) Classify() []Finding {
 			if len(rule.Types) > 0 && !contains(rule.Types, c.Type) {
 				continue
 			}
-			hl, hpath := lookupLeaf(after, rule.Path)
-			bl, _ := lookupLeaf(before, rule.Path)
-			if base == nil && ((!hl.present && !rule.OnCreate) || rule.ChangeOnly) {
-				continue
-			}
-			var bad bool
-			var msg string
-			if rule.Worse != nil {
-				if base == nil && !rule.OnCreate {
+			// Every element a rule's path matches is judged (each
+			// container, each block device), paired by its exact path.
+			for _, p := range matchingPaths(before, after, rule.Path) {
+				bv, inB := before[p]
+				hv, inA := after[p]
+				bl, hl := leaf{bv, inB}, leaf{hv, inA}
+				if base == nil && ((!hl.present && !rule.OnCreate) || rule.ChangeOnly) {
 					continue
 				}
-				bad, msg = rule.Worse(bl, hl)
-			} else {
-				var headBad bool
-				headBad, msg = rule.Bad(hl)
-				baseBad := false
-				if base != nil {
-					baseBad, _ = rule.Bad(bl)
+				var bad bool
+				var msg string
+				if rule.Worse != nil {
+					if base == nil && !rule.OnCreate {
+						continue
+					}
+					bad, msg = rule.Worse(bl, hl)
+				} else {
+					var headBad bool
+					headBad, msg = rule.Bad(hl)
+					baseBad := false
+					if base != nil {
+						baseBad, _ = rule.Bad(bl)
+					}
+					bad = headBad && !baseBad
 				}
-				bad = headBad && !baseBad
-				if base == nil && !hl.present {
-					bad = false
+				if bad {
+					add(c, rule.Severity, rule.Class, p, msg)
 				}
-			}
-			if bad {
-				if hpath == "" {
-					hpath = rule.Path
-				}
-				add(c, rule.Severity, rule.Class, hpath, msg)
 			}
 		}
 		out = append(out, d.iamFindings(c, base, head)...)
 	}
 	sortFindings(out)
+	return out
+}
+
+// matchingPaths returns the flattened paths of either side that a rule's
+// path names: the exact path, or every path that equals it without
+// indices; the rule's own path when neither side has one.
+func matchingPaths(before, after map[string]any, path string) []string {
+	set := map[string]bool{}
+	for _, side := range []map[string]any{before, after} {
+		if _, ok := side[path]; ok {
+			set[path] = true
+			continue
+		}
+		for k := range side {
+			if schemaPath(k) == path {
+				set[k] = true
+			}
+		}
+	}
+	if len(set) == 0 {
+		return []string{path}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// attachedTo lists the resources of head, other than security group rules,
+// that reference a security group.
+func (d *StackDiff) attachedTo(sg string) []string {
+	var out []string
+	for _, a := range d.head.Addresses() {
+		r := d.head.Resources[a]
+		if strings.HasPrefix(r.Type, "aws_vpc_security_group_") || r.Type == "aws_security_group_rule" {
+			continue
+		}
+		for _, ref := range d.head.Refs(r) {
+			if ref == sg {
+				out = append(out, r.ConstructPath())
+			}
+		}
+	}
 	return out
 }
 

@@ -62,6 +62,13 @@ type MovedBlock struct {
 	To   string `json:"to"`
 }
 
+// RemovedBlock is a removed block: Terraform stops managing From, and
+// destroys it only when Destroy.
+type RemovedBlock struct {
+	From    string
+	Destroy bool
+}
+
 // Stack is one synthesized Terraform JSON document.
 type Stack struct {
 	Name string
@@ -71,6 +78,8 @@ type Stack struct {
 	Data map[string]*Resource
 	// Moved are the document's moved blocks.
 	Moved []MovedBlock
+	// Removed are the document's removed blocks.
+	Removed []RemovedBlock
 	// Outputs by name (the output's value expression).
 	Outputs map[string]any
 	// Providers are the provider types the document configures.
@@ -102,6 +111,7 @@ func Parse(name string, data []byte) (*Stack, error) {
 		Resource map[string]map[string]json.RawMessage `json:"resource"`
 		Data     map[string]map[string]json.RawMessage `json:"data"`
 		Moved    json.RawMessage                       `json:"moved"`
+		Removed  json.RawMessage                       `json:"removed"`
 		Output   map[string]map[string]any             `json:"output"`
 		Provider map[string]json.RawMessage            `json:"provider"`
 	}
@@ -142,6 +152,33 @@ func Parse(name string, data []byte) (*Stack, error) {
 				return nil, fmt.Errorf("%s: moved: %w", name, err)
 			}
 			s.Moved = []MovedBlock{one}
+		}
+	}
+	if len(raw.Removed) > 0 {
+		var blocks []map[string]any
+		if err := json.Unmarshal(raw.Removed, &blocks); err != nil {
+			var one map[string]any
+			if err2 := json.Unmarshal(raw.Removed, &one); err2 != nil {
+				return nil, fmt.Errorf("%s: removed: %w", name, err)
+			}
+			blocks = []map[string]any{one}
+		}
+		for _, b := range blocks {
+			from, _ := b["from"].(string)
+			destroy := true // Terraform's default
+			var lc map[string]any
+			switch x := b["lifecycle"].(type) {
+			case map[string]any:
+				lc = x
+			case []any:
+				if len(x) > 0 {
+					lc, _ = x[0].(map[string]any)
+				}
+			}
+			if v, ok := lc["destroy"].(bool); ok {
+				destroy = v
+			}
+			s.Removed = append(s.Removed, RemovedBlock{From: from, Destroy: destroy})
 		}
 	}
 	for k, v := range raw.Output {
@@ -187,8 +224,14 @@ func LoadDir(dir string) (map[string]*Stack, error) {
 		}
 		return out, nil
 	}
-	if _, err := os.Stat(dir); err != nil {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
 		return nil, err
+	}
+	if len(entries) == 0 {
+		// An empty directory is a ref without stacks: every stack of the
+		// other side is added (or removed).
+		return map[string]*Stack{}, nil
 	}
 	return nil, fmt.Errorf("%s holds no stacks: no stacks/*/cdk.tf.json, no *.tf.json, no __snapshots__/ or cdktf.out/", dir)
 }

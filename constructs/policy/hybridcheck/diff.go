@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -18,9 +19,12 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "markdown", "output format: markdown (a pull-request comment) or json")
 	ackPath := fs.String("ack", "", "acknowledgement file: high-risk changes it lists, with a reason, do not fail the review")
+	ackBase := fs.String("ack-base", "", "the acknowledgement file as the base had it: its unchanged entries acknowledge nothing in this change")
 	planPath := fs.String("plan", "", "real plan from `go run ./scripts/e2e plan` to show next to the static analysis")
 	diagrams := fs.Bool("diagrams", true, "draw each changed stack's changed neighbourhood as Mermaid (markdown)")
 	requireAgreement := fs.Bool("require-plan-agreement", false, "with -plan: also exit 1 when Terraform's plan and the static analysis disagree")
+	maxBytes := fs.Int("max-bytes", 65000, "bound the Markdown to this many bytes (a GitHub comment takes 65,536): diagrams, then details, are left out; 0: no bound")
+	fullReport := fs.String("full-report", "", "where the unabridged report is, named in the note when details are left out")
 	jsonOut := fs.String("json-out", "", "also write the JSON report to this file")
 	baseName := fs.String("base-name", "", "name of the base in the report (default: BASE_DIR)")
 	headName := fs.String("head-name", "", "name of the head in the report (default: HEAD_DIR)")
@@ -56,6 +60,16 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "hybridcheck diff:", err)
 			return 2
 		}
+		if *ackBase != "" {
+			// The base's file may predate today's format: entries it
+			// holds are only compared, never checked.
+			if data, err := os.ReadFile(*ackBase); err == nil {
+				var old review.AckFile
+				if json.Unmarshal(data, &old) == nil {
+					opts.Acks = opts.Acks.Without(&old)
+				}
+			}
+		}
 	}
 	if *planPath != "" {
 		if opts.Plan, err = review.ReadPlanFile(*planPath); err != nil {
@@ -73,7 +87,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	if *format == "json" {
 		err = rep.WriteJSON(stdout)
 	} else {
-		md := review.MarkdownOptions{Diagrams: *diagrams}
+		md := review.MarkdownOptions{Diagrams: *diagrams, MaxBytes: *maxBytes, FullReport: *fullReport}
 		if *ackPath != "" {
 			md.AckPath = *ackPath
 		}
@@ -93,8 +107,12 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	code := 0
-	if rep.Failed() {
+	if rep.Unacknowledged > 0 {
 		fmt.Fprintf(stderr, "hybridcheck diff: %d high-risk change(s) not acknowledged\n", rep.Unacknowledged)
+		code = 1
+	}
+	if len(rep.StaleAcks) > 0 {
+		fmt.Fprintf(stderr, "hybridcheck diff: %d acknowledgement(s) match no finding of this change: remove them\n", len(rep.StaleAcks))
 		code = 1
 	}
 	if *requireAgreement && rep.Disagreements() > 0 {

@@ -121,7 +121,7 @@ func TestDiff(t *testing.T) {
 	}
 	// Acknowledge everything: exit 0, and the JSON says so.
 	ack := filepath.Join(t.TempDir(), "review-ack.json")
-	if err := os.WriteFile(ack, []byte(`{"acknowledgements":[{"stack":"app","addresses":["aws_s3_bucket.uploads_bucket_1","aws_s3_bucket_public_access_block.uploads_public-access_1","aws_db_instance.orders_db_1"],"reason":"the uploads feature is retired; data exported in change 40"}]}`), 0o644); err != nil {
+	if err := os.WriteFile(ack, []byte(`{"acknowledgements":[{"stack":"app","addresses":["aws_s3_bucket.uploads_bucket_1","aws_s3_bucket_public_access_block.uploads_public-access_1","aws_db_instance.orders_db_1"],"classes":["data-loss","network-opened"],"reason":"the uploads feature is retired; data exported in change 40"}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()
@@ -148,7 +148,7 @@ func TestDiff(t *testing.T) {
 		t.Error("-json-out differs from the JSON on stdout")
 	}
 	// Usage errors.
-	for _, args := range [][]string{{"diff", base}, {"diff", "-format", "xml", base, head}, {"diff", "-ack", "missing.json", base, head}, {"diff", base, t.TempDir()}} {
+	for _, args := range [][]string{{"diff", base}, {"diff", "-format", "xml", base, head}, {"diff", "-ack", "missing.json", base, head}, {"diff", base, filepath.Join(t.TempDir(), "missing")}} {
 		out.Reset()
 		errOut.Reset()
 		if code := run(args, &out, &errOut); code != 2 {
