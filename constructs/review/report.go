@@ -263,28 +263,36 @@ type PlanInfo struct {
 // PlanFile is what `go run ./scripts/e2e plan` writes: Terraform's own
 // actions for HEAD planned against BASE applied to the emulator.
 type PlanFile struct {
-	Base      string               `json:"base"`
-	Head      string               `json:"head"`
-	Terraform string               `json:"terraform"`
-	Provider  string               `json:"provider"`
-	Emulator  string               `json:"emulator"`
-	Stacks    map[string]PlanStack `json:"stacks"`
+	Base      string                `json:"base"`
+	Head      string                `json:"head"`
+	Terraform string                `json:"terraform"`
+	Provider  string                `json:"provider"`
+	Emulator  string                `json:"emulator"`
+	Stacks    map[string]*PlanStack `json:"stacks"`
 }
 
 // PlanStack is one stack's real plan.
 type PlanStack struct {
 	// Status is planned, plan-refused, skipped or failed.
-	Status  string       `json:"status"`
-	Reason  string       `json:"reason,omitempty"`
+	Status string `json:"status"`
+	// Reason says why a stack is not planned, or how a refused plan's
+	// other changes were found.
+	Reason  string       `json:"reason"`
 	Changes []PlanChange `json:"changes"`
 }
 
 // PlanChange is one resource change of a real plan.
 type PlanChange struct {
-	Address      string   `json:"address"`
-	Actions      []string `json:"actions"`
-	ReplacePaths [][]any  `json:"replace_paths,omitempty"`
-	EmulatorGap  string   `json:"emulator_gap,omitempty"`
+	Address string `json:"address"`
+	// Actions as Terraform writes them (["delete","create"] is a
+	// replacement), or ["refused"] when prevent_destroy refuses it.
+	Actions []string `json:"actions"`
+	// ReplacePaths are the attribute paths that force a replacement
+	// (strings and list indexes), from the plan.
+	ReplacePaths [][]any `json:"replace_paths"`
+	// EmulatorGap says why the emulator, not the change, may explain this
+	// entry; "" when it does not.
+	EmulatorGap string `json:"emulator_gap"`
 }
 
 // ReadPlanFile reads a plan file.
@@ -345,7 +353,7 @@ func tfAction(actions []string) string {
 // disagreements.
 func (d *StackDiff) applyPlan(p *PlanFile) {
 	ps, ok := p.Stacks[d.Stack]
-	if !ok {
+	if !ok || ps == nil {
 		d.Plan = &PlanStatus{Status: "skipped", Reason: "not in the plan file"}
 		return
 	}

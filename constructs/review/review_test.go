@@ -359,7 +359,6 @@ func TestRealPlan(t *testing.T) {
 			st.Changes[i].ReplacePaths = [][]any{{"retention_in_days"}}
 		}
 	}
-	plan.Stacks["imagepipeline"] = st
 	base, _ := LoadDir("testdata/plan/base")
 	head, _ := LoadDir("testdata/plan/head")
 	d = Compare("a", "b", base, head, Options{Plan: plan}).Stacks[0]

@@ -25,6 +25,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/hybridstack/hybridstack/constructs/review"
 )
 
 // Stack statuses of the plan report.
@@ -42,36 +44,13 @@ const (
 	reviewPlanFile     = "review.tfplan"
 )
 
-// ReviewReport is the plan mode's output file.
-type ReviewReport struct {
-	Base      string                  `json:"base"`
-	Head      string                  `json:"head"`
-	Terraform string                  `json:"terraform"`
-	Provider  string                  `json:"provider"`
-	Emulator  string                  `json:"emulator"`
-	Stacks    map[string]*StackReview `json:"stacks"`
-}
-
-// StackReview is one stack's result.
-type StackReview struct {
-	Status  string         `json:"status"`
-	Reason  string         `json:"reason"`
-	Changes []ReviewChange `json:"changes"`
-}
-
-// ReviewChange is one resource change of HEAD's plan.
-type ReviewChange struct {
-	Address string `json:"address"`
-	// Actions as Terraform writes them (["delete","create"] is a
-	// replacement), or ["refused"].
-	Actions []string `json:"actions"`
-	// ReplacePaths are the attribute paths that force a replacement
-	// (strings and list indexes), from the plan.
-	ReplacePaths [][]any `json:"replace_paths"`
-	// EmulatorGap says why the emulator, not the change, may explain this
-	// entry; "" when it does not.
-	EmulatorGap string `json:"emulator_gap"`
-}
+// The plan mode's output file is the format constructs/review reads
+// (hybridcheck diff -plan): one definition for the writer and the reader.
+type (
+	ReviewReport = review.PlanFile
+	StackReview  = review.PlanStack
+	ReviewChange = review.PlanChange
+)
 
 // reviewSource is one stack of a BASE or HEAD directory.
 type reviewSource struct {
