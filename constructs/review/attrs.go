@@ -128,38 +128,37 @@ func rewriteRefs(s string, fn func(addr string) string) string {
 	})
 }
 
-// normalizeRefs maps addresses through the rename map in every string of
-// a flattened configuration (head addresses to base ones), so a renamed
-// reference is not a change of its referrers.
-func normalizeRefs(leaves map[string]any, rename map[string]string) map[string]any {
-	if len(rename) == 0 {
-		return leaves
-	}
-	fn := func(addr string) string {
-		if to, ok := rename[addr]; ok {
-			return to
-		}
-		return addr
-	}
-	out := make(map[string]any, len(leaves))
-	for k, v := range leaves {
-		out[k] = mapStrings(v, func(s string) string { return rewriteRefs(s, fn) })
-	}
-	return out
-}
-
-// normalizeAttrs rewrites the references of a whole configuration
-// through the rename map (head addresses to base ones).
+// normalizeAttrs rewrites the references of a configuration through the
+// rename map (head addresses to base ones), so a renamed reference is not
+// a change of its referrers.
 func normalizeAttrs(attrs map[string]any, rename map[string]string) map[string]any {
 	if len(rename) == 0 {
 		return attrs
 	}
-	fn := func(addr string) string {
+	return rewriteAllRefs(attrs, func(addr string) string {
 		if to, ok := rename[addr]; ok {
 			return to
 		}
 		return addr
-	}
+	})
+}
+
+// typeOnlyAttrs replaces each referenced address by its resource type, so
+// two resources that reference differently named but same-typed resources
+// compare equal (rename detection).
+func typeOnlyAttrs(attrs map[string]any) map[string]any {
+	return rewriteAllRefs(attrs, func(addr string) string {
+		parts := strings.Split(addr, ".")
+		if parts[0] == "data" && len(parts) > 1 {
+			return "data." + parts[1] + ".*"
+		}
+		return parts[0] + ".*"
+	})
+}
+
+// rewriteAllRefs returns a copy of a configuration with the references
+// of every string (JSON documents inside strings included) rewritten by fn.
+func rewriteAllRefs(attrs map[string]any, fn func(addr string) string) map[string]any {
 	var walk func(v any) any
 	walk = func(v any) any {
 		switch x := v.(type) {
@@ -181,38 +180,6 @@ func normalizeAttrs(attrs map[string]any, rename map[string]string) map[string]a
 		return v
 	}
 	return walk(attrs).(map[string]any)
-}
-
-func mapStrings(v any, fn func(string) string) any {
-	switch x := v.(type) {
-	case string:
-		return fn(x)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = mapStrings(e, fn)
-		}
-		return out
-	}
-	return v
-}
-
-// typeOnlyRefs replaces each referenced address by its resource type, so
-// two resources that reference differently named but same-typed resources
-// compare equal (rename detection).
-func typeOnlyRefs(leaves map[string]any) map[string]any {
-	fn := func(addr string) string {
-		parts := strings.Split(addr, ".")
-		if parts[0] == "data" && len(parts) > 1 {
-			return "data." + parts[1] + ".*"
-		}
-		return parts[0] + ".*"
-	}
-	out := make(map[string]any, len(leaves))
-	for k, v := range leaves {
-		out[k] = mapStrings(v, func(s string) string { return rewriteRefs(s, fn) })
-	}
-	return out
 }
 
 // equalLeaf compares two leaf values.

@@ -184,7 +184,7 @@ func DiffStacks(base, head *Stack) *StackDiff {
 				continue
 			}
 			before := flatten(base.Resources[from].Attrs)
-			after := normalizeRefs(flatten(head.Resources[to].Attrs), rename)
+			after := flatten(normalizeAttrs(head.Resources[to].Attrs, rename))
 			for _, ac := range diffAttrs(head.Resources[to].Type, before, after, base, head) {
 				if ac.ForcesNew != "" && (hasRef(ac.before) || hasRef(ac.after)) {
 					delete(rename, to)
@@ -228,7 +228,7 @@ func DiffStacks(base, head *Stack) *StackDiff {
 			continue
 		}
 		before := flatten(b.Attrs)
-		after := normalizeRefs(flatten(r.Attrs), rename)
+		after := flatten(normalizeAttrs(r.Attrs, rename))
 		attrs := diffAttrs(r.Type, before, after, base, head)
 		act := action[a]
 		if act == "" {
@@ -459,11 +459,11 @@ func pairRenames(base, head *Stack, removed, added []string) map[scored]string {
 	var cands []candidate
 	flatBase := map[string]map[string]any{}
 	for _, a := range removed {
-		flatBase[a] = typeOnlyRefs(flatten(base.Resources[a].Attrs))
+		flatBase[a] = flatten(typeOnlyAttrs(base.Resources[a].Attrs))
 	}
 	for _, to := range added {
 		h := head.Resources[to]
-		fh := typeOnlyRefs(flatten(h.Attrs))
+		fh := flatten(typeOnlyAttrs(h.Attrs))
 		for _, from := range removed {
 			b := base.Resources[from]
 			if b.Type != h.Type {

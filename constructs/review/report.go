@@ -84,7 +84,6 @@ func Compare(baseName, headName string, base, head map[string]*Stack, opts Optio
 		d.Cost = &cost
 		d.Findings = d.Classify()
 		rep.Stacks = append(rep.Stacks, d)
-		rep.Findings = append(rep.Findings, d.Findings...)
 	}
 	if opts.Plan != nil {
 		rep.Plan = &PlanInfo{Terraform: opts.Plan.Terraform, Provider: opts.Plan.Provider, Emulator: opts.Plan.Emulator}
@@ -213,33 +212,30 @@ func classNames() string {
 	return strings.Join(names, ", ")
 }
 
+// acknowledge marks each stack's findings the acknowledgements cover, and
+// gathers every stack's findings into the report, worst first.
 func (r *Report) acknowledge(f *AckFile) {
 	used := map[int]bool{}
-	for i := range r.Findings {
-		fd := &r.Findings[i]
-		if f != nil {
-			for j, a := range f.Acknowledgements {
-				if a.Stack == fd.Stack && contains(a.Addresses, fd.Address) && contains(a.Classes, fd.Class) {
-					fd.Acknowledged, fd.AckReason = true, a.Reason
-					used[j] = true
-					break
-				}
-			}
-		}
-		if fd.Severity == High && !fd.Acknowledged {
-			r.Unacknowledged++
-		}
-	}
-	// The per-stack copies carry the same acknowledgement.
-	byKey := map[string]Finding{}
-	for _, fd := range r.Findings {
-		byKey[fd.key()] = fd
-	}
+	r.Findings = nil
 	for _, d := range r.Stacks {
 		for i := range d.Findings {
-			d.Findings[i] = byKey[d.Findings[i].key()]
+			fd := &d.Findings[i]
+			if f != nil {
+				for j, a := range f.Acknowledgements {
+					if a.Stack == fd.Stack && contains(a.Addresses, fd.Address) && contains(a.Classes, fd.Class) {
+						fd.Acknowledged, fd.AckReason = true, a.Reason
+						used[j] = true
+						break
+					}
+				}
+			}
+			if fd.Severity == High && !fd.Acknowledged {
+				r.Unacknowledged++
+			}
 		}
+		r.Findings = append(r.Findings, d.Findings...)
 	}
+	sortFindings(r.Findings)
 	if f != nil {
 		for j, a := range f.Acknowledgements {
 			if !used[j] {
@@ -247,10 +243,6 @@ func (r *Report) acknowledge(f *AckFile) {
 			}
 		}
 	}
-}
-
-func (f Finding) key() string {
-	return f.Stack + "\x00" + f.Address + "\x00" + f.Class + "\x00" + f.Attr + "\x00" + f.Message
 }
 
 // PlanInfo names the tools of a real plan.
