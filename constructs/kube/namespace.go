@@ -33,6 +33,14 @@ type NamespaceProps struct {
 	// Labels are added to the namespace.
 	// Default: - none
 	Labels map[string]string
+	// ReadinessGates labels the namespace
+	// elbv2.k8s.aws/pod-readiness-gate-inject=enabled, so that the AWS Load
+	// Balancer Controller gives the pods it registers through a
+	// TargetGroupBinding a readiness gate: a rollout then waits until the
+	// load balancer sees each new pod healthy. BindTargetGroup sets it on
+	// the workload's namespace; set it for bindings made otherwise.
+	// Default: false
+	ReadinessGates bool
 }
 
 // Namespace is a namespace with Pod Security Admission labels.
@@ -40,14 +48,21 @@ type Namespace struct {
 	constructs.Construct
 	name     string
 	level    PodSecurityLevel
+	labels   map[string]string
 	resource namespacev1.NamespaceV1
 }
 
+// readinessGateLabel makes the AWS Load Balancer Controller's webhook
+// inject readiness gates into the namespace's pods that a
+// TargetGroupBinding selects.
+const readinessGateLabel = "elbv2.k8s.aws/pod-readiness-gate-inject"
+
 // NewNamespace creates the namespace, labelled so that Pod Security
 // Admission enforces, warns about and audits props.PodSecurity, pinned to
-// the latest policy version, and so that the AWS Load Balancer Controller
-// injects readiness gates into pods it registers (BindTargetGroup). It returns every problem with props at once,
-// joined, each a *validate.FieldError wrapping validate.ErrInvalid.
+// the latest policy version, and, with props.ReadinessGates, so that the
+// AWS Load Balancer Controller injects readiness gates into the pods it
+// registers. It returns every problem with props at once, joined, each a
+// *validate.FieldError wrapping validate.ErrInvalid.
 func NewNamespace(scope constructs.Construct, id string, props NamespaceProps) (*Namespace, error) {
 	r := validation.ForConstruct("kube", scope, id)
 	if scope == nil {
@@ -82,11 +97,11 @@ func NewNamespace(scope constructs.Construct, id string, props NamespaceProps) (
 		"pod-security.kubernetes.io/warn":            string(PodSecurityRestricted),
 		"pod-security.kubernetes.io/audit":           string(PodSecurityRestricted),
 		"app.kubernetes.io/managed-by":               "hybridstack",
-		// Pods behind a TargetGroupBinding get a readiness gate that holds a
-		// rollout until the load balancer sees the new pod healthy (pods of
-		// other Services are left alone).
-		"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
 	})
+	if props.ReadinessGates {
+		labels[readinessGateLabel] = "enabled"
+	}
+	n.labels = labels
 	var annotations *map[string]*string
 	if props.RelaxReason != "" {
 		annotations = ptr.Map(map[string]string{"hybridstack.io/pod-security-reason": props.RelaxReason})
@@ -98,6 +113,18 @@ func NewNamespace(scope constructs.Construct, id string, props NamespaceProps) (
 		WaitForDefaultServiceAccount: true,
 	})
 	return n, nil
+}
+
+// EnableReadinessGates labels the namespace so that the AWS Load Balancer
+// Controller gives pods behind a TargetGroupBinding a readiness gate
+// (NamespaceProps.ReadinessGates). Namespaces without a binding stay
+// unlabelled: the controller's webhook then never sees their pods.
+func (n *Namespace) EnableReadinessGates() {
+	if n.labels[readinessGateLabel] == "enabled" {
+		return
+	}
+	n.labels[readinessGateLabel] = "enabled"
+	n.resource.Metadata().SetLabels(ptr.Map(n.labels))
 }
 
 // Name returns the namespace's name (a reference to the resource, so that

@@ -19,6 +19,7 @@ func TestNamespacePodSecurityLabels(t *testing.T) {
 		{"restricted by default", kube.NamespaceProps{Name: "orders"}, kube.PodSecurityRestricted, nil},
 		{"baseline with a reason", kube.NamespaceProps{Name: "legacy", PodSecurity: kube.PodSecurityBaseline, RelaxReason: "vendor image runs as root"}, kube.PodSecurityBaseline, "vendor image runs as root"},
 		{"privileged with a reason", kube.NamespaceProps{Name: "node-agents", PodSecurity: kube.PodSecurityPrivileged, RelaxReason: "host networking"}, kube.PodSecurityPrivileged, "host networking"},
+		{"behind a load balancer", kube.NamespaceProps{Name: "shop", ReadinessGates: true}, kube.PodSecurityRestricted, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,9 +45,12 @@ func TestNamespacePodSecurityLabels(t *testing.T) {
 				"pod-security.kubernetes.io/warn":            "restricted",
 				"pod-security.kubernetes.io/audit":           "restricted",
 				"app.kubernetes.io/managed-by":               "hybridstack",
-				// Pods behind a TargetGroupBinding get readiness gates.
-				"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
-				"team": "shop",
+				"team":                                       "shop",
+			}
+			// Readiness gates only where a TargetGroupBinding asks for
+			// them (ReadinessGates, BindTargetGroup).
+			if tc.props.ReadinessGates {
+				want["elbv2.k8s.aws/pod-readiness-gate-inject"] = "enabled"
 			}
 			for k, v := range want {
 				if labels[k] != v {

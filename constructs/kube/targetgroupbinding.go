@@ -22,9 +22,12 @@ type TargetGroupBindingProps struct {
 // BindTargetGroup creates a TargetGroupBinding (elbv2.k8s.aws/v1beta1): the
 // AWS Load Balancer Controller registers the workload's ready pod IPs in
 // the target group and deregisters them as they go, so the load balancer
-// follows scaling and rollouts. The CRD comes with the controller
-// (NewControllers), which must be installed in an earlier apply: the
-// kubernetes_manifest resource reads the CRD's schema while planning.
+// follows scaling and rollouts. It labels the workload's namespace for
+// readiness gates (Namespace.EnableReadinessGates), so a rollout waits
+// until the load balancer sees the new pods healthy. The CRD comes with
+// the controller (NewControllers), which must be installed in an earlier
+// apply: the kubernetes_manifest resource reads the CRD's schema while
+// planning.
 //
 // The binding declares no spec.networking: the security group rules from
 // the load balancer to the pods are Terraform's (network.Connections), so
@@ -51,6 +54,7 @@ func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBin
 		return nil, err
 	}
 	w := props.Workload
+	w.ns.EnableReadinessGates()
 	return manifest.NewManifest(scope, ptr.String(id), &manifest.ManifestConfig{
 		Manifest: &map[string]any{
 			"apiVersion": "elbv2.k8s.aws/v1beta1",

@@ -55,6 +55,37 @@ func TestBindTargetGroup(t *testing.T) {
 	if got := str(doc.One(t, "kubernetes_manifest", "orders-alb"), "manifest", "spec", "targetGroupARN"); got != "${var.tg}" {
 		t.Errorf("token ARN = %q", got)
 	}
+	// The binding labels its workload's namespace for readiness gates.
+	if got := get(doc.One(t, "kubernetes_namespace_v1", "ns"), "metadata", "labels", "elbv2.k8s.aws/pod-readiness-gate-inject"); got != "enabled" {
+		t.Errorf("namespace of a bound workload: readiness gate label = %v, want enabled", got)
+	}
+}
+
+// TestReadinessGatesOnlyWhereBound checks that a namespace without a
+// TargetGroupBinding is not labelled for readiness gates, and that
+// binding a workload labels its namespace alone.
+func TestReadinessGatesOnlyWhereBound(t *testing.T) {
+	stack := newStack(t)
+	bound := workloadProps(namespace(t, stack, "shop-ns", kube.NamespaceProps{Name: "shop"}))
+	namespace(t, stack, "batch-ns", kube.NamespaceProps{Name: "batch"})
+	w, err := kube.NewWorkload(stack, "orders", bound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kube.BindTargetGroup(stack, "orders-nlb", kube.TargetGroupBindingProps{Workload: w, TargetGroupARN: targetGroupARN}); err != nil {
+		t.Fatal(err)
+	}
+	doc := synth(t, stack)
+	const label = "elbv2.k8s.aws/pod-readiness-gate-inject"
+	if got := get(doc.One(t, "kubernetes_namespace_v1", "shop-ns"), "metadata", "labels", label); got != "enabled" {
+		t.Errorf("bound namespace: %s = %v, want enabled", label, got)
+	}
+	if got := get(doc.One(t, "kubernetes_namespace_v1", "batch-ns"), "metadata", "labels", label); got != nil {
+		t.Errorf("namespace without a binding: %s = %v, want no label", label, got)
+	}
+	if got := get(doc.One(t, "kubernetes_namespace_v1", "shop-ns"), "metadata", "labels", "pod-security.kubernetes.io/enforce"); got != "restricted" {
+		t.Errorf("setting the label lost the others: enforce = %v", got)
+	}
 }
 
 func TestBindTargetGroupValidation(t *testing.T) {

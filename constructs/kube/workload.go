@@ -150,6 +150,7 @@ type WorkloadProps struct {
 type Workload struct {
 	constructs.Construct
 	name, namespace string
+	ns              *Namespace
 	servicePort     int
 	role            grant.Grantee
 	deployment      deploymentv1.DeploymentV1
@@ -171,7 +172,7 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	w := &Workload{name: p.Name, namespace: p.Namespace.name, servicePort: p.ServicePort}
+	w := &Workload{name: p.Name, namespace: p.Namespace.name, ns: p.Namespace, servicePort: p.ServicePort}
 	constructs.NewConstruct_Override(w, scope, &id)
 	ns := p.Namespace.Name()
 	selector := map[string]string{"app.kubernetes.io/name": p.Name}
