@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/grant"
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -170,7 +172,9 @@ type VirtualServiceProps struct {
 	AllowedPrincipals []string
 	// AllowedPrincipalTags lets principals of this account invoke the
 	// service when they carry one of the listed values of each tag key
-	// (aws:PrincipalTag; their own IAM policies must allow the call too).
+	// (aws:PrincipalTag). Lattice authorizes a call only when the caller's
+	// own IAM policy allows it too: give every role carrying such a tag
+	// GrantInvoke (AdmitsPrincipalTag tells which ones the service admits).
 	// It names callers created after the service, such as tenant roles in
 	// a later stack, without a cyclic reference to their ARNs.
 	// Default: - none
@@ -518,6 +522,38 @@ func (vs *VirtualService) AppMeshService() appmeshvirtualservice.AppmeshVirtualS
 
 // ARN returns the App Mesh virtual service or Lattice service ARN.
 func (vs *VirtualService) ARN() string { return vs.arn }
+
+// AdmitsPrincipalTag reports whether the service's auth policy admits
+// principals carrying the IAM tag key with the given value
+// (AllowedPrincipalTags). Each principal it admits needs GrantInvoke.
+func (vs *VirtualService) AdmitsPrincipalTag(key, value string) bool {
+	for _, v := range vs.props.AllowedPrincipalTags[key] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// GrantInvoke gives g's role the identity policy a Lattice call needs
+// besides the service's auth policy: vpc-lattice-svcs:Invoke on the
+// service and every path of it (an inline policy "invoke-<name>" on the
+// role, in the role's stack). With the AWS_IAM auth type Lattice allows a
+// call only when both policies allow it. On App Mesh, which authorizes no
+// calls through IAM, it grants nothing and returns nil. It returns an
+// error for a nil grantee or one whose role rejects the policy.
+func (vs *VirtualService) GrantInvoke(g grant.Grantee) error {
+	if g == nil {
+		r := validation.NewReport("mesh", *vs.Node().Path())
+		r.Addf("GrantInvoke", "grantee is nil; give the role of a caller of %s", vs.props.Name)
+		return r.Err()
+	}
+	if vs.props.Network.engine != Lattice {
+		return nil
+	}
+	return g.AddToRolePolicy("invoke-"+vs.latticeName(),
+		iamdoc.Allow("InvokeLatticeService", []string{"vpc-lattice-svcs:Invoke"}, vs.arn, vs.arn+"/*"))
+}
 
 // k8sHost is the cluster DNS name of a Kubernetes service.
 func k8sHost(service, namespace string) string {
