@@ -27,13 +27,19 @@ type Chart struct {
 	AppVersion string
 }
 
-// The charts NewControllers installs unless told otherwise, as of
-// eks.VersionsAsOf. Versions are exact: an upgrade is a reviewed change.
+// The charts NewControllers installs unless told otherwise: the newest
+// release of each in the table of ChartsAsOf (OutdatedCharts reports a pin
+// that falls behind it). Versions are exact: an upgrade is a reviewed
+// change.
+//
+// Argo CD is pinned to 10.1.1 (v3.4.4), the newest release the end-to-end
+// gate could obtain and install; 10.3.3 (v3.5.1) is published but untested
+// here. A cluster already on 10.3.3 keeps it with ArgoCD.Version.
 var (
-	ChartLoadBalancerController = Chart{Repository: "https://aws.github.io/eks-charts", Name: "aws-load-balancer-controller", Version: "1.14.0", AppVersion: "v2.14.0"}
-	ChartMetricsServer          = Chart{Repository: "https://kubernetes-sigs.github.io/metrics-server/", Name: "metrics-server", Version: "3.13.0", AppVersion: "0.8.0"}
-	ChartClusterAutoscaler      = Chart{Repository: "https://kubernetes.github.io/autoscaler", Name: "cluster-autoscaler", Version: "9.54.0", AppVersion: "1.35.0"}
-	ChartArgoCD                 = Chart{Repository: "https://argoproj.github.io/argo-helm", Name: "argo-cd", Version: "10.3.3", AppVersion: "v3.5.1"}
+	ChartLoadBalancerController = Chart{Repository: "https://aws.github.io/eks-charts", Name: "aws-load-balancer-controller", Version: "3.5.0", AppVersion: "v3.5.0"}
+	ChartMetricsServer          = Chart{Repository: "https://kubernetes-sigs.github.io/metrics-server/", Name: "metrics-server", Version: "3.13.1", AppVersion: "0.8.1"}
+	ChartClusterAutoscaler      = Chart{Repository: "https://kubernetes.github.io/autoscaler", Name: "cluster-autoscaler", Version: "9.59.0", AppVersion: "1.35.0"}
+	ChartArgoCD                 = Chart{Repository: "https://argoproj.github.io/argo-helm", Name: "argo-cd", Version: "10.1.1", AppVersion: "v3.4.4"}
 )
 
 // clusterAutoscalerImages maps a cluster's Kubernetes minor version to the
@@ -86,6 +92,9 @@ type ControllersProps struct {
 	ClusterAutoscalerImageTag string
 	// ArgoCD is the GitOps controller, in namespace argocd, reached through
 	// kubectl port-forward or an Ingress of your own (ClusterIP service).
+	// Syncs run as the service account the Application's AppProject names
+	// for its destination (sync impersonation is on), not as the
+	// controller's own.
 	// Default: - installed at the pinned chart version
 	ArgoCD Controller
 	// ArgoCDHighAvailability runs Redis HA and two replicas of each Argo CD
@@ -172,6 +181,15 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 			// picks; only TargetGroupBinding and Ingress are served.
 			EnableServiceMutatorWebhook: false,
 			PodDisruptionBudget:         map[string]int{"maxUnavailable": 1},
+			// Reuse the webhook's serving certificate on upgrade. Chart
+			// 3.x defaults to false and then generates a new CA on every
+			// helm upgrade: the webhook configurations get the new CA at
+			// once while the pods serve the old certificate until the
+			// kubelet refreshes the mounted secret, and admission calls
+			// (TargetGroupBinding, Ingress) fail with x509 errors in
+			// between (kubernetes-sigs/aws-load-balancer-controller#4581).
+			// 1.x defaulted to true.
+			KeepTLSSecret: true,
 		})
 	}
 	if !props.MetricsServer.Disabled {
@@ -223,7 +241,15 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 			// organisation; off until then.
 			Dex:           enabledValues{Enabled: false},
 			Notifications: enabledValues{Enabled: false},
-			Configs:       argoConfigs{Params: map[string]bool{"server.insecure": false}},
+			Configs: argoConfigs{
+				Params: map[string]bool{"server.insecure": false},
+				// Sync impersonation: a sync runs as the service account
+				// its AppProject's destinationServiceAccounts name for the
+				// destination, and fails when none matches. The
+				// controller's own (cluster-wide) role is left for
+				// reading and diffing.
+				CM: map[string]string{"application.sync.impersonation.enabled": "true"},
+			},
 		})
 	}
 	return c, nil
@@ -301,6 +327,7 @@ type (
 		ServiceAccount              serviceAccountValues `json:"serviceAccount"`
 		EnableServiceMutatorWebhook bool                 `json:"enableServiceMutatorWebhook"`
 		PodDisruptionBudget         map[string]int       `json:"podDisruptionBudget"`
+		KeepTLSSecret               bool                 `json:"keepTLSSecret"`
 	}
 	pdbValues struct {
 		Enabled        bool `json:"enabled"`
@@ -333,7 +360,8 @@ type (
 		Service  map[string]string `json:"service"`
 	}
 	argoConfigs struct {
-		Params map[string]bool `json:"params"`
+		Params map[string]bool   `json:"params"`
+		CM     map[string]string `json:"cm"`
 	}
 	argoCDValues struct {
 		RedisHA        enabledValues    `json:"redis-ha"`

@@ -123,7 +123,8 @@ func TestControllers(t *testing.T) {
 
 	_, lbc := release(t, doc, "load-balancer-controller")
 	if lbc["clusterName"] != clusterName || lbc["region"] != "eu-west-1" || lbc["vpcId"] != "${"+doc.Address(t, "aws_vpc", "net")+".id}" ||
-		lbc["enableServiceMutatorWebhook"] != false || lbc["replicaCount"] != float64(2) || get(lbc, "podDisruptionBudget", "maxUnavailable") != float64(1) {
+		lbc["enableServiceMutatorWebhook"] != false || lbc["replicaCount"] != float64(2) || get(lbc, "podDisruptionBudget", "maxUnavailable") != float64(1) ||
+		lbc["keepTLSSecret"] != true {
 		t.Errorf("load balancer controller values = %v", lbc)
 	}
 	if sa := get(lbc, "serviceAccount"); get(sa, "create") != true || str(sa, "name") != kube.LoadBalancerControllerServiceAccount ||
@@ -159,6 +160,10 @@ func TestControllers(t *testing.T) {
 	}
 	if str(argo, "server", "service", "type") != "ClusterIP" || get(argo, "configs", "params", "server.insecure") != false {
 		t.Errorf("argo-cd server = %v %v", argo["server"], argo["configs"])
+	}
+	// argocd-cm takes strings; the chart writes the value as given.
+	if got := get(argo, "configs", "cm", "application.sync.impersonation.enabled"); got != "true" {
+		t.Errorf("argo-cd sync impersonation = %#v, want \"true\"", got)
 	}
 	argoNS := doc.One(t, "kubernetes_namespace_v1", "argocd-namespace")
 	if str(argoNS, "metadata", "name") != "argocd" || str(argoNS, "metadata", "labels", "pod-security.kubernetes.io/enforce") != "restricted" {
@@ -467,5 +472,68 @@ func TestControllersErrorOrderIsStable(t *testing.T) {
 		if _, err := kube.NewControllers(stack, "controllers", props); err.Error() != first.Error() {
 			t.Fatalf("errors in another order:\n%v\n---\n%v", first, err)
 		}
+	}
+}
+
+// The load balancer controller's policy grants exactly the actions of the
+// upstream policy of the pinned release (docs/install/iam_policy.json at
+// v3.5.0, the same set as v2.14), statement by statement: a chart upgrade
+// that needs more is a reviewed change of this list.
+func TestControllersLoadBalancerControllerPolicyIsUpstream(t *testing.T) {
+	if kube.ChartLoadBalancerController.AppVersion != "v3.5.0" {
+		t.Fatalf("controller %s: compare the policy with that release's iam_policy.json, then update this test", kube.ChartLoadBalancerController.AppVersion)
+	}
+	e := newEnv(t, nil)
+	e.controllers(t, e.stack, kube.ControllersProps{MetricsServer: kube.Controller{Disabled: true}, ClusterAutoscaler: kube.Controller{Disabled: true}, ArgoCD: kube.Controller{Disabled: true}})
+	doc := tftest.Synth(t, e.stack)
+	var got []string
+	for _, st := range get(tftest.Policy(t, doc.One(t, "aws_iam_role_policy", "controllers_load-balancer-controller-role_role-inline")["policy"]), "Statement").([]any) {
+		actions := list(get(st, "Action"))
+		sort.Strings(actions)
+		got = append(got, strings.Join(actions, " "))
+	}
+	sort.Strings(got)
+	upstream := [][]string{
+		{"iam:CreateServiceLinkedRole"},
+		{"ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
+			"ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+			"ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage", "ec2:DescribeCoipPools",
+			"ec2:GetSecurityGroupsForVpc", "ec2:DescribeIpamPools", "ec2:DescribeRouteTables",
+			"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+			"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerCertificates",
+			"elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups",
+			"elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags",
+			"elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeCapacityReservation"},
+		{"cognito-idp:DescribeUserPoolClient", "acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates",
+			"iam:GetServerCertificate", "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL",
+			"waf-regional:DisassociateWebACL", "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL",
+			"wafv2:DisassociateWebACL", "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection"},
+		{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"},
+		{"ec2:CreateSecurityGroup"},
+		{"ec2:CreateTags"},
+		{"ec2:CreateTags", "ec2:DeleteTags"},
+		{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"},
+		{"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"},
+		{"elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"},
+		{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"},
+		{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"},
+		{"elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
+			"elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
+			"elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
+			"elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools"},
+		{"elasticloadbalancing:AddTags"},
+		{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"},
+		{"elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
+			"elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities"},
+	}
+	var want []string
+	for _, actions := range upstream {
+		actions = append([]string(nil), actions...)
+		sort.Strings(actions)
+		want = append(want, strings.Join(actions, " "))
+	}
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("policy statements (actions)\n%s\nwant the upstream v3.5.0 ones\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -123,7 +123,20 @@ func ExampleNewControllers() {
 	}
 	// Output:
 	// true true
-	// kube-system aws-load-balancer-controller 1.14.0
-	// kube-system cluster-autoscaler 9.54.0
-	// kube-system metrics-server 3.13.0
+	// kube-system aws-load-balancer-controller 3.5.0
+	// kube-system cluster-autoscaler 9.59.0
+	// kube-system metrics-server 3.13.1
+}
+
+// A stack that overrides a chart version can check its pin against the
+// releases this package knows: here a cluster that stays on the previous
+// load balancer controller chart.
+func ExampleOutdatedCharts() {
+	lbc := kube.ChartLoadBalancerController
+	lbc.Version = "1.14.0"
+	fmt.Println(kube.OutdatedCharts(lbc))
+	fmt.Println(kube.OutdatedCharts() == nil)
+	// Output:
+	// kube: chart aws-load-balancer-controller 1.14.0 is older than 3.5.0 (app v3.5.0, released 2026-08-03), the newest known as of 2026-12-07
+	// true
 }

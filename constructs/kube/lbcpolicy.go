@@ -4,16 +4,23 @@ import "github.com/hybridstack/hybridstack/constructs/iamdoc"
 
 // loadBalancerControllerPolicy is the IAM policy the AWS Load Balancer
 // Controller documents for itself (docs/install/iam_policy.json of
-// kubernetes-sigs/aws-load-balancer-controller): the statement set of the
-// v2.8 policy plus the read and write actions v2.9-v2.14 added
-// (GetSecurityGroupsForVpc, DescribeIpamPools, DescribeRouteTables,
+// kubernetes-sigs/aws-load-balancer-controller), kept at the pinned release,
+// v3.5.0: sixteen statements, action for action those of v2.14 (the v2.8 set
+// plus GetSecurityGroupsForVpc, DescribeIpamPools, DescribeRouteTables,
 // DescribeTrustStores, DescribeCapacityReservation,
-// ModifyCapacityReservation, ModifyIpPools). Writes to load balancers,
-// target groups and security groups are limited, as upstream, to resources
-// tagged elbv2.k8s.aws/cluster (the ones the controller created);
-// RegisterTargets/DeregisterTargets apply to any target group, which is
-// what lets TargetGroupBinding fill target groups made by Terraform.
-// partition is the stack's partition (a token).
+// ModifyCapacityReservation, ModifyIpPools). No release from v2.14 to v3.5
+// is known to add an action to it: release notes downstream report it
+// unchanged from v2.13.4 to v3.4.0, and the first addition announced
+// upstream is v3.7.0's ec2:ValidateSecurityGroupQuotasForInterface; the file
+// at tag v3.5.0 itself could not be read offline. The Global Accelerator
+// controller of v3.4+ has a policy of its own
+// (aga_controller_iam_policy.json), not granted here: its feature gate
+// GlobalAcceleratorController stays off. Writes to load balancers, target
+// groups and security groups are limited, as upstream, to resources tagged
+// elbv2.k8s.aws/cluster (the ones the controller created);
+// RegisterTargets/DeregisterTargets apply to any target group, which is what
+// lets TargetGroupBinding fill target groups made by Terraform. partition is
+// the stack's partition (a token).
 func loadBalancerControllerPolicy(partition string) []iamdoc.Statement {
 	arn := func(rest string) string { return "arn:" + partition + ":" + rest }
 	tagged := map[string]map[string]any{"Null": {"aws:ResourceTag/elbv2.k8s.aws/cluster": "false"}}
