@@ -61,6 +61,11 @@ var kafkaVersions = []string{
 	"4.1.x.kraft",
 }
 
+// BrokerLogGroupPrefix starts the name of a cluster's broker log group;
+// the cluster's name ends it. Vended logs (which MSK broker logs are)
+// belong under /aws/vendedlogs/.
+const BrokerLogGroupPrefix = "/aws/vendedlogs/msk/"
+
 const (
 	defaultKafkaVersion   = "3.9.x.kraft"
 	defaultInstanceType   = "kafka.m7g.large"
@@ -80,7 +85,8 @@ const (
 type ClusterProps struct {
 	// Name is the MSK cluster name: 1-64 letters, digits and hyphens,
 	// starting with a letter. It also names the log group
-	// (/aws/msk/<Name>), the configuration and the key alias. Required.
+	// (/aws/vendedlogs/msk/<Name>), the configuration and the key alias.
+	// Required.
 	Name string
 	// VPC is the network the brokers run in: one client subnet in each of
 	// the VPC's first three private subnets (MSK spans two or three
@@ -296,8 +302,13 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 		c.kmsKeyARN = c.newKey(r, env, s)
 	}
 
+	// MSK delivers broker logs as vended logs: CloudWatch Logs grants the
+	// delivery through the account's log resource policy, which is limited
+	// to 5,120 characters; log groups under /aws/vendedlogs/ share one
+	// wildcard statement instead of a statement each (AWS's advice for
+	// vended logs), so more clusters fit before deliveries start failing.
 	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, ptr.String("broker-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            ptr.String("/aws/msk/" + s.Name),
+		Name:            ptr.String(BrokerLogGroupPrefix + s.Name),
 		RetentionInDays: ptr.Number(s.LogRetentionDays),
 		Tags:            tags,
 		Lifecycle:       protect,

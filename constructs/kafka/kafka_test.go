@@ -115,13 +115,13 @@ func TestClusterSecureDefaults(t *testing.T) {
 		}
 	})
 
-	t.Run("broker logs into an owned log group with retention", func(t *testing.T) {
+	t.Run("broker logs into an owned vended-logs group with retention", func(t *testing.T) {
 		cw := tftest.Block(tftest.Block(tftest.Block(msk, "logging_info"), "broker_logs"), "cloudwatch_logs")
 		if cw["enabled"] != true || cw["log_group"] != ref(doc, t, "aws_cloudwatch_log_group", "events", "name") {
 			t.Errorf("broker logs = %v", cw)
 		}
 		lg := doc.One(t, "aws_cloudwatch_log_group", "events")
-		if lg["name"] != "/aws/msk/events" || lg["retention_in_days"] != float64(90) || tftest.Block(lg, "lifecycle")["prevent_destroy"] != true {
+		if lg["name"] != "/aws/vendedlogs/msk/events" || lg["retention_in_days"] != float64(90) || tftest.Block(lg, "lifecycle")["prevent_destroy"] != true {
 			t.Errorf("log group = %v", lg)
 		}
 	})
