@@ -7,7 +7,8 @@
 #   make validate             terraform init + validate every synthesized stack
 #   make e2e [STACK=name]     apply, re-plan, destroy every (or one) stack on the moto emulator
 #   make review BASE=ref      what the change since ref does to infrastructure (REVIEW_PLAN=1: real plan on moto)
-#   (validate, e2e: TF_PROVIDER_MIRROR=dir takes hashicorp/aws from a local filesystem mirror)
+#   (validate, e2e: TF_PROVIDER_MIRROR=dir[:dir] takes providers from filesystem mirrors,
+#    HELM_CHART_MIRROR=dir the charts from an offline chart repository; E2E_STRICT=1: no stack may be skipped)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
@@ -22,10 +23,17 @@ GO ?= go
 STACK ?=
 TEST_FLAGS ?=
 BENCH_FLAGS ?= -benchtime=5x
-# A Terraform filesystem mirror holding hashicorp/aws (the folder above
-# registry.terraform.io) for make validate and make e2e. Empty: Terraform
-# installs providers from the registry. .ci/run fills it in.
-TF_PROVIDER_MIRROR ?=
+# Terraform filesystem mirrors (each the folder above registry.terraform.io,
+# separated by ':') for make validate and make e2e: by default the machine's
+# AWS provider mirror and ../shared/tfmirror (kubernetes, helm), as
+# scripts/tf-mirrors.sh finds them. Empty: Terraform installs providers
+# from the registry.
+TF_PROVIDER_MIRROR ?= $(shell ./scripts/tf-mirrors.sh)
+# An offline Helm chart repository (a folder per upstream repository with
+# index.yaml and archives) that make e2e serves on loopback in place of the
+# charts' repositories: ../shared/charts when it is there. Empty: the real
+# repositories.
+HELM_CHART_MIRROR ?= $(shell test -d ../shared/charts && cd ../shared/charts && pwd)
 # Extra flags for scripts/e2e (go run ./scripts/e2e -h), e.g. -keep.
 E2E_FLAGS ?=
 
@@ -124,11 +132,14 @@ lint:
 validate: synth
 	$(GO) run ./scripts/e2e validate -mirror "$(TF_PROVIDER_MIRROR)" $(if $(STACK),-stack $(STACK))
 
-# Every stack synthesized disposable into .e2e/, applied against moto_server,
-# planned again (no changes allowed) and destroyed, one at a time; emulator
-# gaps in scripts/e2e/emulator-gaps.json (scripts/e2e/README.md).
+# Every stack synthesized disposable into .e2e/, applied against moto_server
+# (AWS) and a local Kubernetes control plane (built once per machine from
+# scripts/controlplane), planned again (no changes allowed) and destroyed,
+# stacks that read another's state after it; the pods the stacks create
+# are judged by admission; all of it in a network namespace with only
+# loopback. Gaps in scripts/e2e/emulator-gaps.json (scripts/e2e/README.md).
 e2e: deps
-	$(GO) run ./scripts/e2e run -mirror "$(TF_PROVIDER_MIRROR)" $(if $(STACK),-stack $(STACK)) $(E2E_FLAGS)
+	$(GO) run ./scripts/e2e run -mirror "$(TF_PROVIDER_MIRROR)" -charts "$(HELM_CHART_MIRROR)" $(if $(STACK),-stack $(STACK)) $(E2E_FLAGS)
 
 clean:
 	rm -rf cdktf.out

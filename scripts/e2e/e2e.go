@@ -68,6 +68,14 @@ type runner struct {
 	endpoints []string        // the provider's endpoint names, read once
 	matched   map[int]bool    // gaps that matched something in a stack
 	observed  map[int]bool    // perpetual-diff gaps whose diff a plan showed
+	// clusterBin holds etcd, kube-apiserver and kube-controller-manager
+	// ("" with -kube=false); cluster is the control plane of the group
+	// being run, nil between groups.
+	clusterBin string
+	cluster    *Cluster
+	// chartURL serves the chart mirror ("" with registry access).
+	chartURL                 string
+	podsChecked, podsRefused int
 }
 
 func e2eMain(ctx context.Context, args []string) int {
@@ -78,6 +86,8 @@ func e2eMain(ctx context.Context, args []string) int {
 	keep := fs.Bool("keep", false, "keep each stack's working copy under .e2e/run (state, plan, override files)")
 	moto := fs.String("emulator", "moto_server", "the moto_server command")
 	goCmd := fs.String("go", envOr("GO", "go"), "the go command, for the synth")
+	var k kubeFlags
+	k.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -86,6 +96,23 @@ func e2eMain(ctx context.Context, args []string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: FAILED:", err)
 		return 1
+	}
+	if c.netns && !InNetns() {
+		// Build before entering the namespace: it reads the module proxy.
+		if err := k.prepare(ctx, *goCmd, root, filepath.Join(root, ".e2e", "logs")); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: FAILED:", err)
+			return 1
+		}
+		return ReexecInNetns(ctx, "run", append(append([]string{}, args...), k.args()...))
+	}
+	if code, done := c.enterNetns(ctx, "run", args); done {
+		return code
+	}
+	if !c.netns {
+		if err := k.prepare(ctx, *goCmd, root, filepath.Join(root, ".e2e", "logs")); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: FAILED:", err)
+			return 1
+		}
 	}
 	logs := filepath.Join(root, ".e2e", "logs", "e2e")
 	_ = os.RemoveAll(logs)
@@ -147,22 +174,35 @@ func e2eMain(ctx context.Context, args []string) int {
 	}()
 	fmt.Printf("emulator: %s (moto_server, managed IAM policies loaded) up in %s\n", emu.URL, round(time.Since(t0)))
 
-	r := &runner{tf: tf, emu: emu, gaps: gaps, work: c.work, keep: *keep, mirror: c.mirror, skipped: map[string]bool{}, matched: map[int]bool{}, observed: map[int]bool{}}
+	r := &runner{tf: tf, emu: emu, gaps: gaps, work: c.work, keep: *keep, mirror: c.mirror, skipped: map[string]bool{}, matched: map[int]bool{}, observed: map[int]bool{},
+		clusterBin: k.bin}
+	if k.charts != "" {
+		cs, err := StartChartServer(k.charts)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: FAILED: chart mirror:", err)
+			return 1
+		}
+		defer cs.Stop()
+		r.chartURL = cs.URL
+		fmt.Printf("charts: the chart mirror %s served on %s\n", k.charts, cs.URL)
+	}
+	groups, err := stackGroups(synthDir, names)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: FAILED:", err)
+		return 1
+	}
 	var results []*stackResult
-	for _, name := range names {
+	for _, g := range groups {
 		if ctx.Err() != nil {
 			break
 		}
-		tf.LogDir = filepath.Join(logs, name)
-		tf.seq = 0
-		res := r.stack(ctx, name, filepath.Join(synthDir, "stacks", name))
-		results = append(results, res)
-		if res.Skipped != "" {
-			continue // the emulator was not used
+		results = append(results, r.group(ctx, g, synthDir, logs)...)
+		if err := emu.Reset(); err != nil && ctx.Err() == nil && len(results) > 0 {
+			results[len(results)-1].fail("emulator reset after the group: %v", err)
 		}
-		if err := emu.Reset(); err != nil && ctx.Err() == nil {
-			res.fail("emulator reset after the stack: %v", err)
-		}
+	}
+	if r.podsChecked > 0 || r.clusterBin != "" {
+		fmt.Printf("\npod check: %d workload objects judged, %d refused by admission\n", r.podsChecked, r.podsRefused)
 	}
 	code := printSummary(os.Stdout, results, time.Since(start), synthTime, c.mirror, c.strict)
 	if c.stacks == "" && ctx.Err() == nil {
@@ -173,6 +213,26 @@ func e2eMain(ctx context.Context, args []string) int {
 		return 130
 	}
 	return code
+}
+
+// stackGroups reads which stacks read which others' state and orders them
+// into groups (Groups).
+func stackGroups(synthDir string, names []string) ([][]string, error) {
+	deps := map[string][]string{}
+	for _, n := range names {
+		cfg, err := LoadConfig(filepath.Join(synthDir, "stacks", n, "cdk.tf.json"))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		rs, err := cfg.RemoteStates()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		for _, s := range rs {
+			deps[n] = appendUnique(deps[n], s)
+		}
+	}
+	return Groups(names, deps)
 }
 
 func envOr(k, def string) string {
@@ -208,11 +268,39 @@ func synth(ctx context.Context, goCmd, root, outdir, stacks, logPath string) err
 	return nil
 }
 
-// stack runs one stack: copy, override, init, apply, plan, destroy.
-func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
-	start := time.Now()
+// stackRun is one stack's working copy between its apply and its destroy.
+type stackRun struct {
+	name      string
+	dir       string
+	cfg       *Config
+	sg        StackGaps
+	targets   []string
+	targetArg []string
+	res       *stackResult
+	start     time.Time
+	applied   bool
+	// cleanup removes the working copy (unless -keep).
+	cleanup func()
+}
+
+// step runs one terraform command in the stack's copy and records it.
+func (r *runner) step(ctx context.Context, st *stackRun, label string, args ...string) (Result, bool) {
+	out, err := r.tf.Run(ctx, st.dir, args...)
+	st.res.Phases = append(st.res.Phases, phase{label, out.Duration})
+	if err != nil {
+		st.res.fail("%s: %v (log: %s)", label, err, out.Log)
+		printStep(label, "FAILED", err.Error(), out.Duration)
+		return out, false
+	}
+	return out, true
+}
+
+// up runs the first half of a stack: copy, override, init, apply, plan.
+// It returns the run, also when it failed (destroy what was applied), or
+// nil when there is nothing to destroy.
+func (r *runner) up(ctx context.Context, name, src string, states map[string]string) (*stackRun, *stackResult) {
 	res := &stackResult{Name: name, Plan: "-"}
-	defer func() { res.Duration = time.Since(start) }()
+	st := &stackRun{name: name, res: res, start: time.Now(), cleanup: func() {}}
 	fmt.Printf("\n== %s\n", name)
 
 	// Providers the mirror lacks cannot be installed (no registry access
@@ -221,21 +309,23 @@ func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
 	missing, err := StackMissingProviders(src, r.mirror)
 	if err != nil {
 		res.fail("read the required providers: %v", err)
-		return res
+		return nil, res
 	}
 	if len(missing) > 0 {
 		res.Skipped = SkippedReason(r.mirror, missing)
 		r.skipped[name] = true
 		fmt.Printf("   SKIPPED %s: %s\n", name, res.Skipped)
-		return res
+		return nil, res
 	}
 
 	cfg, err := LoadConfig(filepath.Join(src, "cdk.tf.json"))
 	if err != nil {
 		res.fail("read configuration: %v", err)
-		return res
+		return nil, res
 	}
+	st.cfg = cfg
 	sg := r.gaps.ForStack(name, cfg)
+	st.sg = sg
 	for _, i := range sg.Matched {
 		r.matched[i] = true
 	}
@@ -247,55 +337,68 @@ func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
 	printTargets(res, sg)
 	if len(targets) == 0 {
 		res.fail("every resource is left out by the gaps: nothing to test")
-		return res
+		return nil, res
 	}
-	targetArgs := TargetArgs(targets)
+	st.targets, st.targetArg = targets, TargetArgs(targets)
+	if cfg.NeedsCluster() && r.cluster == nil {
+		res.fail("the stack talks to a Kubernetes API server and no local control plane is running (-kube=false?)")
+		return nil, res
+	}
 
 	// A throwaway copy: the synthesized directory is never touched.
 	runs := filepath.Join(r.work, "run")
 	if err := os.MkdirAll(runs, 0o755); err != nil {
 		res.fail("%v", err)
-		return res
+		return nil, res
 	}
 	dir, err := os.MkdirTemp(runs, name+"-")
 	if err != nil {
 		res.fail("%v", err)
-		return res
+		return nil, res
 	}
+	st.dir = dir
 	if !r.keep {
-		defer os.RemoveAll(dir)
+		st.cleanup = func() { os.RemoveAll(dir) }
 	}
 	if err := copyDir(src, dir); err != nil {
 		res.fail("copy the stack: %v", err)
-		return res
+		st.cleanup()
+		return nil, res
 	}
 	writeOverride := func() error {
 		o, err := EmulatorOverride(r.emu.URL, r.endpoints, cfg.AWSProviderAliases())
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dir, EmulatorOverrideFile), o, 0o644)
+		if err := os.WriteFile(filepath.Join(dir, EmulatorOverrideFile), o, 0o644); err != nil {
+			return err
+		}
+		if !cfg.NeedsCluster() && len(cfg.Data) == 0 {
+			return nil
+		}
+		if _, err := cfg.RemoteStates(); err != nil {
+			return err
+		}
+		if !cfg.NeedsCluster() {
+			return nil
+		}
+		k, err := ClusterOverride(cfg, r.cluster, states, r.chartURL, sg)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, ClusterOverrideFile), k, 0o644)
 	}
 	if err := writeOverride(); err != nil { // the backend must be in place for init
 		res.fail("write override: %v", err)
-		return res
-	}
-
-	step := func(label string, args ...string) (Result, bool) {
-		out, err := r.tf.Run(ctx, dir, args...)
-		res.Phases = append(res.Phases, phase{label, out.Duration})
-		if err != nil {
-			res.fail("%s: %v (log: %s)", label, err, out.Log)
-			printStep(label, "FAILED", err.Error(), out.Duration)
-			return out, false
-		}
-		return out, true
+		st.cleanup()
+		return nil, res
 	}
 
 	// init
-	init, ok := step("init", "init", "-input=false", "-no-color")
+	init, ok := r.step(ctx, st, "init", "init", "-input=false", "-no-color")
 	if !ok {
-		return res
+		st.cleanup()
+		return nil, res
 	}
 	if init.ExitCode != 0 {
 		msg := "terraform init failed"
@@ -305,29 +408,33 @@ func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
 		res.fail("%s (log: %s)", msg, init.Log)
 		printStep("init", "FAILED", "", init.Duration)
 		fmt.Println(indent(strings.TrimSpace(init.Output), "      | "))
-		return res
+		st.cleanup()
+		return nil, res
 	}
 	printStep("init", "ok", "", init.Duration)
 	if r.endpoints == nil {
-		schema, ok := step("schema", "providers", "schema", "-json")
+		schema, ok := r.step(ctx, st, "schema", "providers", "schema", "-json")
 		if !ok {
-			return res
+			st.cleanup()
+			return nil, res
 		}
 		eps, err := EndpointNames([]byte(schema.Output))
 		if err != nil || schema.ExitCode != 0 {
 			res.fail("read the AWS provider's endpoint names: %v (log: %s)", orExit(err, schema.ExitCode), schema.Log)
-			return res
+			st.cleanup()
+			return nil, res
 		}
 		r.endpoints = eps
 		fmt.Printf("   %-8s %d service endpoints of the AWS provider point at the emulator\n", "override", len(eps))
 	}
 	if err := writeOverride(); err != nil {
 		res.fail("write override: %v", err)
-		return res
+		st.cleanup()
+		return nil, res
 	}
 
 	// apply
-	apply, ok := step("apply", append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, targetArgs...)...)
+	apply, ok := r.step(ctx, st, "apply", append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, st.targetArg...)...)
 	applied := ok && apply.ExitCode == 0
 	res.Applied = AppliedCount(apply.Output)
 	if res.Applied < 0 { // failed or stopped: count what was created
@@ -347,27 +454,58 @@ func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
 		}
 	}
 	if ctx.Err() != nil {
-		return res
+		return st, res
 	}
 	if applied {
+		st.applied = true
 		r.checkState(ctx, dir, targets, res)
-		r.plan(ctx, dir, cfg, sg, targets, targetArgs, res, step)
+		r.removeAfterApply(ctx, st)
+		r.plan(ctx, dir, cfg, sg, targets, st.targetArg, res, func(label string, args ...string) (Result, bool) {
+			return r.step(ctx, st, label, args...)
+		})
 	}
-	if ctx.Err() != nil {
-		return res
-	}
+	return st, res
+}
 
+// removeAfterApply deletes the objects the stack's remove-after-apply gaps
+// name (webhooks and aggregated APIs the local cluster cannot serve).
+func (r *runner) removeAfterApply(ctx context.Context, st *stackRun) {
+	if len(st.sg.Remove) == 0 || r.cluster == nil {
+		return
+	}
+	var addrs []string
+	for a := range st.sg.Remove {
+		addrs = append(addrs, a)
+	}
+	sort.Strings(addrs)
+	for _, a := range addrs {
+		for _, path := range st.sg.Remove[a] {
+			if err := r.cluster.DeleteObject(ctx, path); err != nil {
+				st.res.fail("remove-after-apply gap of %s: %v", a, err)
+				continue
+			}
+			fmt.Printf("      removed (cluster gap): %s  [installed by %s]\n", path, a)
+		}
+	}
+}
+
+// down destroys what up applied and checks the state is empty.
+func (r *runner) down(ctx context.Context, st *stackRun) {
+	defer st.cleanup()
+	res := st.res
+	defer func() { res.Duration += time.Since(st.start) }()
+	fmt.Printf("\n== %s (destroy)\n", st.name)
 	// Resources the emulator cannot delete leave the state before destroy.
-	if len(sg.Undeletable) > 0 {
-		if list, ok := step("state", "state", "list"); ok && list.ExitCode == 0 {
+	if len(st.sg.Undeletable) > 0 {
+		if list, ok := r.step(ctx, st, "state", "state", "list"); ok && list.ExitCode == 0 {
 			var forget []string
 			for _, a := range ManagedInState(list.Output) {
-				if _, ok := sg.Undeletable[a]; ok {
+				if _, ok := st.sg.Undeletable[a]; ok {
 					forget = append(forget, a)
 				}
 			}
 			if len(forget) > 0 {
-				rm, ok := step("state rm", append([]string{"state", "rm", "-no-color"}, forget...)...)
+				rm, ok := r.step(ctx, st, "state rm", append([]string{"state", "rm", "-no-color"}, forget...)...)
 				if ok && rm.ExitCode == 0 {
 					res.Forgotten = len(forget)
 				} else {
@@ -378,7 +516,7 @@ func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
 	}
 
 	// destroy
-	destroy, ok := step("destroy", append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, targetArgs...)...)
+	destroy, ok := r.step(ctx, st, "destroy", append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, st.targetArg...)...)
 	if ok {
 		res.Destroyed = DestroyedCount(destroy.Output)
 		if destroy.ExitCode == 0 {
@@ -396,7 +534,7 @@ func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
 			}
 			res.fail("destroy failed with %d errors (log: %s)", len(blocks), destroy.Log)
 		}
-		if list, ok := step("state", "state", "list"); ok && list.ExitCode == 0 {
+		if list, ok := r.step(ctx, st, "state", "state", "list"); ok && list.ExitCode == 0 {
 			if left := ManagedInState(list.Output); len(left) > 0 {
 				res.fail("%d resources still in the state after destroy: %s", len(left), abbreviate(left, 10))
 			}
@@ -405,11 +543,122 @@ func (r *runner) stack(ctx context.Context, name, src string) *stackResult {
 	for _, n := range res.Notes {
 		fmt.Println("   note:", n)
 	}
-	fmt.Printf("   %-8s %s in %s\n", "result", res.status(), round(time.Since(start)))
+	fmt.Printf("   %-8s %s\n", "result", res.status())
 	for _, f := range res.Failures {
 		fmt.Println("     -", f)
 	}
-	return res
+}
+
+// group runs stacks that read each other's state (an AWS stack, its
+// -addons, its -workloads or -tenants) in order: each is applied and
+// planned, the pods of the cluster are judged, and they are destroyed in
+// reverse order. A stack after a failed one is not applied (it would read
+// an incomplete state) and fails with that reason.
+func (r *runner) group(ctx context.Context, group []string, synthDir, logs string) []*stackResult {
+	var results []*stackResult
+	var runs []*stackRun
+	states := map[string]string{}
+	needsCluster := false
+	for _, name := range group {
+		if cfg, err := LoadConfig(filepath.Join(synthDir, "stacks", name, "cdk.tf.json")); err == nil && cfg.NeedsCluster() {
+			needsCluster = true
+		}
+	}
+	if needsCluster && r.clusterBin != "" {
+		t0 := time.Now()
+		cl, err := StartCluster(ctx, r.clusterBin, filepath.Join(r.work, "cluster"), filepath.Join(logs, "cluster-"+group[0]), 2*time.Minute)
+		if err != nil {
+			for _, name := range group {
+				res := &stackResult{Name: name, Plan: "-"}
+				res.fail("start the local Kubernetes control plane: %v", err)
+				results = append(results, res)
+			}
+			return results
+		}
+		r.cluster = cl
+		fmt.Printf("\ncluster: Kubernetes %s (etcd, kube-apiserver, kube-controller-manager) on %s up in %s, for %s\n", KubeVersion, cl.Host, round(time.Since(t0)), strings.Join(group, ", "))
+		defer func() {
+			cl.Stop()
+			r.cluster = nil
+		}()
+	}
+	failedAt := ""
+	for _, name := range group {
+		if ctx.Err() != nil {
+			break
+		}
+		if failedAt != "" {
+			res := &stackResult{Name: name, Plan: "-"}
+			res.fail("not applied: %s, whose state it reads, failed", failedAt)
+			fmt.Printf("\n== %s\n   not applied: %s failed\n", name, failedAt)
+			results = append(results, res)
+			continue
+		}
+		r.tf.LogDir = filepath.Join(logs, name)
+		r.tf.seq = 0
+		st, res := r.up(ctx, name, filepath.Join(synthDir, "stacks", name), states)
+		results = append(results, res)
+		if st != nil {
+			runs = append(runs, st)
+			states[name] = filepath.Join(st.dir, StateFile)
+		}
+		if !res.ok() || res.Skipped != "" {
+			failedAt = name
+		}
+	}
+	if r.cluster != nil && ctx.Err() == nil && len(runs) > 0 {
+		r.checkPods(ctx, group, runs)
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		if ctx.Err() != nil {
+			break
+		}
+		r.tf.LogDir = filepath.Join(logs, runs[i].name)
+		r.down(ctx, runs[i])
+	}
+	return results
+}
+
+// checkPods judges every workload in the cluster after the group applied
+// and fails the stack that made each refused one (the last stack of the
+// group when it cannot tell: a chart's objects belong to its release).
+func (r *runner) checkPods(ctx context.Context, group []string, runs []*stackRun) {
+	t0 := time.Now()
+	ws, err := r.cluster.CheckPods(ctx, 60*time.Second)
+	last := runs[len(runs)-1].res
+	if err != nil {
+		last.fail("pod check: %v", err)
+		return
+	}
+	refused := 0
+	fmt.Printf("\n== pod check (%s): %d workload objects judged by admission in %s\n", strings.Join(group, ", "), len(ws), round(time.Since(t0)))
+	for _, w := range ws {
+		status := "admitted"
+		if w.Refused != "" {
+			status = "REFUSED"
+			refused++
+		}
+		detail := w.How
+		if w.How == "pods" {
+			detail = fmt.Sprintf("%d/%d pods created", w.Have, w.Want)
+		} else {
+			detail = "a pod from its template, dryRun=All"
+		}
+		fmt.Printf("   %-9s %-60s %s\n", status, w.String(), detail)
+		if w.Refused != "" {
+			fmt.Println(indent(w.Refused, "      | "))
+		}
+	}
+	r.podsChecked += len(ws)
+	if refused > 0 {
+		for _, st := range runs {
+			if st.res.ok() {
+				st.res.fail("pod check: admission refused %d of %d workload objects' pods (listed under == pod check)", refused, len(ws))
+				break
+			}
+		}
+		r.podsRefused += refused
+	}
 }
 
 // checkState compares the managed resources in the state with the targets.

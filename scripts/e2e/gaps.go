@@ -32,6 +32,18 @@ const (
 	// configuration uses one of them gets an empty value. Those resources
 	// are left out, with everything that depends on them.
 	KindMissingAttribute = "missing-attribute"
+	// KindOverride: the local Kubernetes control plane cannot do what the
+	// resource waits for (no pod ever becomes Ready, so helm's wait and a
+	// Deployment's rollout never finish, and a chart's hook Jobs never
+	// complete). The listed arguments (Set) are given these values in the
+	// gate's override for the matching resources; nothing else changes.
+	KindOverride = "override"
+	// KindRemoveAfterApply: objects a chart installs that the local
+	// control plane cannot serve (an admission webhook or aggregated API
+	// whose pods never run, so every call to it fails). They are deleted
+	// (Objects: API paths) right after the stack that installs them is
+	// applied, before the stacks that depend on it.
+	KindRemoveAfterApply = "remove-after-apply"
 )
 
 // AllStacks in a gap's stack field applies it to every stack.
@@ -53,6 +65,12 @@ type Gap struct {
 	// or the computed attributes a missing-attribute gap says the emulator
 	// does not return (vpc_config[0].cluster_security_group_id).
 	Attributes []string `json:"attributes,omitempty"`
+	// Set are the arguments an override gap gives the matching resources
+	// in the gate's override ({"wait": false}).
+	Set map[string]any `json:"set,omitempty"`
+	// Objects are the API paths a remove-after-apply gap deletes
+	// (/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/NAME).
+	Objects []string `json:"objects,omitempty"`
 	// Operation is the API call the emulator lacks or gets wrong.
 	Operation string `json:"operation,omitempty"`
 	// Error is the emulator's actual error text (or the plan's diff),
@@ -70,12 +88,16 @@ type GapsFile struct {
 	Comment  string `json:"//,omitempty"`
 	Emulator string `json:"emulator"`
 	Provider string `json:"provider"`
-	Gaps     []Gap  `json:"gaps"`
+	// Cluster is the local Kubernetes control plane the cluster gaps
+	// (override, remove-after-apply) were observed with.
+	Cluster string `json:"cluster,omitempty"`
+	Gaps    []Gap  `json:"gaps"`
 }
 
 var (
 	typeRe      = regexp.MustCompile(`^(data\.)?[a-z][a-z0-9_]*$`)
 	addressRe   = regexp.MustCompile(`^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_\-]*$`)
+	apiPathRe   = regexp.MustCompile(`^/(api/v1|apis/[a-z0-9.\-]+/v[0-9a-z]+)(/namespaces/[a-z0-9\-]+)?/[a-z]+/[a-z0-9.\-]+$`)
 	attributeRe = regexp.MustCompile(`^[a-z_][a-z0-9_]*(\[[0-9]+\]|\.[a-z_][a-z0-9_]*)*$`)
 )
 
@@ -114,7 +136,31 @@ func ParseGaps(b []byte) (*GapsFile, error) {
 		if !typeRe.MatchString(gap.Resource) && !addressRe.MatchString(gap.Resource) {
 			bad("resource %q is not a resource type, data.TYPE or an address", gap.Resource)
 		}
+		if len(gap.Set) > 0 && gap.Kind != KindOverride {
+			bad("set is only for %q gaps", KindOverride)
+		}
+		if len(gap.Objects) > 0 && gap.Kind != KindRemoveAfterApply {
+			bad("objects are only for %q gaps", KindRemoveAfterApply)
+		}
 		switch gap.Kind {
+		case KindOverride:
+			if len(gap.Set) == 0 || len(gap.Attributes) > 0 || strings.HasPrefix(gap.Resource, "data.") {
+				bad("an %q gap sets arguments (set) of a resource type or address, and lists no attributes", gap.Kind)
+			}
+			for k := range gap.Set {
+				if !attributeRe.MatchString(k) || strings.ContainsAny(k, ".[") {
+					bad("set key %q is not a top-level argument name", k)
+				}
+			}
+		case KindRemoveAfterApply:
+			if len(gap.Objects) == 0 || len(gap.Attributes) > 0 || strings.HasPrefix(gap.Resource, "data.") {
+				bad("a %q gap lists the API paths of the objects it deletes (objects) and names the resource that installs them", gap.Kind)
+			}
+			for _, o := range gap.Objects {
+				if !apiPathRe.MatchString(o) {
+					bad("object %q is not an API path such as /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/NAME", o)
+				}
+			}
 		case KindUnsupported, KindUndeletable:
 			if len(gap.Attributes) > 0 {
 				bad("attributes are only for %q and %q gaps", KindPerpetualDiff, KindMissingAttribute)
@@ -135,7 +181,7 @@ func ParseGaps(b []byte) (*GapsFile, error) {
 				}
 			}
 		default:
-			bad("kind %q is not %q, %q, %q or %q", gap.Kind, KindUnsupported, KindPerpetualDiff, KindUndeletable, KindMissingAttribute)
+			bad("kind %q is not %q, %q, %q, %q, %q or %q", gap.Kind, KindUnsupported, KindPerpetualDiff, KindUndeletable, KindMissingAttribute, KindOverride, KindRemoveAfterApply)
 		}
 		if strings.TrimSpace(gap.Error) == "" {
 			bad("error is empty: copy the emulator's error text from a real run")
@@ -183,6 +229,12 @@ type StackGaps struct {
 	// IgnoreGaps maps resource addresses to the perpetual-diff gaps that
 	// apply to them.
 	IgnoreGaps map[string][]Gap
+	// Override maps resource addresses to the arguments override gaps set
+	// on them in the gate's override.
+	Override map[string]map[string]any
+	// Remove maps the address of a resource that installs objects the
+	// cluster cannot serve to their API paths (remove-after-apply).
+	Remove map[string][]string
 	// Unmatched are the gaps for this stack (by name, not "all") that match
 	// nothing in it: stale entries.
 	Unmatched []Gap
@@ -192,7 +244,8 @@ type StackGaps struct {
 
 // ForStack resolves the gaps that apply to stack against its configuration.
 func (f *GapsFile) ForStack(stack string, c *Config) StackGaps {
-	sg := StackGaps{Unsupported: map[string]Gap{}, Uses: map[string]string{}, Undeletable: map[string]Gap{}, Ignore: map[string][]string{}, IgnoreGaps: map[string][]Gap{}}
+	sg := StackGaps{Unsupported: map[string]Gap{}, Uses: map[string]string{}, Undeletable: map[string]Gap{}, Ignore: map[string][]string{}, IgnoreGaps: map[string][]Gap{},
+		Override: map[string]map[string]any{}, Remove: map[string][]string{}}
 	var addrs []string
 	for a := range c.Resources {
 		addrs = append(addrs, a)
@@ -227,6 +280,15 @@ func (f *GapsFile) ForStack(stack string, c *Config) StackGaps {
 						sg.Uses[user] = ref
 					}
 				}
+			case KindOverride:
+				if sg.Override[a] == nil {
+					sg.Override[a] = map[string]any{}
+				}
+				for k, v := range g.Set {
+					sg.Override[a][k] = v
+				}
+			case KindRemoveAfterApply:
+				sg.Remove[a] = appendUnique(sg.Remove[a], g.Objects...)
 			case KindPerpetualDiff:
 				sg.Ignore[a] = appendUnique(sg.Ignore[a], g.Attributes...)
 				sg.IgnoreGaps[a] = append(sg.IgnoreGaps[a], g)

@@ -78,6 +78,7 @@ type common struct {
 	timeout time.Duration
 	stacks  string
 	strict  bool
+	netns   bool
 	// mirrored are the providers (HOST/NS/TYPE) the mirror holds for this
 	// platform, set by setup.
 	mirrored []string
@@ -91,6 +92,24 @@ func (c *common) flags(fs *flag.FlagSet, defaultTimeout time.Duration) {
 	// reaches it (E2E_STRICT=1 make validate).
 	strict, _ := strconv.ParseBool(os.Getenv("E2E_STRICT"))
 	fs.BoolVar(&c.strict, "strict", strict, "a stack that needs a provider the mirror lacks (not validated, skipped) is a failure; default from E2E_STRICT")
+	fs.BoolVar(&c.netns, "netns", true, "run Terraform, the emulator, the chart server and the control plane in a network namespace that has only loopback (false: for debugging only)")
+}
+
+// enterNetns runs mode again inside a loopback-only network namespace
+// (netns.go) unless this is that copy already, or -netns=false. It
+// returns (exit status, true) when the copy ran; inside, it brings lo up.
+func (c *common) enterNetns(ctx context.Context, mode string, args []string) (int, bool) {
+	if !c.netns {
+		return 0, false
+	}
+	if !InNetns() {
+		return ReexecInNetns(ctx, mode, args), true
+	}
+	if err := EnterLoopbackOnly(); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: FAILED: %v\n", mode, err)
+		return 1, true
+	}
+	return 0, false
 }
 
 // setup finds the repository root, checks Terraform and the mirror, and
@@ -106,9 +125,15 @@ func (c *common) setup(ctx context.Context, logDir string) (*Terraform, error) {
 		return nil, errors.New("terraform is not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) and run again")
 	}
 	if c.mirror != "" {
-		if c.mirror, err = filepath.Abs(c.mirror); err != nil {
-			return nil, err
+		var abs []string
+		for _, m := range filepath.SplitList(c.mirror) {
+			a, err := filepath.Abs(m)
+			if err != nil {
+				return nil, err
+			}
+			abs = append(abs, a)
 		}
+		c.mirror = strings.Join(abs, string(filepath.ListSeparator))
 		if err := CheckMirror(c.mirror); err != nil {
 			return nil, err
 		}
@@ -216,6 +241,9 @@ func validateMain(ctx context.Context, args []string) int {
 	dir := fs.String("dir", "cdktf.out", "synthesized output directory (stacks/<name>/cdk.tf.json)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if code, done := c.enterNetns(ctx, "validate", args); done {
+		return code
 	}
 	start := time.Now()
 	root, err := findRoot()

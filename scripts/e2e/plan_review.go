@@ -113,6 +113,7 @@ func reviewMain(ctx context.Context, args []string) int {
 	gapsPath := fs.String("gaps", "scripts/e2e/emulator-gaps.json", "the emulator gaps file")
 	keep := fs.Bool("keep", false, "keep each stack's working directory under .e2e/plan (state, plan, override files)")
 	moto := fs.String("emulator", "moto_server", "the moto_server command")
+	fs.BoolVar(&c.netns, "netns", true, "run Terraform and the emulator in a network namespace that has only loopback (false: for debugging only)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -122,6 +123,9 @@ func reviewMain(ctx context.Context, args []string) int {
 	}
 	if *base == "" || *head == "" || *out == "" || fs.NArg() > 0 {
 		return usage("usage: go run ./scripts/e2e plan -base DIR -head DIR -out FILE [-stack a,b] [-mirror DIR] [-keep]")
+	}
+	if code, done := c.enterNetns(ctx, "plan", args); done {
+		return code
 	}
 	var err error
 	for _, p := range []*string{base, head, out} {

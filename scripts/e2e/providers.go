@@ -208,6 +208,18 @@ var Platform = runtime.GOOS + "_" + runtime.GOARCH
 // unpacked, HOST/NS/TYPE/VERSION/OS_ARCH/ (a directory, or a link to one),
 // or packed, HOST/NS/TYPE/terraform-provider-TYPE_VERSION_OS_ARCH.zip.
 func MirrorVersions(mirror, source, platform string) []string {
+	if list := filepath.SplitList(mirror); len(list) > 1 {
+		var out []string
+		for _, m := range list {
+			out = appendUnique(out, MirrorVersions(m, source, platform)...)
+		}
+		sort.Slice(out, func(i, j int) bool {
+			a, _ := parseVersion(out[i])
+			b, _ := parseVersion(out[j])
+			return a.less(b)
+		})
+		return out
+	}
 	dir := filepath.Join(mirror, filepath.FromSlash(source))
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -246,6 +258,14 @@ func MirrorVersions(mirror, source, platform string) []string {
 // holds at least one version of for platform, sorted: the providers the
 // CLI configuration installs from the mirror.
 func MirrorProviders(mirror, platform string) []string {
+	if list := filepath.SplitList(mirror); len(list) > 1 {
+		var out []string
+		for _, m := range list {
+			out = appendUnique(out, MirrorProviders(m, platform)...)
+		}
+		sort.Strings(out)
+		return out
+	}
 	var out []string
 	hosts, _ := os.ReadDir(mirror)
 	for _, h := range hosts {

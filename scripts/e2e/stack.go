@@ -20,6 +20,9 @@ type Config struct {
 	Locals map[string]any
 	// Providers are the aws provider configurations, in order.
 	Providers []map[string]any
+	// KubeProviders and HelmProviders are the kubernetes and helm
+	// provider configurations, in order.
+	KubeProviders, HelmProviders []map[string]any
 }
 
 // LoadConfig reads a synthesized cdk.tf.json.
@@ -72,18 +75,22 @@ func ParseConfig(b []byte) (*Config, error) {
 			c.Locals["local."+k] = v
 		}
 	}
-	if p, ok := raw.Provider["aws"]; ok {
+	for name, dst := range map[string]*[]map[string]any{"aws": &c.Providers, "kubernetes": &c.KubeProviders, "helm": &c.HelmProviders} {
+		p, ok := raw.Provider[name]
+		if !ok {
+			continue
+		}
 		var v any
 		if err := json.Unmarshal(p, &v); err != nil {
-			return nil, fmt.Errorf("provider aws: %w", err)
+			return nil, fmt.Errorf("provider %s: %w", name, err)
 		}
 		switch t := v.(type) {
 		case map[string]any:
-			c.Providers = append(c.Providers, t)
+			*dst = append(*dst, t)
 		case []any:
 			for _, e := range t {
 				if m, ok := e.(map[string]any); ok {
-					c.Providers = append(c.Providers, m)
+					*dst = append(*dst, m)
 				}
 			}
 		}

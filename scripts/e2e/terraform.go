@@ -19,12 +19,14 @@ import (
 // CLIConfig returns a Terraform CLI configuration: a plugin cache (each
 // working directory's init links the provider from it instead of copying
 // about 700 MB), and, when mirror is set, installation of the providers
-// it holds (mirrored, HOST/NAMESPACE/TYPE; see MirrorProviders) from that
-// filesystem mirror (the folder above registry.terraform.io) with every
-// other provider installed directly. Listing what the mirror holds rather
-// than hashicorp/aws alone means a provider added to the mirror (say
-// hashicorp/kubernetes) is installed from it, as the check before init
-// (MissingFromMirror) assumes.
+// the mirrors hold (mirrored, HOST/NAMESPACE/TYPE; see MirrorProviders)
+// from those filesystem mirrors (each the folder above
+// registry.terraform.io; several are separated by the OS path list
+// separator, ':' here, as in PATH), one filesystem_mirror block per
+// folder, with every other provider installed directly. Listing what the
+// mirrors hold rather than hashicorp/aws alone means a provider added to a
+// mirror (say hashicorp/kubernetes) is installed from it, as the check
+// before init (MissingFromMirror) assumes.
 func CLIConfig(mirror, cacheDir string, mirrored []string) string {
 	var b strings.Builder
 	b.WriteString("# Written by scripts/e2e (make validate, make e2e); do not edit.\n")
@@ -32,30 +34,56 @@ func CLIConfig(mirror, cacheDir string, mirrored []string) string {
 	// The working directories are throwaway copies: their lock files may
 	// record only the checksums of the cached package.
 	b.WriteString("plugin_cache_may_break_dependency_lock_file = true\n")
-	if mirror != "" {
-		// hashicorp/aws always comes from the mirror (CheckMirror checked
-		// it is there), as before: even with no version for this platform,
-		// so that terraform init says so instead of trying the registry.
-		if !contains(mirrored, awsSource) {
-			mirrored = append([]string{awsSource}, mirrored...)
-		}
-		quoted := make([]string, len(mirrored))
-		for i, m := range mirrored {
-			quoted[i] = strconv.Quote(m)
-		}
-		list := strings.Join(quoted, ", ")
-		fmt.Fprintf(&b, `provider_installation {
-  filesystem_mirror {
-    path    = %s
-    include = [%s]
-  }
-  direct {
-    exclude = [%s]
-  }
-}
-`, strconv.Quote(mirror), list, list)
+	dirs := filepath.SplitList(mirror)
+	if len(dirs) == 0 {
+		return b.String()
 	}
+	// hashicorp/aws always comes from a mirror (CheckMirror checked one
+	// holds it), as before: even with no version for this platform, so
+	// that terraform init says so instead of trying the registry.
+	if !contains(mirrored, awsSource) {
+		mirrored = append([]string{awsSource}, mirrored...)
+	}
+	quote := func(list []string) string {
+		q := make([]string, len(list))
+		for i, m := range list {
+			q[i] = strconv.Quote(m)
+		}
+		return strings.Join(q, ", ")
+	}
+	b.WriteString("provider_installation {\n")
+	awsPlaced := false
+	for _, dir := range dirs {
+		include := mirrored
+		if len(dirs) > 1 {
+			include = nil
+			for _, m := range mirrored {
+				holds := len(MirrorVersions(dir, m, Platform)) > 0
+				if m == awsSource && !awsPlaced && holdsType(dir, m) {
+					holds = true
+				}
+				if holds {
+					include = append(include, m)
+					if m == awsSource {
+						awsPlaced = true
+					}
+				}
+			}
+			if len(include) == 0 {
+				continue
+			}
+		}
+		fmt.Fprintf(&b, "  filesystem_mirror {\n    path    = %s\n    include = [%s]\n  }\n", strconv.Quote(dir), quote(include))
+	}
+	fmt.Fprintf(&b, "  direct {\n    exclude = [%s]\n  }\n}\n", quote(mirrored))
 	return b.String()
+}
+
+// holdsType reports whether the mirror has a folder for the provider
+// source, whatever versions are in it.
+func holdsType(dir, source string) bool {
+	st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(source)))
+	return err == nil && st.IsDir()
 }
 
 func contains(list []string, s string) bool {
@@ -67,15 +95,22 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// CheckMirror reports whether dir looks like a filesystem mirror holding
-// the AWS provider.
-func CheckMirror(dir string) error {
-	aws := filepath.Join(dir, "registry.terraform.io", "hashicorp", "aws")
-	if st, err := os.Stat(aws); err != nil || !st.IsDir() {
-		return fmt.Errorf("TF_PROVIDER_MIRROR=%s has no registry.terraform.io/hashicorp/aws: point it at the folder above registry.terraform.io "+
-			"(find / -xdev -name 'terraform-provider-aws_v5*' shows where the provider is), or leave it empty to install from the registry", dir)
+// CheckMirror reports whether mirror (one folder, or several separated by
+// ':') looks like filesystem mirrors of which one holds the AWS provider.
+func CheckMirror(mirror string) error {
+	dirs := filepath.SplitList(mirror)
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return fmt.Errorf("TF_PROVIDER_MIRROR: %s is not a directory: give the folders above registry.terraform.io, separated by ':'", d)
+		}
 	}
-	return nil
+	for _, d := range dirs {
+		if holdsType(d, awsSource) {
+			return nil
+		}
+	}
+	return fmt.Errorf("TF_PROVIDER_MIRROR=%s has no registry.terraform.io/hashicorp/aws: point it at the folder above registry.terraform.io "+
+		"(find / -xdev -name 'terraform-provider-aws_v5*' shows where the provider is; several mirrors are separated by ':'), or leave it empty to install from the registry", mirror)
 }
 
 // Terraform runs terraform commands with one CLI configuration, a clean
