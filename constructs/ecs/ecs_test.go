@@ -502,10 +502,13 @@ func TestScheduledTask(t *testing.T) {
 		t.Errorf("pattern = %v", pattern)
 	}
 	alarms := doc.Resources("aws_cloudwatch_metric_alarm")
-	if len(alarms) != 2 {
-		t.Errorf("alarms = %d, want the failed-runs and dead-letter alarms", len(alarms))
+	if len(alarms) != 3 {
+		t.Errorf("alarms = %d, want the failed-runs, dead-letter and missed-run alarms", len(alarms))
 	}
 	for name, a := range alarms {
+		if strings.Contains(name, "missed-runs") {
+			continue
+		}
 		// Every arrival alarms: the queues have no consumer, so a depth
 		// alarm would stay in ALARM after the first failure.
 		if a["metric_name"] != "NumberOfMessagesSent" || a["statistic"] != "Sum" {
@@ -530,6 +533,85 @@ func TestScheduledTask(t *testing.T) {
 			t.Errorf("%s %s: %s", fi.RuleID, fi.Address, fi.Message)
 		}
 	}
+}
+
+// TestScheduledTaskMissedRuns checks the alarm on runs ECS never created
+// (RunTask answered with failures[], which Scheduler counts as success):
+// it counts the schedule's task state changes and fires when a window
+// longer than the schedule's longest interval has none, missing data
+// breaching.
+func TestScheduledTaskMissedRuns(t *testing.T) {
+	f := newFixture(t)
+	td := f.task(t, "etl", nil)
+	for _, c := range []struct {
+		id, schedule    string
+		flex            int
+		period, periods float64
+	}{
+		// Hourly: 60 + 10 flexible + 60 event age + 10 = 140 minutes.
+		{id: "hourly", schedule: "cron(5 * * * ? *)", flex: 10, period: 140 * 60, periods: 1},
+		// Weekdays: the weekend gap of 72 hours, in 74 hourly periods.
+		{id: "weekdays", schedule: "cron(0 2 ? * MON-FRI *)", period: 3600, periods: 74},
+	} {
+		if _, err := ecs.NewScheduledTask(f.stack, c.id, ecs.ScheduledTaskProps{
+			Cluster: f.cluster, TaskDefinition: td, Schedule: c.schedule, FlexibleWindowMinutes: c.flex,
+			AlarmTopicARN: "arn:aws:sns:eu-west-1:123456789012:alerts",
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ecs.NewScheduledTask(f.stack, "paused", ecs.ScheduledTaskProps{Cluster: f.cluster, TaskDefinition: td, Schedule: "rate(1 hour)", Disabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ecs.NewScheduledTask(f.stack, "unwatched", ecs.ScheduledTaskProps{Cluster: f.cluster, TaskDefinition: td, Schedule: "cron(0 2 L * ? *)", MissedRunWindowMinutes: -1}); err != nil {
+		t.Fatal(err)
+	}
+	doc := tftest.Synth(t, f.stack)
+	for _, c := range []struct {
+		id              string
+		period, periods float64
+	}{{"hourly", 140 * 60, 1}, {"weekdays", 3600, 74}} {
+		rule := doc.One(t, "aws_cloudwatch_event_rule", c.id+"_started-runs-rule")
+		var pattern map[string]any
+		if err := json.Unmarshal([]byte(rule["event_pattern"].(string)), &pattern); err != nil {
+			t.Fatal(err)
+		}
+		if d := pattern["detail"].(map[string]any); d["group"].([]any)[0] != "scheduled:test-"+c.id || pattern["detail-type"].([]any)[0] != "ECS Task State Change" {
+			t.Errorf("%s pattern = %v", c.id, pattern)
+		}
+		if target := doc.One(t, "aws_cloudwatch_event_target", c.id+"_started-runs-target"); !strings.Contains(target["rule"].(string), c.id+"_started-runs-rule") {
+			t.Errorf("%s target = %v", c.id, target)
+		}
+		a := doc.One(t, "aws_cloudwatch_metric_alarm", c.id+"_missed-runs-alarm")
+		dims := a["dimensions"].(map[string]any)
+		if a["namespace"] != "AWS/Events" || a["metric_name"] != "TriggeredRules" || !strings.Contains(dims["RuleName"].(string), c.id+"_started-runs-rule") {
+			t.Errorf("%s alarm metric = %v %v %v", c.id, a["namespace"], a["metric_name"], dims)
+		}
+		if a["comparison_operator"] != "LessThanThreshold" || a["threshold"] != float64(1) || a["treat_missing_data"] != "breaching" || a["statistic"] != "Sum" {
+			t.Errorf("%s alarm does not fire on no runs: %v %v %v %v", c.id, a["comparison_operator"], a["threshold"], a["treat_missing_data"], a["statistic"])
+		}
+		if a["period"] != c.period || a["evaluation_periods"] != c.periods || a["datapoints_to_alarm"] != c.periods {
+			t.Errorf("%s alarm window = %v x %v (%v to alarm), want %v x %v", c.id, a["period"], a["evaluation_periods"], a["datapoints_to_alarm"], c.period, c.periods)
+		}
+		if p, ok := a["period"].(float64); ok && p*a["evaluation_periods"].(float64) > 7*24*3600 {
+			t.Errorf("%s alarm looks back further than CloudWatch allows", c.id)
+		}
+		if tftest.Strings(a["alarm_actions"])[0] != "arn:aws:sns:eu-west-1:123456789012:alerts" {
+			t.Errorf("%s alarm actions = %v", c.id, a["alarm_actions"])
+		}
+	}
+	for name := range doc.Resources("aws_cloudwatch_metric_alarm") {
+		if strings.Contains(name, "missed-runs") && (strings.HasPrefix(name, "paused") || strings.HasPrefix(name, "unwatched")) {
+			t.Errorf("%s: a disabled schedule, or one with MissedRunWindowMinutes -1, has no missed-run alarm", name)
+		}
+	}
+
+	_, err := ecs.NewScheduledTask(f.stack, "last-day", ecs.ScheduledTaskProps{Cluster: f.cluster, TaskDefinition: td, Schedule: "cron(0 2 L * ? *)"})
+	wantErrors(t, err, `ecs "test/last-day": MissedRunWindowMinutes cannot be derived from Schedule`)
+	_, err = ecs.NewScheduledTask(f.stack, "weekly", ecs.ScheduledTaskProps{Cluster: f.cluster, TaskDefinition: td, Schedule: "rate(7 days)"})
+	wantErrors(t, err, `MissedRunWindowMinutes 10150 (the longest interval between runs of rate(7 days)`, "set it to 10080 or less, or -1")
+	_, err = ecs.NewScheduledTask(f.stack, "too-long", ecs.ScheduledTaskProps{Cluster: f.cluster, TaskDefinition: td, Schedule: "rate(1 hour)", MissedRunWindowMinutes: 20000})
+	wantErrors(t, err, "MissedRunWindowMinutes 20000 is longer than CloudWatch alarms look back")
 }
 
 func TestScheduledTaskValidation(t *testing.T) {

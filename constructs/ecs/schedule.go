@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventtarget"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/schedulerschedule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/sqsqueuepolicy"
@@ -93,11 +95,24 @@ type ScheduledTaskProps struct {
 	// Disabled creates the schedule switched off.
 	// Default: false
 	Disabled bool
-	// AlarmTopicARN is notified when a run lands in the dead-letter queue
-	// or a started task fails (a container exits non-zero, or the task
-	// cannot start).
+	// AlarmTopicARN is notified when a run lands in the dead-letter queue,
+	// a started task fails (a container exits non-zero, or the task
+	// cannot start), or a run is missed (see MissedRunWindowMinutes).
 	// Default: - alarms without notification
 	AlarmTopicARN string
+	// MissedRunWindowMinutes is how long may pass without ECS creating a
+	// task of the schedule before the missed-run alarm fires. Scheduler
+	// counts a RunTask call that ECS answers with failures[] (no
+	// capacity, a bad subnet) as a success, so no dead letter and no task
+	// state change tells of that run: only the missing task does. The
+	// alarm counts the schedule's ECS task state change events and fires
+	// when a window has none (missing data is breaching); a window is one
+	// alarm period up to a day, or that many hourly periods up to 7 days
+	// (CloudWatch's longest evaluation range). A disabled schedule gets no
+	// such alarm. Set it for cron expressions with L, W, # or a year, whose
+	// runs are not followed; -1 creates no missed-run alarm.
+	// Default: - the longest interval between runs plus FlexibleWindowMinutes, MaxEventAgeSeconds and 10 minutes
+	MissedRunWindowMinutes int
 	// Tags are added to every resource.
 	// Default: - none
 	Tags map[string]string
@@ -168,6 +183,10 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 	if p.DeadLetterQueue != nil && p.DeadLetterQueue.FIFO() {
 		r.Addf("DeadLetterQueue", "is a FIFO queue; Scheduler dead-letter queues are standard queues")
 	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	missedWindow := missedRunWindow(r, p)
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -281,6 +300,11 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 	if err := st.catchFailedRuns(r, cluster, group, p); err != nil {
 		return nil, err
 	}
+	if missedWindow > 0 {
+		if err := st.catchMissedRuns(r, cluster, group, p, missedWindow); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -340,6 +364,118 @@ func (st *ScheduledTask) catchFailedRuns(r *validation.Report, cluster *Cluster,
 	if dlq, ok := st.dlq.(*serverless.Queue); ok {
 		st.arrivalAlarm("dead-letters-alarm", dlq.QueueName(), p, "Scheduler gave up starting runs of "+p.Name+": they wait in "+*dlq.Node().Path())
 	}
+	return nil
+}
+
+// maxMissedRunWindow is CloudWatch's longest alarm evaluation range
+// (period times evaluation periods): 7 days.
+const maxMissedRunWindow = 7 * 24 * 60
+
+// missedRunWindow returns the missed-run alarm's window in minutes, or 0
+// for none (MissedRunWindowMinutes -1, or a disabled schedule).
+func missedRunWindow(r *validation.Report, p ScheduledTaskProps) int {
+	w := p.MissedRunWindowMinutes
+	switch {
+	case w == -1 || p.Disabled:
+		return 0
+	case w < -1:
+		r.Addf("MissedRunWindowMinutes", "%d is out of range; use 1 to %d, -1 for no missed-run alarm, or 0 for the default", w, maxMissedRunWindow)
+		return 0
+	case w == 0:
+		interval, err := LongestInterval(p.Schedule, p.TimeZone)
+		if err != nil {
+			r.Addf("MissedRunWindowMinutes", "cannot be derived from Schedule (%v); set it to how long may pass without a run (1 to %d), or -1 for no missed-run alarm", err, maxMissedRunWindow)
+			return 0
+		}
+		age := p.MaxEventAgeSeconds
+		if age == 0 {
+			age = 3600
+		}
+		w = int(interval/time.Minute) + p.FlexibleWindowMinutes + (age+59)/60 + 10
+		if w > maxMissedRunWindow {
+			r.Addf("MissedRunWindowMinutes", "%d (the longest interval between runs of %s plus flexible window, event age and 10 minutes) is longer than CloudWatch alarms look back (%d minutes, 7 days); set it to %d or less, or -1 for no missed-run alarm", w, p.Schedule, maxMissedRunWindow, maxMissedRunWindow)
+			return 0
+		}
+	case w > maxMissedRunWindow:
+		r.Addf("MissedRunWindowMinutes", "%d is longer than CloudWatch alarms look back (%d minutes, 7 days); use 1 to %d, or -1 for no missed-run alarm", w, maxMissedRunWindow, maxMissedRunWindow)
+		return 0
+	}
+	return w
+}
+
+// catchMissedRuns counts the schedule's ECS task state changes with an
+// EventBridge rule (into a queue of started runs people can read) and
+// alarms when a window of window minutes has none: ECS created no task,
+// though the schedule should have run at least once.
+func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster, group string, p ScheduledTaskProps, window int) error {
+	q, err := serverless.NewQueue(st, "started-runs", serverless.QueueProps{NamePrefix: names.Truncate(queueName(p.Name), 35) + "-started-", IsDeadLetterQueue: true, RetentionSeconds: 4 * 24 * 3600, Tags: p.Tags})
+	if err != nil {
+		return err
+	}
+	if err := policy.Suppress(q.Resource(), "SQS-002", "a record of the schedule's task state changes for people to read; nothing consumes and retries them"); err != nil {
+		return err
+	}
+	pattern, err := json.Marshal(map[string]any{
+		"source":      []string{"aws.ecs"},
+		"detail-type": []string{"ECS Task State Change"},
+		"detail": map[string]any{
+			"clusterArn": []string{cluster.ARN()},
+			"group":      []string{group},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	rule := cloudwatcheventrule.NewCloudwatchEventRule(st, ptr.String("started-runs-rule"), &cloudwatcheventrule.CloudwatchEventRuleConfig{
+		NamePrefix:   ptr.String(names.Truncate(p.Name, 30) + "-started-"),
+		Description:  ptr.String("Task state changes of schedule " + p.Name + ": the missed-run alarm counts them"),
+		EventPattern: ptr.String(string(pattern)),
+		Tags:         ptr.Map(p.Tags),
+	})
+	send := iamdoc.Statement{
+		Sid: "EventBridgeSendsStartedRuns", Effect: "Allow",
+		Principal: map[string]any{"Service": "events.amazonaws.com"},
+		Actions:   []string{"sqs:SendMessage"}, Resources: []string{q.QueueARN()},
+		Condition: map[string]map[string]any{"ArnEquals": {"aws:SourceArn": *rule.Arn()}},
+	}
+	queuePolicy := sqsqueuepolicy.NewSqsQueuePolicy(st, ptr.String("started-runs-policy"), &sqsqueuepolicy.SqsQueuePolicyConfig{
+		QueueUrl: ptr.String(q.QueueURL()),
+		Policy:   ptr.String(r.Doc(iamdoc.Document(send))),
+	})
+	cloudwatcheventtarget.NewCloudwatchEventTarget(st, ptr.String("started-runs-target"), &cloudwatcheventtarget.CloudwatchEventTargetConfig{
+		Rule:      rule.Name(),
+		Arn:       ptr.String(q.QueueARN()),
+		DependsOn: &[]cdktf.ITerraformDependable{queuePolicy},
+	})
+	// Up to a day the window is one period; beyond, hourly periods that
+	// must all be empty (periods of an hour or more may span 7 days).
+	period, periods := window*60, 1
+	if window > 24*60 {
+		period, periods = 3600, (window+59)/60
+	}
+	var actions *[]*string
+	if p.AlarmTopicARN != "" {
+		actions = ptr.Strings([]string{p.AlarmTopicARN})
+	}
+	cloudwatchmetricalarm.NewCloudwatchMetricAlarm(st, ptr.String("missed-runs-alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName:          ptr.String(p.Name + "-missed-runs-alarm"),
+		AlarmDescription:   ptr.String(fmt.Sprintf("No task of schedule %s was created in %d minutes (%s): ECS refused RunTask (failures[], such as no capacity or a bad subnet) or Scheduler did not call it; see the schedule's dead letters and CloudTrail RunTask events", p.Name, window, p.Schedule)),
+		Namespace:          ptr.String("AWS/Events"),
+		MetricName:         ptr.String("TriggeredRules"),
+		Dimensions:         ptr.Map(map[string]string{"RuleName": *rule.Name()}),
+		Statistic:          ptr.String("Sum"),
+		Period:             ptr.Number(period),
+		EvaluationPeriods:  ptr.Number(periods),
+		DatapointsToAlarm:  ptr.Number(periods),
+		Threshold:          ptr.Number(1),
+		ComparisonOperator: ptr.String("LessThanThreshold"),
+		// EventBridge publishes nothing for a rule no event matched: no
+		// data is the missed run.
+		TreatMissingData: ptr.String("breaching"),
+		AlarmActions:     actions,
+		OkActions:        actions,
+		Tags:             ptr.Map(p.Tags),
+	})
 	return nil
 }
 
