@@ -277,8 +277,21 @@ func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *ne
 			t.IngressPorts = []int{servicePort}
 			t.LoadBalancerTargets = []tenancy.LoadBalancerTarget{{Name: "prices-mesh", Service: "prices", Port: servicePort, TargetGroupARN: p.MarketData.PodTargetGroupARN("v1")}}
 		}
-		if _, err := platform.AddTenant(t); err != nil {
+		tenant, err := platform.AddTenant(t)
+		if err != nil {
 			return nil, nil, err
+		}
+		// Lattice authorizes a call when the service's auth policy (which
+		// admits callers by their tenant tag) and the caller's own IAM
+		// policy both allow it: every tenant a service admits gets the
+		// identity grant on that service.
+		for _, svc := range []*mesh.VirtualService{p.Risk, p.MarketData} {
+			if !svc.AdmitsPrincipalTag(tenancy.MeshTagKey, tenant.Name()) {
+				continue
+			}
+			if err := svc.GrantInvoke(tenant.Role()); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	return stack, platform, nil
