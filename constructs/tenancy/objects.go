@@ -23,6 +23,17 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/storage"
 )
 
+// fence records an object the platform makes for the tenant: the
+// tenant's Application is created after it and destroyed before it, and,
+// for an object in the namespace (kind set), the AppProject does not
+// report it as orphaned.
+func (t *Tenant) fence(group, kind, name string, r cdktf.ITerraformDependable) {
+	t.fences = append(t.fences, r)
+	if kind != "" {
+		t.owned = append(t.owned, map[string]string{"group": group, "kind": kind, "name": name})
+	}
+}
+
 // labels marks every object the tenancy makes.
 func (t *Tenant) labels() *map[string]*string {
 	return ptr.Map(map[string]string{"app.kubernetes.io/managed-by": "hybridstack", "hybridstack.io/tenant": t.name})
@@ -54,7 +65,8 @@ func (t *Tenant) guardrails(q Quota, l Limits) {
 			Max:            ptr.Map(map[string]string{"cpu": l.MaxCPU, "memory": l.MaxMemory}),
 		}}},
 	})
-	t.guards = append(t.guards, quota, limits)
+	t.fence("", "ResourceQuota", "tenant-quota", quota)
+	t.fence("", "LimitRange", "tenant-limits", limits)
 }
 
 // networkPolicies denies every connection in and out of the tenant's pods,
@@ -73,14 +85,16 @@ func (t *Tenant) networkPolicies(p *Platform) {
 		if len(egress) > 0 {
 			spec.Egress = egress
 		}
-		return np.NewNetworkPolicyV1(t, ptr.String("network-policy-"+name), &np.NetworkPolicyV1Config{
+		r := np.NewNetworkPolicyV1(t, ptr.String("network-policy-"+name), &np.NetworkPolicyV1Config{
 			Metadata: &np.NetworkPolicyV1Metadata{Name: ptr.String(name), Namespace: ns, Labels: t.labels()},
 			Spec:     spec,
 		})
+		t.fence("networking.k8s.io", "NetworkPolicy", name, r)
+		return r
 	}
 	// Selecting every pod with no rules denies both directions; the
 	// policies below are additive exceptions.
-	t.guards = append(t.guards, policy("default-deny", []string{"Ingress", "Egress"}, nil, nil))
+	policy("default-deny", []string{"Ingress", "Egress"}, nil, nil)
 	policy("allow-same-namespace", []string{"Ingress", "Egress"},
 		[]*np.NetworkPolicyV1SpecIngress{{From: []*np.NetworkPolicyV1SpecIngressFrom{{PodSelector: &np.NetworkPolicyV1SpecIngressFromPodSelector{}}}}},
 		[]*np.NetworkPolicyV1SpecEgress{{To: []*np.NetworkPolicyV1SpecEgressTo{{PodSelector: &np.NetworkPolicyV1SpecEgressToPodSelector{}}}}})
@@ -180,8 +194,9 @@ var teamRules = []struct {
 	{[]string{"networking.k8s.io"}, []string{"networkpolicies"}, []string{"get", "list", "watch"}},
 }
 
-// rbac binds the team's group to the tenant's Role and maps the team's
-// IAM role into that group with a view policy scoped to the namespace.
+// rbac binds the team's group and the Argo CD sync service account
+// (SyncServiceAccount) to the tenant's Role, and maps the team's IAM role
+// into that group with a view policy scoped to the namespace.
 func (t *Tenant) rbac(p *Platform) {
 	ns := ptr.String(t.ns)
 	rules := make([]*rolev1.RoleV1Rule, len(teamRules))
@@ -192,11 +207,28 @@ func (t *Tenant) rbac(p *Platform) {
 		Metadata: &rolev1.RoleV1Metadata{Name: ptr.String("tenant-team"), Namespace: ns, Labels: t.labels()},
 		Rule:     rules,
 	})
-	rolebindingv1.NewRoleBindingV1(t, ptr.String("team-role-binding"), &rolebindingv1.RoleBindingV1Config{
+	binding := rolebindingv1.NewRoleBindingV1(t, ptr.String("team-role-binding"), &rolebindingv1.RoleBindingV1Config{
 		Metadata: &rolebindingv1.RoleBindingV1Metadata{Name: ptr.String("tenant-team"), Namespace: ns, Labels: t.labels()},
 		RoleRef:  &rolebindingv1.RoleBindingV1RoleRef{ApiGroup: ptr.String("rbac.authorization.k8s.io"), Kind: ptr.String("Role"), Name: role.Metadata().Name()},
 		Subject:  []*rolebindingv1.RoleBindingV1Subject{{Kind: ptr.String("Group"), Name: ptr.String(t.props.TeamGroup), ApiGroup: ptr.String("rbac.authorization.k8s.io")}},
 	})
+	t.fence("rbac.authorization.k8s.io", "Role", "tenant-team", role)
+	t.fence("rbac.authorization.k8s.io", "RoleBinding", "tenant-team", binding)
+	// Argo CD syncs the tenant as this service account (the AppProject's
+	// destinationServiceAccounts), so a sync can do what the team can and
+	// no more: no guardrail, no RBAC, nothing cluster-scoped, whatever the
+	// repository holds. It needs no token: Argo CD impersonates it.
+	syncSA := serviceaccountv1.NewServiceAccountV1(t, ptr.String("sync-service-account"), &serviceaccountv1.ServiceAccountV1Config{
+		Metadata:                     &serviceaccountv1.ServiceAccountV1Metadata{Name: ptr.String(SyncServiceAccount), Namespace: ns, Labels: t.labels()},
+		AutomountServiceAccountToken: false,
+	})
+	syncBinding := rolebindingv1.NewRoleBindingV1(t, ptr.String("sync-role-binding"), &rolebindingv1.RoleBindingV1Config{
+		Metadata: &rolebindingv1.RoleBindingV1Metadata{Name: ptr.String(SyncServiceAccount), Namespace: ns, Labels: t.labels()},
+		RoleRef:  &rolebindingv1.RoleBindingV1RoleRef{ApiGroup: ptr.String("rbac.authorization.k8s.io"), Kind: ptr.String("Role"), Name: role.Metadata().Name()},
+		Subject:  []*rolebindingv1.RoleBindingV1Subject{{Kind: ptr.String("ServiceAccount"), Name: syncSA.Metadata().Name(), Namespace: ns}},
+	})
+	t.fence("", "ServiceAccount", SyncServiceAccount, syncSA)
+	t.fence("rbac.authorization.k8s.io", "RoleBinding", SyncServiceAccount, syncBinding)
 	if t.props.TeamRoleARN == "" {
 		return
 	}
@@ -249,7 +281,7 @@ func (t *Tenant) identity(p *Platform) error {
 		},
 		AutomountServiceAccountToken: false,
 	})
-	t.guards = append(t.guards, sa)
+	t.fence("", "ServiceAccount", t.serviceAccount, sa)
 	if b := p.props.Bucket; b != nil {
 		if err := b.GrantReadWrite(t.role, t.props.BucketPrefix); err != nil {
 			return err
@@ -276,6 +308,17 @@ func (t *Tenant) identity(p *Platform) error {
 
 // storage gives the tenant its EFS access point, a static volume for it
 // and the claim "shared" in the namespace bound to that volume alone.
+//
+// The tenant's role gets no EFS grant: the EFS CSI driver mounts on the
+// node, as the node plugin (without the "iam" mount option, anonymously;
+// with it, as the plugin's own IAM identity), never as the pod's, so an
+// IAM grant to the tenant role would fence nothing. What does: the access
+// point (every client acts as the tenant's POSIX uid/gid, rooted at
+// /tenants/<name>), the volume bound to the claim "shared" in the
+// tenant's namespace alone, the file system policy (no mount without an
+// access point, no root), the admission policy (no inline CSI volume
+// naming another access point), and RBAC (tenants make no claims or
+// volumes).
 func (t *Tenant) storage(p *Platform) error {
 	fs := p.props.FileSystem
 	if fs == nil {
@@ -289,9 +332,6 @@ func (t *Tenant) storage(p *Platform) error {
 		return err
 	}
 	t.accessPoint = ap
-	if err := ap.GrantMount(t.role, true); err != nil {
-		return err
-	}
 	const claim = "shared"
 	// EFS is elastic; Kubernetes needs a capacity, which it does not
 	// enforce for NFS. The quota's storage counts the claim.
@@ -311,7 +351,7 @@ func (t *Tenant) storage(p *Platform) error {
 			},
 		}},
 	})
-	persistentvolumeclaimv1.NewPersistentVolumeClaimV1(t, ptr.String("claim"), &persistentvolumeclaimv1.PersistentVolumeClaimV1Config{
+	pvc := persistentvolumeclaimv1.NewPersistentVolumeClaimV1(t, ptr.String("claim"), &persistentvolumeclaimv1.PersistentVolumeClaimV1Config{
 		Metadata: &persistentvolumeclaimv1.PersistentVolumeClaimV1Metadata{Name: ptr.String(claim), Namespace: ptr.String(t.ns), Labels: t.labels()},
 		Spec: &persistentvolumeclaimv1.PersistentVolumeClaimV1Spec{
 			AccessModes:      ptr.Strings([]string{"ReadWriteMany"}),
@@ -320,6 +360,9 @@ func (t *Tenant) storage(p *Platform) error {
 			Resources:        &persistentvolumeclaimv1.PersistentVolumeClaimV1SpecResources{Requests: capacity},
 		},
 	})
+	// The volume is cluster-scoped: never orphaned in the namespace.
+	t.fence("", "", "", pv)
+	t.fence("", "PersistentVolumeClaim", claim, pvc)
 	return nil
 }
 
@@ -335,7 +378,25 @@ var guardedKinds = [][2]string{
 	{"application-networking.k8s.aws", "*"},
 }
 
-// gitops creates the tenant's AppProject and, when asked, its Application.
+// gitops creates the tenant's TargetGroupBindings, AppProject and, when
+// asked, its Application.
+//
+// The AppProject syncs as SyncServiceAccount in the tenant's namespace
+// (destinationServiceAccounts; Argo CD 2.13+ with sync impersonation
+// enabled in argocd-cm), which holds the team's Role: the blacklist is no
+// longer the only fence between a tenant's repository and Argo CD's
+// cluster-wide rights. It warns about orphaned objects in the namespace
+// but ignores the platform's own, by kind and exact name.
+//
+// The Application depends on every object the platform makes for the
+// tenant (its namespace, guardrails, network policies, RBAC, service
+// accounts, volume and claim, TargetGroupBindings) and on the platform's
+// admission policy and binding: its first sync finds them in place, and
+// Terraform, which destroys in reverse dependency order, deletes the
+// Application first. Its cascade finalizer makes Argo CD delete the
+// synced workloads, and wait for their pods to go, before the
+// Application is gone; only then are the claim (no longer in use, so
+// pvc-protection lets it go), the fences and the namespace destroyed.
 func (t *Tenant) gitops(p *Platform) {
 	argo := p.props.ArgoCDNamespace
 	blacklist := make([]map[string]string, len(guardedKinds))
@@ -347,24 +408,8 @@ func (t *Tenant) gitops(p *Platform) {
 		repos = []string{}
 	}
 	labels := map[string]string{"app.kubernetes.io/managed-by": "hybridstack", "hybridstack.io/tenant": t.name}
-	project := manifest.NewManifest(t, ptr.String("argocd-project"), &manifest.ManifestConfig{
-		Manifest: &map[string]any{
-			"apiVersion": "argoproj.io/v1alpha1",
-			"kind":       "AppProject",
-			"metadata":   map[string]any{"name": t.name, "namespace": argo, "labels": labels},
-			"spec": map[string]any{
-				"description":  "Tenant " + t.name + ": its namespace only",
-				"sourceRepos":  repos,
-				"destinations": []map[string]string{{"server": "https://kubernetes.default.svc", "namespace": t.name}},
-				// No cluster-scoped kind at all.
-				"clusterResourceWhitelist":   []map[string]string{},
-				"namespaceResourceBlacklist": blacklist,
-				"orphanedResources":          map[string]any{"warn": true},
-			},
-		},
-	})
 	for _, lt := range t.props.LoadBalancerTargets {
-		manifest.NewManifest(t, ptr.String("target-group-binding-"+lt.Name), &manifest.ManifestConfig{
+		tgb := manifest.NewManifest(t, ptr.String("target-group-binding-"+lt.Name), &manifest.ManifestConfig{
 			Manifest: &map[string]any{
 				"apiVersion": "elbv2.k8s.aws/v1beta1",
 				"kind":       "TargetGroupBinding",
@@ -376,7 +421,31 @@ func (t *Tenant) gitops(p *Platform) {
 				},
 			},
 		})
+		t.fence("elbv2.k8s.aws", "TargetGroupBinding", lt.Name, tgb)
 	}
+	const server = "https://kubernetes.default.svc"
+	project := manifest.NewManifest(t, ptr.String("argocd-project"), &manifest.ManifestConfig{
+		Manifest: &map[string]any{
+			"apiVersion": "argoproj.io/v1alpha1",
+			"kind":       "AppProject",
+			"metadata":   map[string]any{"name": t.name, "namespace": argo, "labels": labels},
+			"spec": map[string]any{
+				"description":  "Tenant " + t.name + ": its namespace only",
+				"sourceRepos":  repos,
+				"destinations": []map[string]string{{"server": server, "namespace": t.name}},
+				// Syncs run as the tenant's own service account.
+				"destinationServiceAccounts": []map[string]string{{
+					"server": server, "namespace": t.name, "defaultServiceAccount": t.name + ":" + SyncServiceAccount,
+				}},
+				// No cluster-scoped kind at all.
+				"clusterResourceWhitelist":   []map[string]string{},
+				"namespaceResourceBlacklist": blacklist,
+				// Objects in the namespace that no Application deploys are
+				// reported, except the platform's own.
+				"orphanedResources": map[string]any{"warn": true, "ignore": append([]map[string]string(nil), t.owned...)},
+			},
+		},
+	})
 	a := t.props.Application
 	if a == nil {
 		return
@@ -385,19 +454,21 @@ func (t *Tenant) gitops(p *Platform) {
 	if !a.ManualSync {
 		sync["automated"] = map[string]any{"prune": true, "selfHeal": true}
 	}
-	// The first sync must find the guardrails in place: the namespace's
-	// default-deny policy, quota, limits and service account.
-	deps := append([]cdktf.ITerraformDependable{project}, t.guards...)
+	deps := append([]cdktf.ITerraformDependable{project, t.namespace.Resource()}, t.fences...)
+	deps = append(deps, p.admission...)
 	manifest.NewManifest(t, ptr.String("argocd-application"), &manifest.ManifestConfig{
 		DependsOn: &deps,
 		Manifest: &map[string]any{
 			"apiVersion": "argoproj.io/v1alpha1",
 			"kind":       "Application",
-			"metadata":   map[string]any{"name": t.name, "namespace": argo, "labels": labels},
+			"metadata": map[string]any{
+				"name": t.name, "namespace": argo, "labels": labels,
+				"finalizers": []string{argoCDFinalizer},
+			},
 			"spec": map[string]any{
 				"project":     t.name,
 				"source":      map[string]any{"repoURL": a.RepoURL, "path": a.Path, "targetRevision": a.Revision},
-				"destination": map[string]any{"server": "https://kubernetes.default.svc", "namespace": t.name},
+				"destination": map[string]any{"server": server, "namespace": t.name},
 				"syncPolicy":  sync,
 			},
 		},

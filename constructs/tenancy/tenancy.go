@@ -16,13 +16,22 @@
 //     only its own S3 prefix, Kafka topics and consumer groups, and EFS
 //     access point;
 //   - an Argo CD AppProject confined to the namespace and the tenant's
-//     repositories, with no cluster-scoped kinds, and optionally the
-//     Application that deploys the tenant.
+//     repositories, with no cluster-scoped kinds, syncing as the tenant's
+//     service account argocd-sync (sync impersonation), which holds the
+//     team's Role and nothing else, and optionally the Application that
+//     deploys the tenant, created after every guardrail and destroyed
+//     before them (with Argo CD's cascade finalizer, so the tenant's pods
+//     are gone before its claim and namespace are deleted).
 //
 // No path gives a tenant cluster-scoped rights: the Role is namespaced,
 // the access policy is scoped to the namespace, the AppProject whitelists
 // no cluster-scoped kind and blacklists the guardrails themselves
 // (quota, limits, network policies, RBAC).
+//
+// Sync impersonation needs Argo CD 2.13 or later with
+// application.sync.impersonation.enabled "true" in argocd-cm: without it
+// Argo CD ignores the project's destinationServiceAccounts and syncs as
+// its own controller.
 //
 // The Kubernetes objects need the kubernetes provider (kube.NewProviders)
 // in the tenants' stack, after the stack that installs Argo CD: the
@@ -161,6 +170,9 @@ type Platform struct {
 	// and a platform may hold hundreds of tenants.
 	env         awsenv.Env
 	clusterName string
+	// admission is the platform's admission policy and binding: every
+	// Application waits for them.
+	admission []cdktf.ITerraformDependable
 }
 
 // NewPlatform checks props and returns the platform tenants are added
@@ -241,7 +253,7 @@ func NewPlatform(scope constructs.Construct, id string, props PlatformProps) (*P
 	p := &Platform{props: props, tenants: map[string]*Tenant{}, teamRoles: map[string]string{}, uids: map[int]string{},
 		env: env, clusterName: props.Cluster.Name()}
 	constructs.NewConstruct_Override(p, scope, &id)
-	p.admission(id)
+	p.admit(id)
 	return p, nil
 }
 
@@ -274,13 +286,46 @@ func (p *Platform) sharedServiceNames() string {
 	return strings.Join(out, ", ")
 }
 
-// admission refuses, in every tenant namespace, what the namespaced RBAC
-// and the AppProject cannot: inline CSI volumes (a pod could name another
-// tenant's EFS access point as a volume handle) and Service externalIPs
-// (a tenant Service could capture traffic every pod sends to an address,
-// CVE-2020-8554). A ValidatingAdmissionPolicy (Kubernetes 1.30+) with a
-// binding that selects the namespaces labelled hybridstack.io/tenant.
-func (p *Platform) admission(id string) {
+// admissionRules are what the platform's admission policy refuses in
+// tenant namespaces, as CEL validations with the message a refused
+// request gets.
+var admissionRules = []map[string]string{
+	{
+		"expression": "request.kind.kind != 'Pod' || !has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.csi))",
+		"message":    "tenant pods may not use inline CSI volumes; mount a PersistentVolumeClaim",
+	},
+	{
+		"expression": "request.kind.kind != 'Pod' || !has(object.spec.serviceAccountName) || object.spec.serviceAccountName != '" + SyncServiceAccount + "'",
+		"message":    "tenant pods may not run as " + SyncServiceAccount + ", the service account Argo CD syncs the tenant as",
+	},
+	{
+		"expression": "request.kind.kind != 'Service' || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0",
+		"message":    "tenant Services may not set externalIPs",
+	},
+	// A budget that allows no eviction blocks every drain of the nodes its
+	// pods run on (upgrades, scale-in). maxUnavailable is an integer or a
+	// percentage: 0, "0%" (and "00%") allow none; minAvailable "100%"
+	// keeps every pod. Which integer minAvailable equals the replica count
+	// is not known at admission; that case is not caught here.
+	{
+		"expression": "request.kind.kind != 'PodDisruptionBudget' || !has(object.spec.maxUnavailable) || !string(object.spec.maxUnavailable).matches('^0+%?$')",
+		"message":    "tenant PodDisruptionBudgets may not set maxUnavailable to 0 or 0%: that blocks every node drain; allow at least one pod to be evicted",
+	},
+	{
+		"expression": "request.kind.kind != 'PodDisruptionBudget' || !has(object.spec.minAvailable) || !string(object.spec.minAvailable).matches('^0*100%$')",
+		"message":    "tenant PodDisruptionBudgets may not set minAvailable to 100%: that blocks every node drain; allow at least one pod to be evicted",
+	},
+}
+
+// admit refuses, in every tenant namespace, what the namespaced RBAC and
+// the AppProject cannot: inline CSI volumes (a pod could name another
+// tenant's EFS access point as a volume handle), pods running as the Argo
+// CD sync service account, Service externalIPs (a tenant Service could
+// capture traffic every pod sends to an address, CVE-2020-8554), and
+// PodDisruptionBudgets that allow no disruption (admissionRules). A
+// ValidatingAdmissionPolicy (Kubernetes 1.30+) with a binding that selects
+// the namespaces labelled hybridstack.io/tenant.
+func (p *Platform) admit(id string) {
 	name := "hybridstack-" + id + "-guardrails"
 	policy := manifest.NewManifest(p, ptr.String("admission-policy"), &manifest.ManifestConfig{
 		Manifest: &map[string]any{
@@ -289,24 +334,21 @@ func (p *Platform) admission(id string) {
 			"metadata":   map[string]any{"name": name, "labels": map[string]string{"app.kubernetes.io/managed-by": "hybridstack"}},
 			"spec": map[string]any{
 				"failurePolicy": "Fail",
-				"matchConstraints": map[string]any{"resourceRules": []map[string]any{{
-					"apiGroups": []string{""}, "apiVersions": []string{"v1"},
-					"operations": []string{"CREATE", "UPDATE"}, "resources": []string{"pods", "services"},
-				}}},
-				"validations": []map[string]string{
+				"matchConstraints": map[string]any{"resourceRules": []map[string]any{
 					{
-						"expression": "request.kind.kind != 'Pod' || !has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.csi))",
-						"message":    "tenant pods may not use inline CSI volumes; mount a PersistentVolumeClaim",
+						"apiGroups": []string{""}, "apiVersions": []string{"v1"},
+						"operations": []string{"CREATE", "UPDATE"}, "resources": []string{"pods", "services"},
 					},
 					{
-						"expression": "request.kind.kind != 'Service' || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0",
-						"message":    "tenant Services may not set externalIPs",
+						"apiGroups": []string{"policy"}, "apiVersions": []string{"v1"},
+						"operations": []string{"CREATE", "UPDATE"}, "resources": []string{"poddisruptionbudgets"},
 					},
-				},
+				}},
+				"validations": admissionRules,
 			},
 		},
 	})
-	manifest.NewManifest(p, ptr.String("admission-binding"), &manifest.ManifestConfig{
+	binding := manifest.NewManifest(p, ptr.String("admission-binding"), &manifest.ManifestConfig{
 		Manifest: &map[string]any{
 			"apiVersion": "admissionregistration.k8s.io/v1",
 			"kind":       "ValidatingAdmissionPolicyBinding",
@@ -321,4 +363,5 @@ func (p *Platform) admission(id string) {
 		},
 		DependsOn: &[]cdktf.ITerraformDependable{policy},
 	})
+	p.admission = []cdktf.ITerraformDependable{policy, binding}
 }

@@ -49,7 +49,7 @@ type TenantProps struct {
 	// Default: kube.IdentityIRSA
 	Identity kube.Identity
 	// ServiceAccount is the service account the tenant's workloads run as
-	// (the only one the tenant role trusts).
+	// (the only one the tenant role trusts); not SyncServiceAccount.
 	// Default: "workload"
 	ServiceAccount string
 	// BucketPrefix is the tenant's part of PlatformProps.Bucket.
@@ -151,10 +151,23 @@ type Tenant struct {
 	accessPoint *storage.AccessPoint
 	topics      map[string]Topic
 	props       TenantProps
-	// guards are the objects a workload must find in place (Argo CD's
-	// first sync waits for them).
-	guards []cdktf.ITerraformDependable
+	// fences are the objects the platform makes for the tenant: its
+	// Application is created after them and destroyed before them.
+	fences []cdktf.ITerraformDependable
+	// owned are the platform's objects in the namespace, which the
+	// AppProject does not report as orphaned.
+	owned []map[string]string
 }
+
+// SyncServiceAccount is the service account in each tenant's namespace
+// that Argo CD syncs the tenant's Application as (sync impersonation):
+// bound to the team's Role and nothing else, so a sync may do only what
+// the team may.
+const SyncServiceAccount = "argocd-sync"
+
+// argoCDFinalizer makes Argo CD delete an Application's resources, and
+// wait for them to go (foreground cascade), before the Application itself.
+const argoCDFinalizer = "resources-finalizer.argocd.argoproj.io"
 
 var reservedNamespaces = map[string]bool{"default": true, "argocd": true, "kube-system": true, "kube-public": true, "kube-node-lease": true}
 
@@ -178,6 +191,8 @@ func (p *Platform) AddTenant(props TenantProps) (*Tenant, error) {
 	ns, err := kube.NewNamespace(t, "namespace", kube.NamespaceProps{
 		Name:   s.Name,
 		Labels: ptr.Merge(s.Labels, map[string]string{"hybridstack.io/tenant": s.Name, "hybridstack.io/tier": string(s.Tier)}),
+		// Readiness gates only for a tenant behind a load balancer.
+		ReadinessGates: len(s.LoadBalancerTargets) > 0,
 	})
 	if err != nil {
 		return nil, err
@@ -274,6 +289,8 @@ func (p *Platform) checkTenant(r *validation.Report, s *TenantProps) (Quota, Lim
 	}
 	if !validation.DNSSubdomain(s.ServiceAccount) {
 		r.Addf("ServiceAccount", "%q is not a service account name (lowercase DNS subdomain)", s.ServiceAccount)
+	} else if s.ServiceAccount == SyncServiceAccount {
+		r.Addf("ServiceAccount", "%q is the service account Argo CD syncs the tenant as, which pods may not run as; choose another name", s.ServiceAccount)
 	}
 	if s.BucketPrefix != s.Name+"/" && !strings.HasPrefix(s.BucketPrefix, s.Name+"/") {
 		r.Addf("BucketPrefix", "%q is outside the tenant's own prefix %q; a tenant's objects live under its name", s.BucketPrefix, s.Name+"/")
