@@ -160,6 +160,42 @@ func TestTenants(t *testing.T) {
 	}
 }
 
+// TestTenantLifecycle reads what issue 21 fixed in the tenants stack:
+// each Application has Argo CD's cascade finalizer and waits for its
+// tenant's namespace, syncs as the tenant's argocd-sync account, and no
+// namespace is labelled for readiness gates (no tenant is behind a load
+// balancer of the platform).
+func TestTenantLifecycle(t *testing.T) {
+	r := synth(t, build(t, base.Settings{}, fintech.Options{}).Tenants)
+	apps := 0
+	for name, m := range r["kubernetes_manifest"] {
+		body := m["manifest"].(map[string]any)
+		switch body["kind"] {
+		case "Application":
+			apps++
+			if f := jsonOf(body["metadata"].(map[string]any)["finalizers"]); f != `["resources-finalizer.argocd.argoproj.io"]` {
+				t.Errorf("%s finalizers = %s", name, f)
+			}
+			if prefix := name[:strings.Index(name, "argocd-application")]; !strings.Contains(jsonOf(m["depends_on"]), "kubernetes_namespace_v1."+prefix+"namespace") {
+				t.Errorf("%s does not wait for its namespace: %s", name, jsonOf(m["depends_on"]))
+			}
+		case "AppProject":
+			tenant := body["metadata"].(map[string]any)["name"].(string)
+			if got := jsonOf(body["spec"].(map[string]any)["destinationServiceAccounts"]); !strings.Contains(got, `"defaultServiceAccount":"`+tenant+`:argocd-sync"`) {
+				t.Errorf("%s destinationServiceAccounts = %s", tenant, got)
+			}
+		}
+	}
+	if apps != 3 {
+		t.Errorf("%d Applications, want 3", apps)
+	}
+	for name, ns := range r["kubernetes_namespace_v1"] {
+		if strings.Contains(jsonOf(ns["metadata"]), "pod-readiness-gate-inject") {
+			t.Errorf("%s is labelled for readiness gates without a TargetGroupBinding", name)
+		}
+	}
+}
+
 func TestInvalidRetention(t *testing.T) {
 	_, err := fintech.Build(cdktf.Testing_App(nil), base.Settings{}, fintech.Options{AuditRetentionDays: 40000})
 	if err == nil || !strings.Contains(err.Error(), "ObjectLock.RetentionDays 40000 is out of range; use 1 to 36500") {

@@ -124,6 +124,68 @@ func TestTenants(t *testing.T) {
 	}
 }
 
+// TestTenantLifecycle reads what issue 21 fixed in the tenants stack:
+// each Application has Argo CD's cascade finalizer and depends on its
+// tenant's claim, volume and namespace (so destroy deletes the workloads
+// before the claim), syncs as the tenant's argocd-sync account, only
+// risk and market-data (behind the mesh ALBs) are labelled for readiness
+// gates, and no tenant role carries an EFS grant (the CSI driver mounts
+// as the node plugin; the access points isolate tenants).
+func TestTenantLifecycle(t *testing.T) {
+	st := build(t, base.Settings{}, nil)
+	r := parse(t, st.Tenants).Resource
+	for _, tenant := range []string{"market-data", "risk", "order-routing"} {
+		prefix := "tenancy_" + tenant + "_"
+		var app, project map[string]any
+		for name, m := range r["kubernetes_manifest"] {
+			if !strings.HasPrefix(name, prefix) {
+				continue
+			}
+			switch m["manifest"].(map[string]any)["kind"] {
+			case "Application":
+				app = m
+			case "AppProject":
+				project = m["manifest"].(map[string]any)
+			}
+		}
+		if app == nil || project == nil {
+			t.Fatalf("%s: Application %v, AppProject %v", tenant, app, project)
+		}
+		if f := fmt.Sprint(app["manifest"].(map[string]any)["metadata"].(map[string]any)["finalizers"]); f != "[resources-finalizer.argocd.argoproj.io]" {
+			t.Errorf("%s Application finalizers = %s", tenant, f)
+		}
+		deps := fmt.Sprint(app["depends_on"])
+		for _, typ := range []string{"kubernetes_persistent_volume_claim_v1", "kubernetes_persistent_volume_v1", "kubernetes_namespace_v1"} {
+			for name := range r[typ] {
+				if strings.HasPrefix(name, prefix) && !strings.Contains(deps, typ+"."+name) {
+					t.Errorf("%s Application is not destroyed before %s.%s", tenant, typ, name)
+				}
+			}
+		}
+		if got := fmt.Sprint(project["spec"].(map[string]any)["destinationServiceAccounts"]); !strings.Contains(got, "defaultServiceAccount:"+tenant+":argocd-sync") {
+			t.Errorf("%s AppProject destinationServiceAccounts = %s", tenant, got)
+		}
+		for name, ns := range r["kubernetes_namespace_v1"] {
+			if !strings.HasPrefix(name, prefix) {
+				continue
+			}
+			labels := ns["metadata"].(map[string]any)["labels"].(map[string]any)
+			want := map[string]any{"risk": "enabled", "market-data": "enabled", "order-routing": nil}[tenant]
+			if got := labels["elbv2.k8s.aws/pod-readiness-gate-inject"]; got != want {
+				t.Errorf("%s namespace readiness gate label = %v, want %v", tenant, got, want)
+			}
+		}
+	}
+	for name, p := range r["aws_iam_role_policy"] {
+		if strings.Contains(p["policy"].(string), "elasticfilesystem:") {
+			t.Errorf("%s grants EFS access the CSI driver never uses: %s", name, p["policy"])
+		}
+	}
+	if n := len(r["aws_efs_access_point"]); n != 3 {
+		t.Errorf("%d access points, want one per tenant", n)
+	}
+}
+
 // scaleTenants returns n generated tenants small enough for the
 // platform's capacity.
 func scaleTenants(n int) []tenancy.TenantProps {
