@@ -255,6 +255,25 @@ func (c *Cluster) controlPlane(role roleRef, deps []cdktf.ITerraformDependable) 
 			Tags:            c.tags(s.Name + "-api-access"),
 		})
 	}
+	for i, group := range s.PrivateAccessSecurityGroupIDs {
+		vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, ptr.String(fmt.Sprintf("private-api-access-sg-%d", i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+			SecurityGroupId:           c.cluster.VpcConfig().ClusterSecurityGroupId(),
+			Description:               ptr.String("Kubernetes API (private endpoint) from an administering security group"),
+			IpProtocol:                ptr.String("tcp"),
+			FromPort:                  ptr.Number(443),
+			ToPort:                    ptr.Number(443),
+			ReferencedSecurityGroupId: ptr.String(group),
+			Tags:                      c.tags(s.Name + "-api-access"),
+		})
+	}
+}
+
+// AdmitsAdministrators reports whether anything besides the cluster's own
+// nodes and pods may reach its API endpoint: PublicAccessCIDRs,
+// PrivateAccessCIDRs or PrivateAccessSecurityGroupIDs. kube.NewProviders
+// refuses a cluster that admits none, which Terraform could not reach.
+func (c *Cluster) AdmitsAdministrators() bool {
+	return len(c.s.PublicAccessCIDRs)+len(c.s.PrivateAccessCIDRs)+len(c.s.PrivateAccessSecurityGroupIDs) > 0
 }
 
 // nodeRole creates the role EC2 nodes assume, with the node policies only.

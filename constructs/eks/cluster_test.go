@@ -561,3 +561,25 @@ func TestLookAlikeARNs(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// A runner's security group in the VPC (not the VPC itself: the cluster
+// security group admits only itself) reaches the private endpoint only
+// through PrivateAccessSecurityGroupIDs.
+func TestPrivateAccessSecurityGroupIDs(t *testing.T) {
+	c, doc := standard(t, func(p *eks.ClusterProps) { p.PrivateAccessSecurityGroupIDs = []string{"sg-0123456789abcdef0"} })
+	rule := doc.One(t, "aws_vpc_security_group_ingress_rule", "private-api-access-sg-0")
+	if rule["referenced_security_group_id"] != "sg-0123456789abcdef0" || rule["from_port"] != float64(443) || rule["to_port"] != float64(443) || !strings.Contains(rule["security_group_id"].(string), "cluster_security_group_id") {
+		t.Errorf("API access rule = %v", rule)
+	}
+	if !c.AdmitsAdministrators() {
+		t.Error("AdmitsAdministrators = false with a private access security group")
+	}
+	if c, _ := standard(t, nil); c.AdmitsAdministrators() {
+		t.Error("AdmitsAdministrators = true for a private-only cluster that admits only itself")
+	}
+	stack := tftest.NewStack(t)
+	_, err := eks.NewCluster(stack, "c", eks.ClusterProps{VPC: newVPC(t, stack), PrivateAccessSecurityGroupIDs: []string{"10.0.0.0/8"}})
+	if want := `PrivateAccessSecurityGroupIDs[0] "10.0.0.0/8" is not a security group id`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v lacks %q", err, want)
+	}
+}

@@ -84,11 +84,21 @@ type ClusterProps struct {
 	PublicAccessCIDRs []string
 	// PrivateAccessCIDRs admits these ranges to the private API endpoint
 	// (HTTPS on the cluster security group): networks connected to the
-	// VPC such as a VPN, Direct Connect or a peered CI VPC. Without them
-	// (and without PublicAccessCIDRs) only the cluster's own nodes and
-	// pods reach the API.
+	// VPC such as a VPN, Direct Connect or a peered CI VPC, or a subnet of
+	// the VPC itself that runs Terraform. Being inside the VPC is not
+	// enough: without these, PrivateAccessSecurityGroupIDs or
+	// PublicAccessCIDRs, the cluster security group admits only itself,
+	// so only the cluster's own nodes and pods reach the API, and
+	// kube.NewProviders refuses to configure providers for the cluster.
 	// Default: - none
 	PrivateAccessCIDRs []string
+	// PrivateAccessSecurityGroupIDs admits these security groups (of the
+	// same VPC, or a peered one) to the private API endpoint (HTTPS on the
+	// cluster security group): the group of a CI runner, bastion or
+	// build host in the VPC that runs Terraform for the stacks inside the
+	// cluster.
+	// Default: - none
+	PrivateAccessSecurityGroupIDs []string
 	// KMSKeyARN encrypts Kubernetes secrets with an existing key.
 	// Default: - a new KMS key with rotation
 	KMSKeyARN string

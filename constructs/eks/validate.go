@@ -267,6 +267,11 @@ func (s *settings) validateNetwork(r *validation.Report) {
 			r.Addf(fmt.Sprintf("PrivateAccessCIDRs[%d]", i), "%q admits every address; list the networks that administer the cluster", c)
 		}
 	}
+	for i, g := range s.PrivateAccessSecurityGroupIDs {
+		if !validation.IsToken(g) && !securityGroupID.MatchString(g) {
+			r.Addf(fmt.Sprintf("PrivateAccessSecurityGroupIDs[%d]", i), "%q is not a security group id (sg- and 8 or 17 hexadecimal digits)", g)
+		}
+	}
 	if s.ServiceIPv4CIDR != "" {
 		p, err := cidr.Parse(s.ServiceIPv4CIDR)
 		switch {
@@ -562,3 +567,6 @@ func checkPolicyDocument(r *validation.Report, field, doc string) {
 		r.Addf(field, "needs \"Version\": \"2012-10-17\" and at least one Statement")
 	}
 }
+
+// securityGroupID is an EC2 security group id.
+var securityGroupID = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)

@@ -71,8 +71,13 @@ type Providers struct {
 // short-lived token from `aws eks get-token` (the AWS CLI must be on PATH
 // wherever Terraform runs, with credentials of a principal that has an EKS
 // access entry, or that may assume RoleARN). Terraform must also reach the
-// endpoint: a private endpoint only from the VPC and the networks in
-// eks.ClusterProps.PrivateAccessCIDRs. It also writes the provider version constraints. It
+// endpoint. Being in the cluster's VPC is not enough: the cluster security
+// group admits only itself (the cluster's nodes and pods), so Terraform
+// must run from a network in eks.ClusterProps.PrivateAccessCIDRs, from a
+// security group in PrivateAccessSecurityGroupIDs (a runner in the VPC),
+// or from PublicAccessCIDRs. For a cluster that admits none of these,
+// NewProviders adds a synth warning naming the cluster (see Unreachable).
+// It also writes the provider version constraints. It
 // returns every problem with props at once, joined, each a
 // *validate.FieldError wrapping validate.ErrInvalid.
 func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (*Providers, error) {
@@ -101,6 +106,9 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 	p := &Providers{}
 	constructs.NewConstruct_Override(p, stack, &id)
 	c := props.Cluster
+	if err := Unreachable(c); err != nil {
+		cdktf.Annotations_Of(p).AddWarning(ptr.String(*p.Node().Path() + ": " + err.Error()))
+	}
 	host := ptr.String(c.Endpoint())
 	ca := cdktf.Fn_Base64decode(ptr.String(c.CertificateAuthorityData()))
 	tokenArgs := []string{"eks", "get-token", "--cluster-name", c.Name(), "--region", props.Region, "--output", "json"}
@@ -124,6 +132,22 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 	stack.AddOverride(ptr.String("terraform.required_providers.kubernetes.version"), KubernetesProviderConstraint)
 	stack.AddOverride(ptr.String("terraform.required_providers.helm.version"), HelmProviderConstraint)
 	return p, nil
+}
+
+// Unreachable returns an error, a *validate.FieldError wrapping
+// validate.ErrInvalid, when Terraform cannot reach the API endpoint of
+// cluster from anywhere outside the cluster: a private-only endpoint whose
+// cluster security group admits only itself (no PrivateAccessCIDRs,
+// PrivateAccessSecurityGroupIDs or PublicAccessCIDRs). Running Terraform
+// elsewhere in the VPC does not help. It returns nil otherwise.
+// NewProviders warns about such a cluster; call Unreachable to refuse it.
+func Unreachable(cluster *eks.Cluster) error {
+	if cluster == nil || cluster.AdmitsAdministrators() {
+		return nil
+	}
+	r := validation.NewReport("kube", *cluster.Node().Path())
+	r.Addf("Cluster", "%q has a private-only API endpoint that admits only its own nodes and pods (its cluster security group admits itself), so Terraform cannot reach it, even from inside the VPC; admit the network Terraform runs from with eks.ClusterProps.PrivateAccessCIDRs (HYBRIDSTACK_OPERATOR_CIDRS in the reference stacks) or PrivateAccessSecurityGroupIDs, or open PublicAccessCIDRs", *cluster.Node().Path())
+	return r.Err()
 }
 
 // Kubernetes returns the kubernetes provider, as an escape hatch.

@@ -3,11 +3,13 @@ package kube_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -401,4 +403,36 @@ func TestProvidersTwiceInOneStack(t *testing.T) {
 	}
 	_, err := kube.NewProviders(e.stack, "b", kube.ProvidersProps{Cluster: e.cluster, Region: "eu-west-1"})
 	wantErrs(t, err, "provider")
+}
+
+// A private-only cluster whose security group admits only itself cannot be
+// reached by Terraform, from the VPC or elsewhere: Unreachable names it
+// and the fix, and NewProviders warns.
+func TestProvidersUnreachableCluster(t *testing.T) {
+	e := newEnv(t, nil)
+	err := kube.Unreachable(e.cluster)
+	wantErrs(t, err, `kube "test/cluster": Cluster "test/cluster" has a private-only API endpoint that admits only its own nodes and pods`,
+		"even from inside the VPC", "PrivateAccessCIDRs", "PrivateAccessSecurityGroupIDs")
+	if _, err := kube.NewProviders(e.stack, "kubernetes", kube.ProvidersProps{Cluster: e.cluster, Region: "eu-west-1"}); err != nil {
+		t.Fatal(err)
+	}
+	warned := false
+	for _, m := range *e.stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		for _, meta := range *m.Node().Metadata() {
+			if strings.Contains(fmt.Sprint(meta.Data), "private-only API endpoint") {
+				warned = true
+			}
+		}
+	}
+	if !warned {
+		t.Error("NewProviders did not warn about an unreachable cluster")
+	}
+	for _, mod := range []func(*eks.ClusterProps){
+		func(p *eks.ClusterProps) { p.PrivateAccessCIDRs = []string{"10.99.0.0/16"} },
+		func(p *eks.ClusterProps) { p.PrivateAccessSecurityGroupIDs = []string{"sg-0123456789abcdef0"} },
+	} {
+		if err := kube.Unreachable(newEnv(t, mod).cluster); err != nil {
+			t.Errorf("Unreachable = %v for a cluster that admits an administering network", err)
+		}
+	}
 }
