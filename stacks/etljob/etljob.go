@@ -120,7 +120,10 @@ type JobProps struct {
 	// VendorURL is the vendor API's base URL. Required.
 	VendorURL string
 	// Database adds an RDS for PostgreSQL database the job loads each
-	// window into (table prices, replaced window by window).
+	// window into (table prices, replaced window by window). The job
+	// connects as DatabaseUser with IAM authentication (its task role may
+	// rds-db:connect as that user only), verifying the server against the
+	// RDS CA bundle; the user must be created once with DatabaseGrantSQL.
 	// Default: false
 	Database bool
 	// AlarmTopicARN is notified of failed runs.
@@ -131,6 +134,26 @@ type JobProps struct {
 	// Default: false
 	Disposable bool
 }
+
+// DatabaseUser is the database user the job logs in as with IAM
+// authentication: not the master user, and with the privileges of
+// DatabaseGrantSQL only.
+const DatabaseUser = "etljob"
+
+// DatabaseGrantSQL creates DatabaseUser, once, before the job's first run
+// with the database: run it as the master user (its credentials are in
+// the RDS-managed secret, output database_secret) in the prices database,
+// from a host the database admits. The user has no password, so it logs in
+// with IAM tokens only (rds_iam); it may connect to prices and create and
+// use objects in its own schema etljob, which its search path ("$user")
+// puts first, so the job's first load creates etljob.prices there. It has
+// no other privilege: nothing in public, no other database, no role.
+const DatabaseGrantSQL = `CREATE USER etljob;
+GRANT rds_iam TO etljob;
+GRANT CONNECT ON DATABASE prices TO etljob;
+CREATE SCHEMA etljob;
+GRANT USAGE, CREATE ON SCHEMA etljob TO etljob;
+`
 
 // Job is the hourly ETL job and everything it owns.
 type Job struct {
@@ -207,11 +230,11 @@ func NewJob(scope constructs.Construct, id string, p JobProps) (*Job, error) {
 		env[job.EnvDatabaseHost] = j.Database.Endpoint()
 		env[job.EnvDatabasePort] = "5432"
 		env[job.EnvDatabaseName] = j.Database.DatabaseName()
-		// One token for both keys, so the execution role's policy names
-		// the secret once.
-		secret := j.Database.SecretARN()
-		secrets[job.EnvDatabaseUser] = ecs.SecretsManagerJSONKey(secret, database.SecretKeyUsername).WithKMSKey(j.Database.KMSKeyARN())
-		secrets[job.EnvDatabasePassword] = ecs.SecretsManagerJSONKey(secret, database.SecretKeyPassword).WithKMSKey(j.Database.KMSKeyARN())
+		// Its own user with IAM authentication, not the master user: no
+		// password in the task, a token per connection signed with the
+		// task role (rds-db:connect on this user only, below).
+		env[job.EnvDatabaseUser] = DatabaseUser
+		env[job.EnvDatabaseIAMAuth] = "true"
 	}
 	cluster := p.Cluster
 	if cluster == nil {
@@ -235,6 +258,11 @@ func NewJob(scope constructs.Construct, id string, p JobProps) (*Job, error) {
 	}
 	if err := j.Bucket.GrantReadWrite(j.Task, job.DefaultOutputPrefix+"/"); err != nil {
 		return nil, err
+	}
+	if j.Database != nil {
+		if err := j.Database.GrantConnect(j.Task, DatabaseUser); err != nil {
+			return nil, err
+		}
 	}
 	if err := j.Bucket.GrantReadWrite(j.Task, job.DefaultOutputPrefix+"-rejects/"); err != nil {
 		return nil, err

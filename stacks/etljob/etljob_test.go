@@ -71,8 +71,34 @@ func TestJobWiring(t *testing.T) {
 		m := e.(map[string]any)
 		secrets[m["name"].(string)] = m["valueFrom"].(string)
 	}
-	if !strings.Contains(secrets[job.EnvVendorAPIKey], "aws_secretsmanager_secret.") || !strings.HasSuffix(secrets[job.EnvDatabasePassword], ":password::") {
+	if !strings.Contains(secrets[job.EnvVendorAPIKey], "aws_secretsmanager_secret.") {
 		t.Errorf("secrets = %v", secrets)
+	}
+	// The database: the job's own user with IAM authentication, not the
+	// master user's secret; the server verified (the job's default).
+	if _, ok := secrets[job.EnvDatabasePassword]; ok || secrets[job.EnvDatabaseUser] != "" {
+		t.Errorf("the task still reads database credentials from a secret: %v", secrets)
+	}
+	if env[job.EnvDatabaseUser] != etljob.DatabaseUser || env[job.EnvDatabaseIAMAuth] != "true" || etljob.DatabaseUser == "postgres" {
+		t.Errorf("database user = %q, IAM auth = %q", env[job.EnvDatabaseUser], env[job.EnvDatabaseIAMAuth])
+	}
+	var connect []string
+	for name, p := range r["aws_iam_role_policy"] {
+		if strings.Contains(p["policy"].(string), "master_user_secret") {
+			t.Errorf("%s reads the master user secret: %v", name, p["policy"])
+		}
+		if strings.Contains(p["policy"].(string), "rds-db:connect") {
+			if !strings.Contains(p["role"].(string), "task-role") {
+				t.Errorf("%s grants rds-db:connect to %v, not the task role", name, p["role"])
+			}
+			connect = append(connect, p["policy"].(string))
+		}
+	}
+	if len(connect) != 1 || !strings.Contains(connect[0], ":dbuser:${aws_db_instance.") || !strings.Contains(connect[0], ".resource_id}/"+etljob.DatabaseUser+`"`) {
+		t.Errorf("rds-db:connect grants = %v; want one, on the job's dbuser", connect)
+	}
+	if !strings.Contains(etljob.DatabaseGrantSQL, "GRANT rds_iam TO "+etljob.DatabaseUser+";") || strings.Contains(etljob.DatabaseGrantSQL, "PASSWORD") || strings.Contains(etljob.DatabaseGrantSQL, "ALL") {
+		t.Errorf("DatabaseGrantSQL = %s", etljob.DatabaseGrantSQL)
 	}
 	s := only(t, r, "aws_scheduler_schedule")
 	if s["schedule_expression"] != etljob.Schedule || s["schedule_expression_timezone"] != "UTC" {
@@ -94,7 +120,7 @@ func TestJobWiring(t *testing.T) {
 	}
 	// The database admits the job's tasks on 5432 and nothing else.
 	db := only(t, r, "aws_db_instance")
-	if db["publicly_accessible"] == true || db["storage_encrypted"] != true || db["manage_master_user_password"] != true || db["deletion_protection"] != true {
+	if db["publicly_accessible"] == true || db["storage_encrypted"] != true || db["manage_master_user_password"] != true || db["deletion_protection"] != true || db["iam_database_authentication_enabled"] != true {
 		t.Errorf("database = %v", db)
 	}
 	var in []map[string]any

@@ -50,13 +50,21 @@ const (
 	EnvDatabasePort = "DATABASE_PORT"
 	// EnvDatabaseName is the database to load into.
 	EnvDatabaseName = "DATABASE_NAME"
-	// EnvDatabaseUser is the user the job connects as (an ECS secret: the
-	// username key of the RDS-managed master secret).
+	// EnvDatabaseUser is the user the job connects as: the etljob stack
+	// sets its own IAM-authenticated user (etljob.DatabaseUser).
 	EnvDatabaseUser = "DATABASE_USER"
-	// EnvDatabasePassword is that user's password (an ECS secret: the
-	// password key of the RDS-managed master secret). Never logged nor
-	// put in an error.
+	// EnvDatabasePassword is that user's password, for a user that logs in
+	// with one (an ECS secret); unset with DATABASE_IAM_AUTH. Never logged
+	// nor put in an error.
 	EnvDatabasePassword = "DATABASE_PASSWORD"
+	// EnvDatabaseIAMAuth, "true", connects with an RDS IAM authentication
+	// token built for each connection (the task role's credentials,
+	// AWS_REGION) instead of DATABASE_PASSWORD; exactly one of the two.
+	EnvDatabaseIAMAuth = "DATABASE_IAM_AUTH"
+	// EnvDatabaseCAFile is a PEM file of certificate authorities that
+	// replaces the RDS CA bundle embedded in the program for verifying the
+	// server (sslmode=verify-full).
+	EnvDatabaseCAFile = "DATABASE_CA_FILE"
 )
 
 // Defaults for Config fields left zero.

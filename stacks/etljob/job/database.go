@@ -19,14 +19,13 @@ type TLSMode string
 const (
 	// TLSRequire encrypts the connection without verifying the server's
 	// certificate (sslmode=require): it protects against eavesdropping,
-	// not against an active man in the middle inside the VPC. The
-	// default, because verifying an RDS certificate needs the RDS CA
-	// bundle, which the distroless image does not carry.
+	// not against an active man in the middle inside the VPC. Only when
+	// set explicitly; ConfigFromEnv never sets it.
 	TLSRequire TLSMode = "require"
 	// TLSVerifyFull encrypts and verifies the server's certificate against
-	// DatabaseConfig.RootCAs (the system pool when nil) and its name
-	// against Host (sslmode=verify-full). For RDS, RootCAs must hold the
-	// RDS CA bundle (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem).
+	// DatabaseConfig.RootCAs (the RDS CA bundle embedded in the program
+	// when nil, see RDSRootCAs) and its name against Host
+	// (sslmode=verify-full). The default.
 	TLSVerifyFull TLSMode = "verify-full"
 	// TLSDisable connects in clear text, for tests against a local server.
 	// ConfigFromEnv never sets it; RDS with rds.force_ssl=1 refuses it.
@@ -57,16 +56,27 @@ type DatabaseConfig struct {
 	Port int
 	// Name is the database.
 	Name string
-	// User is the user the job connects as.
+	// User is the user the job connects as: on RDS a user of the job's
+	// own with IAM authentication (rds_iam) and only the privileges the
+	// load needs, not the master user.
 	User string
-	// Password is User's password. It is never logged nor put in an
-	// error.
+	// Password is User's password; empty with IAMAuth. It is never logged
+	// nor put in an error.
 	Password string
+	// IAMAuth connects with an RDS IAM authentication token as the
+	// password, built by AuthToken for each connection, instead of
+	// Password.
+	// Default: false
+	IAMAuth bool
+	// AuthToken builds the password of each connection under IAMAuth
+	// (RDSIAMAuthToken). Required with IAMAuth. Its tokens are never
+	// logged nor put in an error.
+	AuthToken func(ctx context.Context) (string, error)
 	// TLSMode is TLSRequire, TLSVerifyFull or TLSDisable.
-	// Default: TLSRequire
+	// Default: TLSVerifyFull
 	TLSMode TLSMode
 	// RootCAs verifies the server's certificate with TLSVerifyFull.
-	// Default: - the system's roots, which do not hold the RDS CAs
+	// Default: - the RDS CA bundle embedded in the program (RDSRootCAs)
 	RootCAs *x509.CertPool
 	// Table is the table the windows are loaded into, created on first use
 	// in the user's default schema; a lower-case SQL identifier.
@@ -105,8 +115,8 @@ type DatabaseConfig struct {
 
 // String describes the settings without the password.
 func (d DatabaseConfig) String() string {
-	return fmt.Sprintf("host=%s port=%d name=%s user=%s password=%s tls=%s table=%s",
-		d.Host, d.Port, d.Name, d.User, redacted(d.Password), d.tlsMode(), d.table())
+	return fmt.Sprintf("host=%s port=%d name=%s user=%s password=%s iam_auth=%t tls=%s table=%s",
+		d.Host, d.Port, d.Name, d.User, redacted(d.Password), d.IAMAuth, d.tlsMode(), d.table())
 }
 
 // GoString is String, so that %#v does not show the password either.
@@ -120,6 +130,7 @@ func (d DatabaseConfig) LogValue() slog.Value {
 		slog.String("name", d.Name),
 		slog.String("user", d.User),
 		slog.String("password", redacted(d.Password)),
+		slog.Bool("iam_auth", d.IAMAuth),
 		slog.String("tls", string(d.tlsMode())),
 		slog.String("table", d.table()),
 	)
@@ -127,7 +138,7 @@ func (d DatabaseConfig) LogValue() slog.Value {
 
 func (d DatabaseConfig) tlsMode() TLSMode {
 	if d.TLSMode == "" {
-		return TLSRequire
+		return TLSVerifyFull
 	}
 	return d.TLSMode
 }
@@ -139,8 +150,10 @@ func (d DatabaseConfig) table() string {
 	return d.Table
 }
 
-// databaseEnv are the database variables, in the order errors list them.
-var databaseEnv = []string{EnvDatabaseHost, EnvDatabasePort, EnvDatabaseName, EnvDatabaseUser, EnvDatabasePassword}
+// databaseEnv are the database variables, in the order errors list them:
+// these four, and one of the credentials DATABASE_PASSWORD and
+// DATABASE_IAM_AUTH.
+var databaseEnv = []string{EnvDatabaseHost, EnvDatabasePort, EnvDatabaseName, EnvDatabaseUser}
 
 // databaseFromEnv reads the DATABASE_... variables: nil without error when
 // none is set; one error naming the missing ones when only some are. The
@@ -149,33 +162,60 @@ func databaseFromEnv(getenv func(string) string) (*DatabaseConfig, []string) {
 	values := map[string]string{}
 	var missing []string
 	for _, name := range databaseEnv {
-		v := getenv(name)
-		if name != EnvDatabasePassword {
-			v = strings.TrimSpace(v)
-		}
+		v := strings.TrimSpace(getenv(name))
 		if v == "" {
 			missing = append(missing, name)
 		}
 		values[name] = v
 	}
-	switch len(missing) {
-	case len(databaseEnv):
+	password := getenv(EnvDatabasePassword)
+	iam := strings.TrimSpace(getenv(EnvDatabaseIAMAuth))
+	caFile := strings.TrimSpace(getenv(EnvDatabaseCAFile))
+	if len(missing) == len(databaseEnv) && password == "" && iam == "" && caFile == "" {
 		return nil, nil
-	case 0:
-	default:
-		return nil, []string{fmt.Sprintf("missing database environment variables: %s (set all of %s to load into PostgreSQL, or none)",
-			strings.Join(missing, ", "), strings.Join(databaseEnv, ", "))}
 	}
+	if password == "" && iam == "" {
+		missing = append(missing, EnvDatabasePassword+" or "+EnvDatabaseIAMAuth)
+	}
+	if len(missing) > 0 {
+		return nil, []string{fmt.Sprintf("missing database environment variables: %s (set all of %s and one of %s and %s=true to load into PostgreSQL, or none)",
+			strings.Join(missing, ", "), strings.Join(databaseEnv, ", "), EnvDatabasePassword, EnvDatabaseIAMAuth)}
+	}
+	var errs []string
 	port, err := strconv.Atoi(values[EnvDatabasePort])
 	if err != nil || port < 1 || port > 65535 {
-		return nil, []string{fmt.Sprintf("%s %q is not a port number between 1 and 65535", EnvDatabasePort, values[EnvDatabasePort])}
+		errs = append(errs, fmt.Sprintf("%s %q is not a port number between 1 and 65535", EnvDatabasePort, values[EnvDatabasePort]))
+	}
+	useIAM := false
+	var iamErr error
+	if iam != "" {
+		if useIAM, iamErr = strconv.ParseBool(iam); iamErr != nil {
+			errs = append(errs, fmt.Sprintf("%s %q is not true or false", EnvDatabaseIAMAuth, iam))
+		}
+	}
+	switch {
+	case useIAM && password != "":
+		errs = append(errs, fmt.Sprintf("%s and %s=true are both set: set one, IAM authentication needs no password", EnvDatabasePassword, EnvDatabaseIAMAuth))
+	case !useIAM && password == "" && iamErr == nil:
+		errs = append(errs, fmt.Sprintf("%s is false and %s is unset; set one of them", EnvDatabaseIAMAuth, EnvDatabasePassword))
+	}
+	var roots *x509.CertPool
+	if caFile != "" {
+		if roots, err = LoadRootCAs(caFile); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", EnvDatabaseCAFile, err))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return &DatabaseConfig{
 		Host:     values[EnvDatabaseHost],
 		Port:     port,
 		Name:     values[EnvDatabaseName],
 		User:     values[EnvDatabaseUser],
-		Password: values[EnvDatabasePassword],
+		Password: password,
+		IAMAuth:  useIAM,
+		RootCAs:  roots,
 	}, nil
 }
 
@@ -199,8 +239,11 @@ func (d *DatabaseConfig) check() []string {
 	if d.User == "" {
 		errs = append(errs, "database user ("+EnvDatabaseUser+") is required")
 	}
-	if d.Password == "" {
-		errs = append(errs, "database password ("+EnvDatabasePassword+") is required")
+	switch {
+	case d.IAMAuth && d.Password != "":
+		errs = append(errs, "database password ("+EnvDatabasePassword+") and IAMAuth ("+EnvDatabaseIAMAuth+") are both set; set one")
+	case !d.IAMAuth && d.Password == "":
+		errs = append(errs, "database password ("+EnvDatabasePassword+") is required, or IAMAuth ("+EnvDatabaseIAMAuth+")")
 	}
 	switch d.tlsMode() {
 	case TLSRequire, TLSVerifyFull, TLSDisable:
@@ -229,10 +272,17 @@ func (d *DatabaseConfig) check() []string {
 
 // resolved returns d with defaults filled, or every problem joined.
 func (d DatabaseConfig) resolved() (DatabaseConfig, error) {
-	if errs := d.check(); len(errs) > 0 {
+	errs := d.check()
+	if d.IAMAuth && d.AuthToken == nil {
+		errs = append(errs, "database IAMAuth needs AuthToken (RDSIAMAuthToken)")
+	}
+	if len(errs) > 0 {
 		return d, fmt.Errorf("invalid database configuration: %s", strings.Join(errs, "; "))
 	}
 	d.TLSMode = d.tlsMode()
+	if d.TLSMode == TLSVerifyFull && d.RootCAs == nil {
+		d.RootCAs = RDSRootCAs()
+	}
 	d.Table = d.table()
 	def := func(v *time.Duration, def time.Duration) {
 		if *v == 0 {

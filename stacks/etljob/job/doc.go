@@ -118,13 +118,18 @@
 //
 // # Database
 //
-// The variables DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER
-// and DATABASE_PASSWORD (the etljob stack sets them when it creates its
-// RDS for PostgreSQL database; user and password are ECS secrets from the
-// RDS-managed master secret) are all set or all unset. All set: the run
-// also loads each window into PostgreSQL (Config.Database, and a Loader
-// made by NewPostgresLoader). None: S3 only. Some: a configuration error
-// naming the missing ones.
+// The variables DATABASE_HOST, DATABASE_PORT, DATABASE_NAME and
+// DATABASE_USER, with one credential, DATABASE_PASSWORD or
+// DATABASE_IAM_AUTH=true, are all set or all unset (the etljob stack sets
+// them when it creates its RDS for PostgreSQL database: its own user
+// etljob with IAM authentication, never the master user). All set: the
+// run also loads each window into PostgreSQL (Config.Database, and a
+// Loader made by NewPostgresLoader). None: S3 only. Some: a configuration
+// error naming the missing ones. With DATABASE_IAM_AUTH=true each
+// connection's password is a fresh RDS IAM authentication token
+// (RDSIAMAuthToken, valid 15 minutes), signed with the task role's
+// credentials in AWS_REGION; the role needs rds-db:connect on the user and
+// the user the rds_iam role.
 //
 // The load comes after every part and the rejects object are written and
 // before the manifest, which stays the last write. A failed load fails
@@ -169,12 +174,12 @@
 // stays in its window); the parts keep it whole.
 //
 // The connection is built from its parts, never from a connection string,
-// and the password is never logged nor put in an error. TLS is required
-// (sslmode=require, as rds.force_ssl=1 demands) but the server's
-// certificate is not verified by default: verify-full needs the RDS CA
-// bundle, which the distroless image does not carry. A caller that has it
-// sets DatabaseConfig.TLSMode to TLSVerifyFull and RootCAs to a pool
-// holding it. The session has a statement_timeout and an
+// and the password (or token) is never logged nor put in an error. TLS is
+// required and verified (sslmode=verify-full): the server's certificate
+// must chain to the Amazon RDS CA bundle embedded in the program
+// (rds-ca-bundle.pem, RDSRootCAs) and name DATABASE_HOST. DATABASE_CA_FILE
+// replaces the bundle with a PEM file of one's own (a Region newer than
+// the embedded bundle, a local server in tests). The session has a statement_timeout and an
 // idle_in_transaction_session_timeout (StatementTimeout, 5 minutes) and
 // each attempt a client-side bound (AttemptTimeout, 15 minutes); the
 // connection has ConnectTimeout (15 seconds).

@@ -101,6 +101,16 @@ func NewPostgresLoader(cfg DatabaseConfig) (*PostgresLoader, error) {
 		return nil, err
 	}
 	return &PostgresLoader{cfg: c, connect: func(ctx context.Context) (dbConn, error) {
+		cc := cc
+		if c.IAMAuth {
+			// A token opens connections for 15 minutes: one per connection.
+			tok, err := c.AuthToken(ctx)
+			if err != nil {
+				return nil, err
+			}
+			cc = cc.Copy()
+			cc.Password = tok
+		}
 		conn, err := pgx.ConnectConfig(ctx, cc)
 		if err != nil {
 			return nil, err

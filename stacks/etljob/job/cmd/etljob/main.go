@@ -31,25 +31,30 @@ func run() int {
 		log.Error("invalid configuration", "error", err.Error())
 		return 2
 	}
-	if cfg.Database != nil {
-		// DATABASE_HOST and the others are set: each window is also
-		// loaded into PostgreSQL (TLS required, certificate not verified;
-		// see job.TLSRequire).
-		db := *cfg.Database
-		db.Log = log
-		loader, err := job.NewPostgresLoader(db)
-		if err != nil {
-			log.Error("invalid configuration", "error", err.Error())
-			return 2
-		}
-		cfg.Loader = loader
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	awsCfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		log.Error("loading the AWS configuration", "error", err.Error())
 		return 1
+	}
+	if cfg.Database != nil {
+		// DATABASE_HOST and the others are set: each window is also
+		// loaded into PostgreSQL, over TLS verified against the RDS CA
+		// bundle (job.TLSVerifyFull); with DATABASE_IAM_AUTH=true the
+		// password of each connection is an IAM authentication token
+		// signed with the task role's credentials.
+		db := *cfg.Database
+		db.Log = log
+		if db.IAMAuth {
+			db.AuthToken = job.RDSIAMAuthToken(db.Host, db.Port, awsCfg.Region, db.User, awsCfg.Credentials)
+		}
+		loader, err := job.NewPostgresLoader(db)
+		if err != nil {
+			log.Error("invalid configuration", "error", err.Error())
+			return 2
+		}
+		cfg.Loader = loader
 	}
 	cfg.S3 = s3.NewFromConfig(awsCfg)
 	cfg.Log = log
