@@ -267,7 +267,7 @@ func (t *Tenant) identity(p *Platform) error {
 	} else {
 		role, err := eks.NewServiceAccountRole(t, "workload-role", eks.ServiceAccountRoleProps{
 			Cluster: c, Namespace: t.name, ServiceAccount: t.serviceAccount, Tags: tags,
-			Description: "Workloads of tenant " + t.name + " (its own S3 prefix, Kafka topics and EFS access point only)",
+			Description: "Workloads of tenant " + t.name + " (its own S3 prefix and Kafka topics)",
 		})
 		if err != nil {
 			return err

@@ -13,8 +13,11 @@
 //     access entry mapping the team's IAM role to that group with a
 //     namespace-scoped view policy;
 //   - an IAM role for the tenant's workloads (IRSA or Pod Identity) allowed
-//     only its own S3 prefix, Kafka topics and consumer groups, and EFS
-//     access point;
+//     only its own S3 prefix, Kafka topics and consumer groups;
+//   - an EFS access point with the tenant's POSIX identity and directory,
+//     and a static volume for it bound to the tenant's claim alone (IAM is
+//     no fence there: the EFS CSI driver mounts as its node plugin, never
+//     as the pod);
 //   - an Argo CD AppProject confined to the namespace and the tenant's
 //     repositories, with no cluster-scoped kinds, syncing as the tenant's
 //     service account argocd-sync (sync impersonation), which holds the
