@@ -2,7 +2,8 @@
 // stack (VPC with a load balancer subnet tier, EKS, MSK, EFS, a bucket)
 // and a tenants stack where tenancy.Platform onboards two teams, each
 // with its namespace, quota, network policies, RBAC, IAM role (its S3
-// prefix, Kafka topics and EFS access point only) and Argo CD project.
+// prefix and Kafka topics only), EFS access point and volume, and Argo CD
+// project syncing as the team's argocd-sync service account.
 // The controllers (Argo CD among them) go in an add-ons stack applied in
 // between, as in examples/kube-workload.
 //
