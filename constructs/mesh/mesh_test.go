@@ -356,3 +356,50 @@ func TestLatticeAllowedPrincipalTags(t *testing.T) {
 		}
 	}
 }
+
+// TestLatticeGrantInvoke: a caller admitted by tag gets the identity half
+// of Lattice's AWS_IAM authorization on its own role: Invoke on the
+// service and its paths. App Mesh authorizes nothing through IAM.
+func TestLatticeGrantInvoke(t *testing.T) {
+	e := newEnv(t, true)
+	n, err := mesh.NewNetwork(e.stack, "mesh", mesh.NetworkProps{Name: "shop", VPC: e.vpc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := canary(n)
+	props.AllowedPrincipalTags = map[string][]string{"hybridstack-tenant": {"order-routing"}}
+	svc, err := mesh.NewVirtualService(e.stack, "payments", props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !svc.AdmitsPrincipalTag("hybridstack-tenant", "order-routing") || svc.AdmitsPrincipalTag("hybridstack-tenant", "risk") || svc.AdmitsPrincipalTag("team", "order-routing") {
+		t.Error("AdmitsPrincipalTag does not follow AllowedPrincipalTags")
+	}
+	caller, err := eks.NewServiceAccountRole(e.stack, "orders-role", eks.ServiceAccountRoleProps{Cluster: e.cluster, Namespace: "order-routing", ServiceAccount: "orders"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.GrantInvoke(caller); err != nil {
+		t.Fatal(err)
+	}
+	doc := tftest.Synth(t, e.stack)
+	var found bool
+	for name, p := range doc.Resources("aws_iam_role_policy") {
+		if !strings.Contains(name, "orders-role") {
+			continue
+		}
+		pol := tftest.Policy(t, p["policy"])
+		st := pol["Statement"].([]any)[0].(map[string]any)
+		res := tftest.Strings(st["Resource"])
+		if fmt.Sprint(st["Action"]) != "[vpc-lattice-svcs:Invoke]" || len(res) != 2 || !strings.Contains(res[0], "aws_vpclattice_service.payments_service") || res[1] != res[0]+"/*" {
+			t.Errorf("%s = %v", name, st)
+		}
+		found = p["name"] == "invoke-shop-payments"
+	}
+	if !found {
+		t.Error("no invoke-shop-payments policy on the caller's role")
+	}
+	if err := svc.GrantInvoke(nil); err == nil || !strings.Contains(err.Error(), `mesh "test/payments": GrantInvoke grantee is nil`) {
+		t.Errorf("nil grantee: %v", err)
+	}
+}
