@@ -309,16 +309,22 @@ var admissionRules = []map[string]string{
 	// pods run on (upgrades, scale-in). maxUnavailable is an integer or a
 	// percentage: 0, "0%" (and "00%") allow none; minAvailable "100%"
 	// keeps every pod. Which integer minAvailable equals the replica count
-	// is not known at admission; that case is not caught here.
+	// is not known at admission; that case is not caught here. A budget is
+	// judged when it is created and when its spec changes: an update that
+	// leaves the spec alone (the garbage collector removing a finalizer of
+	// a budget made before the policy) passes, so deleting it never hangs.
 	{
-		"expression": "request.kind.kind != 'PodDisruptionBudget' || !has(object.spec.maxUnavailable) || !string(object.spec.maxUnavailable).matches('^0+%?$')",
+		"expression": "request.kind.kind != 'PodDisruptionBudget' || " + pdbSpecUnchanged + " || !has(object.spec.maxUnavailable) || !string(object.spec.maxUnavailable).matches('^0+%?$')",
 		"message":    "tenant PodDisruptionBudgets may not set maxUnavailable to 0 or 0%: that blocks every node drain; allow at least one pod to be evicted",
 	},
 	{
-		"expression": "request.kind.kind != 'PodDisruptionBudget' || !has(object.spec.minAvailable) || !string(object.spec.minAvailable).matches('^0*100%$')",
+		"expression": "request.kind.kind != 'PodDisruptionBudget' || " + pdbSpecUnchanged + " || !has(object.spec.minAvailable) || !string(object.spec.minAvailable).matches('^0*100%$')",
 		"message":    "tenant PodDisruptionBudgets may not set minAvailable to 100%: that blocks every node drain; allow at least one pod to be evicted",
 	},
 }
+
+// pdbSpecUnchanged is true for an update that keeps the budget's spec.
+const pdbSpecUnchanged = "(request.operation == 'UPDATE' && oldObject.spec == object.spec)"
 
 // admit refuses, in every tenant namespace, what the namespaced RBAC and
 // the AppProject cannot: inline CSI volumes (a pod could name another
