@@ -52,7 +52,8 @@ type Controller struct {
 	// Disabled leaves the controller out.
 	// Default: false
 	Disabled bool
-	// Version overrides the pinned chart version.
+	// Version overrides the pinned chart version; OutdatedCharts tells
+	// whether it is behind the newest release known.
 	// Default: - the Chart* variable's Version
 	Version string
 }
