@@ -106,9 +106,10 @@ func BuildControlPlane(ctx context.Context, goCmd, moduleDir, cacheRoot, logPath
 	if err != nil || code != 0 {
 		return "", false, fmt.Errorf("build the control plane (%s %s in %s) failed (%s):\n%s", goCmd, strings.Join(args, " "), moduleDir, orExit(err, code), tail(text, 30))
 	}
-	// go build names the etcd binary after its package path's last element.
-	if _, err := os.Stat(filepath.Join(tmp, "v3")); err == nil {
-		if err := os.Rename(filepath.Join(tmp, "v3"), filepath.Join(tmp, "etcd")); err != nil {
+	// go build names the etcd binary after its module path without the
+	// major version suffix: "server".
+	if _, err := os.Stat(filepath.Join(tmp, "server")); err == nil {
+		if err := os.Rename(filepath.Join(tmp, "server"), filepath.Join(tmp, "etcd")); err != nil {
 			return "", false, err
 		}
 	}

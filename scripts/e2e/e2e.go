@@ -566,8 +566,13 @@ func (r *runner) group(ctx context.Context, group []string, synthDir, logs strin
 	}
 	if needsCluster && r.clusterBin != "" {
 		t0 := time.Now()
-		cl, err := StartCluster(ctx, r.clusterBin, filepath.Join(r.work, "cluster"), filepath.Join(logs, "cluster-"+group[0]), 2*time.Minute)
+		stateDir, err := os.MkdirTemp(r.work, "cluster-")
+		var cl *Cluster
+		if err == nil {
+			cl, err = StartCluster(ctx, r.clusterBin, stateDir, filepath.Join(logs, "cluster-"+group[0]), 2*time.Minute)
+		}
 		if err != nil {
+			fmt.Printf("\ncluster: FAILED to start for %s: %v\n", strings.Join(group, ", "), err)
 			for _, name := range group {
 				res := &stackResult{Name: name, Plan: "-"}
 				res.fail("start the local Kubernetes control plane: %v", err)

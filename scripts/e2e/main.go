@@ -109,6 +109,7 @@ func (c *common) enterNetns(ctx context.Context, mode string, args []string) (in
 		fmt.Fprintf(os.Stderr, "%s: FAILED: %v\n", mode, err)
 		return 1, true
 	}
+	fmt.Printf("netns: %s runs in a network namespace of its own: loopback only (lo up, no other interface, no route)\n", mode)
 	return 0, false
 }
 
