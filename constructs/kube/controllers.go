@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-helm-go/helm/v10/release"
@@ -93,11 +94,19 @@ type ControllersProps struct {
 	ClusterAutoscalerImageTag string
 	// ArgoCD is the GitOps controller, in namespace argocd, reached through
 	// kubectl port-forward or an Ingress of your own (ClusterIP service).
-	// Syncs run as the service account the Application's AppProject names
-	// for its destination (sync impersonation is on), not as the
-	// controller's own.
+	// Syncs run as the controller's own service account unless
+	// ArgoCDSyncImpersonation is set.
 	// Default: - installed at the pinned chart version
 	ArgoCD Controller
+	// ArgoCDSyncImpersonation turns on Argo CD's sync impersonation
+	// (application.sync.impersonation.enabled in argocd-cm): a sync runs
+	// as the service account its AppProject's destinationServiceAccounts
+	// name for the destination, and fails when none matches, so every
+	// AppProject of the cluster must name one (the default project names
+	// none). The tenancy package requires it: its AppProjects sync each
+	// tenant as the tenant's own service account.
+	// Default: false
+	ArgoCDSyncImpersonation bool
 	// ArgoCDHighAvailability runs Redis HA and two replicas of each Argo CD
 	// server component (needs at least three nodes).
 	// Default: false
@@ -244,12 +253,14 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 			Notifications: enabledValues{Enabled: false},
 			Configs: argoConfigs{
 				Params: map[string]bool{"server.insecure": false},
-				// Sync impersonation: a sync runs as the service account
-				// its AppProject's destinationServiceAccounts name for the
-				// destination, and fails when none matches. The
-				// controller's own (cluster-wide) role is left for
-				// reading and diffing.
-				CM: map[string]string{"application.sync.impersonation.enabled": "true"},
+				// Sync impersonation, when asked: a sync runs as the
+				// service account its AppProject's
+				// destinationServiceAccounts name for the destination, and
+				// fails when none matches. The controller's own
+				// (cluster-wide) role is left for reading and diffing.
+				// Written either way, so that turning it off is a change
+				// helm applies rather than a key it forgets.
+				CM: map[string]string{"application.sync.impersonation.enabled": strconv.FormatBool(props.ArgoCDSyncImpersonation)},
 			},
 		})
 	}

@@ -161,9 +161,11 @@ func TestControllers(t *testing.T) {
 	if str(argo, "server", "service", "type") != "ClusterIP" || get(argo, "configs", "params", "server.insecure") != false {
 		t.Errorf("argo-cd server = %v %v", argo["server"], argo["configs"])
 	}
-	// argocd-cm takes strings; the chart writes the value as given.
-	if got := get(argo, "configs", "cm", "application.sync.impersonation.enabled"); got != "true" {
-		t.Errorf("argo-cd sync impersonation = %#v, want \"true\"", got)
+	// argocd-cm takes strings; the chart writes the value as given. Off
+	// by default: with it on, an AppProject without
+	// destinationServiceAccounts (the default project) syncs nothing.
+	if got := get(argo, "configs", "cm", "application.sync.impersonation.enabled"); got != "false" {
+		t.Errorf("argo-cd sync impersonation = %#v, want \"false\" by default", got)
 	}
 	argoNS := doc.One(t, "kubernetes_namespace_v1", "argocd-namespace")
 	if str(argoNS, "metadata", "name") != "argocd" || str(argoNS, "metadata", "labels", "pod-security.kubernetes.io/enforce") != "restricted" {
@@ -295,6 +297,13 @@ func TestControllersOptions(t *testing.T) {
 					if get(argo, part, "replicas") != float64(2) {
 						t.Errorf("argo-cd %s replicas = %v, want 2", part, get(argo, part, "replicas"))
 					}
+				}
+			}},
+		{"argo-cd sync impersonation", kube.ControllersProps{ArgoCDSyncImpersonation: true},
+			[]string{"argocd", "cluster-autoscaler", "load-balancer-controller", "metrics-server"}, []string{"cluster-autoscaler", "load-balancer-controller"},
+			func(t *testing.T, doc tftest.Doc) {
+				if _, argo := release(t, doc, "argocd"); get(argo, "configs", "cm", "application.sync.impersonation.enabled") != "true" {
+					t.Errorf("argo-cd cm = %v, want sync impersonation \"true\"", get(argo, "configs", "cm"))
 				}
 			}},
 		{"autoscaler image override", kube.ControllersProps{ClusterAutoscalerImageTag: "v1.35.1"},

@@ -32,9 +32,11 @@
 // (quota, limits, network policies, RBAC).
 //
 // Sync impersonation needs Argo CD 2.13 or later with
-// application.sync.impersonation.enabled "true" in argocd-cm: without it
-// Argo CD ignores the project's destinationServiceAccounts and syncs as
-// its own controller.
+// application.sync.impersonation.enabled "true" in argocd-cm
+// (kube.ControllersProps.ArgoCDSyncImpersonation): without it Argo CD
+// ignores the project's destinationServiceAccounts and syncs as its own
+// controller. It is off by default there, because with it on every
+// AppProject of the cluster needs destinationServiceAccounts.
 //
 // The Kubernetes objects need the kubernetes provider (kube.NewProviders)
 // in the tenants' stack, after the stack that installs Argo CD: the

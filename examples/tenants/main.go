@@ -96,7 +96,9 @@ func build(outdir string) error {
 	if _, err := kube.NewProviders(controllers, "kubernetes", kube.ProvidersProps{Cluster: cluster, Region: region}); err != nil {
 		return err
 	}
-	if _, err := kube.NewControllers(controllers, "controllers", kube.ControllersProps{Cluster: cluster, Region: region, VPCID: vpc.VPCID()}); err != nil {
+	// The tenants' AppProjects sync each tenant as its own service
+	// account: tenancy needs Argo CD's sync impersonation.
+	if _, err := kube.NewControllers(controllers, "controllers", kube.ControllersProps{Cluster: cluster, Region: region, VPCID: vpc.VPCID(), ArgoCDSyncImpersonation: true}); err != nil {
 		return err
 	}
 

@@ -207,3 +207,31 @@ func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestArgoCDSyncImpersonation checks that the addons stack turns on Argo
+// CD's sync impersonation, which the tenants' AppProjects
+// (destinationServiceAccounts) need; it is off unless asked.
+func TestArgoCDSyncImpersonation(t *testing.T) {
+	r := synth(t, build(t, base.Settings{}, fintech.Options{}).Addons)
+	n := 0
+	for name, rel := range r["helm_release"] {
+		if rel["chart"] != "argo-cd" {
+			continue
+		}
+		n++
+		var values struct {
+			Configs struct {
+				CM map[string]string `json:"cm"`
+			} `json:"configs"`
+		}
+		if err := json.Unmarshal([]byte(rel["values"].([]any)[0].(string)), &values); err != nil {
+			t.Fatal(err)
+		}
+		if got := values.Configs.CM["application.sync.impersonation.enabled"]; got != "true" {
+			t.Errorf("%s sync impersonation = %q, want \"true\"", name, got)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d argo-cd releases, want 1", n)
+	}
+}

@@ -218,7 +218,9 @@ func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Clust
 	if _, err := kube.NewProviders(stack, "kubernetes", kube.ProvidersProps{Cluster: cluster, Region: s.Region, RoleARN: admin}); err != nil {
 		return nil, err
 	}
-	if _, err := kube.NewControllers(stack, "controllers", kube.ControllersProps{Cluster: cluster, Region: s.Region, VPCID: vpc.VPCID()}); err != nil {
+	// Sync impersonation: the tenants' AppProjects sync each tenant as its
+	// own service account (tenancy requires it).
+	if _, err := kube.NewControllers(stack, "controllers", kube.ControllersProps{Cluster: cluster, Region: s.Region, VPCID: vpc.VPCID(), ArgoCDSyncImpersonation: true}); err != nil {
 		return nil, err
 	}
 	// Dynamic volumes get an access point each under /dynamic, owned by a

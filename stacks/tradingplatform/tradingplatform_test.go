@@ -248,3 +248,31 @@ func one(t *testing.T, r map[string]map[string]map[string]any, typ string) map[s
 	}
 	return nil
 }
+
+// TestArgoCDSyncImpersonation checks that the addons stack turns on Argo
+// CD's sync impersonation, which the tenants' AppProjects
+// (destinationServiceAccounts) need; it is off unless asked.
+func TestArgoCDSyncImpersonation(t *testing.T) {
+	r := parse(t, build(t, base.Settings{}, nil).Addons).Resource
+	n := 0
+	for name, rel := range r["helm_release"] {
+		if rel["chart"] != "argo-cd" {
+			continue
+		}
+		n++
+		var values struct {
+			Configs struct {
+				CM map[string]string `json:"cm"`
+			} `json:"configs"`
+		}
+		if err := json.Unmarshal([]byte(rel["values"].([]any)[0].(string)), &values); err != nil {
+			t.Fatal(err)
+		}
+		if got := values.Configs.CM["application.sync.impersonation.enabled"]; got != "true" {
+			t.Errorf("%s sync impersonation = %q, want \"true\"", name, got)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d argo-cd releases, want 1", n)
+	}
+}
