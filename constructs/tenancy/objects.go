@@ -5,6 +5,7 @@ import (
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccessentry"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccesspolicyassociation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/limitrangev1"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
 	np "github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/networkpolicyv1"
@@ -16,7 +17,11 @@ import (
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/serviceaccountv1"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/aws/constructs-go/constructs/v10"
+
 	"github.com/hybridstack/hybridstack/constructs/eks"
+	"github.com/hybridstack/hybridstack/constructs/grant"
+	"github.com/hybridstack/hybridstack/constructs/internal/deps"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/kafka"
 	"github.com/hybridstack/hybridstack/constructs/kube"
@@ -390,13 +395,15 @@ var guardedKinds = [][2]string{
 //
 // The Application depends on every object the platform makes for the
 // tenant (its namespace, guardrails, network policies, RBAC, service
-// accounts, volume and claim, TargetGroupBindings) and on the platform's
-// admission policy and binding: its first sync finds them in place, and
+// accounts, volume and claim, TargetGroupBindings), on the platform's
+// admission policy and binding and on the inline policies of the tenant's
+// workload role (grantsFirst): its first sync finds them in place, and
 // Terraform, which destroys in reverse dependency order, deletes the
 // Application first. Its cascade finalizer makes Argo CD delete the
 // synced workloads, and wait for their pods to go, before the
 // Application is gone; only then are the claim (no longer in use, so
-// pvc-protection lets it go), the fences and the namespace destroyed.
+// pvc-protection lets it go), the fences, the grants and the namespace
+// destroyed. Terraform waits up to 30 minutes for that cascade.
 func (t *Tenant) gitops(p *Platform) {
 	argo := p.props.ArgoCDNamespace
 	blacklist := make([]map[string]string, len(guardedKinds))
@@ -454,10 +461,14 @@ func (t *Tenant) gitops(p *Platform) {
 	if !a.ManualSync {
 		sync["automated"] = map[string]any{"prune": true, "selfHeal": true}
 	}
-	deps := append([]cdktf.ITerraformDependable{project, t.namespace.Resource()}, t.fences...)
-	deps = append(deps, p.admission...)
-	manifest.NewManifest(t, ptr.String("argocd-application"), &manifest.ManifestConfig{
-		DependsOn: &deps,
+	after := append([]cdktf.ITerraformDependable{project, t.namespace.Resource()}, t.fences...)
+	after = append(after, p.admission...)
+	app := manifest.NewManifest(t, ptr.String("argocd-application"), &manifest.ManifestConfig{
+		DependsOn: &after,
+		// Deleting the Application waits for Argo CD's cascade: every
+		// synced object deleted and every pod gone. A large tenant takes
+		// longer than the provider's 10 minutes.
+		Timeouts: &manifest.ManifestTimeouts{Delete: ptr.String(applicationDeleteTimeout)},
 		Manifest: &map[string]any{
 			"apiVersion": "argoproj.io/v1alpha1",
 			"kind":       "Application",
@@ -473,4 +484,39 @@ func (t *Tenant) gitops(p *Platform) {
 			},
 		},
 	})
+	// The workload role's inline policies are granted after AddTenant
+	// too (Lattice invoke grants, other buckets): they join depends_on
+	// when the stack is synthesized, once every grant is made.
+	cdktf.Aspects_Of(app).Add(&grantsFirst{app: app, role: t.role})
+}
+
+// applicationDeleteTimeout is how long Terraform waits for a tenant's
+// Application, and so for Argo CD's cascade delete of its workloads.
+const applicationDeleteTimeout = "30m"
+
+// grantsFirst makes a tenant's Application depend on every inline policy
+// of the tenant's workload role (aws_iam_role_policy: the platform's
+// bucket and Kafka grants, and whatever is granted to Tenant.Role()
+// later), so that the first sync runs with the workloads' permissions in
+// place and destroy deletes the workloads before their grants. It is an
+// aspect, run at synthesis, because grants come after AddTenant. The
+// policies are children of the role, which is the tenant's: always in the
+// Application's stack, so depends_on may name them.
+type grantsFirst struct {
+	app  manifest.Manifest
+	role grant.Grantee
+}
+
+// Visit adds the role's policies to the Application's depends_on.
+func (g *grantsFirst) Visit(node constructs.IConstruct) {
+	if *node.Node().Path() != *g.app.Node().Path() {
+		return
+	}
+	var policies []cdktf.TerraformResource
+	for _, c := range *g.role.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		if r, ok := c.(iamrolepolicy.IamRolePolicy); ok {
+			policies = append(policies, r)
+		}
+	}
+	deps.Add(g.app, policies...)
 }

@@ -1,0 +1,74 @@
+package tenancy_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/kube"
+)
+
+// TestApplicationAfterGrants checks that each Application names in its
+// depends_on every inline policy of its tenant's workload role: the
+// platform's bucket and Kafka grants, and a grant made on Tenant.Role()
+// after AddTenant (as the stacks grant Lattice invoke), for IRSA and Pod
+// Identity roles alike. The first sync then has its permissions, and
+// destroy deletes the workloads before their grants.
+func TestApplicationAfterGrants(t *testing.T) {
+	e := newEnv(t)
+	p := e.platform(t, nil)
+	for i, name := range []string{"alpha", "beta"} {
+		props := tenant(name, 10001+i)
+		if name == "beta" {
+			props.Identity = kube.IdentityPodIdentity
+		}
+		tn, err := p.AddTenant(props)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tn.Role().AddToRolePolicy("invoke-later", iamdoc.Allow("Later", []string{"vpc-lattice-svcs:Invoke"}, "arn:aws:vpc-lattice:eu-west-1:123456789012:service/svc-0123456789abcdef0")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := tftest.Synth(t, e.tenants)
+	for _, name := range []string{"alpha", "beta"} {
+		_, app := application(t, doc, name)
+		direct := map[string]bool{}
+		for _, d := range tftest.Strings(app["depends_on"]) {
+			direct[d] = true
+		}
+		var policies []string
+		for pname := range doc.Resources("aws_iam_role_policy") {
+			if strings.HasPrefix(pname, "tenancy_"+name+"_") {
+				policies = append(policies, pname)
+				if !direct["aws_iam_role_policy."+pname] {
+					t.Errorf("%s Application does not wait for aws_iam_role_policy.%s", name, pname)
+				}
+			}
+		}
+		// read-write on the bucket, the Kafka topics, the late grant.
+		if len(policies) < 3 || !strings.Contains(fmt.Sprint(policies), "invoke-later") {
+			t.Errorf("%s role policies = %v", name, policies)
+		}
+		for d := range direct {
+			if strings.HasPrefix(d, "aws_iam_role_policy.") && !strings.HasPrefix(d, "aws_iam_role_policy.tenancy_"+name+"_") {
+				t.Errorf("%s Application waits for another tenant's %s", name, d)
+			}
+		}
+	}
+}
+
+// TestApplicationDeleteTimeout checks that Terraform waits 30 minutes,
+// not the provider's 10, for an Application to go: its deletion waits
+// for Argo CD's cascade over every workload of the tenant.
+func TestApplicationDeleteTimeout(t *testing.T) {
+	doc := lbTenants(t)
+	for _, name := range []string{"alpha", "beta"} {
+		_, app := application(t, doc, name)
+		if got := fmt.Sprint(app["timeouts"]); got != "map[delete:30m]" {
+			t.Errorf("%s Application timeouts = %s, want delete 30m", name, got)
+		}
+	}
+}
