@@ -72,3 +72,42 @@ func TestApplicationDeleteTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestAdmissionLetsFinalizersGo checks that no admission rule judges an
+// update that only changes metadata, such as the Job controller or the
+// garbage collector removing a finalizer from an object made before the
+// policy: pods are matched on CREATE only (the fields the pod rules read
+// are immutable), and every rule of a kind matched on UPDATE lets an
+// update that keeps the spec pass.
+func TestAdmissionLetsFinalizersGo(t *testing.T) {
+	spec := admissionPolicy(t, lbTenants(t))
+	updated := map[string]bool{}
+	kinds := map[string]string{"pods": "Pod", "services": "Service", "poddisruptionbudgets": "PodDisruptionBudget"}
+	matched := map[string]bool{}
+	for _, raw := range spec["matchConstraints"].(map[string]any)["resourceRules"].([]any) {
+		rule := raw.(map[string]any)
+		ops := fmt.Sprint(rule["operations"])
+		for _, res := range tftest.Strings(rule["resources"]) {
+			matched[res] = true
+			if res == "pods" && ops != "[CREATE]" {
+				t.Errorf("pods are matched on %s; want CREATE only", ops)
+			}
+			if strings.Contains(ops, "UPDATE") {
+				updated[kinds[res]] = true
+			}
+		}
+	}
+	if !matched["pods"] || !matched["services"] || !matched["poddisruptionbudgets"] || updated["Pod"] || !updated["Service"] {
+		t.Errorf("resource rules = %v", spec["matchConstraints"])
+	}
+	for _, raw := range spec["validations"].([]any) {
+		expr := raw.(map[string]any)["expression"].(string)
+		kind := strings.TrimSuffix(strings.TrimPrefix(strings.SplitN(expr, " || ", 2)[0], "request.kind.kind != '"), "'")
+		if kinds[strings.ToLower(kind)+"s"] == "" && kind != "PodDisruptionBudget" {
+			t.Errorf("rule applies to no single kind: %s", expr)
+		}
+		if updated[kind] && !strings.HasPrefix(expr, "request.kind.kind != '"+kind+"' || (request.operation == 'UPDATE' && oldObject.spec == object.spec) || ") {
+			t.Errorf("%s rule judges updates that keep the spec (a finalizer's removal would be refused): %s", kind, expr)
+		}
+	}
+}

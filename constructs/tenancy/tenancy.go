@@ -294,6 +294,19 @@ func (p *Platform) sharedServiceNames() string {
 // admissionRules are what the platform's admission policy refuses in
 // tenant namespaces, as CEL validations with the message a refused
 // request gets.
+//
+// Pods are judged on CREATE only (admit matches no pod update): the
+// fields the pod rules read, spec.volumes and spec.serviceAccountName,
+// are immutable once the pod exists (the API server refuses to change
+// them; besides metadata, a pod update may change only container images,
+// activeDeadlineSeconds, tolerations (additions), scheduling gates and
+// the scheduling directives of a gated pod, and resources through the
+// resize subresource), so an update cannot break them, and judging
+// updates would
+// refuse the metadata-only ones (the Job controller removing
+// batch.kubernetes.io/job-tracking, the garbage collector removing
+// foregroundDeletion) of pods made before the policy, hanging their
+// deletion.
 var admissionRules = []map[string]string{
 	{
 		"expression": "request.kind.kind != 'Pod' || !has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.csi))",
@@ -303,8 +316,12 @@ var admissionRules = []map[string]string{
 		"expression": "request.kind.kind != 'Pod' || !has(object.spec.serviceAccountName) || object.spec.serviceAccountName != '" + SyncServiceAccount + "'",
 		"message":    "tenant pods may not run as " + SyncServiceAccount + ", the service account Argo CD syncs the tenant as",
 	},
+	// A Service is judged when it is created and when its spec changes:
+	// an update that keeps the spec (the garbage collector removing
+	// foregroundDeletion during Argo CD's cascade, of a Service made
+	// before the policy) passes.
 	{
-		"expression": "request.kind.kind != 'Service' || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0",
+		"expression": "request.kind.kind != 'Service' || " + specUnchanged + " || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0",
 		"message":    "tenant Services may not set externalIPs",
 	},
 	// A budget that allows no eviction blocks every drain of the nodes its
@@ -316,17 +333,18 @@ var admissionRules = []map[string]string{
 	// leaves the spec alone (the garbage collector removing a finalizer of
 	// a budget made before the policy) passes, so deleting it never hangs.
 	{
-		"expression": "request.kind.kind != 'PodDisruptionBudget' || " + pdbSpecUnchanged + " || !has(object.spec.maxUnavailable) || !string(object.spec.maxUnavailable).matches('^0+%?$')",
+		"expression": "request.kind.kind != 'PodDisruptionBudget' || " + specUnchanged + " || !has(object.spec.maxUnavailable) || !string(object.spec.maxUnavailable).matches('^0+%?$')",
 		"message":    "tenant PodDisruptionBudgets may not set maxUnavailable to 0 or 0%: that blocks every node drain; allow at least one pod to be evicted",
 	},
 	{
-		"expression": "request.kind.kind != 'PodDisruptionBudget' || " + pdbSpecUnchanged + " || !has(object.spec.minAvailable) || !string(object.spec.minAvailable).matches('^0*100%$')",
+		"expression": "request.kind.kind != 'PodDisruptionBudget' || " + specUnchanged + " || !has(object.spec.minAvailable) || !string(object.spec.minAvailable).matches('^0*100%$')",
 		"message":    "tenant PodDisruptionBudgets may not set minAvailable to 100%: that blocks every node drain; allow at least one pod to be evicted",
 	},
 }
 
-// pdbSpecUnchanged is true for an update that keeps the budget's spec.
-const pdbSpecUnchanged = "(request.operation == 'UPDATE' && oldObject.spec == object.spec)"
+// specUnchanged is true for an update that keeps the object's spec
+// (metadata only, such as a finalizer's removal).
+const specUnchanged = "(request.operation == 'UPDATE' && oldObject.spec == object.spec)"
 
 // admit refuses, in every tenant namespace, what the namespaced RBAC and
 // the AppProject cannot: inline CSI volumes (a pod could name another
@@ -346,9 +364,15 @@ func (p *Platform) admit(id string) {
 			"spec": map[string]any{
 				"failurePolicy": "Fail",
 				"matchConstraints": map[string]any{"resourceRules": []map[string]any{
+					// Pods on CREATE only: what the rules read of a pod
+					// cannot change after (admissionRules).
 					{
 						"apiGroups": []string{""}, "apiVersions": []string{"v1"},
-						"operations": []string{"CREATE", "UPDATE"}, "resources": []string{"pods", "services"},
+						"operations": []string{"CREATE"}, "resources": []string{"pods"},
+					},
+					{
+						"apiGroups": []string{""}, "apiVersions": []string{"v1"},
+						"operations": []string{"CREATE", "UPDATE"}, "resources": []string{"services"},
 					},
 					{
 						"apiGroups": []string{"policy"}, "apiVersions": []string{"v1"},
