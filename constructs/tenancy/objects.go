@@ -377,6 +377,11 @@ var guardedKinds = [][2]string{
 	{"", "ResourceQuota"}, {"", "LimitRange"}, {"networking.k8s.io", "NetworkPolicy"},
 	{"rbac.authorization.k8s.io", "Role"}, {"rbac.authorization.k8s.io", "RoleBinding"},
 	{"", "ServiceAccount"}, {"elbv2.k8s.aws", "TargetGroupBinding"},
+	// The platform provisions the tenant's storage (the claim "shared");
+	// the tenant's Role, which syncs run as, may only read claims, so a
+	// claim in the repository is refused by Argo CD before the apply
+	// rather than forbidden halfway through a sync.
+	{"", "PersistentVolumeClaim"},
 	// Load balancers of the tenant's own: the quota stops Services of
 	// type LoadBalancer, these would go around it.
 	{"networking.k8s.io", "Ingress"}, {"gateway.networking.k8s.io", "*"},

@@ -111,3 +111,32 @@ func TestAdmissionLetsFinalizersGo(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimsBlacklisted checks that each AppProject refuses
+// PersistentVolumeClaims: the platform provisions the tenant's storage,
+// and the tenant's Role, which syncs run as, may read claims but not
+// create them, so a claim in the repository would pass Argo CD's checks
+// and then fail the apply as forbidden.
+func TestClaimsBlacklisted(t *testing.T) {
+	doc := twoTenants(t)
+	for _, name := range []string{"alpha", "beta"} {
+		for _, raw := range ofTenant(doc, "kubernetes_role_v1", name)[0]["rule"].([]any) {
+			rule := raw.(map[string]any)
+			if !strings.Contains(fmt.Sprint(rule["resources"]), "persistentvolumeclaims") {
+				continue
+			}
+			if v := fmt.Sprint(rule["verbs"]); v != "[get list watch]" {
+				t.Errorf("%s Role may %s claims; the blacklist below assumes it only reads them", name, v)
+			}
+		}
+		spec := manifestOf(t, doc, name, "AppProject")["spec"].(map[string]any)
+		found := false
+		for _, raw := range spec["namespaceResourceBlacklist"].([]any) {
+			k := raw.(map[string]any)
+			found = found || (k["group"] == "" && k["kind"] == "PersistentVolumeClaim")
+		}
+		if !found {
+			t.Errorf("%s AppProject does not blacklist PersistentVolumeClaims: %v", name, spec["namespaceResourceBlacklist"])
+		}
+	}
+}

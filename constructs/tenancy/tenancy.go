@@ -29,7 +29,8 @@
 // No path gives a tenant cluster-scoped rights: the Role is namespaced,
 // the access policy is scoped to the namespace, the AppProject whitelists
 // no cluster-scoped kind and blacklists the guardrails themselves
-// (quota, limits, network policies, RBAC).
+// (quota, limits, network policies, RBAC) and the tenant's storage
+// (PersistentVolumeClaims: the platform provisions them).
 //
 // Sync impersonation needs Argo CD 2.13 or later with
 // application.sync.impersonation.enabled "true" in argocd-cm
