@@ -2,6 +2,7 @@ package tenancy
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccessentry"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccesspolicyassociation"
@@ -272,7 +273,7 @@ func (t *Tenant) identity(p *Platform) error {
 	} else {
 		role, err := eks.NewServiceAccountRole(t, "workload-role", eks.ServiceAccountRoleProps{
 			Cluster: c, Namespace: t.name, ServiceAccount: t.serviceAccount, Tags: tags,
-			Description: "Workloads of tenant " + t.name + " (its own S3 prefix and Kafka topics)",
+			Description: t.roleDescription(p),
 		})
 		if err != nil {
 			return err
@@ -309,6 +310,23 @@ func (t *Tenant) identity(p *Platform) error {
 		}
 	}
 	return nil
+}
+
+// roleDescription says what the platform grants the tenant's workload
+// role: its S3 prefix and its Kafka topics, each only where the platform
+// has them.
+func (t *Tenant) roleDescription(p *Platform) string {
+	var grants []string
+	if p.props.Bucket != nil {
+		grants = append(grants, "S3 prefix")
+	}
+	if p.props.Kafka != nil && (len(t.props.Topics) > 0 || len(t.props.ReadTopics) > 0) {
+		grants = append(grants, "Kafka topics")
+	}
+	if len(grants) == 0 {
+		return "Workloads of tenant " + t.name
+	}
+	return "Workloads of tenant " + t.name + " (its own " + strings.Join(grants, " and ") + ")"
 }
 
 // storage gives the tenant its EFS access point, a static volume for it

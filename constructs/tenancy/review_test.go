@@ -8,6 +8,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/kube"
+	"github.com/hybridstack/hybridstack/constructs/tenancy"
 )
 
 // TestApplicationAfterGrants checks that each Application names in its
@@ -138,5 +139,44 @@ func TestClaimsBlacklisted(t *testing.T) {
 		if !found {
 			t.Errorf("%s AppProject does not blacklist PersistentVolumeClaims: %v", name, spec["namespaceResourceBlacklist"])
 		}
+	}
+}
+
+// TestRoleDescription checks that an IRSA tenant role's description names
+// only what the platform grants it: no Kafka topics on a platform without
+// Kafka, no S3 prefix without a bucket.
+func TestRoleDescription(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		bucket, kafka bool
+		want          string
+	}{
+		{"bucket and kafka", true, true, "Workloads of tenant alpha (its own S3 prefix and Kafka topics)"},
+		{"bucket only", true, false, "Workloads of tenant alpha (its own S3 prefix)"},
+		{"kafka only", false, true, "Workloads of tenant alpha (its own Kafka topics)"},
+		{"neither", false, false, "Workloads of tenant alpha"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			p := e.platform(t, func(props *tenancy.PlatformProps) {
+				if !tc.bucket {
+					props.Bucket = nil
+				}
+				if !tc.kafka {
+					props.Kafka = nil
+				}
+			})
+			props := tenant("alpha", 10001)
+			if !tc.kafka {
+				props.Topics = nil
+			}
+			if _, err := p.AddTenant(props); err != nil {
+				t.Fatal(err)
+			}
+			roles := ofTenant(tftest.Synth(t, e.tenants), "aws_iam_role", "alpha")
+			if len(roles) != 1 || roles[0]["description"] != tc.want {
+				t.Errorf("role = %v, want description %q", roles, tc.want)
+			}
+		})
 	}
 }

@@ -235,3 +235,23 @@ func TestArgoCDSyncImpersonation(t *testing.T) {
 		t.Errorf("%d argo-cd releases, want 1", n)
 	}
 }
+
+// TestTenantRoleDescriptions checks that the tenant roles' descriptions
+// say what they get: fintech has no Kafka.
+func TestTenantRoleDescriptions(t *testing.T) {
+	r := synth(t, build(t, base.Settings{}, fintech.Options{}).Tenants)
+	n := 0
+	for name, role := range r["aws_iam_role"] {
+		d, _ := role["description"].(string)
+		if !strings.HasPrefix(d, "Workloads of tenant ") {
+			continue
+		}
+		n++
+		if strings.Contains(d, "Kafka") || !strings.HasSuffix(d, " (its own S3 prefix)") {
+			t.Errorf("%s description = %q; fintech's tenants get their S3 prefix and no Kafka", name, d)
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d tenant roles, want 3", n)
+	}
+}
