@@ -489,6 +489,26 @@ func (r *runner) removeAfterApply(ctx context.Context, st *stackRun) {
 	}
 }
 
+// stripFinalizers removes, before the stack's destroy, the finalizers its
+// strip-finalizers gaps name (their controllers never run here).
+func (r *runner) stripFinalizers(ctx context.Context, st *stackRun) {
+	if r.cluster == nil {
+		return
+	}
+	for _, g := range st.sg.Strip {
+		for _, coll := range g.Objects {
+			changed, err := r.cluster.StripFinalizers(ctx, coll, g.Finalizers)
+			if err != nil {
+				st.res.fail("strip-finalizers gap (%s): %v", coll, err)
+				continue
+			}
+			for _, c := range changed {
+				fmt.Printf("      finalizer %s removed (cluster gap): %s\n", strings.Join(g.Finalizers, ", "), c)
+			}
+		}
+	}
+}
+
 // down destroys what up applied and checks the state is empty.
 func (r *runner) down(ctx context.Context, st *stackRun) {
 	defer st.cleanup()
@@ -514,6 +534,8 @@ func (r *runner) down(ctx context.Context, st *stackRun) {
 			}
 		}
 	}
+
+	r.stripFinalizers(ctx, st)
 
 	// destroy
 	destroy, ok := r.step(ctx, st, "destroy", append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, st.targetArg...)...)

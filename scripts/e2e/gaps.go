@@ -44,6 +44,13 @@ const (
 	// (Objects: API paths) right after the stack that installs them is
 	// applied, before the stacks that depend on it.
 	KindRemoveAfterApply = "remove-after-apply"
+	// KindStripFinalizers: a finalizer whose controller never runs here
+	// (its pods stay Pending) would hold every matching object on delete
+	// for ever. Right before the stack is destroyed, the listed finalizers
+	// (Finalizers) are removed from every object of the listed collections
+	// (Objects: API paths of a resource collection), which is what the
+	// controller does once it has nothing left to clean up.
+	KindStripFinalizers = "strip-finalizers"
 )
 
 // AllStacks in a gap's stack field applies it to every stack.
@@ -71,6 +78,8 @@ type Gap struct {
 	// Objects are the API paths a remove-after-apply gap deletes
 	// (/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/NAME).
 	Objects []string `json:"objects,omitempty"`
+	// Finalizers are the finalizers a strip-finalizers gap removes.
+	Finalizers []string `json:"finalizers,omitempty"`
 	// Operation is the API call the emulator lacks or gets wrong.
 	Operation string `json:"operation,omitempty"`
 	// Error is the emulator's actual error text (or the plan's diff),
@@ -95,10 +104,11 @@ type GapsFile struct {
 }
 
 var (
-	typeRe      = regexp.MustCompile(`^(data\.)?[a-z][a-z0-9_]*$`)
-	addressRe   = regexp.MustCompile(`^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_\-]*$`)
-	apiPathRe   = regexp.MustCompile(`^/(api/v1|apis/[a-z0-9.\-]+/v[0-9a-z]+)(/namespaces/[a-z0-9\-]+)?/[a-z]+/[a-z0-9.\-]+$`)
-	attributeRe = regexp.MustCompile(`^[a-z_][a-z0-9_]*(\[[0-9]+\]|\.[a-z_][a-z0-9_]*)*$`)
+	typeRe       = regexp.MustCompile(`^(data\.)?[a-z][a-z0-9_]*$`)
+	addressRe    = regexp.MustCompile(`^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_\-]*$`)
+	apiPathRe    = regexp.MustCompile(`^/(api/v1|apis/[a-z0-9.\-]+/v[0-9a-z]+)(/namespaces/[a-z0-9\-]+)?/[a-z]+/[a-z0-9.\-]+$`)
+	collectionRe = regexp.MustCompile(`^/(api/v1|apis/[a-z0-9.\-]+/v[0-9a-z]+)/[a-z]+$`)
+	attributeRe  = regexp.MustCompile(`^[a-z_][a-z0-9_]*(\[[0-9]+\]|\.[a-z_][a-z0-9_]*)*$`)
 )
 
 // LoadGaps reads and checks a gaps file.
@@ -139,8 +149,11 @@ func ParseGaps(b []byte) (*GapsFile, error) {
 		if len(gap.Set) > 0 && gap.Kind != KindOverride {
 			bad("set is only for %q gaps", KindOverride)
 		}
-		if len(gap.Objects) > 0 && gap.Kind != KindRemoveAfterApply {
-			bad("objects are only for %q gaps", KindRemoveAfterApply)
+		if len(gap.Objects) > 0 && gap.Kind != KindRemoveAfterApply && gap.Kind != KindStripFinalizers {
+			bad("objects are only for %q and %q gaps", KindRemoveAfterApply, KindStripFinalizers)
+		}
+		if len(gap.Finalizers) > 0 && gap.Kind != KindStripFinalizers {
+			bad("finalizers are only for %q gaps", KindStripFinalizers)
 		}
 		switch gap.Kind {
 		case KindOverride:
@@ -159,6 +172,15 @@ func ParseGaps(b []byte) (*GapsFile, error) {
 			for _, o := range gap.Objects {
 				if !apiPathRe.MatchString(o) {
 					bad("object %q is not an API path such as /apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/NAME", o)
+				}
+			}
+		case KindStripFinalizers:
+			if len(gap.Objects) == 0 || len(gap.Finalizers) == 0 || strings.HasPrefix(gap.Resource, "data.") {
+				bad("a %q gap names the resource that makes the objects, their collections (objects) and the finalizers it removes", gap.Kind)
+			}
+			for _, o := range gap.Objects {
+				if !collectionRe.MatchString(o) {
+					bad("object %q is not the API path of a collection such as /apis/argoproj.io/v1alpha1/applications", o)
 				}
 			}
 		case KindUnsupported, KindUndeletable:
@@ -181,7 +203,7 @@ func ParseGaps(b []byte) (*GapsFile, error) {
 				}
 			}
 		default:
-			bad("kind %q is not %q, %q, %q, %q, %q or %q", gap.Kind, KindUnsupported, KindPerpetualDiff, KindUndeletable, KindMissingAttribute, KindOverride, KindRemoveAfterApply)
+			bad("kind %q is not %q, %q, %q, %q, %q, %q or %q", gap.Kind, KindUnsupported, KindPerpetualDiff, KindUndeletable, KindMissingAttribute, KindOverride, KindRemoveAfterApply, KindStripFinalizers)
 		}
 		if strings.TrimSpace(gap.Error) == "" {
 			bad("error is empty: copy the emulator's error text from a real run")
@@ -235,6 +257,8 @@ type StackGaps struct {
 	// Remove maps the address of a resource that installs objects the
 	// cluster cannot serve to their API paths (remove-after-apply).
 	Remove map[string][]string
+	// Strip are the strip-finalizers gaps that apply to the stack.
+	Strip []Gap
 	// Unmatched are the gaps for this stack (by name, not "all") that match
 	// nothing in it: stale entries.
 	Unmatched []Gap
@@ -289,6 +313,10 @@ func (f *GapsFile) ForStack(stack string, c *Config) StackGaps {
 				}
 			case KindRemoveAfterApply:
 				sg.Remove[a] = appendUnique(sg.Remove[a], g.Objects...)
+			case KindStripFinalizers:
+				if len(sg.Strip) == 0 || sg.Strip[len(sg.Strip)-1].index != g.index {
+					sg.Strip = append(sg.Strip, g)
+				}
 			case KindPerpetualDiff:
 				sg.Ignore[a] = appendUnique(sg.Ignore[a], g.Attributes...)
 				sg.IgnoreGaps[a] = append(sg.IgnoreGaps[a], g)

@@ -253,3 +253,27 @@ func TestControlPlaneLdflags(t *testing.T) {
 		t.Error("the cache key must change with the module or the Go version")
 	}
 }
+
+func TestStripFinalizersGap(t *testing.T) {
+	g, err := ParseGaps([]byte(`{"emulator": "moto", "provider": "aws", "gaps": [
+	  {"stack": "all", "kind": "strip-finalizers", "resource": "kubernetes_manifest", "objects": ["/apis/argoproj.io/v1alpha1/applications"], "finalizers": ["resources-finalizer.argocd.argoproj.io"], "error": "e", "why": "w"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := ParseConfig([]byte(`{"resource": {"kubernetes_manifest": {"a": {}, "b": {}}}}`))
+	sg := g.ForStack("x-tenants", c)
+	if len(sg.Strip) != 1 || sg.Strip[0].Finalizers[0] != "resources-finalizer.argocd.argoproj.io" {
+		t.Errorf("one gap for two matching resources: %+v", sg.Strip)
+	}
+	_, err = ParseGaps([]byte(`{"emulator": "moto", "provider": "aws", "gaps": [
+	  {"stack": "all", "kind": "strip-finalizers", "resource": "kubernetes_manifest", "objects": ["/apis/argoproj.io/v1alpha1/namespaces/x/applications/a"], "finalizers": ["f"], "error": "e", "why": "w"},
+	  {"stack": "all", "kind": "strip-finalizers", "resource": "kubernetes_manifest", "objects": ["/apis/argoproj.io/v1alpha1/applications"], "error": "e", "why": "w"}]}`))
+	for _, want := range []string{
+		`gaps[0] (all kubernetes_manifest): object "/apis/argoproj.io/v1alpha1/namespaces/x/applications/a" is not the API path of a collection`,
+		`gaps[1] (all kubernetes_manifest): a "strip-finalizers" gap names the resource that makes the objects, their collections (objects) and the finalizers it removes`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q in %v", want, err)
+		}
+	}
+}

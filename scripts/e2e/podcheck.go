@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -295,4 +297,82 @@ func (c *Cluster) DeleteObject(ctx context.Context, path string) error {
 		return fmt.Errorf("DELETE %s: HTTP %d: %s", path, code, firstLine(string(body)))
 	}
 	return nil
+}
+
+// StripFinalizers removes the finalizers from every object of the
+// collection (a strip-finalizers gap) and returns the objects changed.
+func (c *Cluster) StripFinalizers(ctx context.Context, collection string, finalizers []string) ([]string, error) {
+	var list struct {
+		Items []struct {
+			Metadata struct {
+				Name       string   `json:"name"`
+				Namespace  string   `json:"namespace"`
+				Finalizers []string `json:"finalizers"`
+			} `json:"metadata"`
+		} `json:"items"`
+	}
+	code, body, err := c.do(ctx, http.MethodGet, collection, nil)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", collection, err)
+	}
+	if code == http.StatusNotFound {
+		return nil, nil // the kind is not served: no such object
+	}
+	if code != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: HTTP %d: %s", collection, code, firstLine(string(body)))
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		return nil, err
+	}
+	drop := map[string]bool{}
+	for _, f := range finalizers {
+		drop[f] = true
+	}
+	group, resource := collection[:strings.LastIndexByte(collection, '/')], collection[strings.LastIndexByte(collection, '/')+1:]
+	var changed []string
+	for _, it := range list.Items {
+		keep := []string{}
+		for _, f := range it.Metadata.Finalizers {
+			if !drop[f] {
+				keep = append(keep, f)
+			}
+		}
+		if len(keep) == len(it.Metadata.Finalizers) {
+			continue
+		}
+		path := group
+		if it.Metadata.Namespace != "" {
+			path += "/namespaces/" + url.PathEscape(it.Metadata.Namespace)
+		}
+		path += "/" + resource + "/" + url.PathEscape(it.Metadata.Name)
+		patch, _ := json.Marshal([]map[string]any{
+			{"op": "test", "path": "/metadata/finalizers", "value": it.Metadata.Finalizers},
+			{"op": "replace", "path": "/metadata/finalizers", "value": keep},
+		})
+		code, body, err := c.doPatch(ctx, path, patch)
+		if err != nil {
+			return changed, err
+		}
+		if code != http.StatusOK {
+			return changed, fmt.Errorf("PATCH %s: HTTP %d: %s", path, code, firstLine(string(body)))
+		}
+		changed = append(changed, strings.TrimPrefix(path, group+"/"))
+	}
+	return changed, nil
+}
+
+func (c *Cluster) doPatch(ctx context.Context, path string, patch []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, c.Host+path, bytes.NewReader(patch))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	req.Header.Set("Content-Type", "application/json-patch+json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
 }
