@@ -93,8 +93,10 @@ func ExampleNewControllers() {
 		return
 	}
 	cluster, err := eks.NewCluster(aws, "platform", eks.ClusterProps{
-		VPC:        vpc,
-		NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 3}},
+		VPC: vpc,
+		// Terraform runs the add-ons stack from inside the VPC.
+		PrivateAccessCIDRs: []string{vpc.CIDR()},
+		NodeGroups:         []eks.NodeGroupProps{{Name: "general", MaxSize: 3}},
 	})
 	if err != nil {
 		fmt.Println(err)

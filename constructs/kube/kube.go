@@ -71,12 +71,13 @@ type Providers struct {
 // short-lived token from `aws eks get-token` (the AWS CLI must be on PATH
 // wherever Terraform runs, with credentials of a principal that has an EKS
 // access entry, or that may assume RoleARN). Terraform must also reach the
-// endpoint. Being in the cluster's VPC is not enough: the cluster security
-// group admits only itself (the cluster's nodes and pods), so Terraform
-// must run from a network in eks.ClusterProps.PrivateAccessCIDRs, from a
-// security group in PrivateAccessSecurityGroupIDs (a runner in the VPC),
-// or from PublicAccessCIDRs. For a cluster that admits none of these,
-// NewProviders adds a synth warning naming the cluster (see Unreachable).
+// endpoint on 443. Being in the cluster's VPC is not enough by itself: the
+// cluster security group admits only itself (the cluster's nodes and
+// pods), so Terraform must run from a network in
+// eks.ClusterProps.PrivateAccessCIDRs (the VPC's own CIDR admits any host
+// in the VPC), from a security group in PrivateAccessSecurityGroupIDs, or
+// from PublicAccessCIDRs. NewProviders refuses a cluster that admits none
+// of these (see Unreachable).
 // It also writes the provider version constraints. It
 // returns every problem with props at once, joined, each a
 // *validate.FieldError wrapping validate.ErrInvalid.
@@ -94,6 +95,7 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 	if a := props.RoleARN; a != "" && !validation.IsToken(a) && (!validation.IAMPrincipalARN(a) || !strings.Contains(a, ":role/")) {
 		r.Addf("RoleARN", "%q is not an IAM role ARN (aws eks get-token --role-arn assumes a role)", a)
 	}
+	unreachable(r, props.Cluster)
 	// Terraform refuses two unaliased configurations of one provider.
 	for _, child := range *stack.Node().Children() {
 		if p, ok := child.(*Providers); ok {
@@ -106,9 +108,6 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 	p := &Providers{}
 	constructs.NewConstruct_Override(p, stack, &id)
 	c := props.Cluster
-	if err := Unreachable(c); err != nil {
-		cdktf.Annotations_Of(p).AddWarning(ptr.String(*p.Node().Path() + ": " + err.Error()))
-	}
 	host := ptr.String(c.Endpoint())
 	ca := cdktf.Fn_Base64decode(ptr.String(c.CertificateAuthorityData()))
 	tokenArgs := []string{"eks", "get-token", "--cluster-name", c.Name(), "--region", props.Region, "--output", "json"}
@@ -140,14 +139,22 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 // cluster security group admits only itself (no PrivateAccessCIDRs,
 // PrivateAccessSecurityGroupIDs or PublicAccessCIDRs). Running Terraform
 // elsewhere in the VPC does not help. It returns nil otherwise.
-// NewProviders warns about such a cluster; call Unreachable to refuse it.
+// NewProviders refuses such a cluster with the same problem.
 func Unreachable(cluster *eks.Cluster) error {
-	if cluster == nil || cluster.AdmitsAdministrators() {
+	if cluster == nil {
 		return nil
 	}
 	r := validation.NewReport("kube", *cluster.Node().Path())
-	r.Addf("Cluster", "%q has a private-only API endpoint that admits only its own nodes and pods (its cluster security group admits itself), so Terraform cannot reach it, even from inside the VPC; admit the network Terraform runs from with eks.ClusterProps.PrivateAccessCIDRs (HYBRIDSTACK_OPERATOR_CIDRS in the reference stacks) or PrivateAccessSecurityGroupIDs, or open PublicAccessCIDRs", *cluster.Node().Path())
+	unreachable(r, cluster)
 	return r.Err()
+}
+
+// unreachable adds to r the problem of a cluster nobody can administer.
+func unreachable(r *validation.Report, cluster *eks.Cluster) {
+	if cluster == nil || cluster.AdmitsAdministrators() {
+		return
+	}
+	r.Addf("Cluster", "%q has a private-only API endpoint that admits only its own nodes and pods (its cluster security group admits itself), so Terraform cannot reach it, even from inside the VPC; admit the network Terraform runs from on 443 with eks.ClusterProps.PrivateAccessCIDRs (such as the VPC's CIDR or a VPN range; the reference stacks admit HYBRIDSTACK_OPERATOR_CIDRS, or else the VPC's CIDR) or PrivateAccessSecurityGroupIDs, or open PublicAccessCIDRs", *cluster.Node().Path())
 }
 
 // Kubernetes returns the kubernetes provider, as an escape hatch.

@@ -51,7 +51,7 @@ func newEnv(t testing.TB) *env {
 		LoadBalancerSubnetCIDRs: []string{"10.0.240.0/24", "10.0.241.0/24"},
 	})
 	must(err)
-	e.cluster, err = eks.NewCluster(stack, "cluster", eks.ClusterProps{Name: "trading", VPC: e.vpc, NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 3}}})
+	e.cluster, err = eks.NewCluster(stack, "cluster", eks.ClusterProps{Name: "trading", VPC: e.vpc, PrivateAccessCIDRs: []string{e.vpc.CIDR()}, NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 3}}})
 	must(err)
 	e.kafka, err = kafka.NewCluster(stack, "kafka", kafka.ClusterProps{Name: "trading", VPC: e.vpc})
 	must(err)

@@ -57,8 +57,12 @@ func build(outdir string) error {
 	}
 	cluster, err := eks.NewCluster(clusterStack, "cluster", eks.ClusterProps{
 		Name: "shop", VPC: vpc,
-		AccessEntries: []eks.AccessEntry{{PrincipalARN: "arn:aws:iam::123456789012:role/platform-admin", Policy: eks.AccessPolicyClusterAdmin}},
-		NodeGroups:    []eks.NodeGroupProps{{Name: "general", MinSize: 3, MaxSize: 9}},
+		// The in-cluster stacks' Terraform runs inside the VPC (a CI runner
+		// or bastion): the VPC's range is admitted to the private API
+		// endpoint on 443. Its identity still needs an access entry.
+		PrivateAccessCIDRs: []string{vpc.CIDR()},
+		AccessEntries:      []eks.AccessEntry{{PrincipalARN: "arn:aws:iam::123456789012:role/platform-admin", Policy: eks.AccessPolicyClusterAdmin}},
+		NodeGroups:         []eks.NodeGroupProps{{Name: "general", MinSize: 3, MaxSize: 9}},
 	})
 	if err != nil {
 		return err
