@@ -42,10 +42,12 @@ type Settings struct {
 	Disposable bool
 	// OperatorCIDRs are the networks Terraform runs from for the stacks
 	// inside a cluster (the -addons and -workloads stacks): they are
-	// admitted to the cluster's private API endpoint (HTTPS on the cluster
-	// security group), such as a VPN range or a CI runner's VPC. Without
-	// them only machines inside the cluster's VPC reach the API.
-	// Default: - none
+	// admitted to the cluster's private API endpoint (HTTPS, 443, on the
+	// cluster security group), such as a VPN range or a CI runner's VPC.
+	// They replace the default: a host in the cluster's VPC is then
+	// admitted only if its address is in one of them. Either way Terraform
+	// also needs an identity with an access entry (or IAM to assume one).
+	// Default: - the cluster's VPC CIDR (see AdminCIDRs)
 	OperatorCIDRs []string
 	// GitOpsRepoBase is where the tenants' Git repositories live: Argo CD
 	// deploys tenant <name> from <GitOpsRepoBase>/<name>.git. The default
@@ -139,6 +141,22 @@ func FromEnvironment(env func(string) (string, bool), node constructs.Node) (Set
 		}
 	}
 	return s.WithDefaults(), nil
+}
+
+// AdminCIDRs returns the networks a reference stack admits to its
+// cluster's private API endpoint (eks.ClusterProps.PrivateAccessCIDRs):
+// OperatorCIDRs when set, otherwise vpcCIDR, the cluster VPC's own range,
+// so that Terraform running anywhere in the VPC (a CI runner, a bastion)
+// reaches the endpoint on 443. Reaching it is not authenticating: the
+// runner's identity still needs an access entry on the cluster.
+func (s Settings) AdminCIDRs(vpcCIDR string) []string {
+	if len(s.OperatorCIDRs) > 0 {
+		return append([]string(nil), s.OperatorCIDRs...)
+	}
+	if vpcCIDR == "" {
+		return nil
+	}
+	return []string{vpcCIDR}
 }
 
 // WithDefaults returns s with defaults filled in.

@@ -35,6 +35,33 @@ func TestOperatorCIDRs(t *testing.T) {
 	}
 }
 
+func TestAdminCIDRs(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		operators []string
+		vpc       string
+		want      string
+	}{
+		{"default: the VPC's own range", nil, "10.0.0.0/16", "10.0.0.0/16"},
+		{"operators replace the VPC", []string{"10.8.0.0/16", "192.168.4.0/24"}, "10.0.0.0/16", "10.8.0.0/16,192.168.4.0/24"},
+		{"no VPC range, no operators", nil, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := base.Settings{OperatorCIDRs: tc.operators}.WithDefaults()
+			got := s.AdminCIDRs(tc.vpc)
+			if strings.Join(got, ",") != tc.want {
+				t.Errorf("AdminCIDRs(%q) = %q; want %q", tc.vpc, got, tc.want)
+			}
+			if len(got) > 0 && len(tc.operators) > 0 {
+				got[0] = "changed"
+				if s.OperatorCIDRs[0] == "changed" {
+					t.Error("AdminCIDRs returned the settings' own slice")
+				}
+			}
+		})
+	}
+}
+
 func TestGitOpsRepoBase(t *testing.T) {
 	s, err := base.FromEnvironment(func(k string) (string, bool) {
 		if k == base.EnvGitOpsRepoBase {

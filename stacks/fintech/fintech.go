@@ -215,7 +215,7 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 		return nil, err
 	}
 	if out.Cluster, err = eks.NewCluster(stack, "cluster", eks.ClusterProps{
-		Name: Name, VPC: vpc, Disposable: s.Disposable, PrivateAccessCIDRs: s.OperatorCIDRs,
+		Name: Name, VPC: vpc, Disposable: s.Disposable, PrivateAccessCIDRs: s.AdminCIDRs(vpc.CIDR()),
 		AccessEntries: []eks.AccessEntry{{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin}},
 		NodeGroups: []eks.NodeGroupProps{{
 			Name: "trading", InstanceTypes: []string{"m7i.xlarge", "m6i.xlarge"}, MinSize: 3, DesiredSize: 3, MaxSize: 9,

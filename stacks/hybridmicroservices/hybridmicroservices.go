@@ -107,8 +107,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		Name:       cluster,
 		VPC:        vpc,
 		Disposable: s.Disposable,
-		// Where Terraform runs the in-cluster stacks from.
-		PrivateAccessCIDRs: s.OperatorCIDRs,
+		// Where Terraform runs the in-cluster stacks from: the operators'
+		// networks, or else anywhere in the VPC.
+		PrivateAccessCIDRs: s.AdminCIDRs(vpc.CIDR()),
 		AccessEntries: []eks.AccessEntry{
 			{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin},
 		},

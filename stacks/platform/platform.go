@@ -98,8 +98,9 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 		Name:       name,
 		VPC:        vpc,
 		Disposable: s.Disposable,
-		// Where Terraform runs the in-cluster stacks from.
-		PrivateAccessCIDRs: s.OperatorCIDRs,
+		// Where Terraform runs the in-cluster stacks from: the operators'
+		// networks, or else anywhere in the VPC.
+		PrivateAccessCIDRs: s.AdminCIDRs(vpc.CIDR()),
 		AccessEntries: []eks.AccessEntry{
 			{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin},
 		},

@@ -131,7 +131,7 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 		Name:               Name,
 		VPC:                vpc,
 		Disposable:         s.Disposable,
-		PrivateAccessCIDRs: s.OperatorCIDRs,
+		PrivateAccessCIDRs: s.AdminCIDRs(vpcCIDR),
 		AccessEntries:      []eks.AccessEntry{{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin}},
 		Addons:             addons,
 		NodeGroups: []eks.NodeGroupProps{{
