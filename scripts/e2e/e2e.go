@@ -677,14 +677,38 @@ func (r *runner) checkPods(ctx context.Context, group []string, runs []*stackRun
 		}
 	}
 	r.podsChecked += len(ws)
-	if refused > 0 {
-		for _, st := range runs {
-			if st.res.ok() {
-				st.res.fail("pod check: admission refused %d of %d workload objects' pods (listed under == pod check)", refused, len(ws))
-				break
+	if refused == 0 {
+		return
+	}
+	r.podsRefused += refused
+	// Each refusal fails the stack that made the workload's namespace (a
+	// kubernetes_namespace_v1 or a helm_release's namespace), else the
+	// group's last stack.
+	owner := map[string]*stackResult{}
+	for _, st := range runs {
+		for _, ns := range st.cfg.Namespaces() {
+			if _, ok := owner[ns]; !ok {
+				owner[ns] = st.res
 			}
 		}
-		r.podsRefused += refused
+	}
+	count := map[*stackResult][]string{}
+	var order []*stackResult
+	for _, w := range ws {
+		if w.Refused == "" {
+			continue
+		}
+		res := owner[w.Namespace]
+		if res == nil {
+			res = last
+		}
+		if _, ok := count[res]; !ok {
+			order = append(order, res)
+		}
+		count[res] = append(count[res], w.String())
+	}
+	for _, res := range order {
+		res.fail("pod check: admission refused the pods of %d workload objects: %s (listed under == pod check)", len(count[res]), abbreviate(count[res], 5))
 	}
 }
 

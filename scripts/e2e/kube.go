@@ -290,3 +290,33 @@ func (s *ChartServer) Stop() {
 		_ = s.srv.Shutdown(ctx)
 	}
 }
+
+// Namespaces returns the namespaces the configuration makes or installs
+// into, where they are literals: kubernetes_namespace_v1 names and
+// helm_release namespaces.
+func (c *Config) Namespaces() []string {
+	var out []string
+	for _, addr := range c.ResourceAddresses() {
+		body := c.Resources[addr]
+		switch {
+		case strings.HasPrefix(addr, "kubernetes_namespace_v1.") || strings.HasPrefix(addr, "kubernetes_namespace."):
+			var meta map[string]any
+			switch m := body["metadata"].(type) {
+			case []any:
+				if len(m) > 0 {
+					meta, _ = m[0].(map[string]any)
+				}
+			case map[string]any:
+				meta = m
+			}
+			if n, ok := meta["name"].(string); ok && !strings.Contains(n, "${") {
+				out = appendUnique(out, n)
+			}
+		case strings.HasPrefix(addr, "helm_release."):
+			if n, ok := body["namespace"].(string); ok && !strings.Contains(n, "${") {
+				out = appendUnique(out, n)
+			}
+		}
+	}
+	return out
+}

@@ -277,3 +277,15 @@ func TestStripFinalizersGap(t *testing.T) {
 		}
 	}
 }
+
+func TestNamespaces(t *testing.T) {
+	c, err := ParseConfig([]byte(`{"resource": {
+	  "kubernetes_namespace_v1": {"a": {"metadata": [{"name": "orders"}]}, "b": {"metadata": {"name": "${var.x}"}}},
+	  "helm_release": {"c": {"namespace": "kube-system"}, "d": {"namespace": "${kubernetes_namespace_v1.a.metadata[0].name}"}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Namespaces(); !reflect.DeepEqual(got, []string{"kube-system", "orders"}) {
+		t.Errorf("Namespaces = %v", got)
+	}
+}
