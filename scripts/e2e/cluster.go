@@ -327,6 +327,11 @@ func (c *Cluster) waitFor(ctx context.Context, deadline time.Time, path string, 
 
 // do sends one request to the API server with the admin token.
 func (c *Cluster) do(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
+	return c.send(ctx, method, path, "application/json", body)
+}
+
+// send is do with the body's content type (a JSON patch has its own).
+func (c *Cluster) send(ctx context.Context, method, path, contentType string, body []byte) (int, []byte, error) {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
@@ -338,7 +343,7 @@ func (c *Cluster) do(ctx context.Context, method, path string, body []byte) (int
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -349,7 +347,7 @@ func (c *Cluster) StripFinalizers(ctx context.Context, collection string, finali
 			{"op": "test", "path": "/metadata/finalizers", "value": it.Metadata.Finalizers},
 			{"op": "replace", "path": "/metadata/finalizers", "value": keep},
 		})
-		code, body, err := c.doPatch(ctx, path, patch)
+		code, body, err := c.send(ctx, http.MethodPatch, path, "application/json-patch+json", patch)
 		if err != nil {
 			return changed, err
 		}
@@ -359,20 +357,4 @@ func (c *Cluster) StripFinalizers(ctx context.Context, collection string, finali
 		changed = append(changed, strings.TrimPrefix(path, group+"/"))
 	}
 	return changed, nil
-}
-
-func (c *Cluster) doPatch(ctx context.Context, path string, patch []byte) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, c.Host+path, bytes.NewReader(patch))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.Token)
-	req.Header.Set("Content-Type", "application/json-patch+json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
 }
