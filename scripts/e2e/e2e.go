@@ -76,6 +76,9 @@ type runner struct {
 	// chartURL serves the chart mirror ("" with registry access).
 	chartURL                 string
 	podsChecked, podsRefused int
+	// missingOutputs are, per stack run, the outputs whose resource was
+	// left out (output -> resource).
+	missingOutputs map[string]map[string]string
 }
 
 func e2eMain(ctx context.Context, args []string) int {
@@ -175,7 +178,7 @@ func e2eMain(ctx context.Context, args []string) int {
 	fmt.Printf("emulator: %s (moto_server, managed IAM policies loaded) up in %s\n", emu.URL, round(time.Since(t0)))
 
 	r := &runner{tf: tf, emu: emu, gaps: gaps, work: c.work, keep: *keep, mirror: c.mirror, skipped: map[string]bool{}, matched: map[int]bool{}, observed: map[int]bool{},
-		clusterBin: k.bin}
+		clusterBin: k.bin, missingOutputs: map[string]map[string]string{}}
 	if k.charts != "" {
 		cs, err := StartChartServer(k.charts)
 		if err != nil {
@@ -329,7 +332,23 @@ func (r *runner) up(ctx context.Context, name, src string, states map[string]str
 	for _, i := range sg.Matched {
 		r.matched[i] = true
 	}
+	// What reads an output its stack could not produce (the resource
+	// behind it was left out there) is left out here too.
+	cross, err := cfg.UsesMissingOutputs(r.missingOutputs)
+	if err != nil {
+		res.fail("read the remote states: %v", err)
+		return nil, res
+	}
+	for a, why := range cross {
+		sg.Unsupported[a] = Gap{Kind: KindUnsupported, Operation: why}
+		sg.Uses[a] = why
+	}
 	targets, excluded := cfg.Targets(sg.GappedSet())
+	left := map[string]bool{}
+	for _, e := range excluded {
+		left[e.Address] = true
+	}
+	r.missingOutputs[name] = cfg.MissingOutputs(left)
 	res.Total, res.Targets, res.LeftOut = len(cfg.Resources), len(targets), excluded
 	for _, g := range sg.Unmatched {
 		res.Notes = append(res.Notes, fmt.Sprintf("gap for %s matches nothing in this stack: remove it from the gaps file if it is stale", g.Resource))
@@ -891,6 +910,10 @@ func printTargets(res *stackResult, sg StackGaps) {
 		if e.Address == e.Gap {
 			g := sg.Unsupported[e.Gap]
 			if ref, ok := sg.Uses[e.Address]; ok {
+				if strings.HasPrefix(ref, "output ") {
+					fmt.Printf("      left out: %s  [reads %s, left out there]\n", e.Address, ref)
+					continue
+				}
 				fmt.Printf("      left out: %s  [uses %s, which the emulator does not return]\n", e.Address, ref)
 				continue
 			}

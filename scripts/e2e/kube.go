@@ -320,3 +320,46 @@ func (c *Config) Namespaces() []string {
 	}
 	return out
 }
+
+// MissingOutputs returns the outputs of c whose value uses a resource the
+// run left out (left: addresses), with that resource: another stack that
+// reads such an output through its remote state would get no value.
+func (c *Config) MissingOutputs(left map[string]bool) map[string]string {
+	out := map[string]string{}
+	for name, body := range c.Outputs {
+		for _, ref := range c.references(body["value"]) {
+			if left[ref] {
+				out[name] = ref
+				break
+			}
+		}
+	}
+	return out
+}
+
+var remoteOutputRe = regexp.MustCompile(`data\.terraform_remote_state\.([A-Za-z0-9_\-]+)\.outputs\.([A-Za-z0-9_\-]+)`)
+
+// UsesMissingOutputs returns the resources of c that read, through a
+// remote state, an output the stack that wrote it could not produce
+// (missing: stack -> output -> the left-out resource), with what they read.
+func (c *Config) UsesMissingOutputs(missing map[string]map[string]string) (map[string]string, error) {
+	remote, err := c.RemoteStates()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, addr := range c.ResourceAddresses() {
+		b, err := json.Marshal(c.Resources[addr])
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range remoteOutputRe.FindAllStringSubmatch(string(b), -1) {
+			stack := remote[m[1]]
+			if res, ok := missing[stack][m[2]]; ok {
+				out[addr] = fmt.Sprintf("output %s of stack %s, which needs %s", m[2], stack, res)
+				break
+			}
+		}
+	}
+	return out, nil
+}

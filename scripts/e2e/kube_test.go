@@ -289,3 +289,35 @@ func TestNamespaces(t *testing.T) {
 		t.Errorf("Namespaces = %v", got)
 	}
 }
+
+// TestCrossStackLeftOut: an output whose resource the run left out (an
+// emulator gap) leaves out what reads it in the next stack.
+func TestCrossStackLeftOut(t *testing.T) {
+	producer, err := ParseConfig([]byte(`{
+	  "resource": {"aws_msk_cluster": {"kafka": {"cluster_name": "k"}}, "aws_vpc": {"vpc": {}}},
+	  "output": {
+	    "cross-stack-output-aws_msk_clusterkafkaarn": {"value": "${aws_msk_cluster.kafka.arn}", "sensitive": true},
+	    "cross-stack-output-aws_vpcvpcid": {"value": "${aws_vpc.vpc.id}"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := producer.MissingOutputs(map[string]bool{"aws_msk_cluster.kafka": true})
+	if !reflect.DeepEqual(missing, map[string]string{"cross-stack-output-aws_msk_clusterkafkaarn": "aws_msk_cluster.kafka"}) {
+		t.Fatalf("MissingOutputs = %v", missing)
+	}
+	consumer, err := ParseConfig([]byte(`{
+	  "data": {"terraform_remote_state": {"in": {"backend": "local", "config": {"path": "../../../terraform.trading.tfstate"}}}},
+	  "resource": {
+	    "aws_iam_role_policy": {"kafka": {"policy": "{\"Resource\":[\"${data.terraform_remote_state.in.outputs.cross-stack-output-aws_msk_clusterkafkaarn}\"]}"}},
+	    "aws_security_group": {"sg": {"vpc_id": "${data.terraform_remote_state.in.outputs.cross-stack-output-aws_vpcvpcid}"}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses, err := consumer.UsesMissingOutputs(map[string]map[string]string{"trading": missing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uses) != 1 || uses["aws_iam_role_policy.kafka"] != "output cross-stack-output-aws_msk_clusterkafkaarn of stack trading, which needs aws_msk_cluster.kafka" {
+		t.Errorf("UsesMissingOutputs = %v", uses)
+	}
+}

@@ -23,6 +23,8 @@ type Config struct {
 	// KubeProviders and HelmProviders are the kubernetes and helm
 	// provider configurations, in order.
 	KubeProviders, HelmProviders []map[string]any
+	// Outputs maps each output's name to its body.
+	Outputs map[string]map[string]any
 }
 
 // LoadConfig reads a synthesized cdk.tf.json.
@@ -43,11 +45,19 @@ func ParseConfig(b []byte) (*Config, error) {
 		Data     map[string]map[string]json.RawMessage `json:"data"`
 		Locals   json.RawMessage                       `json:"locals"`
 		Provider map[string]json.RawMessage            `json:"provider"`
+		Output   map[string]json.RawMessage            `json:"output"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("parse Terraform JSON: %w", err)
 	}
-	c := &Config{Resources: map[string]map[string]any{}, Data: map[string]map[string]any{}, Locals: map[string]any{}}
+	c := &Config{Resources: map[string]map[string]any{}, Data: map[string]map[string]any{}, Locals: map[string]any{}, Outputs: map[string]map[string]any{}}
+	for name, body := range raw.Output {
+		m, err := blockBody(body)
+		if err != nil {
+			return nil, fmt.Errorf("output %s: %w", name, err)
+		}
+		c.Outputs[name] = m
+	}
 	for typ, byName := range raw.Resource {
 		for name, body := range byName {
 			m, err := blockBody(body)
