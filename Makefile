@@ -5,7 +5,7 @@
 #   make bench                benchmarks
 #   make fuzz [FUZZTIME=30s]  run every fuzz test (go test -fuzz) for FUZZTIME each
 #   make validate             terraform init + validate every synthesized stack
-#   make e2e [STACK=name]     apply, re-plan, destroy every (or one) stack on the moto emulator
+#   make e2e [STACK=a,b]      apply, re-plan, judge pods, destroy every (or some) stack: AWS on moto, Kubernetes on a local control plane
 #   make review BASE=ref      what the change since ref does to infrastructure (REVIEW_PLAN=1: real plan on moto)
 #   (validate, e2e: TF_PROVIDER_MIRROR=dir[:dir] takes providers from filesystem mirrors,
 #    HELM_CHART_MIRROR=dir the charts from an offline chart repository; E2E_STRICT=1: no stack may be skipped)

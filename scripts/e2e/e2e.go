@@ -91,6 +91,16 @@ func e2eMain(ctx context.Context, args []string) int {
 	goCmd := fs.String("go", envOr("GO", "go"), "the go command, for the synth")
 	var k kubeFlags
 	k.flags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: go run ./scripts/e2e [run] [flags]        apply, plan, judge the pods and destroy every stack (make e2e)
+       go run ./scripts/e2e validate [flags]     terraform validate every stack in cdktf.out (make validate)
+       go run ./scripts/e2e plan -base DIR -head DIR -out FILE [flags]
+                                                 Terraform's actions for a change, against moto (make review)
+(scripts/e2e/README.md; validate -h and plan -h list their flags)
+flags of run:
+`)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

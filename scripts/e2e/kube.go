@@ -92,7 +92,7 @@ func Groups(names []string, deps map[string][]string) ([][]string, error) {
 	for _, n := range names {
 		for _, d := range deps[n] {
 			if !in[d] {
-				errs = append(errs, fmt.Errorf("stack %s reads the state of stack %s, which is not selected: run them together (-stack %s,%s)", n, d, d, n))
+				errs = append(errs, fmt.Errorf("stack %s reads the state of stack %s, which is not selected: run them together (make e2e STACK=%s,%s, or -stack %s,%s)", n, d, d, n, d, n))
 				continue
 			}
 			children[d] = append(children[d], n)

@@ -66,7 +66,7 @@ func TestRemoteStatesAndGroups(t *testing.T) {
 	}
 	// A stack whose AWS stack is not selected cannot run alone.
 	_, err = Groups([]string{"platform-addons"}, deps)
-	if err == nil || !strings.Contains(err.Error(), "stack platform-addons reads the state of stack platform, which is not selected: run them together (-stack platform,platform-addons)") {
+	if err == nil || !strings.Contains(err.Error(), "stack platform-addons reads the state of stack platform, which is not selected: run them together (make e2e STACK=platform,platform-addons, or -stack platform,platform-addons)") {
 		t.Errorf("Groups without the AWS stack: %v", err)
 	}
 	bad, _ := ParseConfig([]byte(`{"data": {"terraform_remote_state": {"x": {"backend": "s3", "config": {"bucket": "b"}}}}}`))

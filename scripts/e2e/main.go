@@ -85,7 +85,7 @@ type common struct {
 }
 
 func (c *common) flags(fs *flag.FlagSet, defaultTimeout time.Duration) {
-	fs.StringVar(&c.mirror, "mirror", os.Getenv("TF_PROVIDER_MIRROR"), "Terraform filesystem mirror holding hashicorp/aws (the folder above registry.terraform.io); empty: install from the registry")
+	fs.StringVar(&c.mirror, "mirror", DefaultMirror(), "Terraform filesystem mirrors, separated by ':' (each the folder above registry.terraform.io; one must hold hashicorp/aws); empty: install from the registry. Default: TF_PROVIDER_MIRROR when set, else what scripts/tf-mirrors.sh finds")
 	fs.DurationVar(&c.timeout, "timeout", defaultTimeout, "timeout of each terraform command")
 	fs.StringVar(&c.stacks, "stack", os.Getenv("STACK"), "only these stacks (comma-separated); default: all")
 	// E2E_STRICT: make validate passes no extra flags, the environment
@@ -93,6 +93,40 @@ func (c *common) flags(fs *flag.FlagSet, defaultTimeout time.Duration) {
 	strict, _ := strconv.ParseBool(os.Getenv("E2E_STRICT"))
 	fs.BoolVar(&c.strict, "strict", strict, "a stack that needs a provider the mirror lacks (not validated, skipped) is a failure; default from E2E_STRICT")
 	fs.BoolVar(&c.netns, "netns", true, "run Terraform, the emulator, the chart server and the control plane in a network namespace that has only loopback (false: for debugging only)")
+}
+
+// DefaultMirror is TF_PROVIDER_MIRROR when it is set (empty means the
+// registry), else the mirrors scripts/tf-mirrors.sh finds, as make does.
+func DefaultMirror() string {
+	if v, ok := os.LookupEnv("TF_PROVIDER_MIRROR"); ok {
+		return v
+	}
+	root, err := findRoot()
+	if err != nil {
+		return ""
+	}
+	out, err := exec.Command(filepath.Join(root, "scripts", "tf-mirrors.sh")).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// DefaultCharts is HELM_CHART_MIRROR when it is set, else ../shared/charts
+// beside the repository when it is there, as make does.
+func DefaultCharts() string {
+	if v, ok := os.LookupEnv("HELM_CHART_MIRROR"); ok {
+		return v
+	}
+	root, err := findRoot()
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Join(filepath.Dir(root), "shared", "charts")
+	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		return dir
+	}
+	return ""
 }
 
 // enterNetns runs mode again inside a loopback-only network namespace

@@ -41,7 +41,7 @@ type kubeFlags struct {
 func (k *kubeFlags) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&k.enabled, "kube", true, "start a local Kubernetes control plane for the stacks that use the kubernetes and helm providers (built once per machine from scripts/controlplane)")
 	fs.StringVar(&k.bin, "controlplane", os.Getenv("E2E_CONTROLPLANE"), "a directory holding etcd, kube-apiserver and kube-controller-manager (default: build them from scripts/controlplane into the user cache)")
-	fs.StringVar(&k.charts, "charts", os.Getenv("HELM_CHART_MIRROR"), "an offline Helm chart repository (a folder per upstream repository with index.yaml and archives) served on loopback in place of the charts' repositories; empty: the real repositories (registry access)")
+	fs.StringVar(&k.charts, "charts", DefaultCharts(), "an offline Helm chart repository (a folder per upstream repository with index.yaml and archives) served on loopback in place of the charts' repositories; empty: the real repositories (registry access). Default: HELM_CHART_MIRROR when set, else ../shared/charts when it is there")
 }
 
 // prepare builds the control plane when needed (outside the namespace:
