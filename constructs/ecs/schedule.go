@@ -339,27 +339,8 @@ func (st *ScheduledTask) catchFailedRuns(r *validation.Report, cluster *Cluster,
 	if err != nil {
 		return err
 	}
-	rule := cloudwatcheventrule.NewCloudwatchEventRule(st, ptr.String("failed-runs-rule"), &cloudwatcheventrule.CloudwatchEventRuleConfig{
-		NamePrefix:   ptr.String(names.Truncate(p.Name, 30) + "-failed-"),
-		Description:  ptr.String("Runs of schedule " + p.Name + " that failed after ECS started them"),
-		EventPattern: ptr.String(string(pattern)),
-		Tags:         ptr.Map(p.Tags),
-	})
-	send := iamdoc.Statement{
-		Sid: "EventBridgeSendsFailedRuns", Effect: "Allow",
-		Principal: map[string]any{"Service": "events.amazonaws.com"},
-		Actions:   []string{"sqs:SendMessage"}, Resources: []string{q.QueueARN()},
-		Condition: map[string]map[string]any{"ArnEquals": {"aws:SourceArn": *rule.Arn()}},
-	}
-	queuePolicy := sqsqueuepolicy.NewSqsQueuePolicy(st, ptr.String("failed-runs-policy"), &sqsqueuepolicy.SqsQueuePolicyConfig{
-		QueueUrl: ptr.String(q.QueueURL()),
-		Policy:   ptr.String(r.Doc(iamdoc.Document(send))),
-	})
-	cloudwatcheventtarget.NewCloudwatchEventTarget(st, ptr.String("failed-runs-target"), &cloudwatcheventtarget.CloudwatchEventTargetConfig{
-		Rule:      rule.Name(),
-		Arn:       ptr.String(q.QueueARN()),
-		DependsOn: &[]cdktf.ITerraformDependable{queuePolicy},
-	})
+	st.routeToQueue(r, q, "failed-runs", "EventBridgeSendsFailedRuns", names.Truncate(p.Name, 30)+"-failed-",
+		"Runs of schedule "+p.Name+" that failed after ECS started them", pattern, p.Tags)
 	st.arrivalAlarm("failed-runs-alarm", q.QueueName(), p, "Runs of schedule "+p.Name+" failed after they started: their task state changes wait in "+*q.Node().Path())
 	if dlq, ok := st.dlq.(*serverless.Queue); ok {
 		st.arrivalAlarm("dead-letters-alarm", dlq.QueueName(), p, "Scheduler gave up starting runs of "+p.Name+": they wait in "+*dlq.Node().Path())
@@ -403,6 +384,35 @@ func missedRunWindow(r *validation.Report, p ScheduledTaskProps) int {
 	return w
 }
 
+// routeToQueue sends the events pattern matches to q: an EventBridge rule
+// (id kind-rule), the queue policy that lets that rule alone send
+// (kind-policy) and the target, after the policy (kind-target). It
+// returns the rule.
+func (st *ScheduledTask) routeToQueue(r *validation.Report, q *serverless.Queue, kind, sid, namePrefix, description string, pattern []byte, tags map[string]string) cloudwatcheventrule.CloudwatchEventRule {
+	rule := cloudwatcheventrule.NewCloudwatchEventRule(st, ptr.String(kind+"-rule"), &cloudwatcheventrule.CloudwatchEventRuleConfig{
+		NamePrefix:   ptr.String(namePrefix),
+		Description:  ptr.String(description),
+		EventPattern: ptr.String(string(pattern)),
+		Tags:         ptr.Map(tags),
+	})
+	send := iamdoc.Statement{
+		Sid: sid, Effect: "Allow",
+		Principal: map[string]any{"Service": "events.amazonaws.com"},
+		Actions:   []string{"sqs:SendMessage"}, Resources: []string{q.QueueARN()},
+		Condition: map[string]map[string]any{"ArnEquals": {"aws:SourceArn": *rule.Arn()}},
+	}
+	queuePolicy := sqsqueuepolicy.NewSqsQueuePolicy(st, ptr.String(kind+"-policy"), &sqsqueuepolicy.SqsQueuePolicyConfig{
+		QueueUrl: ptr.String(q.QueueURL()),
+		Policy:   ptr.String(r.Doc(iamdoc.Document(send))),
+	})
+	cloudwatcheventtarget.NewCloudwatchEventTarget(st, ptr.String(kind+"-target"), &cloudwatcheventtarget.CloudwatchEventTargetConfig{
+		Rule:      rule.Name(),
+		Arn:       ptr.String(q.QueueARN()),
+		DependsOn: &[]cdktf.ITerraformDependable{queuePolicy},
+	})
+	return rule
+}
+
 // catchMissedRuns counts the schedule's ECS task state changes with an
 // EventBridge rule (into a queue of started runs people can read) and
 // alarms when a window of window minutes has none: ECS created no task,
@@ -426,27 +436,8 @@ func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster,
 	if err != nil {
 		return err
 	}
-	rule := cloudwatcheventrule.NewCloudwatchEventRule(st, ptr.String("started-runs-rule"), &cloudwatcheventrule.CloudwatchEventRuleConfig{
-		NamePrefix:   ptr.String(names.Truncate(p.Name, 30) + "-started-"),
-		Description:  ptr.String("Task state changes of schedule " + p.Name + ": the missed-run alarm counts them"),
-		EventPattern: ptr.String(string(pattern)),
-		Tags:         ptr.Map(p.Tags),
-	})
-	send := iamdoc.Statement{
-		Sid: "EventBridgeSendsStartedRuns", Effect: "Allow",
-		Principal: map[string]any{"Service": "events.amazonaws.com"},
-		Actions:   []string{"sqs:SendMessage"}, Resources: []string{q.QueueARN()},
-		Condition: map[string]map[string]any{"ArnEquals": {"aws:SourceArn": *rule.Arn()}},
-	}
-	queuePolicy := sqsqueuepolicy.NewSqsQueuePolicy(st, ptr.String("started-runs-policy"), &sqsqueuepolicy.SqsQueuePolicyConfig{
-		QueueUrl: ptr.String(q.QueueURL()),
-		Policy:   ptr.String(r.Doc(iamdoc.Document(send))),
-	})
-	cloudwatcheventtarget.NewCloudwatchEventTarget(st, ptr.String("started-runs-target"), &cloudwatcheventtarget.CloudwatchEventTargetConfig{
-		Rule:      rule.Name(),
-		Arn:       ptr.String(q.QueueARN()),
-		DependsOn: &[]cdktf.ITerraformDependable{queuePolicy},
-	})
+	rule := st.routeToQueue(r, q, "started-runs", "EventBridgeSendsStartedRuns", names.Truncate(p.Name, 30)+"-started-",
+		"Task state changes of schedule "+p.Name+": the missed-run alarm counts them", pattern, p.Tags)
 	// Up to a day the window is one period; beyond, hourly periods that
 	// must all be empty (periods of an hour or more may span 7 days).
 	period, periods := window*60, 1
