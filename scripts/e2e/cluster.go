@@ -240,7 +240,7 @@ func StartCluster(ctx context.Context, binDir, dir, logDir string, wait time.Dur
 		return nil, err
 	}
 	deadline := time.Now().Add(wait)
-	if err := c.waitFor(ctx, deadline, "/readyz", nil); err != nil {
+	if err := c.waitFor(ctx, deadline, "/readyz"); err != nil {
 		c.Stop()
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func StartCluster(ctx context.Context, binDir, dir, logDir string, wait time.Dur
 		return nil, err
 	}
 	// The controllers run once the default service account exists.
-	if err := c.waitFor(ctx, deadline, "/api/v1/namespaces/default/serviceaccounts/default", nil); err != nil {
+	if err := c.waitFor(ctx, deadline, "/api/v1/namespaces/default/serviceaccounts/default"); err != nil {
 		c.Stop()
 		return nil, err
 	}
@@ -294,7 +294,7 @@ func (c *Cluster) ExecCredential() string {
 	return string(b)
 }
 
-func (c *Cluster) waitFor(ctx context.Context, deadline time.Time, path string, _ any) error {
+func (c *Cluster) waitFor(ctx context.Context, deadline time.Time, path string) error {
 	var last string
 	for {
 		for _, p := range c.procs {
