@@ -21,7 +21,6 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbparametergroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbsubnetgroup"
@@ -31,10 +30,12 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/internal/cmk"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // PostgresPort is the TCP port the instance listens on. Clients are
@@ -203,6 +204,11 @@ type PostgresProps struct {
 	// environments: destroying the instance deletes every row.
 	// Default: false
 	Disposable bool
+	// AlarmTopicARN is the SNS topic the instance's alarms notify when
+	// they fire and when they recover: CPU and free storage (see
+	// Signals). The alarms exist either way.
+	// Default: - alarms without notification
+	AlarmTopicARN string
 	// Tags are added to every resource that takes tags, and RDS copies
 	// them to snapshots.
 	// Default: - none
@@ -227,6 +233,10 @@ type Postgres struct {
 	databaseName   string
 	masterUsername string
 	env            awsenv.Env
+	// What Signals returns besides the metrics (postgres_signals.go).
+	title     string
+	alarms    []observe.Alarm
+	logGroups []string
 }
 
 var _ network.Connectable = (*Postgres)(nil)
@@ -393,12 +403,16 @@ func NewPostgres(scope constructs.Construct, id string, props PostgresProps) (*P
 	// with retention, and the instance depends on them.
 	var logGroups []cdktf.ITerraformDependable
 	for _, l := range logExports {
-		logGroups = append(logGroups, cloudwatchloggroup.NewCloudwatchLogGroup(p, ptr.String("log-"+l), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-			Name:            ptr.String("/aws/rds/instance/" + s.identifier + "/" + l),
-			RetentionInDays: ptr.Number(s.LogRetentionDays),
-			Tags:            tags,
-			Lifecycle:       protect,
-		}))
+		g, err := loggroup.New(p, "log-"+l, loggroup.Props{
+			Name:          "/aws/rds/instance/" + s.identifier + "/" + l,
+			RetentionDays: s.LogRetentionDays,
+			Tags:          tags,
+			Lifecycle:     protect,
+		})
+		if err != nil {
+			return nil, err
+		}
+		logGroups = append(logGroups, g)
 	}
 
 	backups := s.BackupRetentionDays
@@ -455,6 +469,7 @@ func NewPostgres(scope constructs.Construct, id string, props PostgresProps) (*P
 		cfg.FinalSnapshotIdentifier = ptr.String(s.identifier + "-final")
 	}
 	p.db = dbinstance.NewDbInstance(p, ptr.String("instance"), cfg)
+	p.watch(s)
 	if err := r.Err(); err != nil {
 		return nil, err
 	}

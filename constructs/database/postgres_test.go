@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/database"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
@@ -251,8 +252,9 @@ func TestPostgresDisposableWithGivenKey(t *testing.T) {
 		t.Errorf("Key = %v, KMSKeyARN = %q", db.Key(), db.KMSKeyARN())
 	}
 	doc := tftest.Synth(t, stack)
-	if n := len(doc.Resources("aws_kms_key")) + len(doc.Resources("aws_kms_alias")); n != 0 {
-		t.Errorf("an instance given a key made %d key resources", n)
+	// The only key is the stack's shared logs key (its log groups').
+	if keys, aliases := doc.Resources("aws_kms_key"), doc.Resources("aws_kms_alias"); len(keys) != 1 || keys[loggroup.KeyID] == nil || len(aliases) != 1 {
+		t.Errorf("an instance given a key made key resources: %v %v", ptr.SortedKeys(keys), ptr.SortedKeys(aliases))
 	}
 	checkAttrs(t, "instance", doc.One(t, "aws_db_instance", "scratch"), map[string]any{
 		"lifecycle":                       nil,

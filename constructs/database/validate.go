@@ -121,6 +121,7 @@ func (s settings) validate(r *validation.Report) {
 	if !validation.LogRetention(s.LogRetentionDays) {
 		r.Addf("LogRetentionDays", "%d is not a CloudWatch Logs retention; use one of %v", s.LogRetentionDays, validation.LogRetentionDays)
 	}
+	s.checkAlarmTopic(r)
 	for _, k := range ptr.SortedKeys(s.Tags) {
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			r.Addf("Tags", "key %q uses the reserved aws: prefix", k)

@@ -24,6 +24,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
@@ -131,6 +132,12 @@ type ScheduledTask struct {
 	failed        *serverless.Queue
 	securityGroup string
 	connections   *network.Connections
+	// Signals: the rule counting the schedule's task state changes (""
+	// without a missed-run alarm), the alarms raised and the tasks' log
+	// group.
+	startedRule string
+	raised      []observe.Alarm
+	logGroup    string
 }
 
 var scheduleNameRe = regexp.MustCompile(`^[0-9A-Za-z_.-]{1,64}$`)
@@ -194,7 +201,7 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 	if err != nil {
 		return nil, err
 	}
-	st := &ScheduledTask{name: p.Name}
+	st := &ScheduledTask{name: p.Name, logGroup: p.TaskDefinition.LogGroupName()}
 	constructs.NewConstruct_Override(st, scope, &id)
 	td, cluster := p.TaskDefinition, p.Cluster
 
@@ -425,6 +432,9 @@ func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster,
 	if err := policy.Suppress(q.Resource(), "SQS-002", "a record of the schedule's task state changes for people to read; nothing consumes and retries them"); err != nil {
 		return err
 	}
+	if err := policy.Suppress(q.Resource(), "OBS-001", "watched through the rule that feeds it: the missed-runs alarm fires when the rule matched no started run in the window"); err != nil {
+		return err
+	}
 	pattern, err := json.Marshal(map[string]any{
 		"source":      []string{"aws.ecs"},
 		"detail-type": []string{"ECS Task State Change"},
@@ -448,7 +458,8 @@ func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster,
 	if p.AlarmTopicARN != "" {
 		actions = ptr.Strings([]string{p.AlarmTopicARN})
 	}
-	cloudwatchmetricalarm.NewCloudwatchMetricAlarm(st, ptr.String("missed-runs-alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+	st.startedRule = *rule.Name()
+	missed := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(st, ptr.String("missed-runs-alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
 		AlarmName:          ptr.String(p.Name + "-missed-runs-alarm"),
 		AlarmDescription:   ptr.String(fmt.Sprintf("No task of schedule %s was created in %d minutes (%s): ECS refused RunTask (failures[], such as no capacity or a bad subnet) or Scheduler did not call it; see the schedule's dead letters and CloudTrail RunTask events", p.Name, window, p.Schedule)),
 		Namespace:          ptr.String("AWS/Events"),
@@ -467,6 +478,7 @@ func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster,
 		OkActions:        actions,
 		Tags:             ptr.Map(p.Tags),
 	})
+	st.raised = append(st.raised, observe.Alarm{Name: *missed.AlarmName(), ARN: *missed.Arn()})
 	return nil
 }
 
@@ -475,13 +487,14 @@ func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster,
 // their depth would stay in ALARM after the first failure and stay silent
 // for every later one.
 func (st *ScheduledTask) arrivalAlarm(id, queue string, p ScheduledTaskProps, description string) {
-	alarm.New(st, id, alarm.Props{
+	a := alarm.New(st, id, alarm.Props{
 		Name: fmt.Sprintf("%s-%s", p.Name, id), Description: description,
 		Namespace: "AWS/SQS", Metric: "NumberOfMessagesSent", Dimensions: map[string]string{"QueueName": queue},
 		// SQS publishes the metrics of a queue that was idle up to 15
 		// minutes late: any one of the last three periods counts.
 		Statistic: "Sum", PeriodSeconds: 300, Periods: 3, DatapointsToAlarm: 1, Threshold: 1, TopicARN: p.AlarmTopicARN, Tags: p.Tags,
 	})
+	st.raised = append(st.raised, observe.Alarm{Name: *a.AlarmName(), ARN: *a.Arn()})
 }
 
 // Connections returns the tasks' own security group as a
@@ -515,6 +528,39 @@ func (st *ScheduledTask) SecurityGroupID() string { return st.securityGroup }
 
 // Resource returns the aws_scheduler_schedule resource as an escape hatch.
 func (st *ScheduledTask) Resource() schedulerschedule.SchedulerSchedule { return st.schedule }
+
+// Signals returns the schedule's signals for a dashboard (observe.Source),
+// from what its alarms already count, in 5-minute periods: traffic (the
+// task state changes of its runs, AWS/Events TriggeredRules of the rule
+// the missed-run alarm watches, when there is one) and errors (the runs
+// that failed after they started, and those Scheduler gave up on: AWS/SQS
+// NumberOfMessagesSent to the failed-runs and dead-letter queues); its
+// alarms (failed runs, dead letters, missed runs) and the tasks' log
+// group. A batch job has no request latency, and standalone tasks no
+// service utilization metrics.
+func (st *ScheduledTask) Signals() observe.Signals {
+	arrivals := func(q serverless.QueueRef, label string) []observe.Metric {
+		queue, ok := q.(*serverless.Queue)
+		if !ok {
+			return nil
+		}
+		return []observe.Metric{{Namespace: "AWS/SQS", Name: "NumberOfMessagesSent", Dimensions: map[string]string{"QueueName": queue.QueueName()}, Stat: "Sum", Label: label}}
+	}
+	var widgets []observe.Widget
+	if st.startedRule != "" {
+		widgets = append(widgets, observe.Widget{Title: "Task state changes", Signal: observe.Traffic, PeriodSeconds: 300, Metrics: []observe.Metric{{
+			Namespace: "AWS/Events", Name: "TriggeredRules", Dimensions: map[string]string{"RuleName": st.startedRule}, Stat: "Sum", Label: "Task state changes of its runs",
+		}}})
+	}
+	widgets = append(widgets, observe.Widget{Title: "Failed runs", Signal: observe.Errors, PeriodSeconds: 300,
+		Metrics: append(arrivals(st.failed, "Failed after they started"), arrivals(st.dlq, "Not started (dead letters)")...)})
+	return observe.Signals{
+		Title:     "ECS schedule " + st.name,
+		Widgets:   widgets,
+		Alarms:    append([]observe.Alarm(nil), st.raised...),
+		LogGroups: []string{st.logGroup},
+	}
+}
 
 // queueName makes a schedule name (which may hold '.') fit SQS queue
 // names: letters, digits, '-' and '_'.

@@ -20,6 +20,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // TLSPolicy is the listener security policy of HTTPS services: TLS 1.3
@@ -81,8 +82,10 @@ type ServiceProps struct {
 	// (through NAT).
 	// Default: false
 	AllowInternetHTTPS bool
-	// AlarmTopicARN is notified when targets are unhealthy or the tasks
-	// answer with server errors.
+	// AlarmTopicARN is notified when targets are unhealthy, the tasks
+	// answer with server errors, or their CPU stays saturated (an average
+	// of 90%, or CPUTargetPercent + 5 when higher, for 15 minutes:
+	// autoscaling cannot add tasks).
 	// Default: - alarms without notification
 	AlarmTopicARN string
 	// Tags are added to every resource.
@@ -107,6 +110,11 @@ type Service struct {
 	lbConnections *network.Connections
 	securityGroup string
 	connections   *network.Connections
+	// Signals: the cluster's name, the alarms raised and the tasks' log
+	// group.
+	clusterName string
+	raised      []observe.Alarm
+	logGroup    string
 }
 
 var (
@@ -206,7 +214,7 @@ func NewService(scope constructs.Construct, id string, props ServiceProps) (*Ser
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	svc := &Service{name: s.Name, port: s.Port}
+	svc := &Service{name: s.Name, port: s.Port, clusterName: s.Cluster.Name(), logGroup: s.TaskDefinition.LogGroupName()}
 	constructs.NewConstruct_Override(svc, scope, &id)
 	vpc, td, cluster := s.Cluster.VPC(), s.TaskDefinition, s.Cluster
 	short := names.Truncate(strings.Trim(s.Name, "-_"), 24)
@@ -362,14 +370,26 @@ func (svc *Service) autoscaling(cluster *Cluster, s serviceSettings) {
 func (svc *Service) alarms(s serviceSettings) {
 	dims := map[string]string{"LoadBalancer": *svc.alb.ArnSuffix(), "TargetGroup": *svc.targetGroup.ArnSuffix()}
 	add := func(id, metric, statistic string, threshold, periods int, description string) {
-		alarm.New(svc, id, alarm.Props{
+		a := alarm.New(svc, id, alarm.Props{
 			Name: fmt.Sprintf("%s-%s", names.Fit(s.Name, 200), id), Description: description,
 			Namespace: "AWS/ApplicationELB", Metric: metric, Dimensions: dims, Statistic: statistic,
 			PeriodSeconds: 60, Periods: periods, Threshold: threshold, TopicARN: s.AlarmTopicARN, Tags: s.Tags,
 		})
+		svc.raised = append(svc.raised, observe.Alarm{Name: *a.AlarmName(), ARN: *a.Arn()})
 	}
 	add("unhealthy-targets-alarm", "UnHealthyHostCount", "Maximum", 1, 5, "Tasks of ECS service "+s.Name+" have failed the load balancer's health check for 5 minutes")
 	add("server-errors-alarm", "HTTPCode_Target_5XX_Count", "Sum", 10, 3, "Tasks of ECS service "+s.Name+" answered 10 or more requests a minute with 5xx for 3 minutes")
+	// Autoscaling holds the average CPU at CPUTargetPercent: an average
+	// well above it for 15 minutes means it cannot add tasks (MaxCount is
+	// reached, or new tasks fail to start).
+	threshold := max(90, s.CPUTargetPercent+5)
+	a := alarm.New(svc, "cpu-saturated-alarm", alarm.Props{
+		Name:        fmt.Sprintf("%s-cpu-saturated-alarm", names.Fit(s.Name, 200)),
+		Description: fmt.Sprintf("The tasks of ECS service %s used %d%% of their CPU or more on average for 15 minutes: autoscaling cannot add tasks (MaxCount %d reached, or new tasks fail to start)", s.Name, threshold, s.MaxCount),
+		Namespace:   "AWS/ECS", Metric: "CPUUtilization", Dimensions: map[string]string{"ClusterName": svc.clusterName, "ServiceName": *svc.service.Name()},
+		Statistic: "Average", PeriodSeconds: 300, Periods: 3, Threshold: threshold, TopicARN: s.AlarmTopicARN, Tags: s.Tags,
+	})
+	svc.raised = append(svc.raised, observe.Alarm{Name: *a.AlarmName(), ARN: *a.Arn()})
 }
 
 // Connections returns the tasks' own security group as a
@@ -408,3 +428,42 @@ func (svc *Service) Name() string { return svc.name }
 
 // Resource returns the aws_ecs_service resource as an escape hatch.
 func (svc *Service) Resource() ecsservice.EcsService { return svc.service }
+
+// Signals returns the service's golden signals for a dashboard
+// (observe.Source), from its Application Load Balancer's target group
+// (namespace AWS/ApplicationELB, dimensions LoadBalancer and TargetGroup)
+// and from ECS (AWS/ECS, ClusterName and ServiceName): latency
+// (TargetResponseTime p50 and p99, in seconds), traffic (RequestCount),
+// errors (HTTPCode_Target_5XX_Count, and UnHealthyHostCount, the tasks
+// failing the health check), saturation (CPUUtilization and
+// MemoryUtilization, average and maximum over the tasks); its alarms
+// (unhealthy targets, server errors, CPU saturated) and the tasks' log
+// group.
+func (svc *Service) Signals() observe.Signals {
+	lb := map[string]string{"LoadBalancer": *svc.alb.ArnSuffix(), "TargetGroup": *svc.targetGroup.ArnSuffix()}
+	ecs := map[string]string{"ClusterName": svc.clusterName, "ServiceName": *svc.service.Name()}
+	elb := func(name, stat, label string) observe.Metric {
+		return observe.Metric{Namespace: "AWS/ApplicationELB", Name: name, Dimensions: lb, Stat: stat, Label: label}
+	}
+	task := func(name, stat, label string) observe.Metric {
+		return observe.Metric{Namespace: "AWS/ECS", Name: name, Dimensions: ecs, Stat: stat, Label: label}
+	}
+	return observe.Signals{
+		Title: "ECS service " + svc.name,
+		Widgets: []observe.Widget{
+			{Title: "Target response time (s)", Signal: observe.Latency, Metrics: []observe.Metric{
+				elb("TargetResponseTime", "p50", "p50"), elb("TargetResponseTime", "p99", "p99"),
+			}},
+			{Title: "Requests", Signal: observe.Traffic, Metrics: []observe.Metric{elb("RequestCount", "Sum", "Requests")}},
+			{Title: "Errors", Signal: observe.Errors, Metrics: []observe.Metric{
+				elb("HTTPCode_Target_5XX_Count", "Sum", "5xx from the tasks"), elb("UnHealthyHostCount", "Maximum", "Unhealthy tasks"),
+			}},
+			{Title: "CPU and memory (%)", Signal: observe.Saturation, Metrics: []observe.Metric{
+				task("CPUUtilization", "Average", "CPU average"), task("CPUUtilization", "Maximum", "CPU busiest task"),
+				task("MemoryUtilization", "Average", "Memory average"), task("MemoryUtilization", "Maximum", "Memory busiest task"),
+			}},
+		},
+		Alarms:    append([]observe.Alarm(nil), svc.raised...),
+		LogGroups: []string{svc.logGroup},
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
@@ -201,6 +202,19 @@ type TaskDefinitionProps struct {
 	// LogRetentionDays keeps the containers' logs this long.
 	// Default: 90
 	LogRetentionDays int
+	// Tracing adds the AWS Distro for OpenTelemetry collector as a
+	// sidecar (TracingSidecarName, not essential) that sends the
+	// containers' traces to X-Ray, and lets the task role write them. The
+	// containers get OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317,
+	// AWS_XRAY_DAEMON_ADDRESS=localhost:2000, OTEL_SERVICE_NAME (the
+	// family) and OTEL_PROPAGATORS=tracecontext,baggage,xray, unless they
+	// set them; a program records spans only if it is instrumented (an
+	// OpenTelemetry or X-Ray SDK). The sidecar reserves TracingSidecarCPU
+	// units and TracingSidecarMemoryMiB of the task's size and counts
+	// among its 10 containers; it calls X-Ray over HTTPS, so the tasks
+	// need the VPC's xray endpoint or AllowInternetHTTPS.
+	// Default: false
+	Tracing bool
 	// Tags are added to every resource.
 	// Default: - none
 	Tags map[string]string
@@ -276,9 +290,12 @@ func (s taskSettings) validate(r *validation.Report) {
 	if !validation.LogRetention(s.LogRetentionDays) {
 		r.Addf("LogRetentionDays", "%d is not a CloudWatch Logs retention; use one of %v", s.LogRetentionDays, validation.LogRetentionDays)
 	}
+	sideCPU, sideMem, sideCount := s.sidecarReservation()
 	switch n := len(s.Containers); {
 	case n == 0:
 		r.Addf("Containers", "is empty; a task runs 1 to 10 containers")
+	case n+sideCount > 10 && sideCount > 0:
+		r.Addf("Containers", "has %d containers; a task runs at most 10, and Tracing's collector sidecar takes one of them", n)
 	case n > 10:
 		r.Addf("Containers", "has %d containers; a task runs at most 10", n)
 	}
@@ -296,6 +313,7 @@ func (s taskSettings) validate(r *validation.Report) {
 			r.Addf(f+".Image", "%q is not an image reference; use ImageFromRepository or ImageFromRegistry(\"registry/name:tag\")", c.Image.uri)
 		}
 		checkEnvironment(r, f, c)
+		s.checkTracingContainer(r, f, c)
 		for _, p := range c.Ports {
 			if p < 1 || p > 65535 {
 				r.Addf(f+".Ports", "%d is not a port; use 1 to 65535", p)
@@ -324,11 +342,15 @@ func (s taskSettings) validate(r *validation.Report) {
 			r.Addf(f+".StopTimeoutSeconds", "%d is out of range; Fargate allows 2 to 120", c.StopTimeoutSeconds)
 		}
 	}
-	if cpu > s.CPU {
-		r.Addf("Containers", "reserve %d CPU units together, more than the task's %d", cpu, s.CPU)
+	with := ""
+	if sideCount > 0 {
+		with = fmt.Sprintf(" with Tracing's collector sidecar (%d CPU units, %d MiB)", sideCPU, sideMem)
 	}
-	if mem > s.MemoryMiB {
-		r.Addf("Containers", "limit memory to %d MiB together, more than the task's %d", mem, s.MemoryMiB)
+	if cpu+sideCPU > s.CPU {
+		r.Addf("Containers", "reserve %d CPU units together%s, more than the task's %d", cpu+sideCPU, with, s.CPU)
+	}
+	if mem+sideMem > s.MemoryMiB {
+		r.Addf("Containers", "limit memory to %d MiB together%s, more than the task's %d", mem+sideMem, with, s.MemoryMiB)
 	}
 }
 
@@ -420,11 +442,13 @@ func NewTaskDefinition(scope constructs.Construct, id string, props TaskDefiniti
 	t := &TaskDefinition{family: s.family, arch: s.Architecture, containers: s.Containers, env: env, tags: s.Tags}
 	constructs.NewConstruct_Override(t, scope, &id)
 
-	t.logs = cloudwatchloggroup.NewCloudwatchLogGroup(t, ptr.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            ptr.String("/ecs/" + s.family),
-		RetentionInDays: ptr.Number(s.LogRetentionDays),
-		Tags:            ptr.Map(s.Tags),
-	})
+	if t.logs, err = loggroup.New(t, "log-group", loggroup.Props{
+		Name:          "/ecs/" + s.family,
+		RetentionDays: s.LogRetentionDays,
+		Tags:          ptr.Map(s.Tags),
+	}); err != nil {
+		return nil, err
+	}
 	// Both roles trust ECS tasks of this account only (the confused-deputy
 	// conditions AWS recommends).
 	trust := r.Doc(iamdoc.ServiceTrust([]string{"ecs-tasks.amazonaws.com"}, nil, map[string]map[string]any{
@@ -466,6 +490,15 @@ func NewTaskDefinition(scope constructs.Construct, id string, props TaskDefiniti
 	}
 	if st := secretStatements(s.Containers, env.Region); len(st) > 0 {
 		needs("read-secrets", st...)
+	}
+	if s.Tracing {
+		// The collector writes with the task role; the task waits for the
+		// policy so its first traces are not refused.
+		p, err := t.taskPolicy.Add("write-traces", tracingStatements()...)
+		r.Join(err)
+		if p != nil {
+			deps = append(deps, p)
+		}
 	}
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -578,6 +611,13 @@ type containerDef struct {
 	LinuxParameters        map[string]bool   `json:"linuxParameters"`
 	LogConfiguration       logConfiguration  `json:"logConfiguration"`
 	DockerLabels           map[string]string `json:"dockerLabels,omitempty"`
+	// DependsOn orders start (and, reversed, stop) within the task.
+	DependsOn []containerDependency `json:"dependsOn,omitempty"`
+}
+
+type containerDependency struct {
+	ContainerName string `json:"containerName"`
+	Condition     string `json:"condition"`
 }
 
 type nameValue struct {
@@ -638,8 +678,13 @@ func (t *TaskDefinition) containerDefinitions(s taskSettings) ([]containerDef, [
 				"max-buffer-size": "25m",
 			}},
 		}
-		for _, k := range ptr.SortedKeys(c.Environment) {
-			d.Environment = append(d.Environment, nameValue{Name: k, Value: c.Environment[k]})
+		environment := c.Environment
+		if s.Tracing {
+			environment = tracingEnvironment(s.family, c.Environment)
+			d.DependsOn = []containerDependency{{ContainerName: TracingSidecarName, Condition: "START"}}
+		}
+		for _, k := range ptr.SortedKeys(environment) {
+			d.Environment = append(d.Environment, nameValue{Name: k, Value: environment[k]})
 		}
 		for _, k := range ptr.SortedKeys(c.Secrets) {
 			d.Secrets = append(d.Secrets, nameValueFrom{Name: k, ValueFrom: c.Secrets[k].valueFrom()})
@@ -659,6 +704,11 @@ func (t *TaskDefinition) containerDefinitions(s taskSettings) ([]containerDef, [
 			d.MountPoints = append(d.MountPoints, mountPoint{SourceVolume: vol, ContainerPath: sp})
 		}
 		defs = append(defs, d)
+	}
+	if s.Tracing {
+		sidecar, vols := t.tracingSidecar()
+		defs = append(defs, sidecar)
+		volumes = append(volumes, vols...)
 	}
 	return defs, volumes
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccessentry"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccesspolicyassociation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaddon"
@@ -23,10 +22,12 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // LogTypes returns the control-plane log types the cluster always sends to
@@ -55,6 +56,7 @@ type Cluster struct {
 	compute       []cdktf.ITerraformDependable
 	podIdentityOK bool
 	connections   *network.Connections
+	alarms        []observe.Alarm // raised by watch (cluster_signals.go)
 }
 
 // NewCluster validates props and creates the cluster. Nothing is created
@@ -82,11 +84,14 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 
 	role, roleDeps := c.clusterRole()
 	roleDeps = append(roleDeps, c.secretsKey(role))
-	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, ptr.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            ptr.String("/aws/eks/" + s.Name + "/cluster"),
-		RetentionInDays: ptr.Number(s.LogRetentionDays),
-		Tags:            c.tags(s.Name + "-control-plane"),
+	logs, err := loggroup.New(c, "log-group", loggroup.Props{
+		Name:          "/aws/eks/" + s.Name + "/cluster",
+		RetentionDays: s.LogRetentionDays,
+		Tags:          c.tags(s.Name + "-control-plane"),
 	})
+	if err != nil {
+		return nil, err
+	}
 	c.controlPlane(role, append(roleDeps, logs))
 
 	c.oidc = iamopenidconnectprovider.NewIamOpenidConnectProvider(c, ptr.String("oidc-provider"), &iamopenidconnectprovider.IamOpenidConnectProviderConfig{
@@ -114,6 +119,7 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 		}
 	}
 	c.addonsPhase(false, c.compute)
+	c.watch()
 	if err := r.Err(); err != nil {
 		return nil, err
 	}

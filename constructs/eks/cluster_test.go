@@ -9,6 +9,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
@@ -361,8 +362,9 @@ func TestDisposable(t *testing.T) {
 func TestGivenKMSKey(t *testing.T) {
 	arn := "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	c, doc := standard(t, func(p *eks.ClusterProps) { p.KMSKeyARN = arn })
-	if len(doc.Resources("aws_kms_key")) != 0 {
-		t.Error("a key was created although one was given")
+	// The only key is the stack's shared logs key (its log groups').
+	if keys := doc.Resources("aws_kms_key"); len(keys) != 1 || keys[loggroup.KeyID] == nil {
+		t.Errorf("a key was created although one was given: %v", keys)
 	}
 	if c.KMSKeyARN() != arn || tftest.Block(tftest.Block(doc.One(t, "aws_eks_cluster", "cluster"), "encryption_config"), "provider")["key_arn"] != arn {
 		t.Error("the given key does not encrypt secrets")

@@ -46,6 +46,7 @@ func ExampleNewCluster() {
 	}
 	// Output:
 	// true true
+	// amazon-cloudwatch-observability false
 	// aws-ebs-csi-driver true
 	// aws-efs-csi-driver false
 	// coredns true

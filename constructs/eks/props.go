@@ -140,6 +140,11 @@ type ClusterProps struct {
 	// It excludes NodeGroups, FargateProfiles and the add-ons it replaces.
 	// Default: - off
 	AutoMode *AutoModeProps
+	// AlarmTopicARN is the SNS topic the cluster's alarms notify when they
+	// fire and when they recover: failed nodes and node CPU, raised for a
+	// cluster with EC2 nodes (see Signals). The alarms exist either way.
+	// Default: - alarms without notification
+	AlarmTopicARN string
 	// Disposable drops the prevent_destroy guard on the cluster and its KMS
 	// key and shortens the key's deletion window to 7 days. Only for
 	// environments that may be destroyed with their data.

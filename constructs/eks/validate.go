@@ -24,6 +24,11 @@ const (
 	// (a node group, or Auto Mode, which does not include an EFS driver of
 	// its own); Fargate pods mount EFS without it.
 	AddonEFSCSIDriver = "aws-efs-csi-driver"
+	// AddonCloudWatchObservability is CloudWatch Container Insights (the
+	// CloudWatch agent and its operator). telemetry.NewMetrics installs it
+	// with the agent's own IRSA role and its configuration; it is refused
+	// in ClusterProps.Addons, where it would run without permissions.
+	AddonCloudWatchObservability = "amazon-cloudwatch-observability"
 )
 
 // addonNameRe is the shape of EKS add-on names (vpc-cni, aws-ebs-csi-driver).
@@ -208,6 +213,7 @@ func (s *settings) validate(r *validation.Report) {
 	s.validateAccess(r)
 	s.validateAddons(r)
 	s.validateCompute(r)
+	s.validateAlarmTopic(r)
 	for k := range s.Tags {
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			r.Addf("Tags", "key %q uses the reserved aws: prefix", k)
@@ -348,6 +354,9 @@ func (s *settings) validateAddons(r *validation.Report) {
 			if err := json.Unmarshal([]byte(a.ConfigurationValues), &obj); err != nil {
 				r.Addf(f+".ConfigurationValues", "is not a JSON object: %v", err)
 			}
+		}
+		if a.Name == AddonCloudWatchObservability {
+			r.Addf(f+".Name", "%q is installed by telemetry.NewMetrics, which gives the CloudWatch agent its IRSA role and configuration; remove it here", a.Name)
 		}
 		if a.Name == AddonEBSCSIDriver && len(s.NodeGroups) == 0 {
 			r.Addf(f+".Name", "%q needs EC2 nodes (Fargate pods cannot mount EBS volumes); add a node group or remove it", a.Name)

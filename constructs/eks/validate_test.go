@@ -81,9 +81,9 @@ func TestClusterValidation(t *testing.T) {
 		{"addon duplicate", func(p *eks.ClusterProps) { p.Addons = []eks.AddonProps{{Name: "vpc-cni"}, {Name: "vpc-cni"}} },
 			[]string{`Addons[1].Name "vpc-cni" is listed twice`}},
 		{"unpinned add-on", func(p *eks.ClusterProps) {
-			p.Addons = []eks.AddonProps{{Name: "vpc-cni"}, {Name: "kube-proxy"}, {Name: "coredns"}, {Name: "amazon-cloudwatch-observability"}}
+			p.Addons = []eks.AddonProps{{Name: "vpc-cni"}, {Name: "kube-proxy"}, {Name: "coredns"}, {Name: "snapshot-controller"}}
 		},
-			[]string{`Addons[3].Version is empty and no version of "amazon-cloudwatch-observability" is pinned for Kubernetes 1.35`}},
+			[]string{`Addons[3].Version is empty and no version of "snapshot-controller" is pinned for Kubernetes 1.35`}},
 		{"unpinned Kubernetes version", func(p *eks.ClusterProps) { p.Version = "1.36" },
 			[]string{`Addons[0].Version is empty and no version of "vpc-cni" is pinned for Kubernetes 1.36`}},
 		{"addon version", func(p *eks.ClusterProps) { p.Addons = []eks.AddonProps{{Name: "vpc-cni", Version: "1.19"}} },

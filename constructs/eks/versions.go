@@ -74,22 +74,34 @@ var retiredVersions = map[string]string{
 // (kubernetes-sigs/aws-efs-csi-driver#1947, fixed in v3.5.0), which breaks
 // clusters mixing node groups and Fargate. Set AddonProps.Version to move to
 // v3 on purpose.
+//
+// amazon-cloudwatch-observability (installed by telemetry.NewMetrics, not
+// by the cluster): v4.5.0-eksbuild.1, the build public cluster
+// configurations pin on 1.34 and 1.35 (one quoting describe-addon-versions
+// for 1.35); the add-on publishes each build for every supported
+// Kubernetes version. v5.0.0 (a major version) is not pinned: its
+// configuration schema has not been checked against the one
+// telemetry.NewMetrics writes.
 var addonVersions = map[string]map[string]string{
 	"1.32": {
 		AddonVPCCNI: "v1.22.4-eksbuild.3", AddonKubeProxy: "v1.32.13-eksbuild.16", AddonCoreDNS: "v1.11.4-eksbuild.40",
 		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1", AddonEFSCSIDriver: "v2.3.1-eksbuild.1",
+		AddonCloudWatchObservability: "v4.5.0-eksbuild.1",
 	},
 	"1.33": {
 		AddonVPCCNI: "v1.22.4-eksbuild.3", AddonKubeProxy: "v1.33.10-eksbuild.13", AddonCoreDNS: "v1.12.4-eksbuild.18",
 		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1", AddonEFSCSIDriver: "v2.3.1-eksbuild.1",
+		AddonCloudWatchObservability: "v4.5.0-eksbuild.1",
 	},
 	"1.34": {
 		AddonVPCCNI: "v1.22.4-eksbuild.3", AddonKubeProxy: "v1.34.6-eksbuild.13", AddonCoreDNS: "v1.13.2-eksbuild.11",
 		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1", AddonEFSCSIDriver: "v2.3.1-eksbuild.1",
+		AddonCloudWatchObservability: "v4.5.0-eksbuild.1",
 	},
 	"1.35": {
 		AddonVPCCNI: "v1.22.4-eksbuild.3", AddonKubeProxy: "v1.35.3-eksbuild.13", AddonCoreDNS: "v1.14.3-eksbuild.3",
 		AddonPodIdentity: "v1.3.10-eksbuild.3", AddonEBSCSIDriver: "v1.66.0-eksbuild.1", AddonEFSCSIDriver: "v2.3.1-eksbuild.1",
+		AddonCloudWatchObservability: "v4.5.0-eksbuild.1",
 	},
 }
 

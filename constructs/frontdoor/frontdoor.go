@@ -11,16 +11,19 @@ package frontdoor
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2api"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/apigatewayv2stage"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 
+	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // FrontDoorProps configures a FrontDoor.
@@ -56,6 +59,17 @@ type FrontDoorProps struct {
 	// CloudFront with WAF in front, or use a REST API).
 	// Default: - none; any value is an error
 	WAFWebACLARN string
+	// AlarmTopicARN is notified when an alarm of the API fires or
+	// recovers: server errors (5 or more 5xx responses a minute in 3 of 5
+	// minutes) and latency (the p99 of Latency at LatencyAlarmMS or more in
+	// 3 consecutive 5-minute periods).
+	// Default: - alarms without notification
+	AlarmTopicARN string
+	// LatencyAlarmMS is the p99 latency (from request received to response
+	// sent, integration included) at which the latency alarm fires, 50 to
+	// 30000 ms.
+	// Default: 5000
+	LatencyAlarmMS int
 	// Tags are added to every resource.
 	// Default: - none
 	Tags map[string]string
@@ -86,6 +100,9 @@ type FrontDoor struct {
 	ids names.IDs
 	// services counts service integrations, which are named by order.
 	services int
+	// raised are the API's alarms; accessLogs its access log group.
+	raised     []observe.Alarm
+	accessLogs string
 }
 
 // NewFrontDoor validates props and creates the API, its $default stage with
@@ -113,6 +130,9 @@ func NewFrontDoor(scope constructs.Construct, id string, props FrontDoorProps) (
 	if p.LogRetentionDays == 0 {
 		p.LogRetentionDays = 90
 	}
+	if p.LatencyAlarmMS == 0 {
+		p.LatencyAlarmMS = 5000
+	}
 	validateProps(r, p)
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -136,11 +156,14 @@ func NewFrontDoor(scope constructs.Construct, id string, props FrontDoorProps) (
 	}
 	f.api = apigatewayv2api.NewApigatewayv2Api(f, ptr.String("api"), cfg)
 
-	logs := cloudwatchloggroup.NewCloudwatchLogGroup(f, ptr.String("access-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            ptr.String("/aws/apigateway/" + p.Name + "/access"),
-		RetentionInDays: ptr.Number(p.LogRetentionDays),
-		Tags:            ptr.Map(p.Tags),
+	logs, err := loggroup.New(f, "access-logs", loggroup.Props{
+		Name:          "/aws/apigateway/" + p.Name + "/access",
+		RetentionDays: p.LogRetentionDays,
+		Tags:          ptr.Map(p.Tags),
 	})
+	if err != nil {
+		return nil, err
+	}
 	f.stage = apigatewayv2stage.NewApigatewayv2Stage(f, ptr.String("stage"), &apigatewayv2stage.Apigatewayv2StageConfig{
 		ApiId:      f.api.Id(),
 		Name:       ptr.String("$default"),
@@ -160,7 +183,29 @@ func NewFrontDoor(scope constructs.Construct, id string, props FrontDoorProps) (
 	if p.Domain != nil {
 		f.domain(*p.Domain)
 	}
+	f.accessLogs = *logs.Name()
+	f.alarms(p)
 	return f, nil
+}
+
+// alarms raises the API's alarms on server errors and p99 latency. The
+// metrics are the API's (dimension ApiId), which has the one $default
+// stage.
+func (f *FrontDoor) alarms(p FrontDoorProps) {
+	raise := func(id string, a alarm.Props) {
+		a.Name, a.Namespace, a.Dimensions = p.Name+"-"+id, "AWS/ApiGateway", map[string]string{"ApiId": *f.api.Id()}
+		a.TopicARN, a.Tags = p.AlarmTopicARN, p.Tags
+		made := alarm.New(f, id, a)
+		f.raised = append(f.raised, observe.Alarm{Name: *made.AlarmName(), ARN: *made.Arn()})
+	}
+	raise("server-errors-alarm", alarm.Props{
+		Description: "HTTP API " + p.Name + " answered 5 or more requests a minute with 5xx in 3 of 5 minutes",
+		Metric:      "5xx", Statistic: "Sum", PeriodSeconds: 60, Periods: 5, DatapointsToAlarm: 3, Threshold: 5,
+	})
+	raise("latency-alarm", alarm.Props{
+		Description: fmt.Sprintf("The p99 latency of HTTP API %s was %d ms or more for 15 minutes", p.Name, p.LatencyAlarmMS),
+		Metric:      "Latency", Statistic: "p99", PeriodSeconds: 300, Periods: 3, Threshold: p.LatencyAlarmMS,
+	})
 }
 
 // AccessLogFormat returns the JSON access log line every stage writes.
@@ -197,3 +242,27 @@ func (f *FrontDoor) VPCLinkSecurityGroupID() string { return f.vpcLinkSG }
 
 // Resource returns the aws_apigatewayv2_api resource.
 func (f *FrontDoor) Resource() apigatewayv2api.Apigatewayv2Api { return f.api }
+
+// Signals returns the API's golden signals for a dashboard
+// (observe.Source): latency (Latency p50 and p99, IntegrationLatency p99,
+// in ms), traffic (requests, Count), errors (4xx and 5xx responses), its
+// alarms and access log group. An HTTP API publishes no saturation
+// metric: requests over the throttling limits are answered 429 and count
+// among the 4xx.
+func (f *FrontDoor) Signals() observe.Signals {
+	api := func(name, stat, label string) observe.Metric {
+		return observe.Metric{Namespace: "AWS/ApiGateway", Name: name, Dimensions: map[string]string{"ApiId": *f.api.Id()}, Stat: stat, Label: label}
+	}
+	return observe.Signals{
+		Title: "HTTP API " + f.name,
+		Widgets: []observe.Widget{
+			{Title: "Latency (ms)", Signal: observe.Latency, Metrics: []observe.Metric{
+				api("Latency", "p50", "p50"), api("Latency", "p99", "p99"), api("IntegrationLatency", "p99", "Integration p99"),
+			}},
+			{Title: "Requests", Signal: observe.Traffic, Metrics: []observe.Metric{api("Count", "SampleCount", "Requests")}},
+			{Title: "Error responses", Signal: observe.Errors, Metrics: []observe.Metric{api("4xx", "Sum", "4xx"), api("5xx", "Sum", "5xx")}},
+		},
+		Alarms:    append([]observe.Alarm(nil), f.raised...),
+		LogGroups: []string{f.accessLogs},
+	}
+}

@@ -83,6 +83,9 @@ func validateProps(r *validation.Report, p FrontDoorProps) {
 	if !finiteRate(p.ThrottleRate) {
 		r.Addf("ThrottleRate", "%v is not a rate; use a finite number of requests per second, 0 or more", p.ThrottleRate)
 	}
+	if p.LatencyAlarmMS < 50 || p.LatencyAlarmMS > 30000 {
+		r.Addf("LatencyAlarmMS", "%d is out of range; use 50 to 30000 (an integration times out at 30 s)", p.LatencyAlarmMS)
+	}
 	if !validation.LogRetention(p.LogRetentionDays) {
 		r.Addf("LogRetentionDays", "%d is not a CloudWatch Logs retention; use one of %v", p.LogRetentionDays, validation.LogRetentionDays)
 	}

@@ -23,7 +23,6 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/mskcluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/mskconfiguration"
@@ -32,10 +31,12 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/internal/cmk"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // IAMPort is the port brokers listen on for clients that authenticate with
@@ -129,6 +130,12 @@ type ClusterProps struct {
 	// scratch environments: destroying the cluster deletes every message.
 	// Default: false
 	Disposable bool
+	// AlarmTopicARN is the SNS topic the cluster's alarms notify when they
+	// fire and when they recover: offline partitions, and per broker disk
+	// use and under-replicated partitions (see Signals). The alarms exist
+	// either way.
+	// Default: - alarms without notification
+	AlarmTopicARN string
 	// Tags are added to every resource that takes tags.
 	// Default: - none
 	Tags map[string]string
@@ -146,6 +153,7 @@ type Cluster struct {
 	securityGroup string
 	connections   *network.Connections
 	env           awsenv.Env
+	alarms        []observe.Alarm // raised by watch (cluster_signals.go)
 }
 
 var (
@@ -223,6 +231,7 @@ func (s settings) validate(r *validation.Report) {
 	if s.KMSKeyARN != "" && !validation.IsToken(s.KMSKeyARN) && !kmsKeyARNRe.MatchString(s.KMSKeyARN) {
 		r.Addf("KMSKeyARN", "%q is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); MSK takes a key ARN, not an alias", s.KMSKeyARN)
 	}
+	s.checkAlarmTopic(r)
 }
 
 // brokers returns the number of broker nodes: one group per client subnet.
@@ -307,12 +316,15 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 	// to 5,120 characters; log groups under /aws/vendedlogs/ share one
 	// wildcard statement instead of a statement each (AWS's advice for
 	// vended logs), so more clusters fit before deliveries start failing.
-	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, ptr.String("broker-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            ptr.String(BrokerLogGroupPrefix + s.Name),
-		RetentionInDays: ptr.Number(s.LogRetentionDays),
-		Tags:            tags,
-		Lifecycle:       protect,
+	logs, err := loggroup.New(c, "broker-logs", loggroup.Props{
+		Name:          BrokerLogGroupPrefix + s.Name,
+		RetentionDays: s.LogRetentionDays,
+		Tags:          tags,
+		Lifecycle:     protect,
 	})
+	if err != nil {
+		return nil, err
+	}
 
 	// The configuration's name and kafka_versions force a new
 	// configuration, and MSK refuses to delete a configuration a cluster
@@ -366,6 +378,7 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 		Tags:               tags,
 		Lifecycle:          protect,
 	})
+	c.watch(s)
 	if quota := s.brokerQuota(); quota > 0 && s.brokers() > quota {
 		cdktf.Annotations_Of(c).AddWarning(ptr.String(fmt.Sprintf("%s: %d brokers exceed MSK's default quota of %d brokers per cluster in %s; request a higher quota before apply",
 			*c.Node().Path(), s.brokers(), quota, s.KafkaVersion)))

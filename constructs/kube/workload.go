@@ -16,6 +16,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // Identity says how a workload's pods get AWS credentials.
@@ -143,6 +144,15 @@ type WorkloadProps struct {
 	// Default: - restricted: non-root, read-only root filesystem, no
 	// privilege escalation, all capabilities dropped, seccomp RuntimeDefault
 	Relax *Relaxation
+	// Tracing points the containers' OpenTelemetry SDK at a collector
+	// (OTEL_* variables, see Tracing); Env wins over what it sets.
+	// Default: - none: no OTEL_* variables
+	Tracing *Tracing
+	// Alarms raises a CloudWatch alarm on container restarts (a crash
+	// loop) in the workload's stack; it needs Cluster (see WorkloadAlarms
+	// and Signals).
+	// Default: - no alarm
+	Alarms *WorkloadAlarms
 }
 
 // Workload is a Deployment with its Service, HPA, PDB, ServiceAccount and
@@ -155,6 +165,9 @@ type Workload struct {
 	role            grant.Grantee
 	deployment      deploymentv1.DeploymentV1
 	service         servicev1.ServiceV1
+	// Kept by watch (workload_signals.go).
+	cluster *eks.Cluster
+	alarms  []observe.Alarm
 }
 
 // NewWorkload creates the workload. It returns every problem with props at
@@ -169,6 +182,8 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 	}
 	p := props.withDefaults()
 	p.check(r)
+	p.checkAlarms(r)
+	p.checkTracing(r)
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -267,6 +282,7 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 			Selector:       &poddisruptionbudgetv1.PodDisruptionBudgetV1SpecSelector{MatchLabels: ptr.Map(selector)},
 		},
 	})
+	w.watch(p)
 	return w, nil
 }
 
@@ -475,8 +491,9 @@ func (p WorkloadProps) deploymentSpec(selector, labels map[string]string, sa ser
 		}
 	}
 	var env []*deploymentv1.DeploymentV1SpecTemplateSpecContainerEnv
-	for _, k := range ptr.SortedKeys(p.Env) {
-		env = append(env, &deploymentv1.DeploymentV1SpecTemplateSpecContainerEnv{Name: ptr.String(k), Value: ptr.String(p.Env[k])})
+	vars := p.containerEnv()
+	for _, k := range ptr.SortedKeys(vars) {
+		env = append(env, &deploymentv1.DeploymentV1SpecTemplateSpecContainerEnv{Name: ptr.String(k), Value: ptr.String(vars[k])})
 	}
 	var volumes []*deploymentv1.DeploymentV1SpecTemplateSpecVolume
 	var mounts []*deploymentv1.DeploymentV1SpecTemplateSpecContainerVolumeMount

@@ -20,9 +20,11 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // latticeName is the Lattice service's name: Lattice names are unique per
@@ -226,7 +228,81 @@ func (vs *VirtualService) renderLattice() error {
 			Tags:               tags,
 		})
 	}
+	vs.latticeAlarms()
 	return nil
+}
+
+// latticeDimensions returns the dimensions of the service's metrics in
+// AWS/VpcLattice: Service, the service's id.
+func (vs *VirtualService) latticeDimensions() map[string]string {
+	return map[string]string{"Service": *vs.latticeService.Id()}
+}
+
+// latticeAlarms raises the service's alarms on server errors and on its
+// p99 request time and, under PodTargetsALB, on pods of a version failing
+// the health checks of its ALB.
+func (vs *VirtualService) latticeAlarms() {
+	p := vs.props
+	latency := p.LatencyAlarmMS
+	if latency == 0 {
+		latency = 2000
+	}
+	raise := func(id string, a alarm.Props) {
+		if a.Namespace == "" {
+			a.Namespace, a.Dimensions = "AWS/VpcLattice", vs.latticeDimensions()
+		}
+		a.Name, a.TopicARN, a.Tags = vs.latticeName()+"-"+id, p.AlarmTopicARN, p.Network.tags
+		made := alarm.New(vs, id, a)
+		vs.raised = append(vs.raised, observe.Alarm{Name: *made.AlarmName(), ARN: *made.Arn()})
+	}
+	raise("server-errors-alarm", alarm.Props{
+		Description: "VPC Lattice service " + vs.latticeName() + " answered 5 or more requests a minute with 5xx in 3 of 5 minutes",
+		Metric:      "HTTPCode_5XX_Count", Statistic: "Sum", PeriodSeconds: 60, Periods: 5, DatapointsToAlarm: 3, Threshold: 5,
+	})
+	raise("latency-alarm", alarm.Props{
+		Description: fmt.Sprintf("The p99 request time of VPC Lattice service %s was %d ms or more for 15 minutes", vs.latticeName(), latency),
+		Metric:      "RequestTime", Statistic: "p99", PeriodSeconds: 300, Periods: 3, Threshold: latency,
+	})
+	for _, b := range vs.bridges {
+		raise("alb-"+b.version+"-unhealthy-pods-alarm", alarm.Props{
+			Description: fmt.Sprintf("Pods of version %s of VPC Lattice service %s have failed the health checks of its ALB for 5 minutes", b.version, vs.latticeName()),
+			Namespace:   "AWS/ApplicationELB", Dimensions: map[string]string{"LoadBalancer": b.loadBalancer, "TargetGroup": b.targetGroup},
+			Metric: "UnHealthyHostCount", Statistic: "Maximum", PeriodSeconds: 60, Periods: 5, Threshold: 1,
+		})
+	}
+}
+
+// Signals returns the service's golden signals for a dashboard
+// (observe.Source) on Lattice, from the service's metrics (namespace
+// AWS/VpcLattice, dimension Service): latency (RequestTime p50 and p99, in
+// ms), traffic (TotalRequestCount), errors (HTTPCode_5XX_Count,
+// HTTPCode_4XX_Count and RequestTimeoutCount, and under PodTargetsALB
+// each version's pods failing its ALB's health checks, UnHealthyHostCount),
+// its alarms and the service network's access log group. Lattice
+// publishes no saturation metric for a service. On App Mesh it returns
+// only a title: the library reads no Envoy metrics.
+func (vs *VirtualService) Signals() observe.Signals {
+	if vs.latticeService == nil {
+		return observe.Signals{Title: "App Mesh service " + vs.props.Name}
+	}
+	m := func(name, stat, label string) observe.Metric {
+		return observe.Metric{Namespace: "AWS/VpcLattice", Name: name, Dimensions: vs.latticeDimensions(), Stat: stat, Label: label}
+	}
+	errs := []observe.Metric{m("HTTPCode_5XX_Count", "Sum", "5xx"), m("HTTPCode_4XX_Count", "Sum", "4xx"), m("RequestTimeoutCount", "Sum", "Timed out")}
+	for _, b := range vs.bridges {
+		errs = append(errs, observe.Metric{Namespace: "AWS/ApplicationELB", Name: "UnHealthyHostCount",
+			Dimensions: map[string]string{"LoadBalancer": b.loadBalancer, "TargetGroup": b.targetGroup}, Stat: "Maximum", Label: "Unhealthy pods of " + b.version})
+	}
+	return observe.Signals{
+		Title: "VPC Lattice service " + vs.latticeName(),
+		Widgets: []observe.Widget{
+			{Title: "Request time (ms)", Signal: observe.Latency, Metrics: []observe.Metric{m("RequestTime", "p50", "p50"), m("RequestTime", "p99", "p99")}},
+			{Title: "Requests", Signal: observe.Traffic, Metrics: []observe.Metric{m("TotalRequestCount", "Sum", "Requests")}},
+			{Title: "Errors", Signal: observe.Errors, Metrics: errs},
+		},
+		Alarms:    append([]observe.Alarm(nil), vs.raised...),
+		LogGroups: []string{vs.props.Network.logGroupName},
+	}
 }
 
 // albBridge creates the path from Lattice to one version's pods under
@@ -309,5 +385,6 @@ func (vs *VirtualService) albBridge(v Version) (string, error) {
 		DependsOn: &[]cdktf.ITerraformDependable{listener},
 	})
 	vs.podTargetGroups[v.Name] = *tg.Arn()
+	vs.bridges = append(vs.bridges, bridge{version: v.Name, loadBalancer: *alb.ArnSuffix(), targetGroup: *tg.ArnSuffix()})
 	return *latticeTG.Id(), nil
 }

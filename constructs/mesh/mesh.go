@@ -16,7 +16,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appmeshmesh"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsec2managedprefixlist"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeaccesslogsubscription"
@@ -29,6 +28,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
@@ -120,6 +120,7 @@ type Network struct {
 	serviceNetwork   vpclatticeservicenetwork.VpclatticeServiceNetwork
 	associationSG    string
 	logGroupARN      string
+	logGroupName     string
 	ports            map[int]bool
 	// targetPorts are the pod ports already admitted from Lattice on the
 	// cluster's security group.
@@ -236,14 +237,18 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 		SecurityGroupIds:         ptr.Strings([]string{*sg.Id()}),
 		Tags:                     ptr.Map(p.Tags),
 	})
-	logs := cloudwatchloggroup.NewCloudwatchLogGroup(n, ptr.String("access-logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+	logs, err := loggroup.New(n, "access-logs", loggroup.Props{
 		// Under /aws/vendedlogs/ CloudWatch Logs does not grow its resource
 		// policy for every log group that Lattice delivers to.
-		Name:            ptr.String("/aws/vendedlogs/vpc-lattice/" + p.Name),
-		RetentionInDays: ptr.Number(p.LogRetentionDays),
-		Tags:            ptr.Map(p.Tags),
+		Name:          "/aws/vendedlogs/vpc-lattice/" + p.Name,
+		RetentionDays: p.LogRetentionDays,
+		Tags:          ptr.Map(p.Tags),
 	})
+	if err != nil {
+		return nil, err
+	}
 	n.logGroupARN = *logs.Arn()
+	n.logGroupName = *logs.Name()
 	vpclatticeaccesslogsubscription.NewVpclatticeAccessLogSubscription(n, ptr.String("access-log-subscription"), &vpclatticeaccesslogsubscription.VpclatticeAccessLogSubscriptionConfig{
 		ResourceIdentifier: sn.Id(),
 		DestinationArn:     logs.Arn(),

@@ -16,6 +16,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // Version is one deployable version of the workload behind a virtual
@@ -187,6 +188,18 @@ type VirtualServiceProps struct {
 	// The features are then not rendered.
 	// Default: false
 	WarnOnUnsupported bool
+	// AlarmTopicARN is notified when an alarm of the service fires or
+	// recovers (Lattice only; App Mesh services get no alarms): server
+	// errors (5 or more 5xx responses a minute in 3 of 5 minutes) and
+	// latency (the p99 of RequestTime at LatencyAlarmMS or more in 3
+	// consecutive 5-minute periods).
+	// Default: - alarms without notification
+	AlarmTopicARN string
+	// LatencyAlarmMS is the p99 request time, in milliseconds, at which
+	// the latency alarm fires (Lattice only). One hop between services
+	// should be well below what a front door allows a whole request.
+	// Default: 2000
+	LatencyAlarmMS int
 }
 
 // VirtualService is the rendered intent.
@@ -210,6 +223,16 @@ type VirtualService struct {
 	// the rendered service, for the escape hatches
 	latticeService vpclatticeservice.VpclatticeService
 	appMeshService appmeshvirtualservice.AppmeshVirtualService
+	// raised are the Lattice service's alarms; bridges the ALBs of its
+	// versions under PodTargetsALB.
+	raised  []observe.Alarm
+	bridges []bridge
+}
+
+// bridge is the ALB between Lattice and one version's pods, by the
+// dimensions of its metrics.
+type bridge struct {
+	version, loadBalancer, targetGroup string
 }
 
 func withDefaults(id string, p VirtualServiceProps) VirtualServiceProps {
@@ -424,6 +447,18 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 	}
 	if !lattice && p.TLS == nil && strings.TrimSpace(p.PlaintextReason) == "" {
 		r.Addf("TLS", "is nil on App Mesh: traffic to the service would not be encrypted; set TLS (ACM certificate and Private CA), or PlaintextReason to say why plaintext is acceptable")
+	}
+	for _, f := range []struct {
+		field string
+		set   bool
+	}{{"AlarmTopicARN", p.AlarmTopicARN != ""}, {"LatencyAlarmMS", p.LatencyAlarmMS != 0}} {
+		if field := f.field; f.set && !lattice {
+			unsupported(r, p, warns, field, "the library raises alarms on VPC Lattice metrics only; watch the Envoy proxies' metrics instead",
+				field+" is not rendered: App Mesh services get no alarms")
+		}
+	}
+	if p.LatencyAlarmMS < 0 {
+		r.Addf("LatencyAlarmMS", "%d is negative; give the p99 request time in milliseconds at which the latency alarm fires, or 0 for 2000", p.LatencyAlarmMS)
 	}
 	if p.Gateway != nil && lattice {
 		unsupported(r, p, warns, "Gateway", "VPC Lattice has no virtual gateway; associate the service network with the clients' VPC, or route from API Gateway through a VPC link",

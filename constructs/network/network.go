@@ -109,8 +109,9 @@ type VPCProps struct {
 	// value CloudWatch Logs accepts.
 	// Default: 90
 	FlowLogRetentionDays int
-	// FlowLogKMSKeyARN encrypts the flow log group with a customer managed key.
-	// Default: - CloudWatch Logs' own encryption
+	// FlowLogKMSKeyARN encrypts the flow log group with this customer
+	// managed key; its policy must let the CloudWatch Logs service use it.
+	// Default: - the KMS key the stack shares for its log groups (observe.LogsKeyARN)
 	FlowLogKMSKeyARN string
 	// DisableFlowLogs turns VPC flow logs off. Only for throwaway sandboxes:
 	// without them there is no record of network traffic.

@@ -5,7 +5,6 @@ import (
 	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsavailabilityzones"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsvpc"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
@@ -28,6 +27,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/cidr"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
@@ -208,12 +208,16 @@ func NewVPC(scope constructs.Construct, id string, props VPCProps) (*VPC, error)
 // flowLogs sends all VPC traffic records to a log group with retention,
 // through a role that can write to that group only.
 func (v *VPC) flowLogs(r *validation.Report, env awsenv.Env, l layout, props VPCProps, tags func(string, ...map[string]string) *map[string]*string) {
-	group := cloudwatchloggroup.NewCloudwatchLogGroup(v, ptr.String("flow-log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            ptr.String("/aws/vpc/" + l.name + "/flow-logs"),
-		RetentionInDays: ptr.Number(l.flowDays),
-		KmsKeyId:        ptr.Optional(props.FlowLogKMSKeyARN),
-		Tags:            tags(l.name + "-flow-logs"),
+	group, err := loggroup.New(v, "flow-log-group", loggroup.Props{
+		Name:          "/aws/vpc/" + l.name + "/flow-logs",
+		RetentionDays: l.flowDays,
+		KMSKeyARN:     props.FlowLogKMSKeyARN,
+		Tags:          tags(l.name + "-flow-logs"),
 	})
+	if err != nil {
+		r.Join(err)
+		return
+	}
 	role := iamrole.NewIamRole(v, ptr.String("flow-log-role"), &iamrole.IamRoleConfig{
 		NamePrefix:  ptr.String(names.Truncate(l.name+"-flow-logs-", 38)),
 		Description: ptr.String("Lets VPC flow logs for " + l.name + " write to their log group"),

@@ -39,6 +39,12 @@ type Metric struct {
 	// Label names the series in the legend.
 	// Default: - the metric name
 	Label string
+	// Expression draws a metric math or SEARCH expression instead of one
+	// metric, such as SUM(SEARCH('{ContainerInsights,ClusterName,Namespace,PodName}
+	// MetricName="pod_number_of_container_restarts"', 'Sum', 300)); Namespace,
+	// Name and Dimensions are then unused. Give it a Label.
+	// Default: - none: the metric Namespace/Name/Dimensions
+	Expression string
 }
 
 // Widget is one graph of a construct's panel: the metrics of one signal.

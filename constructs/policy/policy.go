@@ -20,6 +20,10 @@
 // groups do not admit, an EKS cluster without an administrator access
 // entry). S3-005 asks buckets for a customer managed KMS key with S3 Bucket
 // Keys; a bucket that keeps SSE-S3 on purpose suppresses it with the reason.
+// LOG-002 asks every log group for a customer managed KMS key (LOG-001 for
+// a retention), and OBS-001, a warning, for a CloudWatch metric alarm on
+// every traffic-carrying resource: one whose dimensions, or a metric_query
+// metric's, refer to the resource or hold its name.
 //
 // Suppressions travel inside the JSON ("//" metadata), so a check of
 // cdktf.out sees them too; each needs a reason, and one that matches no

@@ -23,6 +23,18 @@ func checkLogRetention(d *Doc, emit emitFunc) {
 	}
 }
 
+// checkLogEncryption is LOG-002: it reports log groups without kms_key_id,
+// whose events CloudWatch Logs encrypts with its own key: no key policy
+// controls who reads them, and they cannot be made unreadable by disabling
+// a key.
+func checkLogEncryption(d *Doc, emit emitFunc) {
+	for _, g := range d.Of("aws_cloudwatch_log_group") {
+		if str(g.Attrs["kms_key_id"]) == "" {
+			emit(g, "kms_key_id", "log events are not encrypted with a customer managed KMS key")
+		}
+	}
+}
+
 // checkDestroyProtection is DATA-001: it reports data-bearing resources
 // without prevent_destroy or the type's deletion protection, unless the
 // stack is disposable.

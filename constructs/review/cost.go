@@ -14,10 +14,12 @@ import (
 // The fixed monthly cost of a stack: what its resources cost by the hour or
 // by the month whether or not anything uses them (control planes, NAT
 // gateways, load balancers, endpoints, brokers, databases, nodes, Fargate
-// services, keys, secrets, alarms), from a small dated price table kept in
-// the repository. Resources billed only by what they process or store
-// (Lambda, S3, SQS, logs...) are listed, not priced. A resource whose price
-// is missing from the table (an instance class the table does not hold) is
+// services, keys, secrets, alarms, dashboards, managed Prometheus
+// collectors), from a small dated price table kept in the repository.
+// Resources billed only by what they process or store (Lambda, S3, SQS,
+// logs, Prometheus workspaces, Grafana users, X-Ray traces...) are listed
+// with what drives their cost, not priced. A resource whose price is
+// missing from the table (an instance class the table does not hold) is
 // reported as unpriced, never guessed.
 
 //go:embed prices.json
@@ -25,7 +27,8 @@ var pricesJSON []byte
 
 // PriceTable is a dated set of list prices for one Region.
 type PriceTable struct {
-	// Date is when the prices were recorded, YYYY-MM-DD.
+	// Date is when the prices were recorded, YYYY-MM-DD; a price added
+	// later says when in its note.
 	Date     string `json:"date"`
 	Region   string `json:"region"`
 	Currency string `json:"currency"`
@@ -60,6 +63,11 @@ type Price struct {
 // UsageType is a resource type billed only (or also) by usage.
 type UsageType struct {
 	Type string `json:"type"`
+	// When, if set, limits the entry to the resources whose attributes
+	// have these values: a dotted path through nested blocks
+	// ("tracing_config.mode") to the value it must equal ("Active"). A
+	// resource gets a usage line for every entry that matches it.
+	When map[string]string `json:"when,omitempty"`
 	// Basis is what it is billed on, such as "requests and GB-seconds".
 	Basis  string `json:"basis"`
 	Source string `json:"source"`
@@ -84,14 +92,25 @@ func (t PriceTable) Lookup(key string) (Price, bool) {
 	return Price{}, false
 }
 
-// usage returns the usage basis of a resource type.
-func (t PriceTable) usage(typ string) (UsageType, bool) {
+// usage returns the usage entries that match a resource, in table order.
+func (t PriceTable) usage(r *Resource) []UsageType {
+	var out []UsageType
 	for _, u := range t.UsagePriced {
-		if u.Type == typ {
-			return u, true
+		if u.Type == r.Type && u.matches(r.Attrs) {
+			out = append(out, u)
 		}
 	}
-	return UsageType{}, false
+	return out
+}
+
+// matches reports whether attributes have every value When asks for.
+func (u UsageType) matches(a map[string]any) bool {
+	for path, want := range u.When {
+		if costAttr(a, path) != want {
+			return false
+		}
+	}
+	return true
 }
 
 // CostLine is one priced item of a resource. A resource can have several
@@ -133,7 +152,9 @@ type Estimate struct {
 	// Lines are sorted by address, then what.
 	Lines      []CostLine
 	MonthlyUSD float64
-	// Usage lists the resources priced by usage, sorted by address.
+	// Usage lists the resources priced by usage, sorted by address; a
+	// resource billed by usage in two ways (a traced function) has a line
+	// for each.
 	Usage []UsageLine
 	// Unpriced are the addresses of fixed-price resources whose price is
 	// missing from the table or whose size could not be resolved, sorted.
@@ -147,7 +168,10 @@ func EstimateCost(s *Stack, t PriceTable) Estimate {
 	for _, addr := range s.Addresses() {
 		r := s.Resources[addr]
 		c.resource(r)
-		if u, ok := t.usage(r.Type); ok && c.usageApplies(r) {
+		if !c.usageApplies(r) {
+			continue
+		}
+		for _, u := range t.usage(r) {
 			e.Usage = append(e.Usage, UsageLine{Address: addr, Type: r.Type, Basis: u.Basis, Path: costPath(r)})
 		}
 	}
@@ -244,6 +268,12 @@ func (c *coster) resource(r *Resource) {
 		c.add(r, "secretsmanager-secret", "", float64(1+len(replicas)))
 	case "aws_cloudwatch_metric_alarm":
 		c.alarm(r)
+	case "aws_cloudwatch_composite_alarm":
+		c.add(r, "cloudwatch-alarm:composite", "", 1)
+	case "aws_cloudwatch_dashboard":
+		c.add(r, "cloudwatch-dashboard", "", 1)
+	case "aws_prometheus_scraper":
+		c.add(r, "prometheus-collector", "", 1)
 	case "aws_vpclattice_service":
 		c.add(r, "vpc-lattice-service", "", 1)
 	case "aws_dynamodb_table":
@@ -256,7 +286,11 @@ func (c *coster) resource(r *Resource) {
 	}
 	// App Mesh, IAM, security groups, subnets, route tables, VPC Lattice
 	// networks and associations, API Gateway VPC links, ECS clusters and
-	// task definitions cost nothing by themselves.
+	// task definitions, SNS topic policies, EKS access entries, Prometheus
+	// alert manager definitions, X-Ray groups and sampling rules cost
+	// nothing by themselves. Prometheus workspaces and rule groups, Grafana
+	// workspaces and the CloudWatch observability add-on cost by usage only
+	// (the usage_priced entries of the table).
 }
 
 // eksCluster prices the control plane. A cluster whose upgrade policy is
@@ -512,7 +546,9 @@ func (c *coster) taskDefinition(v string) *Resource {
 
 // alarm prices one alarm metric per metric the alarm watches (metric math
 // alarms are billed per metric in the query), high resolution when the
-// period is under a minute, three metrics per anomaly detection band.
+// period is under a minute, three metrics per anomaly detection band. The
+// statistic does not change the price: a percentile alarm
+// (extended_statistic "p99") costs what an Average one does.
 func (c *coster) alarm(r *Resource) {
 	a := r.Attrs
 	metrics, highRes, anomaly := 0.0, false, false
@@ -588,6 +624,24 @@ func costStr(a map[string]any, name, def string) string {
 		return s
 	}
 	return def
+}
+
+// costAttr returns the value at a dotted path through nested blocks as a
+// string ("" when unset), so "tracing_config.mode" reads
+// {"tracing_config": {"mode": "Active"}} or the same block in a list.
+func costAttr(a map[string]any, path string) string {
+	parts := strings.Split(path, ".")
+	for _, p := range parts[:len(parts)-1] {
+		a = costBlock(a, p)
+	}
+	switch v := a[parts[len(parts)-1]].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		return fmt.Sprint(v)
+	}
 }
 
 // costNum returns a numeric attribute, written as a number or a numeric
@@ -704,6 +758,10 @@ type CostDelta struct {
 	// Unpriced are head resources with a fixed price the table lacks: the
 	// delta leaves them out, so it is not the whole change.
 	Unpriced []string
+	// AddedUsage and RemovedUsage are usage-priced lines present on one
+	// side only, by address and basis: the change also costs (or saves)
+	// what they are used for, which no fixed price tells.
+	AddedUsage, RemovedUsage []UsageLine
 }
 
 // CostLineChange is one line before and after.
@@ -738,5 +796,53 @@ func DiffCost(base, head Estimate) CostDelta {
 			d.Removed = append(d.Removed, l)
 		}
 	}
+	d.AddedUsage, d.RemovedUsage = diffUsage(base.Usage, head.Usage)
 	return d
+}
+
+// diffUsage returns the usage lines of head that base lacks and those of
+// base that head lacks, by address and basis. A line that only moved to
+// another address (a renamed or moved resource: the same type and basis
+// left on one side and arrived on the other) is in neither: what it costs
+// did not change.
+func diffUsage(base, head []UsageLine) (added, removed []UsageLine) {
+	key := func(u UsageLine) string { return u.Address + "\x00" + u.Basis }
+	had, has := map[string]bool{}, map[string]bool{}
+	for _, u := range base {
+		had[key(u)] = true
+	}
+	for _, u := range head {
+		has[key(u)] = true
+	}
+	left := map[string]int{} // type and basis of the lines head lost
+	for _, u := range base {
+		if !has[key(u)] {
+			removed = append(removed, u)
+			left[u.Type+"\x00"+u.Basis]++
+		}
+	}
+	arrived := map[string]int{}
+	for _, u := range head {
+		if had[key(u)] {
+			continue
+		}
+		if k := u.Type + "\x00" + u.Basis; left[k] > 0 {
+			left[k]--
+			arrived[k]++
+			continue
+		}
+		added = append(added, u)
+	}
+	kept := removed[:0]
+	for _, u := range removed {
+		if k := u.Type + "\x00" + u.Basis; arrived[k] > 0 {
+			arrived[k]--
+			continue
+		}
+		kept = append(kept, u)
+	}
+	if len(kept) == 0 {
+		kept = nil
+	}
+	return added, kept
 }

@@ -105,10 +105,16 @@ func TestPriceTableValid(t *testing.T) {
 	}
 	types := map[string]bool{}
 	for _, u := range table.UsagePriced {
-		if types[u.Type] || u.Basis == "" || !strings.HasPrefix(u.Source, "https://") {
+		conds := make([]string, 0, len(u.When))
+		for k, v := range u.When {
+			conds = append(conds, k+"="+v)
+		}
+		sort.Strings(conds)
+		key := u.Type + " " + strings.Join(conds, " ")
+		if types[key] || u.Basis == "" || !strings.HasPrefix(u.Source, "https://") {
 			t.Errorf("usage type %+v: duplicate, or no basis or source URL", u)
 		}
-		types[u.Type] = true
+		types[key] = true
 	}
 }
 
@@ -328,7 +334,8 @@ func TestEstimateSnapshots(t *testing.T) {
 			switch r.Type {
 			case "aws_eks_cluster", "aws_nat_gateway", "aws_eip", "aws_lb", "aws_msk_cluster", "aws_db_instance",
 				"aws_eks_node_group", "aws_ecs_service", "aws_kms_key", "aws_secretsmanager_secret",
-				"aws_cloudwatch_metric_alarm", "aws_vpclattice_service":
+				"aws_cloudwatch_metric_alarm", "aws_vpclattice_service", "aws_cloudwatch_composite_alarm",
+				"aws_cloudwatch_dashboard", "aws_prometheus_scraper":
 				if !priced[addr] {
 					t.Errorf("%s: %s has no cost line", n, addr)
 				}

@@ -74,8 +74,20 @@ func (r *Report) markdown(opts MarkdownOptions, details bool) string {
 	if len(r.Unchanged) > 0 {
 		fmt.Fprintf(&b, "Unchanged: %s.\n\n", strings.Join(r.Unchanged, ", "))
 	}
-	fmt.Fprintf(&b, "Fixed cost of all stacks: %s → %s per month (%s); on-demand list prices of %s, %s.\n\n",
+	fmt.Fprintf(&b, "Fixed cost of all stacks: %s → %s per month (%s); on-demand list prices of %s, %s.",
 		usd(r.BaseMonthlyUSD), usd(r.HeadMonthlyUSD), signedUSD(r.HeadMonthlyUSD-r.BaseMonthlyUSD), r.PriceDate, r.PriceRegion)
+	usage := map[string]bool{} // stack and address: a traced function has two usage lines
+	for _, d := range r.Stacks {
+		if d.Cost != nil {
+			for _, u := range d.Cost.AddedUsage {
+				usage[d.Stack+"\x00"+u.Address] = true
+			}
+		}
+	}
+	if len(usage) > 0 {
+		fmt.Fprintf(&b, " Not in it: %d usage-priced resource(s) added, billed by what they ingest, store or serve (listed in each stack's cost).", len(usage))
+	}
+	b.WriteString("\n\n")
 	if r.Failed() {
 		fmt.Fprintf(&b, "**%d high-risk change(s) not acknowledged.** If they are intended, list the addresses with a reason in `%s` in this change.\n\n", r.Unacknowledged, opts.AckPath)
 	} else if n := countHigh(r.Findings); n > 0 {
@@ -242,7 +254,7 @@ func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions)
 			b.WriteString("#### What changed, with its neighbours\n\n```mermaid\n" + m + "```\n\n")
 		}
 	}
-	if d.Cost != nil && (d.Cost.DeltaUSD != 0 || len(d.Cost.Added)+len(d.Cost.Removed)+len(d.Cost.Changed)+len(d.Cost.Unpriced) > 0) {
+	if d.Cost != nil && (d.Cost.DeltaUSD != 0 || len(d.Cost.Added)+len(d.Cost.Removed)+len(d.Cost.Changed)+len(d.Cost.Unpriced)+len(d.Cost.AddedUsage)+len(d.Cost.RemovedUsage) > 0) {
 		fmt.Fprintf(b, "#### Cost: %s → %s per month (%s)\n\n", usd(d.Cost.BaseUSD), usd(d.Cost.HeadUSD), signedUSD(d.Cost.DeltaUSD))
 		if len(d.Cost.Unpriced) > 0 {
 			fmt.Fprintf(b, "Not priced, so the change is not known: %s have a fixed price the table (`constructs/review/prices.json`) lacks.\n\n", strings.Join(backquote(d.Cost.Unpriced), ", "))
@@ -256,6 +268,14 @@ func (r *Report) writeStack(b *bytes.Buffer, d *StackDiff, opts MarkdownOptions)
 		}
 		for _, ch := range d.Cost.Changed {
 			fmt.Fprintf(b, "| ~ | `%s` | %s | %s |\n", ch.Head.Address, cell(ch.Head.What), signedUSD(ch.Head.MonthlyUSD-ch.Base.MonthlyUSD))
+		}
+		// Usage-priced resources have no figure: the row says what their
+		// cost grows with.
+		for _, u := range d.Cost.AddedUsage {
+			fmt.Fprintf(b, "| + | `%s` | %s | usage-priced |\n", u.Address, cell(u.Basis))
+		}
+		for _, u := range d.Cost.RemovedUsage {
+			fmt.Fprintf(b, "| - | `%s` | %s | usage-priced |\n", u.Address, cell(u.Basis))
 		}
 		b.WriteString("\n")
 	}
@@ -344,10 +364,14 @@ func deltaCell(c *CostDelta) string {
 	if len(c.Unpriced) > 0 {
 		return fmt.Sprintf("unknown (%d unpriced)", len(c.Unpriced))
 	}
+	fixed := signedUSD(c.DeltaUSD)
 	if c.DeltaUSD == 0 {
-		return "±0"
+		fixed = "±0"
 	}
-	return signedUSD(c.DeltaUSD)
+	if len(c.AddedUsage) > 0 {
+		return fixed + " + usage-priced"
+	}
+	return fixed
 }
 
 func usd(v float64) string { return "$" + thousands(v) }

@@ -41,7 +41,7 @@ const (
 
 // Classes lists the risk classes with what each means.
 var Classes = []struct{ Class, Means string }{
-	{ClassDataLoss, "a data-bearing resource (bucket, KMS key, cluster, file system, Kafka, database, table, log group, repository, secret, queue, user pool) is destroyed or replaced"},
+	{ClassDataLoss, "a data-bearing resource (bucket, KMS key, cluster, file system, Kafka, database, table, log group, Prometheus or Grafana workspace, repository, secret, queue, user pool) is destroyed or replaced"},
 	{ClassProtection, "prevent_destroy, deletion protection, final snapshots, versioning, Object Lock or backups are removed or weakened"},
 	{ClassIAM, "a policy grants new actions, `*` actions or resources, new principals or trust, loses a condition or a Deny"},
 	{ClassNetwork, "a security group admits new CIDRs, or something becomes public (endpoint, load balancer, database, bucket, route without authorization)"},
@@ -260,6 +260,7 @@ var attrRules = []attrRule{
 	{Types: []string{"aws_sns_topic", "aws_cloudwatch_log_group", "aws_secretsmanager_secret"}, Path: "kms_key_id", Class: ClassEncryptionOff, Severity: Medium, Bad: unset("no longer encrypted with the customer managed key")},
 	{Types: []string{"aws_sns_topic"}, Path: "kms_master_key_id", Class: ClassEncryptionOff, Severity: Medium, Bad: unset("the topic is no longer encrypted with a customer managed key")},
 	{Types: []string{"aws_kms_key"}, Path: "enable_key_rotation", Class: ClassEncryptionOff, Severity: Medium, Bad: isFalse("automatic key rotation is off")},
+	{Types: []string{"aws_prometheus_workspace"}, Path: "kms_key_arn", Class: ClassEncryptionOff, Severity: Medium, Bad: unset("stored metrics are no longer encrypted with the customer managed key")},
 	{Types: []string{"aws_s3_bucket_server_side_encryption_configuration"}, Path: "rule.apply_server_side_encryption_by_default.sse_algorithm", Class: ClassEncryptionOff, Severity: Medium, Bad: func(l leaf) (bool, string) {
 		return !strings.HasPrefix(l.str(), "aws:kms"), "objects are no longer encrypted with KMS (" + l.str() + ")"
 	}},
@@ -275,6 +276,7 @@ var attrRules = []attrRule{
 	{Types: []string{"aws_db_instance"}, Path: "enabled_cloudwatch_logs_exports", Class: ClassLoggingOff, Severity: Medium, Worse: shrunk("log exports")},
 	{Types: []string{"aws_apigatewayv2_stage"}, Path: "access_log_settings.destination_arn", Class: ClassLoggingOff, Severity: High, Bad: unset("the stage writes no access logs")},
 	{Types: []string{"aws_cloudwatch_log_group"}, Path: "retention_in_days", Class: ClassLoggingOff, Severity: Medium, Worse: decreased("logs are kept for less time (days)")},
+	{Types: []string{"aws_prometheus_workspace"}, Path: "logging_configuration.log_group_arn", Class: ClassLoggingOff, Severity: Low, Bad: unset("the workspace no longer logs its rule and alert manager errors")},
 	{Types: []string{"aws_lambda_function"}, Path: "tracing_config.mode", Class: ClassLoggingOff, Severity: Low, Bad: notEquals("Active", "X-Ray tracing is not Active")},
 	{Types: []string{"aws_lambda_function"}, Path: "logging_config.log_group", Class: ClassLoggingOff, Severity: Medium, Bad: unset("the function no longer logs to its own log group")},
 	{Types: []string{"aws_lb"}, Path: "access_logs.enabled", Class: ClassLoggingOff, Severity: Medium, Bad: isFalse("load balancer access logs are off")},
@@ -341,6 +343,10 @@ var deleteRules = map[string]struct {
 	"aws_s3_bucket_object_lock_configuration":            {ClassProtection, High, "the bucket's Object Lock default retention is removed"},
 	"aws_efs_backup_policy":                              {ClassProtection, Medium, "the file system's backup policy is removed"},
 	"aws_cloudwatch_metric_alarm":                        {ClassLoggingOff, Low, "an alarm is removed"},
+	"aws_cloudwatch_composite_alarm":                     {ClassLoggingOff, Low, "a composite alarm is removed"},
+	"aws_prometheus_rule_group_namespace":                {ClassLoggingOff, Low, "Prometheus recording and alerting rules are removed"},
+	"aws_prometheus_alert_manager_definition":            {ClassLoggingOff, Low, "the workspace's alert manager configuration is removed: its alerts go nowhere"},
+	"aws_prometheus_scraper":                             {ClassLoggingOff, Medium, "the managed collector is removed: the cluster's metrics stop reaching the workspace"},
 }
 
 // Classify returns the findings of a stack's changes.

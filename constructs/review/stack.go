@@ -324,6 +324,8 @@ var dataBearing = map[string]string{
 	"aws_rds_cluster":                       "the database",
 	"aws_dynamodb_table":                    "items",
 	"aws_cloudwatch_log_group":              "log events",
+	"aws_prometheus_workspace":              "metric samples (every series the workspace stores)",
+	"aws_grafana_workspace":                 "dashboards, folders, alert rules and settings made in Grafana",
 	"aws_ecr_repository":                    "container images",
 	"aws_secretsmanager_secret":             "the secret value",
 	"aws_sqs_queue":                         "queued messages",

@@ -87,6 +87,7 @@ func ExampleNewHandler() {
 	}
 	// Output:
 	// 30 true
+	// example-thumbnails-duration-alarm
 	// example-thumbnails-errors-alarm
 	// example-thumbnails-failed-events-alarm
 	// example-thumbnails-throttles-alarm
@@ -144,10 +145,12 @@ func ExampleNewHandler_realistic() {
 	}
 	// Output:
 	// own security group: true
+	// acme-fulfilment-duration-alarm
 	// acme-fulfilment-errors-alarm
 	// acme-fulfilment-failed-events-alarm
 	// acme-fulfilment-sqs-orders-dead-letter-alarm
 	// acme-fulfilment-throttles-alarm
+	// example-orders-oldest-message-alarm
 }
 
 // Every problem with the props comes back at once.

@@ -10,11 +10,11 @@
 package serverless
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lambdafunctioneventinvokeconfig"
@@ -24,11 +24,13 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
+	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // HandlerProps configures a LambdaEventHandler.
@@ -102,7 +104,8 @@ type HandlerProps struct {
 	// Default: - 2 retries, events up to 6 hours old, failures to a new
 	// dead-letter queue (see AsyncProps)
 	Async AsyncProps
-	// Alarms configures the error, throttle and failure-queue alarms.
+	// Alarms configures the error, throttle, duration and failure-queue
+	// alarms.
 	// Default: - alarms on, without notification (see AlarmProps)
 	Alarms AlarmProps
 	// Tags are added to every resource.
@@ -123,10 +126,11 @@ type AsyncProps struct {
 	FailureQueue QueueRef
 }
 
-// AlarmProps configures the handler's alarms: errors, throttles, messages
-// in the failure queue, and messages in the dead-letter queue of each SQS
-// source (which no other alarm sees: a batch item failure is not a
-// function error).
+// AlarmProps configures the handler's alarms: errors and throttles (any in
+// a 5-minute period), a p99 duration close to the timeout, messages in the
+// failure queue, and messages in the dead-letter queue of each SQS source
+// (which no other alarm sees: a batch item failure is not a function
+// error).
 type AlarmProps struct {
 	// Disable creates no alarms.
 	// Default: false
@@ -134,6 +138,12 @@ type AlarmProps struct {
 	// TopicARN is notified when an alarm fires or recovers.
 	// Default: - no notification
 	TopicARN string
+	// DurationPercent is how close to the timeout the p99 duration may come
+	// before the duration alarm fires (in two of three 5-minute periods),
+	// in percent of TimeoutSeconds, 1 to 100: the slowest invocations are
+	// about to time out.
+	// Default: 80
+	DurationPercent int
 }
 
 // Handler is a LambdaEventHandler.
@@ -159,6 +169,14 @@ type Handler struct {
 	alarmTopic    string
 	alarmsOff     bool
 	tags          map[string]string
+	// Signals: the alarms raised so far, the log group, the reserved
+	// concurrency, whether a stream source was added, and the duration
+	// alarm's percentage of the timeout.
+	raised          []observe.Alarm
+	logGroup        string
+	reserved        *int
+	streams         bool
+	durationPercent int
 }
 
 var (
@@ -175,9 +193,10 @@ var (
 
 type settings struct {
 	HandlerProps
-	name       string
-	maxRetries int
-	eventAge   int
+	name            string
+	maxRetries      int
+	eventAge        int
+	durationPercent int
 }
 
 func handlerDefaults(path string, p HandlerProps) settings {
@@ -216,6 +235,10 @@ func handlerDefaults(path string, p HandlerProps) settings {
 	s.eventAge = p.Async.MaxEventAgeSeconds
 	if s.eventAge == 0 {
 		s.eventAge = 21600
+	}
+	s.durationPercent = p.Alarms.DurationPercent
+	if s.durationPercent == 0 {
+		s.durationPercent = 80
 	}
 	return s
 }
@@ -311,6 +334,9 @@ func (s settings) validate(r *validation.Report) {
 	if s.Async.FailureQueue != nil && s.Async.FailureQueue.FIFO() {
 		r.Addf("Async.FailureQueue", "is a FIFO queue; Lambda destinations need a standard queue")
 	}
+	if s.durationPercent < 1 || s.durationPercent > 100 {
+		r.Addf("Alarms.DurationPercent", "%d is out of range; use 1 to 100 (percent of TimeoutSeconds), or 0 for 80", s.durationPercent)
+	}
 }
 
 // NewHandler validates props, builds zip code, and creates the function, its
@@ -346,11 +372,14 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	h := &Handler{env: env, name: s.name, timeout: s.TimeoutSeconds, arch: s.Architecture, sourceIDs: map[string]int{}, s3Permissions: map[string]lambdapermission.LambdaPermission{}, ids: names.IDs{}, alarmTopic: s.Alarms.TopicARN, alarmsOff: s.Alarms.Disable, tags: s.Tags}
 	constructs.NewConstruct_Override(h, scope, &id)
 
-	logs := cloudwatchloggroup.NewCloudwatchLogGroup(h, ptr.String("log-group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
-		Name:            ptr.String("/aws/lambda/" + s.name),
-		RetentionInDays: ptr.Number(s.LogRetentionDays),
-		Tags:            ptr.Map(s.Tags),
+	logs, err := loggroup.New(h, "log-group", loggroup.Props{
+		Name:          "/aws/lambda/" + s.name,
+		RetentionDays: s.LogRetentionDays,
+		Tags:          ptr.Map(s.Tags),
 	})
+	if err != nil {
+		return nil, err
+	}
 	h.role = iamrole.NewIamRole(h, ptr.String("role"), &iamrole.IamRoleConfig{
 		NamePrefix:  ptr.String(names.Truncate(s.name, 37) + "-"),
 		Description: ptr.String("Execution role of Lambda function " + s.name),
@@ -467,6 +496,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 		},
 		DependsOn: &[]cdktf.ITerraformDependable{sendFailures},
 	})
+	h.logGroup, h.reserved, h.durationPercent = *logs.Name(), s.ReservedConcurrency, s.durationPercent
 	h.alarms()
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -490,12 +520,21 @@ func (h *Handler) Connections() *network.Connections {
 	return h.connections
 }
 
-// alarms creates alarms on errors and throttles of the function and on
-// messages in the failure queue.
+// alarms creates alarms on errors and throttles of the function, on its
+// p99 duration nearing the timeout, and on messages in the failure queue.
 func (h *Handler) alarms() {
 	fn := map[string]string{"FunctionName": *h.fn.FunctionName()}
 	h.alarm("errors-alarm", "Errors", "AWS/Lambda", "Sum", "Lambda function "+h.name+" returned errors", fn)
 	h.alarm("throttles-alarm", "Throttles", "AWS/Lambda", "Sum", "Lambda function "+h.name+" was throttled", fn)
+	// Duration is in milliseconds; a p99 at the threshold in two of three
+	// 5-minute periods means the slowest invocations are about to time
+	// out (those that do count as errors).
+	threshold := h.timeout * 1000 * h.durationPercent / 100
+	h.raise("duration-alarm", alarm.Props{
+		Description: fmt.Sprintf("The p99 duration of Lambda function %s reached %d ms, %d%% of its %d s timeout", h.name, threshold, h.durationPercent, h.timeout),
+		Namespace:   "AWS/Lambda", Metric: "Duration", Dimensions: fn, Statistic: "p99",
+		PeriodSeconds: 300, Periods: 3, DatapointsToAlarm: 2, Threshold: threshold,
+	})
 	if q, ok := h.failure.(*Queue); ok {
 		h.queueDepthAlarm("failed-events-alarm", q, "Events that "+h.name+" failed to process are waiting in "+*q.Node().Path())
 	}
@@ -508,14 +547,25 @@ func (h *Handler) queueDepthAlarm(id string, q *Queue, description string) {
 	h.alarm(id, "ApproximateNumberOfMessagesVisible", "AWS/SQS", "Maximum", description, map[string]string{"QueueName": q.QueueName()})
 }
 
+// alarm raises an alarm that fires when the statistic of metric is 1 or
+// more in a 5-minute period.
 func (h *Handler) alarm(id, metric, namespace, statistic, description string, dims map[string]string) {
+	h.raise(id, alarm.Props{
+		Description: description, Namespace: namespace, Metric: metric, Dimensions: dims,
+		Statistic: statistic, PeriodSeconds: 300, Periods: 1, Threshold: 1,
+	})
+}
+
+// raise creates the alarm id named after the function, notifying the
+// handler's topic, and records it for Signals; with alarms disabled it
+// does nothing.
+func (h *Handler) raise(id string, p alarm.Props) {
 	if h.alarmsOff {
 		return
 	}
-	alarm.New(h, id, alarm.Props{
-		Name: h.name + "-" + id, Description: description, Namespace: namespace, Metric: metric, Dimensions: dims,
-		Statistic: statistic, PeriodSeconds: 300, Periods: 1, Threshold: 1, TopicARN: h.alarmTopic, Tags: h.tags,
-	})
+	p.Name, p.TopicARN, p.Tags = h.name+"-"+id, h.alarmTopic, h.tags
+	a := alarm.New(h, id, p)
+	h.raised = append(h.raised, observe.Alarm{Name: *a.AlarmName(), ARN: *a.Arn()})
 }
 
 // AddToRolePolicy attaches statements to the execution role as the inline
@@ -556,3 +606,49 @@ func (h *Handler) Role() iamrole.IamRole { return h.role }
 
 // Resource returns the aws_lambda_function resource as an escape hatch.
 func (h *Handler) Resource() lambdafunction.LambdaFunction { return h.fn }
+
+// Signals returns the function's golden signals for a dashboard
+// (observe.Source): latency (Duration p50, p99 and maximum), traffic
+// (Invocations), errors (Errors, Throttles, DestinationDeliveryFailures of
+// the async failure destination, and the events waiting in the failure
+// queue) and saturation (ConcurrentExecutions, labelled with the reserved
+// concurrency when there is one, and IteratorAge once a stream source is
+// added), with the alarms raised so far and the function's log group.
+// DeadLetterErrors is not shown: failed async events go to a destination,
+// not to a dead-letter queue.
+func (h *Handler) Signals() observe.Signals {
+	fn := map[string]string{"FunctionName": *h.fn.FunctionName()}
+	lambda := func(name, stat, label string) observe.Metric {
+		return observe.Metric{Namespace: "AWS/Lambda", Name: name, Dimensions: fn, Stat: stat, Label: label}
+	}
+	errs := []observe.Metric{
+		lambda("Errors", "Sum", "Errors"),
+		lambda("Throttles", "Sum", "Throttles"),
+		lambda("DestinationDeliveryFailures", "Sum", "Failed events not delivered to their destination"),
+	}
+	if q, ok := h.failure.(*Queue); ok {
+		errs = append(errs, observe.Metric{Namespace: "AWS/SQS", Name: "ApproximateNumberOfMessagesVisible",
+			Dimensions: map[string]string{"QueueName": q.QueueName()}, Stat: "Maximum", Label: "Failed events waiting"})
+	}
+	concurrency := "Concurrent executions"
+	if h.reserved != nil {
+		concurrency = fmt.Sprintf("Concurrent executions (of %d reserved)", *h.reserved)
+	}
+	saturation := []observe.Metric{lambda("ConcurrentExecutions", "Maximum", concurrency)}
+	if h.streams {
+		saturation = append(saturation, lambda("IteratorAge", "Maximum", "Age of the last stream record read (ms)"))
+	}
+	return observe.Signals{
+		Title: "Lambda " + h.name,
+		Widgets: []observe.Widget{
+			{Title: "Duration (ms)", Signal: observe.Latency, Metrics: []observe.Metric{
+				lambda("Duration", "p50", "p50"), lambda("Duration", "p99", "p99"), lambda("Duration", "Maximum", "Maximum"),
+			}},
+			{Title: "Invocations", Signal: observe.Traffic, Metrics: []observe.Metric{lambda("Invocations", "Sum", "Invocations")}},
+			{Title: "Errors", Signal: observe.Errors, Metrics: errs},
+			{Title: "Concurrency", Signal: observe.Saturation, Metrics: saturation},
+		},
+		Alarms:    append([]observe.Alarm(nil), h.raised...),
+		LogGroups: []string{h.logGroup},
+	}
+}

@@ -162,8 +162,8 @@ func TestHandlerDefaults(t *testing.T) {
 	if q["sqs_managed_sse_enabled"] != true || q["message_retention_seconds"] != float64(1209600) {
 		t.Errorf("failure queue = %v", q)
 	}
-	if n := len(doc.Resources("aws_cloudwatch_metric_alarm")); n != 3 {
-		t.Errorf("%d alarms, want errors, throttles and failed events", n)
+	if n := len(doc.Resources("aws_cloudwatch_metric_alarm")); n != 4 {
+		t.Errorf("%d alarms, want errors, throttles, duration and failed events", n)
 	}
 	// Queue depth is a gauge: summing it over five one-minute samples would
 	// count one waiting message five times.

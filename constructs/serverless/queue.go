@@ -2,6 +2,7 @@ package serverless
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -10,9 +11,11 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // QueueRef is an SQS queue other constructs can use.
@@ -56,9 +59,37 @@ type QueueProps struct {
 	// dead-letter queue of its own and keeps messages 14 days.
 	// Default: false
 	IsDeadLetterQueue bool
+	// Alarms configures the alarms of a queue that is not a dead-letter
+	// queue.
+	// Default: - alarms on, without notification (see QueueAlarmProps)
+	Alarms QueueAlarmProps
 	// Tags are added to the queues.
 	// Default: - none
 	Tags map[string]string
+}
+
+// QueueAlarmProps configures a queue's alarms. A queue that is not itself
+// a dead-letter queue raises two, each on the maximum over 5 minutes: the
+// age of its oldest message reaching MaxMessageAgeSeconds (its consumers
+// are behind or stopped), and any message in its dead-letter queue (a
+// message failed MaxReceiveCount times). A dead-letter queue raises none:
+// the age of its messages grows by design, and whoever sends to it watches
+// it (a Handler's failed-events alarm, a schedule's dead-letter alarms). A
+// Handler consuming the queue (AddSQSSource) raises its own dead-letter
+// alarm, which then replaces the queue's unless the two would notify
+// different topics.
+type QueueAlarmProps struct {
+	// Disable creates no alarms.
+	// Default: false
+	Disable bool
+	// TopicARN is notified when an alarm fires or recovers.
+	// Default: - no notification
+	TopicARN string
+	// MaxMessageAgeSeconds is the age of the oldest message at which the
+	// oldest-message alarm fires; less than RetentionSeconds, when
+	// messages are deleted unread.
+	// Default: - MaxReceiveCount x VisibilityTimeoutSeconds (a message older than that was never received, rather than failing), at least 300 and at most half of RetentionSeconds
+	MaxMessageAgeSeconds int
 }
 
 // Queue is an encrypted SQS queue with, unless it is one itself, a
@@ -70,6 +101,15 @@ type Queue struct {
 	visibility int
 	maxReceive int
 	fifo       bool
+	deadLetter bool
+	// raised are the queue's alarms; alarmTopic the topic they notify.
+	raised     []observe.Alarm
+	alarmTopic string
+	// deadLetterAlarm is the id of the queue's alarm on its dead-letter
+	// queue ("" when it has none, or gave it up to a consumer's);
+	// exposed records that Signals handed out its alarms.
+	deadLetterAlarm string
+	exposed         bool
 }
 
 var queuePrefixRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,50}$`)
@@ -113,10 +153,11 @@ func NewQueue(scope constructs.Construct, id string, props QueueProps) (*Queue, 
 	if p.KMSKeyARN != "" && !validation.IsToken(p.KMSKeyARN) && !strings.HasPrefix(p.KMSKeyARN, "arn:") && !strings.HasPrefix(p.KMSKeyARN, "alias/") {
 		r.Addf("KMSKeyARN", "%q is not a KMS key ARN or alias", p.KMSKeyARN)
 	}
+	maxAge := checkQueueAlarms(r, p)
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	q := &Queue{visibility: p.VisibilityTimeoutSeconds, maxReceive: p.MaxReceiveCount, fifo: p.FIFO}
+	q := &Queue{visibility: p.VisibilityTimeoutSeconds, maxReceive: p.MaxReceiveCount, fifo: p.FIFO, deadLetter: p.IsDeadLetterQueue, alarmTopic: p.Alarms.TopicARN}
 	constructs.NewConstruct_Override(q, scope, &id)
 	if !p.IsDeadLetterQueue {
 		dlq, err := NewQueue(q, "dead-letter", QueueProps{
@@ -151,7 +192,98 @@ func NewQueue(scope constructs.Construct, id string, props QueueProps) (*Queue, 
 		cfg.RedrivePolicy = ptr.String(string(policy))
 	}
 	q.queue = sqsqueue.NewSqsQueue(q, ptr.String("queue"), cfg)
+	if !p.IsDeadLetterQueue && !p.Alarms.Disable {
+		q.alarms(names.FromPathFit(r.StackPath(scope), 200), p, maxAge)
+	}
 	return q, nil
+}
+
+// checkQueueAlarms validates the alarm props and returns the
+// oldest-message alarm's threshold in seconds.
+func checkQueueAlarms(r *validation.Report, p QueueProps) int {
+	a := p.Alarms
+	if p.IsDeadLetterQueue && (a.TopicARN != "" || a.MaxMessageAgeSeconds != 0) {
+		r.Addf("Alarms", "is set on a dead-letter queue, which raises no alarms of its own: the construct that sends to it alarms on it (such as a Handler's failed-events alarm)")
+	}
+	if a.MaxMessageAgeSeconds != 0 {
+		if a.MaxMessageAgeSeconds < 1 || a.MaxMessageAgeSeconds >= p.RetentionSeconds {
+			r.Addf("Alarms.MaxMessageAgeSeconds", "%d is out of range; use 1 to %d (less than RetentionSeconds, when messages are deleted unread)", a.MaxMessageAgeSeconds, p.RetentionSeconds-1)
+		}
+		return a.MaxMessageAgeSeconds
+	}
+	age := max(p.MaxReceiveCount*p.VisibilityTimeoutSeconds, 300)
+	return min(age, p.RetentionSeconds/2)
+}
+
+// alarms raises the alarms on the age of the oldest message (at maxAge
+// seconds) and on messages in the dead-letter queue, named after name.
+func (q *Queue) alarms(name string, p QueueProps, maxAge int) {
+	raise := func(id, metric, queueName, description string, threshold int) {
+		a := alarm.New(q, id, alarm.Props{
+			Name: name + "-" + id, Description: description,
+			Namespace: "AWS/SQS", Metric: metric, Dimensions: map[string]string{"QueueName": queueName},
+			// Both are gauges: the maximum says whether the threshold was
+			// reached at all in the period.
+			Statistic: "Maximum", PeriodSeconds: 300, Periods: 1, Threshold: threshold,
+			TopicARN: p.Alarms.TopicARN, Tags: p.Tags,
+		})
+		q.raised = append(q.raised, observe.Alarm{Name: *a.AlarmName(), ARN: *a.Arn()})
+	}
+	path := *q.Node().Path()
+	raise("oldest-message-alarm", "ApproximateAgeOfOldestMessage", q.QueueName(),
+		fmt.Sprintf("A message has waited %d s or more in %s: its consumers are behind or stopped", maxAge, path), maxAge)
+	if q.dlq != nil {
+		q.deadLetterAlarm = "dead-letters-alarm"
+		raise(q.deadLetterAlarm, "ApproximateNumberOfMessagesVisible", q.dlq.QueueName(),
+			fmt.Sprintf("Messages of %s that failed %d receives are waiting in its dead-letter queue", path, p.MaxReceiveCount), 1)
+	}
+}
+
+// yieldDeadLetterAlarm removes the queue's alarm on its dead-letter queue
+// when a consumer raises its own on the same metric notifying topic: one
+// alarm per condition. The queue keeps it when it notifies another topic
+// (both recipients are told), or when Signals already handed it out (a
+// dashboard may refer to it).
+func (q *Queue) yieldDeadLetterAlarm(topic string) {
+	if q.deadLetterAlarm == "" || q.exposed || (q.alarmTopic != "" && q.alarmTopic != topic) {
+		return
+	}
+	q.Node().TryRemoveChild(ptr.String(q.deadLetterAlarm))
+	q.raised = q.raised[:1]
+	q.deadLetterAlarm = ""
+}
+
+// Signals returns the queue's golden signals for a dashboard
+// (observe.Source): latency (the age of the oldest message), traffic
+// (messages sent and received), errors (messages waiting in its
+// dead-letter queue, if it has one), saturation (messages waiting), and
+// its alarms. A dead-letter queue inside another Source (a Handler's
+// failure queue, a Queue's dead-letter queue, a schedule's queues) returns
+// nothing: that Source shows it.
+func (q *Queue) Signals() observe.Signals {
+	q.exposed = true
+	if _, inSource := q.Node().Scope().(observe.Source); q.deadLetter && inSource {
+		return observe.Signals{}
+	}
+	sqs := func(queueName, metric, stat, label string) observe.Metric {
+		return observe.Metric{Namespace: "AWS/SQS", Name: metric, Dimensions: map[string]string{"QueueName": queueName}, Stat: stat, Label: label}
+	}
+	name := q.QueueName()
+	widgets := []observe.Widget{
+		{Title: "Age of the oldest message (s)", Signal: observe.Latency, Metrics: []observe.Metric{sqs(name, "ApproximateAgeOfOldestMessage", "Maximum", "Oldest message")}},
+		{Title: "Messages", Signal: observe.Traffic, Metrics: []observe.Metric{
+			sqs(name, "NumberOfMessagesSent", "Sum", "Sent"), sqs(name, "NumberOfMessagesReceived", "Sum", "Received"),
+		}},
+	}
+	if q.dlq != nil {
+		widgets = append(widgets, observe.Widget{Title: "Dead letters", Signal: observe.Errors, Metrics: []observe.Metric{
+			sqs(q.dlq.QueueName(), "ApproximateNumberOfMessagesVisible", "Maximum", "Waiting in the dead-letter queue"),
+		}})
+	}
+	widgets = append(widgets, observe.Widget{Title: "Backlog", Signal: observe.Saturation, Metrics: []observe.Metric{
+		sqs(name, "ApproximateNumberOfMessagesVisible", "Maximum", "Waiting"),
+	}})
+	return observe.Signals{Title: "SQS queue " + *q.Node().Path(), Widgets: widgets, Alarms: append([]observe.Alarm(nil), q.raised...)}
 }
 
 // QueueARN returns the queue's ARN.

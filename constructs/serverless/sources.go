@@ -200,6 +200,11 @@ func (h *Handler) AddSQSSource(id string, q QueueRef, props SQSSourceProps) erro
 	}
 	lambdaeventsourcemapping.NewLambdaEventSourceMapping(h, ptr.String("sqs-"+id), cfg)
 	if queue, ok := q.(*Queue); ok && queue.DeadLetterQueue() != nil {
+		// The handler's alarm watches the dead-letter queue from now on:
+		// the queue drops its own when that changes nobody's notifications.
+		if !h.alarmsOff {
+			queue.yieldDeadLetterAlarm(h.alarmTopic)
+		}
 		h.queueDepthAlarm("sqs-"+id+"-dead-letter-alarm", queue.DeadLetterQueue(), "Messages of "+*queue.Node().Path()+" that "+h.name+" failed to process "+fmt.Sprint(queue.maxReceive)+" times are waiting in its dead-letter queue")
 	}
 	return nil
@@ -505,5 +510,6 @@ func (h *Handler) AddStreamSource(id, streamARN string, props StreamSourceProps)
 		cfg.TumblingWindowInSeconds = ptr.Number(props.TumblingWindowSeconds)
 	}
 	lambdaeventsourcemapping.NewLambdaEventSourceMapping(h, ptr.String("stream-"+id), cfg)
+	h.streams = true
 	return nil
 }

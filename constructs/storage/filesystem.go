@@ -24,6 +24,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 // NFSPort is the TCP port EFS mount targets serve NFS on. Clients open it
@@ -76,6 +77,11 @@ type FileSystemProps struct {
 	// data: destroying the file system deletes every file.
 	// Default: false
 	Disposable bool
+	// AlarmTopicARN is the SNS topic the file system's alarms notify when
+	// they fire and when they recover: the I/O limit, and burst credits
+	// with ThroughputBursting (see Signals). The alarms exist either way.
+	// Default: - alarms without notification
+	AlarmTopicARN string
 	// Tags are added to every resource.
 	// Default: - none
 	Tags map[string]string
@@ -94,6 +100,9 @@ type FileSystem struct {
 	name          string
 	securityGroup string
 	connections   *network.Connections
+	// Raised by watch (filesystem_signals.go).
+	bursting bool
+	alarms   []observe.Alarm
 }
 
 var fileSystemNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -140,6 +149,7 @@ func NewFileSystem(scope constructs.Construct, id string, props FileSystemProps)
 	if !slices.Contains(transitionToIADays, iaDays) {
 		r.Addf("TransitionToIADays", "%d is not a transition EFS accepts; use one of %v", props.TransitionToIADays, transitionToIADays)
 	}
+	checkFileSystemAlarmTopic(r, props.AlarmTopicARN)
 	for _, k := range ptr.SortedKeys(props.Tags) {
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			r.Addf("Tags", "key %q uses the reserved aws: prefix", k)
@@ -184,6 +194,7 @@ func NewFileSystem(scope constructs.Construct, id string, props FileSystemProps)
 	}
 	f.fs = efsfilesystem.NewEfsFileSystem(f, ptr.String("file-system"), cfg)
 	f.id, f.arn = *f.fs.Id(), *f.fs.Arn()
+	f.watch(props, throughput, creationToken(props.Name, path))
 
 	status := "ENABLED"
 	if props.DisableBackups {

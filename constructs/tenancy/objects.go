@@ -146,6 +146,7 @@ func (t *Tenant) networkPolicies(p *Platform) {
 			Ports: egressPorts(s.Ports),
 		}})
 	}
+	t.telemetryPolicy(p, policy)
 	var egress []*np.NetworkPolicyV1SpecEgress
 	for _, e := range p.props.EgressRules {
 		egress = append(egress, &np.NetworkPolicyV1SpecEgress{

@@ -14,6 +14,10 @@
 //     namespace-scoped view policy;
 //   - an IAM role for the tenant's workloads (IRSA or Pod Identity) allowed
 //     only its own S3 prefix, Kafka topics and consumer groups;
+//   - with PlatformProps.Telemetry, a log group of its own that its
+//     namespace's container logs go to and its workload role may read
+//     (and no other group), and egress to the cluster's OpenTelemetry
+//     collector;
 //   - an EFS access point with the tenant's POSIX identity and directory,
 //     and a static volume for it bound to the tenant's claim alone (IAM is
 //     no fence there: the EFS CSI driver mounts as its node plugin, never
@@ -120,6 +124,16 @@ type PlatformProps struct {
 	// Applications live.
 	// Default: "argocd"
 	ArgoCDNamespace string
+	// Telemetry gives every tenant a log group of its own,
+	// /hybridstack/<cluster>/tenant-<name> (its namespace labelled
+	// telemetry.LogGroupLabel=tenant-<name>, which Fluent Bit routes by),
+	// that its workload role may read, a CloudWatch dashboard of its
+	// namespace, and lets its pods reach the cluster's OpenTelemetry
+	// collector (telemetry.NewCollectors in the add-ons stack) on the OTLP
+	// ports.
+	// Default: - none: the tenants' logs go to the cluster's platform log
+	// group, and no egress to the collector
+	Telemetry *Telemetry
 }
 
 // EgressRule admits traffic to a CIDR on some TCP ports.
@@ -202,6 +216,11 @@ func NewPlatform(scope constructs.Construct, id string, props PlatformProps) (*P
 		props.MeshListenerPorts = []int{80, 443}
 	}
 	checkPorts(r, "MeshListenerPorts", props.MeshListenerPorts)
+	if props.Telemetry != nil {
+		tel := *props.Telemetry
+		checkTelemetry(r, &tel)
+		props.Telemetry = &tel
+	}
 	if props.ArgoCDNamespace == "" {
 		props.ArgoCDNamespace = "argocd"
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/storage"
+	"github.com/hybridstack/hybridstack/constructs/telemetry"
 )
 
 // TenantProps configures one tenant.
@@ -157,6 +158,9 @@ type Tenant struct {
 	// owned are the platform's objects in the namespace, which the
 	// AppProject does not report as orphaned.
 	owned []map[string]string
+	// logGroupName and logGroupARN are the tenant's log group's (tokens),
+	// empty without PlatformProps.Telemetry.
+	logGroupName, logGroupARN string
 }
 
 // SyncServiceAccount is the service account in each tenant's namespace
@@ -169,7 +173,11 @@ const SyncServiceAccount = "argocd-sync"
 // wait for them to go (foreground cascade), before the Application itself.
 const argoCDFinalizer = "resources-finalizer.argocd.argoproj.io"
 
-var reservedNamespaces = map[string]bool{"default": true, "argocd": true, "kube-system": true, "kube-public": true, "kube-node-lease": true}
+var reservedNamespaces = map[string]bool{
+	"default": true, "argocd": true, "kube-system": true, "kube-public": true, "kube-node-lease": true,
+	// The collectors' namespaces (telemetry.NewCollectors).
+	telemetry.LoggingNamespace: true, telemetry.ObservabilityNamespace: true,
+}
 
 // topicName is the part of a Kafka topic name after the tenant prefix.
 var topicName = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,200}$`)
@@ -190,7 +198,7 @@ func (p *Platform) AddTenant(props TenantProps) (*Tenant, error) {
 	constructs.NewConstruct_Override(t, p, &s.Name)
 	ns, err := kube.NewNamespace(t, "namespace", kube.NamespaceProps{
 		Name:   s.Name,
-		Labels: ptr.Merge(s.Labels, map[string]string{"hybridstack.io/tenant": s.Name, "hybridstack.io/tier": string(s.Tier)}),
+		Labels: ptr.Merge(s.Labels, map[string]string{"hybridstack.io/tenant": s.Name, "hybridstack.io/tier": string(s.Tier)}, p.logLabels(s.Name)),
 		// Readiness gates only for a tenant behind a load balancer.
 		ReadinessGates: len(s.LoadBalancerTargets) > 0,
 	})
@@ -202,6 +210,9 @@ func (p *Platform) AddTenant(props TenantProps) (*Tenant, error) {
 	t.networkPolicies(p)
 	t.rbac(p)
 	if err := t.identity(p); err != nil {
+		return nil, err
+	}
+	if err := t.logs(p); err != nil {
 		return nil, err
 	}
 	if err := t.storage(p); err != nil {
@@ -358,7 +369,7 @@ func (p *Platform) checkTenant(r *validation.Report, s *TenantProps) (Quota, Lim
 	}
 	checkSelector(r, "Labels", s.Labels)
 	for k := range s.Labels {
-		if strings.HasPrefix(k, "pod-security.kubernetes.io/") || strings.HasPrefix(k, "hybridstack.io/") || k == "kubernetes.io/metadata.name" {
+		if strings.HasPrefix(k, "pod-security.kubernetes.io/") || strings.HasPrefix(k, "hybridstack.io/") || k == "kubernetes.io/metadata.name" || k == telemetry.LogGroupLabel {
 			r.Addf("Labels", "key %q is set by the platform; a tenant cannot override it", k)
 		}
 	}

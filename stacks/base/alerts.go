@@ -12,22 +12,35 @@ import (
 )
 
 // AlertTopic creates the SNS topic a stack's alarms notify, encrypted with
-// a key that CloudWatch may use (the AWS managed aws/sns key does not allow
-// it). Subscribe people or a pager to it; its ARN is a stack output.
-func AlertTopic(stack cdktf.TerraformStack, name string, disposable bool) (snstopic.SnsTopic, error) {
+// a key that CloudWatch (and, with prometheus, the Alertmanager of Amazon
+// Managed Service for Prometheus) may use: the AWS managed aws/sns key does
+// not allow them.
+// Subscribe people or a pager to it; its ARN is a stack output.
+func AlertTopic(stack cdktf.TerraformStack, name string, disposable, prometheus bool) (snstopic.SnsTopic, error) {
 	env, err := awsenv.Of(stack)
 	if err != nil {
 		return nil, err
 	}
-	policy, err := iamdoc.Document(
+	statements := []iamdoc.Statement{
 		iamdoc.AccountAdministersKey(env.Partition, env.Account),
-		iamdoc.Statement{
+		{
 			Sid: "CloudWatchAlarmsPublish", Effect: "Allow",
 			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
 			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resources: []string{"*"},
 			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.Account}},
 		},
-	)
+	}
+	if prometheus {
+		// The Alertmanager of the stack's Prometheus workspace
+		// (telemetry.NewMetrics) publishes alerts to the topic.
+		statements = append(statements, iamdoc.Statement{
+			Sid: "PrometheusAlertmanagerPublish", Effect: "Allow",
+			Principal: map[string]any{"Service": "aps.amazonaws.com"},
+			Actions:   []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resources: []string{"*"},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": env.Account}},
+		})
+	}
+	policy, err := iamdoc.Document(statements...)
 	if err != nil {
 		return nil, err
 	}

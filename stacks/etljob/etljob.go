@@ -25,6 +25,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/database"
 	"github.com/hybridstack/hybridstack/constructs/ecs"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 	"github.com/hybridstack/hybridstack/constructs/registry"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 	"github.com/hybridstack/hybridstack/stacks/base"
@@ -80,7 +81,7 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	if err != nil {
 		return nil, err
 	}
-	alerts, err := base.AlertTopic(stack, Name, s.Disposable)
+	alerts, err := base.AlertTopic(stack, Name, s.Disposable, false)
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +101,10 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	if j.Database != nil {
 		base.Output(stack, "database_endpoint", "PostgreSQL endpoint (private)", j.Database.Endpoint())
 		base.Output(stack, "database_secret", "Managed master credentials (Secrets Manager)", j.Database.SecretARN())
+	}
+	// Last, after every construct: the dashboard and health alarm of them all.
+	if _, err := observe.NewDashboard(stack, "dashboard", observe.DashboardProps{Name: Name, AlarmTopicARN: *alerts.Arn()}); err != nil {
+		return nil, err
 	}
 	return &Stack{Stack: stack, Job: j}, nil
 }
@@ -223,6 +228,7 @@ func NewJob(scope constructs.Construct, id string, p JobProps) (*Job, error) {
 	if p.Database {
 		j.Database, err = database.NewPostgres(j, "database", database.PostgresProps{
 			VPC: p.VPC, DatabaseName: "prices", InstanceClass: "db.t4g.medium", Disposable: p.Disposable,
+			AlarmTopicARN: p.AlarmTopicARN,
 		})
 		if err != nil {
 			return nil, err
@@ -247,6 +253,12 @@ func NewJob(scope constructs.Construct, id string, p JobProps) (*Job, error) {
 		// Half a vCPU and 1 GiB: the job holds one hour of prices in
 		// memory (see the job's README for the bound).
 		CPU: 512, MemoryMiB: 1024,
+		// The ADOT collector sidecar (64 CPU units, 128 MiB of the task's
+		// 1 GiB, beside GOMEMLIMIT's 800 MiB) sends traces to X-Ray over
+		// the NAT gateway. The job records no spans until it is built
+		// with an SDK (see the job's README); the containers already get
+		// the OTLP endpoint and X-Ray daemon address.
+		Tracing: true,
 		Containers: []ecs.ContainerSpec{{
 			Name: "job", Image: image, Environment: env, Secrets: secrets,
 			// The job writes nothing locally; its root stays read-only.

@@ -29,9 +29,11 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 	"github.com/hybridstack/hybridstack/constructs/registry"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/storage"
+	"github.com/hybridstack/hybridstack/constructs/telemetry"
 	"github.com/hybridstack/hybridstack/constructs/tenancy"
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/etljob"
@@ -112,7 +114,7 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	if err != nil {
 		return nil, err
 	}
-	alerts, err := base.AlertTopic(stack, Name, s.Disposable)
+	alerts, err := base.AlertTopic(stack, Name, s.Disposable, true)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +155,12 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	}
 	authTask, err := ecs.NewTaskDefinition(stack, "auth-task", ecs.TaskDefinitionProps{
 		Family: Name + "-auth", CPU: 512, MemoryMiB: 1024,
+		// The auth service answers the front door through the internal
+		// ALB, which adds X-Amzn-Trace-Id to every request: instrumented
+		// with an OpenTelemetry SDK (OTEL_PROPAGATORS includes xray), it
+		// continues that trace and sends its spans through the ADOT
+		// sidecar to X-Ray.
+		Tracing: true,
 		Containers: []ecs.ContainerSpec{{
 			Name: "auth", Image: ecs.ImageFromRepository(authRepo, AuthImageTag), Ports: []int{authPort},
 			Environment: map[string]string{"PORT": "8080", "LOG_FORMAT": "json"},
@@ -192,7 +200,7 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 		return nil, err
 	}
 	if out.FrontDoor, err = frontdoor.NewFrontDoor(stack, "front-door", frontdoor.FrontDoorProps{
-		Name: Name, VPC: vpc,
+		Name: Name, VPC: vpc, AlarmTopicARN: *alerts.Arn(),
 		DefaultAuthorizer: frontdoor.Authorizer{Cognito: &frontdoor.CognitoAuthorizer{
 			Region: s.Region, UserPoolID: *users.Pool.Id(), ClientIDs: []string{*users.Client.Id()},
 		}},
@@ -215,7 +223,7 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 		return nil, err
 	}
 	if out.Cluster, err = eks.NewCluster(stack, "cluster", eks.ClusterProps{
-		Name: Name, VPC: vpc, Disposable: s.Disposable, PrivateAccessCIDRs: s.AdminCIDRs(vpc.CIDR()),
+		Name: Name, VPC: vpc, Disposable: s.Disposable, PrivateAccessCIDRs: s.AdminCIDRs(vpc.CIDR()), AlarmTopicARN: *alerts.Arn(),
 		AccessEntries: []eks.AccessEntry{{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin}},
 		NodeGroups: []eks.NodeGroupProps{{
 			Name: "trading", InstanceTypes: []string{"m7i.xlarge", "m6i.xlarge"}, MinSize: 3, DesiredSize: 3, MaxSize: 9,
@@ -224,6 +232,11 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 		return nil, err
 	}
 	if err := admin.AllowKubeconfig(stack, out.Cluster.ARN()); err != nil {
+		return nil, err
+	}
+	// Cluster metrics: Prometheus (managed collector, rules, alerts to the
+	// topic) and Container Insights.
+	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{Cluster: out.Cluster, AlertTopicARN: *alerts.Arn(), Disposable: s.Disposable}); err != nil {
 		return nil, err
 	}
 	tenantData, err := storage.NewBucket(stack, "tenant-data", storage.BucketProps{NamePrefix: Name + "-tenant-data-", Disposable: s.Disposable})
@@ -249,6 +262,11 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 		return nil, err
 	}
 	out.Tenants.AddDependency(out.Addons)
+	// Last, after every construct (the other stacks add to this one): the
+	// dashboard and health alarm of them all.
+	if _, err := observe.NewDashboard(stack, "dashboard", observe.DashboardProps{Name: Name, AlarmTopicARN: *alerts.Arn()}); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -296,6 +314,12 @@ func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Clust
 	if _, err := kube.NewControllers(stack, "controllers", kube.ControllersProps{Cluster: cluster, Region: s.Region, VPCID: vpc.VPCID(), ArgoCDSyncImpersonation: true}); err != nil {
 		return nil, err
 	}
+	// The collectors: container logs to a log group per namespace (each
+	// tenant's its own), kube-state-metrics for the managed Prometheus
+	// scraper, traces to X-Ray.
+	if _, err := telemetry.NewCollectors(stack, "telemetry", telemetry.CollectorsProps{Cluster: cluster, Region: s.Region, VPCCIDR: vpc.CIDR()}); err != nil {
+		return nil, err
+	}
 	return stack, nil
 }
 
@@ -327,6 +351,8 @@ func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *ne
 	}
 	platform, err := tenancy.NewPlatform(stack, "tenancy", tenancy.PlatformProps{
 		Cluster: p.Cluster, Bucket: data,
+		// Each tenant's logs to a group of its own; OTLP to the collector.
+		Telemetry: &tenancy.Telemetry{},
 		// Three m7i.xlarge-class nodes hold 12 vCPU and 48 GiB, nine hold
 		// 36 vCPU and 144 GiB; a node's worth is kept for system pods.
 		Capacity:          kube.Resources{CPU: "32", Memory: "128Gi"},

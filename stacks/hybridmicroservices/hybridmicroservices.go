@@ -19,6 +19,7 @@ package hybridmicroservices
 import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
@@ -31,7 +32,9 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/mesh"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/constructs/telemetry"
 	"github.com/hybridstack/hybridstack/stacks/base"
 )
 
@@ -103,10 +106,15 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
+	alerts, err := base.AlertTopic(stack, name, s.Disposable, true)
+	if err != nil {
+		return nil, err
+	}
 	eksCluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
-		Name:       cluster,
-		VPC:        vpc,
-		Disposable: s.Disposable,
+		Name:          cluster,
+		VPC:           vpc,
+		Disposable:    s.Disposable,
+		AlarmTopicARN: *alerts.Arn(),
 		// Where Terraform runs the in-cluster stacks from: the operators'
 		// networks, or else anywhere in the VPC.
 		PrivateAccessCIDRs: s.AdminCIDRs(vpc.CIDR()),
@@ -128,8 +136,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		return nil, err
 	}
 	imgs := repositories(stack, name, s.Disposable)
-	alerts, err := base.AlertTopic(stack, name, s.Disposable)
-	if err != nil {
+	// Cluster metrics: Prometheus (managed collector, rules, alerts to the
+	// topic) and Container Insights.
+	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{Cluster: eksCluster, AlertTopicARN: *alerts.Arn(), Disposable: s.Disposable}); err != nil {
 		return nil, err
 	}
 
@@ -189,6 +198,40 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		return tg, l
 	}
 	tg, listener := service("orders", 80)
+	// The NLB is made here rather than by a construct: the stack says how
+	// to watch it. No healthy target means the front door and the worker
+	// cannot reach orders at all.
+	nlbDims := map[string]*string{"LoadBalancer": nlb.ArnSuffix(), "TargetGroup": tg.ArnSuffix()}
+	nlbAlarm := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(stack, jsii.String("internal-nlb-unhealthy-alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName:          jsii.String(name + "-internal-nlb-unhealthy"),
+		AlarmDescription:   jsii.String("Orders targets of the internal NLB failed health checks (AWS/NetworkELB UnHealthyHostCount) in 3 of the last 5 minutes"),
+		Namespace:          jsii.String("AWS/NetworkELB"),
+		MetricName:         jsii.String("UnHealthyHostCount"),
+		Dimensions:         &nlbDims,
+		Statistic:          jsii.String("Maximum"),
+		Period:             jsii.Number(60),
+		EvaluationPeriods:  jsii.Number(5),
+		DatapointsToAlarm:  jsii.Number(3),
+		Threshold:          jsii.Number(1),
+		ComparisonOperator: jsii.String("GreaterThanOrEqualToThreshold"),
+		TreatMissingData:   jsii.String("notBreaching"),
+		AlarmActions:       jsii.Strings(*alerts.Arn()),
+		OkActions:          jsii.Strings(*alerts.Arn()),
+	})
+	nlbMetric := func(metric, stat string) observe.Metric {
+		return observe.Metric{Namespace: "AWS/NetworkELB", Name: metric, Stat: stat, Dimensions: map[string]string{"LoadBalancer": *nlb.ArnSuffix(), "TargetGroup": *tg.ArnSuffix()}}
+	}
+	if _, err := observe.NewPanel(stack, "internal-nlb-signals", observe.Signals{
+		Title: "Internal NLB (front door and worker to orders)",
+		Widgets: []observe.Widget{
+			{Title: "New flows", Signal: observe.Traffic, Metrics: []observe.Metric{nlbMetric("NewFlowCount", "Sum")}},
+			{Title: "Resets", Signal: observe.Errors, Metrics: []observe.Metric{nlbMetric("TCP_Target_Reset_Count", "Sum"), nlbMetric("TCP_ELB_Reset_Count", "Sum")}},
+			{Title: "Targets", Signal: observe.Saturation, Metrics: []observe.Metric{nlbMetric("HealthyHostCount", "Minimum"), nlbMetric("UnHealthyHostCount", "Maximum")}},
+		},
+		Alarms: []observe.Alarm{{Name: *nlbAlarm.AlarmName(), ARN: *nlbAlarm.Arn()}},
+	}); err != nil {
+		return nil, err
+	}
 
 	// The mesh: orders calls payments; payments runs a 90/10 canary.
 	meshProps := mesh.NetworkProps{Name: name, Engine: engine, VPC: vpc, Cluster: eksCluster}
@@ -205,13 +248,18 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	// which this reference stack does not provision; the Lattice variant
 	// authenticates every call with IAM (SigV4) instead.
 	plaintext := ""
+	// Lattice services raise alarms on errors and latency; the App Mesh
+	// rendering has none to raise.
+	meshAlarms := *alerts.Arn()
 	if engine == mesh.AppMesh {
+		meshAlarms = ""
 		plaintext = "the App Mesh variant is a migration reference without an ACM Private CA; traffic stays inside the VPC and the Lattice variant is the one to run"
 	}
 	payments, err := mesh.NewVirtualService(stack, "payments", mesh.VirtualServiceProps{
 		Network:         meshNet,
 		Namespace:       "payments",
 		PlaintextReason: plaintext,
+		AlarmTopicARN:   meshAlarms,
 		Versions:        []mesh.Version{{Name: "v1", Service: "payments-v1"}, {Name: "v2", Service: "payments-v2"}},
 		Routes: []mesh.Route{
 			// Testers opt into v2 with a header; everyone else is split 90/10.
@@ -226,6 +274,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		Network:         meshNet,
 		Namespace:       "orders",
 		PlaintextReason: plaintext,
+		AlarmTopicARN:   meshAlarms,
 		Port:            ordersPort,
 		Versions:        []mesh.Version{{Name: "v1", Service: "orders"}},
 		Backends:        []*mesh.VirtualService{payments},
@@ -241,6 +290,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	webhookQueue, err := serverless.NewQueue(stack, "webhook-queue", serverless.QueueProps{
 		NamePrefix:               name + "-webhooks-",
 		VisibilityTimeoutSeconds: 6 * 30,
+		Alarms:                   serverless.QueueAlarmProps{TopicARN: *alerts.Arn()},
 	})
 	if err != nil {
 		return nil, err
@@ -292,8 +342,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	users := base.NewUserPool(stack, name, s.Disposable)
 	pool, client := users.Pool, users.Client
 	fd, err := frontdoor.NewFrontDoor(stack, "front-door", frontdoor.FrontDoorProps{
-		Name: name,
-		VPC:  vpc,
+		Name:          name,
+		VPC:           vpc,
+		AlarmTopicARN: *alerts.Arn(),
 		DefaultAuthorizer: frontdoor.Authorizer{Cognito: &frontdoor.CognitoAuthorizer{
 			Region: s.Region, UserPoolID: *pool.Id(), ClientIDs: []string{*client.Id()},
 		}},
@@ -343,6 +394,11 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		return nil, err
 	}
 	workloads.AddDependency(addons)
+	// Last, after every construct (the other stacks add to this one): the
+	// dashboard and health alarm of them all.
+	if _, err := observe.NewDashboard(stack, "dashboard", observe.DashboardProps{Name: name, AlarmTopicARN: *alerts.Arn()}); err != nil {
+		return nil, err
+	}
 	return &Stack{Stack: stack, Addons: addons, Workloads: workloads, Controllers: controllers, Cluster: eksCluster, FrontDoor: fd, Payments: payments}, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/mesh"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/telemetry"
 	"github.com/hybridstack/hybridstack/stacks/base"
 )
 
@@ -104,6 +105,14 @@ func addonsStack(scope constructs.Construct, c inCluster, s base.Settings) (cdkt
 	if err != nil {
 		return nil, nil, err
 	}
+	// The collectors: container logs to a log group per namespace,
+	// kube-state-metrics for the managed Prometheus scraper, traces to
+	// X-Ray (the workloads' OTLP endpoint).
+	if _, err := telemetry.NewCollectors(stack, "telemetry", telemetry.CollectorsProps{
+		Cluster: c.eks, Region: c.region, VPCCIDR: c.vpc.CIDR(),
+	}); err != nil {
+		return nil, nil, err
+	}
 	return stack, controllers, nil
 }
 
@@ -134,11 +143,18 @@ func workloadsStack(scope constructs.Construct, c inCluster, s base.Settings) (c
 		return nil, err
 	}
 	steady := map[string]string{"workload": "steady"}
+	// Every service sends its spans to the cluster's OpenTelemetry
+	// collector (telemetry.NewCollectors, in namespace observability),
+	// which forwards them to X-Ray: the trace that reached orders (from the
+	// front door or the worker's X-Amzn-Trace-Id/traceparent) goes on to
+	// payments when the images are built with an OpenTelemetry SDK. The
+	// images are not ours: this sets only their environment.
+	tracing := &kube.Tracing{OTLPEndpoint: telemetry.OTLPGRPCEndpoint, ServiceNamespace: c.name}
 	orders, err := kube.NewWorkload(stack, "orders", kube.WorkloadProps{
 		Namespace: ordersNS, Name: "orders", Image: c.images.orders + ":v1", Port: ordersPort,
 		Env:      map[string]string{"PAYMENTS_URL": "http://" + c.payments.DNSName()},
 		Requests: kube.Resources{CPU: "250m", Memory: "256Mi"}, Limits: kube.Resources{CPU: "1", Memory: "512Mi"},
-		MinReplicas: 3, MaxReplicas: 12, NodeSelector: steady,
+		MinReplicas: 3, MaxReplicas: 12, NodeSelector: steady, Tracing: tracing,
 		// On VPC Lattice orders signs its calls to payments with the
 		// mesh's caller role; on App Mesh it calls no AWS API.
 		Cluster: c.eks, ServiceAccountRole: c.orders.CallerRole(), Identity: ordersIdentity(c.engine),
@@ -166,7 +182,7 @@ func workloadsStack(scope constructs.Construct, c inCluster, s base.Settings) (c
 			Namespace: paymentsNS, Name: "payments-" + v, Image: c.images.payments + ":" + v, Port: ordersPort,
 			Labels:   map[string]string{"app.kubernetes.io/version": v, "app.kubernetes.io/part-of": "payments"},
 			Requests: kube.Resources{CPU: "250m", Memory: "256Mi"}, Limits: kube.Resources{CPU: "1", Memory: "512Mi"},
-			MinReplicas: 2, MaxReplicas: 8, NodeSelector: steady,
+			MinReplicas: 2, MaxReplicas: 8, NodeSelector: steady, Tracing: tracing,
 			// Payments calls no AWS API.
 			Identity: kube.IdentityNone,
 		})
@@ -197,7 +213,7 @@ func workloadsStack(scope constructs.Construct, c inCluster, s base.Settings) (c
 		Namespace: burstyNS, Name: "order-events", Image: c.images.events + ":v1", Port: ordersPort,
 		Requests: kube.Resources{CPU: "250m", Memory: "512Mi"}, Limits: kube.Resources{CPU: "500m", Memory: "1Gi"},
 		MinReplicas: 1, MaxReplicas: 30, TargetCPUPercent: 60,
-		Identity: kube.IdentityNone,
+		Identity: kube.IdentityNone, Tracing: tracing,
 	}); err != nil {
 		return nil, err
 	}

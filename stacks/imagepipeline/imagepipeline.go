@@ -14,6 +14,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/observe"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 	"github.com/hybridstack/hybridstack/stacks/base"
@@ -79,7 +80,7 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	alerts, err := base.AlertTopic(stack, Name, s.Disposable)
+	alerts, err := base.AlertTopic(stack, Name, s.Disposable, false)
 	if err != nil {
 		return nil, err
 	}
@@ -136,5 +137,9 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	base.Output(stack, "function_name", "The resize function", h.FunctionName())
 	base.Output(stack, "failed_events_queue", "Events that failed every retry", h.FailureQueue().QueueURL())
 	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
+	// Last, after every construct: the dashboard and health alarm of them all.
+	if _, err := observe.NewDashboard(stack, "dashboard", observe.DashboardProps{Name: Name, AlarmTopicARN: *alerts.Arn()}); err != nil {
+		return nil, err
+	}
 	return &Pipeline{Stack: stack, Uploads: uploads, Output: output, Handler: h}, nil
 }

@@ -6,12 +6,15 @@ package platform
 
 import (
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
+	"github.com/hybridstack/hybridstack/constructs/telemetry"
 	"github.com/hybridstack/hybridstack/stacks/base"
 )
 
@@ -32,6 +35,8 @@ type Platform struct {
 	Autoscaler *eks.ServiceAccountRole
 	// Admin is the operators' role.
 	Admin *base.AdminRole
+	// Alerts is the topic every alarm of the stack notifies.
+	Alerts snstopic.SnsTopic
 	// Addons is the stack of the in-cluster controllers (New only).
 	Addons cdktf.TerraformStack
 }
@@ -70,7 +75,27 @@ func New(scope constructs.Construct, s base.Settings) (*Platform, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// The collectors: container logs to a log group per namespace,
+	// kube-state-metrics for the managed Prometheus scraper, traces to
+	// X-Ray.
+	if _, err := telemetry.NewCollectors(addons, "telemetry", telemetry.CollectorsProps{
+		Cluster: p.Cluster, Region: region, VPCCIDR: p.VPC.CIDR(),
+	}); err != nil {
+		return nil, err
+	}
 	p.Addons = addons
+	// Last, after every construct: the dashboard and health alarm of
+	// them all.
+	alerts := p.Alerts
+	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
+	// Cluster metrics: Prometheus (managed collector, rules, alerts to the
+	// topic) and Container Insights.
+	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{Cluster: p.Cluster, AlertTopicARN: *alerts.Arn(), Disposable: s.Disposable}); err != nil {
+		return nil, err
+	}
+	if _, err := observe.NewDashboard(stack, "dashboard", observe.DashboardProps{Name: Name, AlarmTopicARN: *alerts.Arn()}); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -94,10 +119,15 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 	if err != nil {
 		return nil, err
 	}
+	alerts, err := base.AlertTopic(stack, name, s.Disposable, true)
+	if err != nil {
+		return nil, err
+	}
 	cluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
-		Name:       name,
-		VPC:        vpc,
-		Disposable: s.Disposable,
+		Name:          name,
+		VPC:           vpc,
+		Disposable:    s.Disposable,
+		AlarmTopicARN: *alerts.Arn(),
 		// Where Terraform runs the in-cluster stacks from: the operators'
 		// networks, or else anywhere in the VPC.
 		PrivateAccessCIDRs: s.AdminCIDRs(vpc.CIDR()),
@@ -145,7 +175,7 @@ func Build(stack cdktf.TerraformStack, name string, s base.Settings) (*Platform,
 	if err != nil {
 		return nil, err
 	}
-	return &Platform{Stack: stack, VPC: vpc, Cluster: cluster, Autoscaler: autoscaler, Admin: admin}, nil
+	return &Platform{Stack: stack, VPC: vpc, Cluster: cluster, Autoscaler: autoscaler, Admin: admin, Alerts: alerts}, nil
 }
 
 // autoscalerPolicy lets the cluster autoscaler resize only the node groups

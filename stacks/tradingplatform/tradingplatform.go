@@ -29,7 +29,9 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/mesh"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/observe"
 	"github.com/hybridstack/hybridstack/constructs/storage"
+	"github.com/hybridstack/hybridstack/constructs/telemetry"
 	"github.com/hybridstack/hybridstack/constructs/tenancy"
 	"github.com/hybridstack/hybridstack/stacks/base"
 )
@@ -121,6 +123,10 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 	if err != nil {
 		return nil, err
 	}
+	alerts, err := base.AlertTopic(stack, Name, s.Disposable, true)
+	if err != nil {
+		return nil, err
+	}
 	// The default add-ons and the EFS CSI driver, each at its pinned
 	// version.
 	var addons []eks.AddonProps
@@ -131,6 +137,7 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 		Name:               Name,
 		VPC:                vpc,
 		Disposable:         s.Disposable,
+		AlarmTopicARN:      *alerts.Arn(),
 		PrivateAccessCIDRs: s.AdminCIDRs(vpcCIDR),
 		AccessEntries:      []eks.AccessEntry{{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin}},
 		Addons:             addons,
@@ -147,7 +154,7 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 	}
 
 	// Kafka: provisioned MSK (see the README for why not Serverless).
-	events, err := kafka.NewCluster(stack, "kafka", kafka.ClusterProps{Name: Name, VPC: vpc, Disposable: s.Disposable})
+	events, err := kafka.NewCluster(stack, "kafka", kafka.ClusterProps{Name: Name, VPC: vpc, Disposable: s.Disposable, AlarmTopicARN: *alerts.Arn()})
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +162,7 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 		return nil, err
 	}
 	// EFS: the CSI driver on each node mounts it.
-	fs, err := storage.NewFileSystem(stack, "shared-files", storage.FileSystemProps{Name: Name, VPC: vpc, Disposable: s.Disposable})
+	fs, err := storage.NewFileSystem(stack, "shared-files", storage.FileSystemProps{Name: Name, VPC: vpc, Disposable: s.Disposable, AlarmTopicARN: *alerts.Arn()})
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +185,7 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 			Network: meshNet, Name: name, Namespace: namespace, Port: servicePort,
 			Versions:             []mesh.Version{{Name: "v1", Service: name}},
 			AllowedPrincipalTags: map[string][]string{tenancy.MeshTagKey: callers},
+			AlarmTopicARN:        *alerts.Arn(),
 		})
 	}
 	risk, err := service("risk-checks", "risk", "order-routing")
@@ -196,6 +204,14 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 	base.Output(stack, "file_system_id", "EFS file system of the tenants' shared directories", fs.ID())
 	base.Output(stack, "risk_checks_service", "Where order-routing reaches risk checks in the mesh", risk.DNSName())
 	base.Output(stack, "prices_service", "Where tenants reach market-data prices in the mesh", prices.DNSName())
+	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
+	// Cluster metrics: Prometheus (managed collector, rules, alerts to the
+	// topic, with the Kafka consumer-lag rules) and Container Insights.
+	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{
+		Cluster: cluster, AlertTopicARN: *alerts.Arn(), Kafka: &telemetry.KafkaProps{}, Disposable: s.Disposable,
+	}); err != nil {
+		return nil, err
+	}
 
 	out := &Stack{Stack: stack, Cluster: cluster, Kafka: events, FileSystem: fs, Risk: risk, MarketData: prices}
 	if out.Addons, err = addonsStack(scope, s, cluster, vpc, fs, admin.ARN()); err != nil {
@@ -205,6 +221,11 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 		return nil, err
 	}
 	out.Tenants.AddDependency(out.Addons)
+	// Last, after every construct (the other stacks add to this one): the
+	// dashboard and health alarm of them all.
+	if _, err := observe.NewDashboard(stack, "dashboard", observe.DashboardProps{Name: Name, AlarmTopicARN: *alerts.Arn()}); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -221,6 +242,12 @@ func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Clust
 	// Sync impersonation: the tenants' AppProjects sync each tenant as its
 	// own service account (tenancy requires it).
 	if _, err := kube.NewControllers(stack, "controllers", kube.ControllersProps{Cluster: cluster, Region: s.Region, VPCID: vpc.VPCID(), ArgoCDSyncImpersonation: true}); err != nil {
+		return nil, err
+	}
+	// The collectors: container logs to a log group per namespace (each
+	// tenant's its own), kube-state-metrics for the managed Prometheus
+	// scraper, traces to X-Ray.
+	if _, err := telemetry.NewCollectors(stack, "telemetry", telemetry.CollectorsProps{Cluster: cluster, Region: s.Region, VPCCIDR: vpc.CIDR()}); err != nil {
 		return nil, err
 	}
 	// Dynamic volumes get an access point each under /dynamic, owned by a
@@ -249,6 +276,8 @@ func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *ne
 	}
 	platform, err := tenancy.NewPlatform(stack, "tenancy", tenancy.PlatformProps{
 		Cluster: p.Cluster, Bucket: bucket, Kafka: p.Kafka, FileSystem: p.FileSystem,
+		// Each tenant's logs to a group of its own; OTLP to the collector.
+		Telemetry: &tenancy.Telemetry{},
 		// Three m7i.xlarge-class nodes hold 12 vCPU and 48 GiB; the
 		// autoscaler grows the group to 12 nodes (48 vCPU, 192 GiB). The
 		// quotas may promise what the grown group holds, minus a node's

@@ -21,7 +21,7 @@ func writeStack(t *testing.T, dir, name, body string) {
 }
 
 const bad = `{"resource":{"aws_cloudwatch_log_group":{"g":{"name":"x"}},"aws_lambda_function":{"f":{"function_name":"f"}}}}`
-const good = `{"resource":{"aws_cloudwatch_log_group":{"g":{"name":"x","retention_in_days":30}}}}`
+const good = `{"resource":{"aws_cloudwatch_log_group":{"g":{"name":"x","retention_in_days":30,"kms_key_id":"${aws_kms_key.logs-key.arn}"}}}}`
 
 func TestTableAndExitStatus(t *testing.T) {
 	dir := t.TempDir()
@@ -36,7 +36,7 @@ func TestTableAndExitStatus(t *testing.T) {
 		}
 	}
 	good := t.TempDir()
-	writeStack(t, good, "app", `{"resource":{"aws_cloudwatch_log_group":{"g":{"name":"x","retention_in_days":30}}}}`)
+	writeStack(t, good, "app", `{"resource":{"aws_cloudwatch_log_group":{"g":{"name":"x","retention_in_days":30,"kms_key_id":"${aws_kms_key.logs-key.arn}"}}}}`)
 	out.Reset()
 	if code := run([]string{good}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "0 errors, 0 warnings, 0 suppressed") {
 		t.Errorf("clean stack: exit %d\n%s", code, out.String())

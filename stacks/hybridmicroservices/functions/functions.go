@@ -2,6 +2,12 @@
 // webhooks accepts partner webhooks from the API and queues them; the order
 // worker forwards queued webhooks and EventBridge order events to the orders
 // service on EKS inside the VPC.
+//
+// Both carry the request's trace (package tracecontext): the webhook's
+// message holds the invocation's X-Ray trace header in its AWSTraceHeader
+// system attribute, and the worker sends each message's trace on to the
+// orders service (X-Amzn-Trace-Id and traceparent) and names it in its log
+// lines (trace_id).
 package functions
 
 import (
@@ -11,16 +17,51 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/hybridstack/hybridstack/stacks/base/tracecontext"
 )
 
 // Sender queues a message body.
 type Sender interface {
 	Send(ctx context.Context, body string) error
+}
+
+// SQSAPI is the part of the SQS client Queue uses.
+type SQSAPI interface {
+	SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+}
+
+// Queue is a Sender to an SQS queue. Each message carries the trace of
+// the context it is sent in (the Lambda invocation's X-Ray trace header)
+// in its AWSTraceHeader system attribute, so the consumer's trace links
+// to the producer's. The AWS SDK also sends the header as X-Amzn-Trace-Id
+// when _X_AMZN_TRACE_ID is set; the attribute takes precedence, and is
+// there as well when the variable is not (functions serving several
+// invocations at once).
+type Queue struct {
+	Client SQSAPI
+	URL    string
+}
+
+// Send sends body to the queue.
+func (q Queue) Send(ctx context.Context, body string) error {
+	in := &sqs.SendMessageInput{QueueUrl: aws.String(q.URL), MessageBody: aws.String(body)}
+	if h, ok := tracecontext.FromContext(ctx); ok {
+		in.MessageSystemAttributes = map[string]sqstypes.MessageSystemAttributeValue{
+			string(sqstypes.MessageSystemAttributeNameForSendsAWSTraceHeader): {DataType: aws.String("String"), StringValue: aws.String(h.String())},
+		}
+	}
+	_, err := q.Client.SendMessage(ctx, in)
+	return err
 }
 
 // Webhook validates an API Gateway (payload 2.0) request holding a JSON
@@ -64,6 +105,24 @@ type Worker struct {
 	// failed so that SQS redelivers only them.
 	// Default: 2s
 	Reserve time.Duration
+	// Log receives a line per message or event, with its trace_id.
+	// Default: slog.Default()
+	Log *slog.Logger
+}
+
+func (w *Worker) log() *slog.Logger {
+	if w.Log == nil {
+		return slog.Default()
+	}
+	return w.Log
+}
+
+// traced returns ctx carrying h, when ok, and the trace's log attributes.
+func traced(ctx context.Context, h tracecontext.Header, ok bool) (context.Context, []any) {
+	if !ok {
+		return ctx, nil
+	}
+	return tracecontext.NewContext(ctx, h), []any{"trace_id", h.LogID()}
 }
 
 // perRequest bounds one call to the orders service.
@@ -73,6 +132,11 @@ const perRequest = 10 * time.Second
 // that failed, so only they are retried. It never runs into the Lambda
 // timeout: a message it has no time left for counts as failed instead of
 // failing (and redelivering) the whole batch.
+//
+// Each message is posted in its own trace: the one its AWSTraceHeader
+// attribute names (the webhook request's), or else the invocation's. A
+// batch holds messages of several requests, and Lambda's own segment
+// belongs to a trace of the batch that X-Ray links to theirs.
 func (w *Worker) HandleSQS(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	reserve := w.Reserve
 	if reserve == 0 {
@@ -84,13 +148,23 @@ func (w *Worker) HandleSQS(ctx context.Context, ev events.SQSEvent) (events.SQSE
 		if deadline, ok := ctx.Deadline(); ok {
 			timeout = min(timeout, time.Until(deadline)-reserve)
 		}
+		h, ok := tracecontext.FromSQSAttributes(m.Attributes)
+		if !ok {
+			h, ok = tracecontext.FromContext(ctx)
+		}
+		mctx, attrs := traced(ctx, h, ok)
+		log := w.log().With(append([]any{"message_id", m.MessageId}, attrs...)...)
 		if timeout <= 0 {
+			log.Warn("no time left before the deadline; the message goes back to the queue")
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 			continue
 		}
-		if err := w.post(ctx, timeout, "/orders/webhooks", []byte(m.Body)); err != nil {
+		if err := w.post(mctx, timeout, "/orders/webhooks", []byte(m.Body)); err != nil {
+			log.Error("forwarding the webhook to orders failed; the message goes back to the queue", "error", err.Error())
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+			continue
 		}
+		log.Info("forwarded the webhook to orders")
 	}
 	return resp, nil
 }
@@ -100,7 +174,15 @@ func (w *Worker) HandleEvent(ctx context.Context, ev events.EventBridgeEvent) er
 	if w.EventSource == "" || ev.Source != w.EventSource {
 		return fmt.Errorf("unexpected event source %q (want %q)", ev.Source, w.EventSource)
 	}
-	return w.post(ctx, perRequest, "/orders/events", ev.Detail)
+	h, ok := tracecontext.FromContext(ctx)
+	ctx, attrs := traced(ctx, h, ok)
+	log := w.log().With(append([]any{"event_id", ev.ID}, attrs...)...)
+	if err := w.post(ctx, perRequest, "/orders/events", ev.Detail); err != nil {
+		log.Error("forwarding the order event to orders failed", "error", err.Error())
+		return err
+	}
+	log.Info("forwarded the order event to orders")
+	return nil
 }
 
 // Handle dispatches on the shape of the invocation: SQS batch or
@@ -138,6 +220,11 @@ func (w *Worker) post(ctx context.Context, timeout time.Duration, path string, b
 		return err
 	}
 	req.Header.Set("content-type", "application/json")
+	// The orders service continues the trace (X-Amzn-Trace-Id for X-Ray
+	// SDKs, traceparent for OpenTelemetry).
+	if h, ok := tracecontext.FromContext(ctx); ok {
+		h.Inject(req.Header)
+	}
 	resp, err := w.Client.Do(req)
 	if err != nil {
 		return err

@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/hybridstack/hybridstack/stacks/base/tracecontext"
 )
 
 // S3API is the part of the S3 client the handler uses.
@@ -102,8 +104,15 @@ func (h *Handler) OutputKey(width int, key string) string {
 
 // Handle processes every record of the event and returns every failure
 // joined, so that Lambda retries the event and finally sends it to the
-// dead-letter queue. It never panics.
+// dead-letter queue. It never panics. Its log lines name the invocation's
+// X-Ray trace (trace_id); the S3 calls carry it as X-Amzn-Trace-Id (the
+// AWS SDK adds it from _X_AMZN_TRACE_ID).
 func (h *Handler) Handle(ctx context.Context, event events.S3Event) (err error) {
+	if t, ok := tracecontext.FromContext(ctx); ok {
+		traced := *h
+		traced.Log = h.log().With("trace_id", t.LogID())
+		h = &traced
+	}
 	var errs []error
 	for _, rec := range event.Records {
 		if perr := h.safeProcess(ctx, rec); perr != nil {

@@ -8,9 +8,11 @@ import (
 	"image"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -244,4 +246,75 @@ func TestConfigFromEnv(t *testing.T) {
 			t.Errorf("error %v does not contain %q", err, w)
 		}
 	}
+}
+
+// headerRecorder records the X-Amzn-Trace-Id of every request it sends.
+type headerRecorder struct {
+	next  s3.HTTPClient
+	mu    sync.Mutex
+	trace []string
+}
+
+func (r *headerRecorder) Do(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.trace = append(r.trace, req.Header.Get("X-Amzn-Trace-Id"))
+	r.mu.Unlock()
+	return r.next.Do(req)
+}
+
+// The invocation's trace reaches every log line (trace_id) and every S3
+// call (X-Amzn-Trace-Id, from the SDK's recursion-detection middleware).
+func TestHandlerCarriesTheTrace(t *testing.T) {
+	const header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+	t.Setenv("AWS_LAMBDA_FUNCTION_NAME", "imagepipeline-resizer")
+	t.Setenv("_X_AMZN_TRACE_ID", header)
+	c := fakeS3(t)
+	opts := c.Client.Options()
+	rec := &headerRecorder{next: opts.HTTPClient}
+	if rec.next == nil {
+		rec.next = http.DefaultClient
+	}
+	opts.HTTPClient = rec
+	traced := &countingS3{Client: s3.New(opts)}
+	var logs bytes.Buffer
+	h := newHandler(traced)
+	h.Log = slog.New(slog.NewJSONHandler(&logs, nil))
+	data := encodePNG(t, photo(400, 200))
+	etag := put(t, c, "traced.png", data)
+	ctx := context.WithValue(context.Background(), "x-amzn-trace-id", header) //nolint:staticcheck // aws-lambda-go's key
+	if err := h.Handle(ctx, s3Event(t, "traced.png", len(data), etag)); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a line per width, got %q", lines)
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, `"trace_id":"1-5759e988-bd862e3fe1be46a994272793"`) {
+			t.Errorf("log line without the trace: %s", l)
+		}
+	}
+	if len(rec.trace) == 0 {
+		t.Fatal("no S3 call went through the recorder")
+	}
+	for i, got := range rec.trace {
+		if got != header {
+			t.Errorf("S3 call %d: X-Amzn-Trace-Id %q, want %q", i, got, header)
+		}
+	}
+	// Without a trace, no trace_id.
+	t.Setenv("_X_AMZN_TRACE_ID", "")
+	logs.Reset()
+	if err := newHandlerWithLog(traced, &logs).Handle(context.Background(), s3Event(t, "traced.png", len(data), etag)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), "trace_id") {
+		t.Errorf("untraced invocation logged a trace: %s", logs.String())
+	}
+}
+
+func newHandlerWithLog(c *countingS3, w io.Writer) *Handler {
+	h := newHandler(c)
+	h.Log = slog.New(slog.NewJSONHandler(w, nil))
+	return h
 }

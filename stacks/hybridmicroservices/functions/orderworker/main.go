@@ -2,6 +2,7 @@
 package main
 
 import (
+	"log/slog"
 	"net/http"
 	"os"
 	"time"
@@ -16,6 +17,8 @@ func main() {
 		OrdersURL:   os.Getenv("ORDERS_URL"),
 		EventSource: os.Getenv("EVENT_SOURCE"),
 		Client:      &http.Client{Timeout: 15 * time.Second},
+		// JSON lines with the trace_id of each message.
+		Log: slog.New(slog.NewJSONHandler(os.Stdout, nil)),
 	}
 	lambda.Start(w.Handle)
 }
