@@ -263,7 +263,7 @@ func installHint(out string) string {
 		if strings.Contains(out, s) {
 			return "the AWS provider could not be installed. With a local filesystem mirror, pass TF_PROVIDER_MIRROR=<dir> " +
 				"(the folder above registry.terraform.io; .ci/run finds it with find / -xdev -name 'terraform-provider-aws_v5*'), " +
-				"or give Terraform access to registry.terraform.io. The stacks require hashicorp/aws ~> 5.84."
+				"or give Terraform access to registry.terraform.io. The stacks require hashicorp/aws ~> 5.100."
 		}
 	}
 	return ""

@@ -75,8 +75,10 @@ const DefaultETLVendorURL = "https://api.vendor.example.com"
 const DefaultGitOpsRepoBase = "https://git.example.com/trading"
 
 // ProviderConstraint is the AWS provider version every stack requires: the
-// 5.x line from the version the aws/v19 binding was generated from.
-const ProviderConstraint = "~> 5.84"
+// 5.x line from 5.100, the first with the Prometheus collector's
+// role_configuration (telemetry.NewMetrics writes it with an override,
+// the aws/v19 binding being older), and the version the gates run.
+const ProviderConstraint = "~> 5.100"
 
 // DefaultRegion is the Region stacks use when none is set.
 const DefaultRegion = "eu-west-1"

@@ -206,9 +206,12 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 	base.Output(stack, "prices_service", "Where tenants reach market-data prices in the mesh", prices.DNSName())
 	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
 	// Cluster metrics: Prometheus (managed collector, rules, alerts to the
-	// topic, with the Kafka consumer-lag rules) and Container Insights.
+	// topic) and Container Insights. No Kafka consumer-lag rules: they
+	// need a kafka_exporter that can sign in to MSK with IAM, which this
+	// stack does not run (telemetry.KafkaProps); the brokers' own alarms
+	// (kafka.Cluster) watch partitions and disks.
 	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{
-		Cluster: cluster, AlertTopicARN: *alerts.Arn(), Kafka: &telemetry.KafkaProps{}, Disposable: s.Disposable,
+		Cluster: cluster, AlertTopicARN: *alerts.Arn(), Disposable: s.Disposable,
 	}); err != nil {
 		return nil, err
 	}
