@@ -5,7 +5,10 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
+
 	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/observe"
 )
@@ -23,7 +26,23 @@ const (
 	// MSK's rolling patches and broker replacements take a broker away for
 	// a few minutes, during which its followers fall behind.
 	UnderReplicatedAlarmMinutes = 15
+	// ConsumerLagAlarmSeconds: a consumer group of any topic whose
+	// EstimatedMaxTimeLag (the time to drain its largest partition lag at
+	// its current rate) stays at or above this for 5 minutes raises the
+	// cluster's consumer-lag alarm.
+	ConsumerLagAlarmSeconds = 300
 )
+
+// consumerLagQuery is the CloudWatch Metrics Insights query of the largest
+// EstimatedMaxTimeLag of any consumer group and topic of the cluster. MSK
+// publishes the consumer-lag metrics at the DEFAULT monitoring level with
+// the dimensions "Cluster Name", "Consumer Group" and "Topic", for groups
+// that are STABLE or EMPTY; the groups are the tenants' and not known
+// here, so one query covers them all (an alarm may watch a Metrics
+// Insights query that returns one series).
+func consumerLagQuery(clusterName string) string {
+	return `SELECT MAX(EstimatedMaxTimeLag) FROM SCHEMA("AWS/Kafka", "Cluster Name", "Consumer Group", Topic) WHERE "Cluster Name" = '` + clusterName + `'`
+}
 
 // alarmTopicARNRe is the shape of an SNS topic ARN.
 var alarmTopicARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
@@ -57,6 +76,7 @@ func (c *Cluster) watch(s settings) {
 		})
 		c.alarms = append(c.alarms, observe.Alarm{Name: *a.AlarmName(), ARN: *a.Arn()})
 	}
+	c.consumerLagAlarm(s)
 	add("offline-partitions-alarm", "OfflinePartitionsCount", c.clusterDimensions(), 60, 1, 1,
 		"MSK cluster "+s.Name+" has offline partitions: they have no leader, so nothing can be written to or read from them; check the brokers' health and logs")
 	for b := 1; b <= c.brokers; b++ {
@@ -65,6 +85,35 @@ func (c *Cluster) watch(s settings) {
 		add(fmt.Sprintf("broker-%d-under-replicated-alarm", b), "UnderReplicatedPartitions", c.brokerDimensions(b), 300, UnderReplicatedAlarmMinutes/5, 1,
 			fmt.Sprintf("Broker %d of MSK cluster %s has had under-replicated partitions for %d minutes: a replica is down or cannot keep up (disk, network or CPU)", b, s.Name, UnderReplicatedAlarmMinutes))
 	}
+}
+
+// consumerLagAlarm raises the alarm on the largest consumer lag of the
+// cluster, in seconds (consumerLagQuery), over 5 one-minute periods. No
+// data (no consumer group yet, or every group rebalancing) is not a
+// breach.
+func (c *Cluster) consumerLagAlarm(s settings) {
+	var actions *[]*string
+	if s.AlarmTopicARN != "" {
+		actions = &[]*string{ptr.String(s.AlarmTopicARN)}
+	}
+	a := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(c, ptr.String("consumer-lag-alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		AlarmName: ptr.String(s.Name + "-consumer-lag-alarm"),
+		AlarmDescription: ptr.String(fmt.Sprintf("A consumer group of MSK cluster %s needs %d s or more to catch up with a partition (EstimatedMaxTimeLag) for 5 minutes: "+
+			"its consumers are stuck, crashing or too few; the dashboard's consumer-lag graph and the AWS/Kafka metrics per Consumer Group and Topic say which", s.Name, ConsumerLagAlarmSeconds)),
+		MetricQuery: []*cloudwatchmetricalarm.CloudwatchMetricAlarmMetricQuery{{
+			Id: ptr.String("lag"), Expression: ptr.String(consumerLagQuery(c.Name())), Period: ptr.Number(60),
+			Label: ptr.String("largest consumer lag (s)"), ReturnData: true,
+		}},
+		EvaluationPeriods:  ptr.Number(5),
+		DatapointsToAlarm:  ptr.Number(5),
+		Threshold:          ptr.Number(ConsumerLagAlarmSeconds),
+		ComparisonOperator: ptr.String("GreaterThanOrEqualToThreshold"),
+		TreatMissingData:   ptr.String("notBreaching"),
+		AlarmActions:       actions,
+		OkActions:          actions,
+		Tags:               ptr.Map(s.Tags),
+	})
+	c.alarms = append(c.alarms, observe.Alarm{Name: *a.AlarmName(), ARN: *a.Arn()})
 }
 
 // Signals returns the cluster's golden signals from its AWS/Kafka
@@ -82,12 +131,13 @@ func (c *Cluster) watch(s settings) {
 //     CpuUser and CpuSystem (Average, %; AWS advises keeping their sum
 //     under 60%).
 //
-// Consumer lag (MaxOffsetLag, SumOffsetLag, EstimatedMaxTimeLag) is
-// published per consumer group and topic, which the cluster does not
-// know: graph it where the consumer is defined.
+// Consumer lag (EstimatedMaxTimeLag, published per consumer group and
+// topic) is graphed as the largest of any group, through a Metrics
+// Insights query (latency: how far behind the slowest consumer is).
 //
 // The alarms are the ones NewCluster raised, notifying AlarmTopicARN:
-// offline partitions for one minute, and per broker KafkaDataLogsDiskUsed
+// the largest consumer lag at or above ConsumerLagAlarmSeconds for 5
+// minutes, offline partitions for one minute, and per broker KafkaDataLogsDiskUsed
 // at or above DiskUsedAlarmPercent and under-replicated partitions for
 // UnderReplicatedAlarmMinutes. LogGroups holds the broker log group.
 func (c *Cluster) Signals() observe.Signals {
@@ -106,9 +156,11 @@ func (c *Cluster) Signals() observe.Signals {
 		return out
 	}
 	offline := observe.Metric{Namespace: "AWS/Kafka", Name: "OfflinePartitionsCount", Dimensions: c.clusterDimensions(), Stat: "Maximum", Label: "offline partitions"}
+	lag := observe.Metric{Expression: consumerLagQuery(c.Name()), Label: "largest consumer lag (s)"}
 	return observe.Signals{
 		Title: "MSK cluster " + c.name,
 		Widgets: []observe.Widget{
+			{Title: "Consumer lag, largest of any group (s)", Signal: observe.Latency, Metrics: []observe.Metric{lag}},
 			{Title: "Produce and consumer fetch time (ms)", Signal: observe.Latency, Metrics: join(
 				perBroker("ProduceTotalTimeMsMean", "Average", "produce"), perBroker("FetchConsumerTotalTimeMsMean", "Average", "fetch"))},
 			{Title: "Bytes in and out per second", Signal: observe.Traffic, Metrics: join(

@@ -42,6 +42,17 @@ func TestClusterSignals(t *testing.T) {
 	var got []string
 	for _, w := range sig.Widgets {
 		for _, m := range w.Metrics {
+			if m.Expression != "" {
+				// The consumer lag: a Metrics Insights query over every
+				// group and topic of this cluster.
+				q := resolve(stack, m.Expression)
+				wantQ := `SELECT MAX(EstimatedMaxTimeLag) FROM SCHEMA("AWS/Kafka", "Cluster Name", "Consumer Group", Topic) WHERE "Cluster Name" = '` + name + `'`
+				if w.Signal != observe.Latency || q != wantQ {
+					t.Errorf("%s expression %q, want %q under latency", w.Signal, q, wantQ)
+				}
+				got = append(got, string(w.Signal)+" query")
+				continue
+			}
 			if m.Namespace != "AWS/Kafka" || resolve(stack, m.Dimensions["Cluster Name"]) != name {
 				t.Errorf("%s: namespace %q, Cluster Name %q, want the cluster's name %q", m.Name, m.Namespace, resolve(stack, m.Dimensions["Cluster Name"]), name)
 			}
@@ -63,7 +74,7 @@ func TestClusterSignals(t *testing.T) {
 			"errors UnderReplicatedPartitions/Maximum/"+b,
 			"saturation KafkaDataLogsDiskUsed/Maximum/"+b, "saturation CpuUser/Average/"+b, "saturation CpuSystem/Average/"+b)
 	}
-	want = append(want, "errors OfflinePartitionsCount/Maximum/-")
+	want = append(want, "errors OfflinePartitionsCount/Maximum/-", "latency query")
 	sort.Strings(got)
 	sort.Strings(want)
 	if !reflect.DeepEqual(got, want) {
@@ -71,8 +82,31 @@ func TestClusterSignals(t *testing.T) {
 	}
 
 	alarms := doc.Resources("aws_cloudwatch_metric_alarm")
-	if len(alarms) != 5 || len(sig.Alarms) != 5 {
-		t.Fatalf("alarms in JSON %v, in Signals %d; want 5 (offline partitions, disk and replication of 2 brokers)", ptr.SortedKeys(alarms), len(sig.Alarms))
+	if len(alarms) != 6 || len(sig.Alarms) != 6 {
+		t.Fatalf("alarms in JSON %v, in Signals %d; want 6 (consumer lag, offline partitions, disk and replication of 2 brokers)", ptr.SortedKeys(alarms), len(sig.Alarms))
+	}
+	var lag map[string]any
+	for addr, a := range alarms {
+		if strings.Contains(addr, "consumer-lag-alarm") {
+			lag = a
+		}
+	}
+	if lag == nil {
+		t.Fatalf("no consumer-lag alarm among %v", ptr.SortedKeys(alarms))
+	}
+	queries, _ := lag["metric_query"].([]any)
+	if len(queries) != 1 {
+		t.Fatalf("consumer-lag metric_query = %v, want one query", lag["metric_query"])
+	}
+	q := queries[0].(map[string]any)
+	if !strings.Contains(q["expression"].(string), "MAX(EstimatedMaxTimeLag)") || !strings.Contains(q["expression"].(string), "'"+name+"'") ||
+		q["period"] != float64(60) || q["return_data"] != true {
+		t.Errorf("consumer-lag query = %v", q)
+	}
+	if lag["threshold"] != float64(kafka.ConsumerLagAlarmSeconds) || lag["evaluation_periods"] != float64(5) ||
+		lag["comparison_operator"] != "GreaterThanOrEqualToThreshold" || lag["treat_missing_data"] != "notBreaching" ||
+		!reflect.DeepEqual(lag["alarm_actions"], []any{alarmTopic}) || lag["metric_name"] != nil {
+		t.Errorf("consumer-lag alarm = %v", lag)
 	}
 	for _, a := range sig.Alarms {
 		if !strings.HasPrefix(resolve(stack, a.ARN), "${aws_cloudwatch_metric_alarm.events_") {

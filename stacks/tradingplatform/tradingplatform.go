@@ -208,8 +208,8 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 	// Cluster metrics: Prometheus (managed collector, rules, alerts to the
 	// topic) and Container Insights. No Kafka consumer-lag rules: they
 	// need a kafka_exporter that can sign in to MSK with IAM, which this
-	// stack does not run (telemetry.KafkaProps); the brokers' own alarms
-	// (kafka.Cluster) watch partitions and disks.
+	// stack does not run (telemetry.KafkaProps); kafka.Cluster alarms on
+	// the consumer lag MSK publishes to CloudWatch instead.
 	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{
 		Cluster: cluster, AlertTopicARN: *alerts.Arn(), Disposable: s.Disposable,
 	}); err != nil {
