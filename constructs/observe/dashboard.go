@@ -316,6 +316,11 @@ func validStat(s string) bool {
 }
 
 func validateWidget(r *validation.Report, at string, w Widget) {
+	switch w.Signal {
+	case Latency, Traffic, Errors, Saturation:
+	default:
+		r.Addf(at+".Signal", "%q is not a golden signal; use observe.Latency, Traffic, Errors or Saturation", string(w.Signal))
+	}
 	if w.PeriodSeconds != 0 && !validPeriod(w.PeriodSeconds) {
 		r.Addf(at+".PeriodSeconds", "%d is not a period CloudWatch graphs: use 1, 5, 10, 30 or a multiple of 60", w.PeriodSeconds)
 	}

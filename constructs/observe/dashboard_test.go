@@ -342,8 +342,8 @@ func TestDashboardErrors(t *testing.T) {
 			`observe "test/dashboard": Sources (1 of them) need 501 widgets with 499 graphs and 0 alarms; CloudWatch allows 500 per dashboard`,
 		}},
 		{"bad graphs", []observe.Widget{
-			{Title: "empty"},
-			{Title: "odd", PeriodSeconds: 90, Metrics: []observe.Metric{{Stat: "Median"}}},
+			{Title: "empty", Signal: observe.Traffic},
+			{Title: "odd", Signal: observe.Errors, PeriodSeconds: 90, Metrics: []observe.Metric{{Stat: "Median"}}},
 		}, observe.DashboardProps{}, []string{
 			`Sources[0](test/source).Signals().Widgets[0].Metrics is empty; a graph ("empty") needs at least one metric`,
 			`Sources[0](test/source).Signals().Widgets[1].PeriodSeconds 90 is not a period CloudWatch graphs: use 1, 5, 10, 30 or a multiple of 60`,
@@ -406,4 +406,15 @@ func TestPanelIsDiscovered(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Same(t, p, got[0].(*observe.Panel))
 	assert.Contains(t, d.Body(), "UnHealthyHostCount")
+}
+
+func TestWidgetSignalIsChecked(t *testing.T) {
+	stack := tftest.NewStack(t)
+	_, err := observe.NewPanel(stack, "odd", observe.Signals{Title: "Odd", Widgets: []observe.Widget{{Title: "x", Signal: observe.Signal("42"),
+		Metrics: []observe.Metric{{Namespace: "AWS/SQS", Name: "NumberOfMessagesSent", Stat: "Sum"}}}}})
+	require.NoError(t, err)
+	_, err = observe.NewDashboard(stack, "dashboard", observe.DashboardProps{Name: "odd"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Signal")
+	assert.Contains(t, err.Error(), `"42" is not a golden signal`)
 }

@@ -140,7 +140,7 @@ func (d *Dashboard) healthAlarms(props DashboardProps, sources []Source, signals
 	}
 	d.health = cloudwatchcompositealarm.NewCloudwatchCompositeAlarm(d, ptr.String("health"), &cloudwatchcompositealarm.CloudwatchCompositeAlarmConfig{
 		AlarmName:        ptr.String(alarmName(name + "-health")),
-		AlarmDescription: ptr.String(names.Truncate(fmt.Sprintf("Health of %s: in ALARM while any of the %d alarms of its constructs is", name, total), maxAlarmDescriptionLength)),
+		AlarmDescription: ptr.String(names.Truncate(fmt.Sprintf("Health of %s: in ALARM while any of the %d alarms of its constructs is in ALARM", name, total), maxAlarmDescriptionLength)),
 		AlarmRule:        ptr.String(rule(level)),
 		AlarmActions:     actions,
 		OkActions:        actions,

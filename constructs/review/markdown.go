@@ -29,6 +29,9 @@ type MarkdownOptions struct {
 	MaxBytes int
 	// FullReport names where the unabridged report is, for the note.
 	FullReport string
+	// diagramsDropped records that WriteMarkdown left the diagrams out
+	// for size (not because Diagrams was false), for the note.
+	diagramsDropped bool
 }
 
 var actionSigns = map[Action]string{Create: "+", Update: "~", Replace: "-/+", Delete: "-", Rename: "-/+", Move: "→", Forget: "~"}
@@ -38,7 +41,7 @@ var actionSigns = map[Action]string{Create: "+", Update: "~", Replace: "-/+", De
 func (r *Report) WriteMarkdown(w io.Writer, opts MarkdownOptions) error {
 	out := r.markdown(opts, true)
 	if opts.MaxBytes > 0 && len(out) > opts.MaxBytes && opts.Diagrams {
-		opts.Diagrams = false
+		opts.Diagrams, opts.diagramsDropped = false, true
 		out = r.markdown(opts, true)
 	}
 	if opts.MaxBytes > 0 && len(out) > opts.MaxBytes {
@@ -131,7 +134,7 @@ func (r *Report) markdown(opts MarkdownOptions, details bool) string {
 		fmt.Fprintf(&b, "The per-resource details are left out to keep this comment under %d characters: see %s.\n", opts.MaxBytes, full)
 		return b.String()
 	}
-	if opts.MaxBytes > 0 && !opts.Diagrams {
+	if opts.diagramsDropped {
 		b.WriteString("Diagrams are left out to keep this comment short (`hybridcheck diff -max-bytes 0` draws them).\n\n")
 	}
 	for _, d := range r.Stacks {
