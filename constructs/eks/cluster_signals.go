@@ -2,7 +2,6 @@ package eks
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
@@ -27,12 +26,9 @@ const (
 
 const containerInsights = "ContainerInsights"
 
-// clusterAlarmTopicRe is the shape of an SNS topic ARN.
-var clusterAlarmTopicRe = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
-
 // validateAlarmTopic records an AlarmTopicARN that is not an SNS topic ARN.
 func (s *settings) validateAlarmTopic(r *validation.Report) {
-	if s.AlarmTopicARN != "" && !validation.IsToken(s.AlarmTopicARN) && !clusterAlarmTopicRe.MatchString(s.AlarmTopicARN) {
+	if s.AlarmTopicARN != "" && !validation.IsToken(s.AlarmTopicARN) && !validation.SNSTopicARN(s.AlarmTopicARN) {
 		r.Addf("AlarmTopicARN", "%q is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<topic>)", s.AlarmTopicARN)
 	}
 }

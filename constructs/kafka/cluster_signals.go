@@ -2,7 +2,6 @@ package kafka
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
@@ -44,12 +43,9 @@ func consumerLagQuery(clusterName string) string {
 	return `SELECT MAX(EstimatedMaxTimeLag) FROM SCHEMA("AWS/Kafka", "Cluster Name", "Consumer Group", Topic) WHERE "Cluster Name" = '` + clusterName + `'`
 }
 
-// alarmTopicARNRe is the shape of an SNS topic ARN.
-var alarmTopicARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
-
 // checkAlarmTopic records an AlarmTopicARN that is not an SNS topic ARN.
 func (s settings) checkAlarmTopic(r *validation.Report) {
-	if s.AlarmTopicARN != "" && !validation.IsToken(s.AlarmTopicARN) && !alarmTopicARNRe.MatchString(s.AlarmTopicARN) {
+	if s.AlarmTopicARN != "" && !validation.IsToken(s.AlarmTopicARN) && !validation.SNSTopicARN(s.AlarmTopicARN) {
 		r.Addf("AlarmTopicARN", "%q is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<topic>)", s.AlarmTopicARN)
 	}
 }

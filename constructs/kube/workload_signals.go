@@ -1,8 +1,6 @@
 package kube
 
 import (
-	"regexp"
-
 	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/observe"
@@ -33,9 +31,6 @@ const (
 	RestartAlarmDatapoints = 2
 )
 
-// workloadAlarmTopicRe is the shape of an SNS topic ARN.
-var workloadAlarmTopicRe = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
-
 // checkAlarms records Alarms that cannot be raised.
 func (p WorkloadProps) checkAlarms(r *validation.Report) {
 	if p.Alarms == nil {
@@ -44,7 +39,7 @@ func (p WorkloadProps) checkAlarms(r *validation.Report) {
 	if p.Cluster == nil {
 		r.Addf("Alarms", "is set but Cluster is nil; the alarm watches the Container Insights metrics of the cluster the workload runs on: give the *eks.Cluster")
 	}
-	if arn := p.Alarms.TopicARN; arn != "" && !validation.IsToken(arn) && !workloadAlarmTopicRe.MatchString(arn) {
+	if arn := p.Alarms.TopicARN; arn != "" && !validation.IsToken(arn) && !validation.SNSTopicARN(arn) {
 		r.Addf("Alarms.TopicARN", "%q is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<topic>)", arn)
 	}
 }

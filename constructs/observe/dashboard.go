@@ -134,7 +134,7 @@ func NewDashboard(scope constructs.Construct, id string, props DashboardProps) (
 	}
 	validateName(r, props.Name)
 	validateRegion(r, props.Region)
-	if t := props.AlarmTopicARN; t != "" && !validation.IsToken(t) && !snsARN.MatchString(t) {
+	if t := props.AlarmTopicARN; t != "" && !validation.IsToken(t) && !validation.SNSTopicARN(t) {
 		r.Addf("AlarmTopicARN", "%q is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<topic>)", t)
 	}
 	sources, field := props.Sources, "Sources"
@@ -284,7 +284,6 @@ func (d *Dashboard) Layout() Layout { return layoutOf(d.widgets) }
 var (
 	dashboardName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	regionName    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	snsARN        = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$`)
 	alarmARN      = regexp.MustCompile(`^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:[0-9]{12}:alarm:.+$`)
 	percentile    = regexp.MustCompile(`^(p|tm|wm|tc|ts|pr)[0-9]{1,2}(\.[0-9]+)?$`)
 )

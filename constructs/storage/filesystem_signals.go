@@ -2,7 +2,6 @@ package storage
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
@@ -25,13 +24,10 @@ const (
 	FileSystemBurstCreditAlarmBytes = 100 * (1 << 20) * 3600
 )
 
-// fileSystemAlarmTopicRe is the shape of an SNS topic ARN.
-var fileSystemAlarmTopicRe = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
-
 // checkFileSystemAlarmTopic records an AlarmTopicARN that is not an SNS
 // topic ARN.
 func checkFileSystemAlarmTopic(r *validation.Report, arn string) {
-	if arn != "" && !validation.IsToken(arn) && !fileSystemAlarmTopicRe.MatchString(arn) {
+	if arn != "" && !validation.IsToken(arn) && !validation.SNSTopicARN(arn) {
 		r.Addf("AlarmTopicARN", "%q is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<topic>)", arn)
 	}
 }

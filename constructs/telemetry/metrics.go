@@ -171,7 +171,6 @@ type Metrics struct {
 }
 
 var (
-	alertTopicARNRe  = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
 	scrapePortNameRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$`)
 	ciVersionRe      = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
 )
@@ -217,7 +216,7 @@ func (s metricsSettings) validate(r *validation.Report) {
 	case s.AlertTopicARN == "":
 		r.Addf("AlertTopicARN", "is empty; give the SNS topic alerts go to (base.AlertTopic, or the ARN of a topic whose key lets aps.amazonaws.com publish)")
 	case validation.IsToken(s.AlertTopicARN):
-	case !alertTopicARNRe.MatchString(s.AlertTopicARN):
+	case !validation.SNSTopicARN(s.AlertTopicARN):
 		r.Addf("AlertTopicARN", "%q is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<topic>)", s.AlertTopicARN)
 	}
 	if s.ScrapeIntervalSeconds < DefaultScrapeIntervalSeconds || s.ScrapeIntervalSeconds > 3600 {

@@ -123,6 +123,7 @@ var (
 	// Kubernetes qualified name: optional DNS-subdomain prefix and a name.
 	qualifiedName = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
 	labelValue    = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`)
+	snsTopicARN   = regexp.MustCompile(`^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
 	iamARN        = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\w+=,.@/-]+$`)
 )
 
@@ -147,6 +148,10 @@ func LabelKey(s string) bool {
 
 // LabelValue reports whether s is a valid Kubernetes label value.
 func LabelValue(s string) bool { return len(s) <= 63 && labelValue.MatchString(s) }
+
+// SNSTopicARN reports whether s is the ARN of a standard SNS topic (the
+// kind CloudWatch alarms and Alertmanager notify).
+func SNSTopicARN(s string) bool { return snsTopicARN.MatchString(s) }
 
 // IAMPrincipalARN reports whether s is an IAM role or user ARN.
 func IAMPrincipalARN(s string) bool { return iamARN.MatchString(s) }
