@@ -1,0 +1,3 @@
+module github.com/hybridstack/hybridstack/tools
+
+go 1.26.0
