@@ -11,6 +11,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/database"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
@@ -82,7 +83,7 @@ func ExamplePostgres_GrantConnect() {
 		fmt.Println(err)
 		return
 	}
-	billing, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "billing.zip", ""), VPC: vpc})
+	billing, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "billing.zip", ""), VPC: vpc})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -8,6 +8,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/database"
 	"github.com/hybridstack/hybridstack/constructs/internal/fuzztest"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
@@ -81,6 +82,9 @@ func FuzzNewPostgres(f *testing.F) {
 			t.Fatalf("NewPostgres: ARN %q, key %q (own key %v), database %q, user %q", db.ARN(), db.KMSKeyARN(), db.Key() != nil, db.DatabaseName(), db.MasterUsername())
 		}
 		doc := tftest.Synth(t, stack)
+		if n := len(doc.Resources("aws_db_instance")); n != 1 {
+			t.Fatalf("NewPostgres(%q) made %d aws_db_instance resources, want 1", id, n)
+		}
 		for _, r := range doc.Resources("aws_db_instance") {
 			ident, _ := r["identifier"].(string)
 			if name == "" && (len(ident) == 0 || len(ident) > 63 || strings.Contains(ident, "--") || strings.HasSuffix(ident, "-") || ident[0] < 'a' || ident[0] > 'z') {
@@ -109,7 +113,7 @@ func FuzzGrantConnect(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "billing.zip", "")})
+		h, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "billing.zip", "")})
 		if err != nil {
 			t.Fatal(err)
 		}

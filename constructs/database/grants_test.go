@@ -11,6 +11,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/database"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
@@ -23,7 +24,7 @@ func grantEnv(t *testing.T) (cdktf.TerraformStack, *database.Postgres, *serverle
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "billing.zip", ""), VPC: vpc})
+	h, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "billing.zip", ""), VPC: vpc})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/loggroup/loggrouptest"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
-	"github.com/hybridstack/hybridstack/constructs/policy"
+	"github.com/hybridstack/hybridstack/constructs/nag"
 )
 
 // The exported PostgreSQL logs go to log groups encrypted with the stack's
@@ -17,7 +17,7 @@ func TestExportedLogGroupsShareTheStacksLogsKey(t *testing.T) {
 	for _, disposable := range []bool{false, true} {
 		stack, vpc := importedVPC(t, 2)
 		if disposable {
-			policy.DeclareDisposable(stack)
+			nag.DeclareDisposable(stack)
 		}
 		for _, id := range []string{"orders", "prices"} {
 			if _, err := database.NewPostgres(stack, id, database.PostgresProps{VPC: vpc, Disposable: disposable}); err != nil {

@@ -18,6 +18,7 @@ package database
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -63,11 +64,16 @@ const (
 // deprecated 17.1-17.4 for new instances on 2026-05-01).
 const DefaultEngineVersion = "17"
 
-// EngineMajorVersions are the PostgreSQL major versions NewPostgres accepts,
-// checked against the RDS for PostgreSQL release calendar: 14 is left out
-// because its RDS standard support ends in February 2027, after which RDS
-// bills Extended Support for every instance still on it.
-var EngineMajorVersions = []string{"15", "16", "17", "18"}
+// engineMajorVersions are the PostgreSQL major versions NewPostgres
+// accepts (see EngineMajorVersions).
+var engineMajorVersions = []string{"15", "16", "17", "18"}
+
+// EngineMajorVersions returns the PostgreSQL major versions NewPostgres
+// accepts, oldest first, checked against the RDS for PostgreSQL release
+// calendar: 14 is left out because its RDS standard support ends in
+// February 2027, after which RDS bills Extended Support for every instance
+// still on it. Each call returns a new slice; changing it changes nothing.
+func EngineMajorVersions() []string { return slices.Clone(engineMajorVersions) }
 
 const (
 	defaultInstanceClass     = "db.m7g.large"

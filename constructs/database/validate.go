@@ -79,9 +79,9 @@ func (s settings) validate(r *validation.Report) {
 		r.Addf("VPC", "%q has %d private subnet(s); an RDS subnet group needs subnets in at least two Availability Zones", s.VPC.Name(), n)
 	}
 	if !validation.IsToken(s.EngineVersion) {
-		if m := engineVersionRe.FindStringSubmatch(s.EngineVersion); m == nil || !slices.Contains(EngineMajorVersions, m[1]) {
+		if m := engineVersionRe.FindStringSubmatch(s.EngineVersion); m == nil || !slices.Contains(engineMajorVersions, m[1]) {
 			r.Addf("EngineVersion", "%q is not a PostgreSQL version NewPostgres creates; give a major version of %v (RDS picks its minor version) or a \"major.minor\" such as \"17.7\"",
-				s.EngineVersion, EngineMajorVersions)
+				s.EngineVersion, engineMajorVersions)
 		}
 	}
 	if !validation.IsToken(s.InstanceClass) {

@@ -23,10 +23,10 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/nag"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/observe"
-	"github.com/hybridstack/hybridstack/constructs/policy"
-	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/constructs/queue"
 )
 
 // ScheduledTimeVariable is the environment variable a scheduled run's
@@ -81,7 +81,7 @@ type ScheduledTaskProps struct {
 	MaxEventAgeSeconds int
 	// DeadLetterQueue receives the runs Scheduler gave up on.
 	// Default: - a new encrypted queue kept 14 days, with an alarm
-	DeadLetterQueue serverless.QueueRef
+	DeadLetterQueue queue.Ref
 	// UseSpot runs on FARGATE_SPOT (up to 70% cheaper; AWS may stop the
 	// task with two minutes' notice): for jobs that can be rerun.
 	// Default: false
@@ -128,8 +128,8 @@ type ScheduledTask struct {
 	constructs.Construct
 	name          string
 	schedule      schedulerschedule.SchedulerSchedule
-	dlq           serverless.QueueRef
-	failed        *serverless.Queue
+	dlq           queue.Ref
+	failed        *queue.Queue
 	securityGroup string
 	connections   *network.Connections
 	// Signals: the rule counting the schedule's task state changes (""
@@ -143,7 +143,9 @@ type ScheduledTask struct {
 var scheduleNameRe = regexp.MustCompile(`^[0-9A-Za-z_.-]{1,64}$`)
 
 // NewScheduledTask validates props and creates the schedule, its role, the
-// dead-letter queue, the failed-run rule and queue, and their alarms.
+// dead-letter queue, the failed-run rule and queue, and their alarms. It
+// returns every problem with props at once, each a *validate.FieldError
+// wrapping validate.ErrInvalid, and creates nothing then.
 func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTaskProps) (*ScheduledTask, error) {
 	r := validation.ForConstruct("ecs", scope, id)
 	if scope == nil {
@@ -207,7 +209,7 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 
 	st.dlq = p.DeadLetterQueue
 	if st.dlq == nil {
-		q, err := serverless.NewQueue(st, "dead-letter-queue", serverless.QueueProps{NamePrefix: names.Truncate(queueName(p.Name), 40) + "-dlq-", IsDeadLetterQueue: true, Tags: p.Tags})
+		q, err := queue.NewQueue(st, "dead-letter-queue", queue.Props{NamePrefix: names.Truncate(queueName(p.Name), 40) + "-dlq-", IsDeadLetterQueue: true, Tags: p.Tags})
 		if err != nil {
 			return nil, err
 		}
@@ -322,12 +324,12 @@ func NewScheduledTask(scope constructs.Construct, id string, props ScheduledTask
 // stopped with a failed container, or never started, to a queue, and
 // raises alarms on it and on the dead-letter queue.
 func (st *ScheduledTask) catchFailedRuns(r *validation.Report, cluster *Cluster, group string, p ScheduledTaskProps) error {
-	q, err := serverless.NewQueue(st, "failed-runs", serverless.QueueProps{NamePrefix: names.Truncate(queueName(p.Name), 36) + "-failed-", IsDeadLetterQueue: true, Tags: p.Tags})
+	q, err := queue.NewQueue(st, "failed-runs", queue.Props{NamePrefix: names.Truncate(queueName(p.Name), 36) + "-failed-", IsDeadLetterQueue: true, Tags: p.Tags})
 	if err != nil {
 		return err
 	}
 	st.failed = q
-	if err := policy.Suppress(q.Resource(), "SQS-002", "holds the state changes of failed runs for people to read; nothing consumes and retries them"); err != nil {
+	if err := nag.Suppress(q.Resource(), "SQS-002", "holds the state changes of failed runs for people to read; nothing consumes and retries them"); err != nil {
 		return err
 	}
 	pattern, err := json.Marshal(map[string]any{
@@ -349,7 +351,7 @@ func (st *ScheduledTask) catchFailedRuns(r *validation.Report, cluster *Cluster,
 	st.routeToQueue(r, q, "failed-runs", "EventBridgeSendsFailedRuns", names.Truncate(p.Name, 30)+"-failed-",
 		"Runs of schedule "+p.Name+" that failed after ECS started them", pattern, p.Tags)
 	st.arrivalAlarm("failed-runs-alarm", q.QueueName(), p, "Runs of schedule "+p.Name+" failed after they started: their task state changes wait in "+*q.Node().Path())
-	if dlq, ok := st.dlq.(*serverless.Queue); ok {
+	if dlq, ok := st.dlq.(*queue.Queue); ok {
 		st.arrivalAlarm("dead-letters-alarm", dlq.QueueName(), p, "Scheduler gave up starting runs of "+p.Name+": they wait in "+*dlq.Node().Path())
 	}
 	return nil
@@ -395,7 +397,7 @@ func missedRunWindow(r *validation.Report, p ScheduledTaskProps) int {
 // (id kind-rule), the queue policy that lets that rule alone send
 // (kind-policy) and the target, after the policy (kind-target). It
 // returns the rule.
-func (st *ScheduledTask) routeToQueue(r *validation.Report, q *serverless.Queue, kind, sid, namePrefix, description string, pattern []byte, tags map[string]string) cloudwatcheventrule.CloudwatchEventRule {
+func (st *ScheduledTask) routeToQueue(r *validation.Report, q *queue.Queue, kind, sid, namePrefix, description string, pattern []byte, tags map[string]string) cloudwatcheventrule.CloudwatchEventRule {
 	rule := cloudwatcheventrule.NewCloudwatchEventRule(st, ptr.String(kind+"-rule"), &cloudwatcheventrule.CloudwatchEventRuleConfig{
 		NamePrefix:   ptr.String(namePrefix),
 		Description:  ptr.String(description),
@@ -425,14 +427,14 @@ func (st *ScheduledTask) routeToQueue(r *validation.Report, q *serverless.Queue,
 // alarms when a window of window minutes has none: ECS created no task,
 // though the schedule should have run at least once.
 func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster, group string, p ScheduledTaskProps, window int) error {
-	q, err := serverless.NewQueue(st, "started-runs", serverless.QueueProps{NamePrefix: names.Truncate(queueName(p.Name), 35) + "-started-", IsDeadLetterQueue: true, RetentionSeconds: 4 * 24 * 3600, Tags: p.Tags})
+	q, err := queue.NewQueue(st, "started-runs", queue.Props{NamePrefix: names.Truncate(queueName(p.Name), 35) + "-started-", IsDeadLetterQueue: true, RetentionSeconds: 4 * 24 * 3600, Tags: p.Tags})
 	if err != nil {
 		return err
 	}
-	if err := policy.Suppress(q.Resource(), "SQS-002", "a record of the schedule's task state changes for people to read; nothing consumes and retries them"); err != nil {
+	if err := nag.Suppress(q.Resource(), "SQS-002", "a record of the schedule's task state changes for people to read; nothing consumes and retries them"); err != nil {
 		return err
 	}
-	if err := policy.Suppress(q.Resource(), "OBS-001", "watched through the rule that feeds it: the missed-runs alarm fires when the rule matched no started run in the window"); err != nil {
+	if err := nag.Suppress(q.Resource(), "OBS-001", "watched through the rule that feeds it: the missed-runs alarm fires when the rule matched no started run in the window"); err != nil {
 		return err
 	}
 	pattern, err := json.Marshal(map[string]any{
@@ -518,10 +520,10 @@ func (st *ScheduledTask) Name() string { return st.name }
 func (st *ScheduledTask) ScheduleARN() string { return *st.schedule.Arn() }
 
 // DeadLetterQueue returns the queue of runs Scheduler gave up on.
-func (st *ScheduledTask) DeadLetterQueue() serverless.QueueRef { return st.dlq }
+func (st *ScheduledTask) DeadLetterQueue() queue.Ref { return st.dlq }
 
 // FailedRuns returns the queue of task state changes of failed runs.
-func (st *ScheduledTask) FailedRuns() *serverless.Queue { return st.failed }
+func (st *ScheduledTask) FailedRuns() *queue.Queue { return st.failed }
 
 // SecurityGroupID returns the tasks' own security group, or "".
 func (st *ScheduledTask) SecurityGroupID() string { return st.securityGroup }
@@ -539,12 +541,12 @@ func (st *ScheduledTask) Resource() schedulerschedule.SchedulerSchedule { return
 // group. A batch job has no request latency, and standalone tasks no
 // service utilization metrics.
 func (st *ScheduledTask) Signals() observe.Signals {
-	arrivals := func(q serverless.QueueRef, label string) []observe.Metric {
-		queue, ok := q.(*serverless.Queue)
+	arrivals := func(q queue.Ref, label string) []observe.Metric {
+		sq, ok := q.(*queue.Queue)
 		if !ok {
 			return nil
 		}
-		return []observe.Metric{{Namespace: "AWS/SQS", Name: "NumberOfMessagesSent", Dimensions: map[string]string{"QueueName": queue.QueueName()}, Stat: "Sum", Label: label}}
+		return []observe.Metric{{Namespace: "AWS/SQS", Name: "NumberOfMessagesSent", Dimensions: map[string]string{"QueueName": sq.QueueName()}, Stat: "Sum", Label: label}}
 	}
 	var widgets []observe.Widget
 	if st.startedRule != "" {

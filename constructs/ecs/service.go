@@ -203,7 +203,9 @@ func (s serviceSettings) validate(r *validation.Report) {
 
 // NewService validates props and creates the load balancer (security
 // group, target group, listener), the service, its autoscaling and
-// alarms.
+// alarms. It returns every problem with props at once, each a
+// *validate.FieldError wrapping validate.ErrInvalid, and creates nothing
+// then.
 func NewService(scope constructs.Construct, id string, props ServiceProps) (*Service, error) {
 	r := validation.ForConstruct("ecs", scope, id)
 	if scope == nil {

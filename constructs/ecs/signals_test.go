@@ -2,38 +2,17 @@ package ecs_test
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hybridstack/hybridstack/constructs/ecs"
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/signaltest"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/observe"
 )
 
 const alarmTopic = "arn:aws:sns:eu-west-1:123456789012:alarms"
-
-// expose exposes every dimension value, alarm and log group of sig under
-// keys prefixed with prefix (tftest.ExposeTokens): "<prefix>-<widget>-
-// <metric>-<dimension>", "<prefix>-alarm-<i>-name|arn", "<prefix>-log-<i>".
-func expose(prefix string, sig observe.Signals) map[string]string {
-	out := map[string]string{}
-	for i, w := range sig.Widgets {
-		for j, m := range w.Metrics {
-			for k, v := range m.Dimensions {
-				out[fmt.Sprintf("%s-%d-%d-%s", prefix, i, j, k)] = v
-			}
-		}
-	}
-	for i, a := range sig.Alarms {
-		out[fmt.Sprintf("%s-alarm-%d-name", prefix, i)] = a.Name
-		out[fmt.Sprintf("%s-alarm-%d-arn", prefix, i)] = a.ARN
-	}
-	for i, g := range sig.LogGroups {
-		out[fmt.Sprintf("%s-log-%d", prefix, i)] = g
-	}
-	return out
-}
 
 // metrics lists a widget's series as "namespace name stat [dimension=value
 // ...]" with the values resolved in doc.
@@ -41,46 +20,10 @@ func metrics(doc tftest.Doc, prefix string, i int, w observe.Widget) []string {
 	var out []string
 	for j, m := range w.Metrics {
 		var dims []string
-		for _, k := range sortedKeys(m.Dimensions) {
+		for _, k := range ptr.SortedKeys(m.Dimensions) {
 			dims = append(dims, k+"="+doc.Exposed(fmt.Sprintf("%s-%d-%d-%s", prefix, i, j, k)))
 		}
 		out = append(out, fmt.Sprintf("%s %s %s %v", m.Namespace, m.Name, m.Stat, dims))
-	}
-	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
-}
-
-// listedAlarms returns the Terraform names of the alarms sig lists, after
-// checking that each Name and ARN refer to the same alarm of the stack.
-func listedAlarms(t *testing.T, doc tftest.Doc, prefix string, sig observe.Signals) []string {
-	t.Helper()
-	ref := regexp.MustCompile(`^\$\{aws_cloudwatch_metric_alarm\.([^.]+)\.(alarm_name|arn)\}$`)
-	var out []string
-	for i := range sig.Alarms {
-		name := ref.FindStringSubmatch(doc.Exposed(fmt.Sprintf("%s-alarm-%d-name", prefix, i)))
-		arn := ref.FindStringSubmatch(doc.Exposed(fmt.Sprintf("%s-alarm-%d-arn", prefix, i)))
-		if name == nil || arn == nil || name[1] != arn[1] || name[2] != "alarm_name" || arn[2] != "arn" {
-			t.Errorf("alarm %d of %s: name %v and ARN %v are not one alarm's alarm_name and arn", i, sig.Title, name, arn)
-			continue
-		}
-		if _, ok := doc.Resources("aws_cloudwatch_metric_alarm")[arn[1]]; !ok {
-			t.Errorf("alarm %d of %s is not in the stack: %s", i, sig.Title, arn[1])
-		}
-		out = append(out, arn[1])
 	}
 	return out
 }
@@ -94,7 +37,7 @@ func TestServiceSignals(t *testing.T) {
 	}
 	var _ observe.Source = svc
 	sig := svc.Signals()
-	tftest.ExposeTokens(f.stack, expose("svc", sig))
+	tftest.ExposeTokens(f.stack, signaltest.Expose("svc", sig))
 	doc := tftest.Synth(t, f.stack)
 	if sig.Title != "ECS service test-auth" {
 		t.Errorf("title = %q", sig.Title)
@@ -124,7 +67,7 @@ func TestServiceSignals(t *testing.T) {
 	}
 	// The service's existing alarms are listed, under their ids, and the
 	// CPU saturation alarm.
-	listed := listedAlarms(t, doc, "svc", sig)
+	listed := signaltest.Alarms(t, doc, "svc", sig)
 	if len(listed) != 3 || !strings.Contains(listed[0], "auth_unhealthy-targets-alarm") || !strings.Contains(listed[1], "auth_server-errors-alarm") ||
 		!strings.Contains(listed[2], "auth_cpu-saturated-alarm") {
 		t.Fatalf("alarms = %v", listed)
@@ -177,8 +120,8 @@ func TestScheduledTaskSignals(t *testing.T) {
 	}
 	var _ observe.Source = st
 	sig, other := st.Signals(), unwatched.Signals()
-	tftest.ExposeTokens(f.stack, expose("st", sig))
-	tftest.ExposeTokens(f.stack, expose("other", other))
+	tftest.ExposeTokens(f.stack, signaltest.Expose("st", sig))
+	tftest.ExposeTokens(f.stack, signaltest.Expose("other", other))
 	doc := tftest.Synth(t, f.stack)
 	queue := func(part string) string { return "[QueueName=${" + doc.Address(t, "aws_sqs_queue", part) + ".name}]" }
 	want := map[observe.Signal][]string{
@@ -199,7 +142,7 @@ func TestScheduledTaskSignals(t *testing.T) {
 			t.Errorf("%s widget:\n%s\nwant\n%s", w.Signal, strings.Join(got, "\n"), strings.Join(want[w.Signal], "\n"))
 		}
 	}
-	listed := listedAlarms(t, doc, "st", sig)
+	listed := signaltest.Alarms(t, doc, "st", sig)
 	for i, id := range []string{"hourly_failed-runs-alarm", "hourly_dead-letters-alarm", "hourly_missed-runs-alarm"} {
 		if len(listed) != 3 || !strings.Contains(listed[i], id) {
 			t.Fatalf("alarms = %v, want failed runs, dead letters and missed runs", listed)

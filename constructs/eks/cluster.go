@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccessentry"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaccesspolicyassociation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksaddon"
 	awsekscluster "github.com/cdktf/cdktf-provider-aws-go/aws/v19/ekscluster"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eksfargateprofile"
@@ -39,24 +37,30 @@ func LogTypes() []string {
 // Cluster is an EKS cluster with everything it needs to run workloads.
 type Cluster struct {
 	constructs.Construct
+	core core // what roles and access entries need; not embedded, which jsii refuses
 
-	s             *settings
-	build         *validation.Report // errors found while building, such as bad policy documents
-	cluster       awsekscluster.EksCluster
-	oidc          iamopenidconnectprovider.IamOpenidConnectProvider
-	partition     string
-	region        string
-	account       string
-	kmsKeyARN     string
-	nodeRoleARN   string
-	nodeRoleDeps  []cdktf.ITerraformDependable
-	issuerHost    string
-	nodeGroups    map[string]eksnodegroup.EksNodeGroup
-	addons        map[string]eksaddon.EksAddon
-	compute       []cdktf.ITerraformDependable
-	podIdentityOK bool
-	connections   *network.Connections
-	alarms        []observe.Alarm // raised by watch (cluster_signals.go)
+	s                *settings
+	build            *validation.Report // errors found while building, such as bad policy documents
+	cluster          awsekscluster.EksCluster
+	oidc             iamopenidconnectprovider.IamOpenidConnectProvider
+	kmsKeyARN        string
+	nodeRoleARN      string
+	nodeRoleDeps     []cdktf.ITerraformDependable
+	nodeDeps         []cdktf.ITerraformDependable // what every node group depends on
+	nodeGroups       map[string]eksnodegroup.EksNodeGroup
+	groups           []cdktf.ITerraformDependable // node groups, in order
+	profiles         []cdktf.ITerraformDependable // Fargate profiles, in order
+	late             []lateAddon                  // add-ons installed after compute
+	coreDNSOnFargate bool
+	connections      *network.Connections
+	alarms           []observe.Alarm // raised by watch (cluster_signals.go)
+}
+
+// lateAddon is an add-on installed after compute, with the role
+// resources it also depends on.
+type lateAddon struct {
+	addon    eksaddon.EksAddon
+	roleDeps []cdktf.ITerraformDependable
 }
 
 // NewCluster validates props and creates the cluster. Nothing is created
@@ -77,48 +81,52 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{s: s, build: r, nodeGroups: map[string]eksnodegroup.EksNodeGroup{}, addons: map[string]eksaddon.EksAddon{}}
+	c := &Cluster{s: s, build: r, nodeGroups: map[string]eksnodegroup.EksNodeGroup{}}
 	constructs.NewConstruct_Override(c, scope, &id)
-	c.partition, c.region, c.account = env.Partition, env.Region, env.Account
-	c.podIdentityOK = s.AutoMode != nil || s.hasAddon(AddonPodIdentity)
+	c.core = core{
+		name: s.Name, partition: env.Partition, region: env.Region, account: env.Account,
+		baseTags: s.Tags, addons: map[string]eksaddon.EksAddon{}, fargateNS: s.fargateNamespaces(),
+		podIdentityOK: s.AutoMode != nil || s.hasAddon(AddonPodIdentity),
+	}
 
 	role, roleDeps := c.clusterRole()
 	roleDeps = append(roleDeps, c.secretsKey(role))
 	logs, err := loggroup.New(c, "log-group", loggroup.Props{
 		Name:          "/aws/eks/" + s.Name + "/cluster",
 		RetentionDays: s.LogRetentionDays,
-		Tags:          c.tags(s.Name + "-control-plane"),
+		Tags:          c.core.tags(s.Name + "-control-plane"),
 	})
 	if err != nil {
 		return nil, err
 	}
 	c.controlPlane(role, append(roleDeps, logs))
+	c.core.clusterName = c.cluster.Name()
 
 	c.oidc = iamopenidconnectprovider.NewIamOpenidConnectProvider(c, ptr.String("oidc-provider"), &iamopenidconnectprovider.IamOpenidConnectProviderConfig{
 		Url:          ptr.String(c.OIDCIssuerURL()),
 		ClientIdList: ptr.Strings([]string{"sts.amazonaws.com"}),
-		Tags:         c.tags(s.Name + "-irsa"),
+		Tags:         c.core.tags(s.Name + "-irsa"),
 	})
-	// IRSA condition keys are "<issuer host>:sub"; a local keeps the
-	// function call (and its quotes) out of every trust policy.
-	host := cdktf.NewTerraformLocal(c, ptr.String("oidc-issuer-host"), cdktf.Fn_Replace(ptr.String(c.OIDCIssuerURL()), ptr.String("https://"), ptr.String("")))
-	c.issuerHost = *host.AsString()
+	c.core.oidcARN = *c.oidc.Arn()
+	c.core.issuerHost = issuerHostLocal(c, c.OIDCIssuerURL())
 
-	c.accessEntries()
+	for _, e := range s.AccessEntries {
+		c.core.addAccessEntry(c, e)
+	}
 	before := c.addonsPhase(true, nil)
 	if s.AutoMode == nil {
-		nodeRole := c.nodeRole(false)
+		c.nodeRole(false)
 		// Nodes join only once their role carries its policies, and on
 		// destroy the policies are detached only after the nodes are gone.
-		nodeDeps := append(append([]cdktf.ITerraformDependable(nil), before...), c.nodeRoleDeps...)
+		c.nodeDeps = append(append([]cdktf.ITerraformDependable(nil), before...), c.nodeRoleDeps...)
 		for _, ng := range s.nodeGroups {
-			c.nodeGroup(ng, nodeRole, nodeDeps)
+			c.nodeGroup(ng)
 		}
 		if len(s.FargateProfiles) > 0 {
 			c.fargateProfiles(before)
 		}
 	}
-	c.addonsPhase(false, c.compute)
+	c.addonsPhase(false, c.ComputeResources())
 	c.watch()
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -126,14 +134,9 @@ func NewCluster(scope constructs.Construct, id string, props ClusterProps) (*Clu
 	return c, nil
 }
 
-func (c *Cluster) tags(name string, extra ...map[string]string) *map[string]*string {
-	maps := append([]map[string]string{c.s.Tags}, extra...)
-	return ptr.Map(ptr.Merge(append(maps, map[string]string{"Name": name})...))
-}
-
 // managedPolicy returns the ARN of an AWS managed policy in this partition.
 func (c *Cluster) managedPolicy(name string) string {
-	return "arn:" + c.partition + ":iam::aws:policy/" + name
+	return "arn:" + c.core.partition + ":iam::aws:policy/" + name
 }
 
 func (c *Cluster) lifecycle() *cdktf.TerraformResourceLifecycle {
@@ -160,7 +163,7 @@ func (c *Cluster) clusterRole() (roleRef, []cdktf.ITerraformDependable) {
 		description: "EKS control plane of " + c.s.Name,
 		trust:       c.build.Doc(iamdoc.ServiceTrust([]string{"eks.amazonaws.com"}, actions, nil)),
 		policyARNs:  arns,
-		tags:        c.tags(c.s.Name + "-cluster"),
+		tags:        c.core.tags(c.s.Name + "-cluster"),
 	})
 }
 
@@ -177,8 +180,8 @@ func (c *Cluster) secretsKey(role roleRef) cdktf.ITerraformDependable {
 			Description:          ptr.String("Encrypts Kubernetes secrets of EKS cluster " + c.s.Name),
 			EnableKeyRotation:    true,
 			DeletionWindowInDays: ptr.Number(window),
-			Policy:               ptr.String(c.build.Doc(iamdoc.Document(iamdoc.AccountAdministersKey(c.partition, c.account)))),
-			Tags:                 c.tags(c.s.Name + "-secrets"),
+			Policy:               ptr.String(c.build.Doc(iamdoc.Document(iamdoc.AccountAdministersKey(c.core.partition, c.core.account)))),
+			Tags:                 c.core.tags(c.s.Name + "-secrets"),
 			Lifecycle:            c.lifecycle(),
 		})
 		kmsalias.NewKmsAlias(c, ptr.String("secrets-key-alias"), &kmsalias.KmsAliasConfig{
@@ -218,7 +221,7 @@ func (c *Cluster) controlPlane(role roleRef, deps []cdktf.ITerraformDependable) 
 			BootstrapClusterCreatorAdminPermissions: s.BootstrapCreatorAdmin,
 		},
 		UpgradePolicy: &awsekscluster.EksClusterUpgradePolicy{SupportType: ptr.String(string(s.SupportType))},
-		Tags:          c.tags(s.Name),
+		Tags:          c.core.tags(s.Name),
 		DependsOn:     &deps,
 		Lifecycle:     c.lifecycle(),
 	}
@@ -258,7 +261,7 @@ func (c *Cluster) controlPlane(role roleRef, deps []cdktf.ITerraformDependable) 
 			FromPort:        ptr.Number(443),
 			ToPort:          ptr.Number(443),
 			CidrIpv4:        ptr.String(block),
-			Tags:            c.tags(s.Name + "-api-access"),
+			Tags:            c.core.tags(s.Name + "-api-access"),
 		})
 	}
 	for i, group := range s.PrivateAccessSecurityGroupIDs {
@@ -269,7 +272,7 @@ func (c *Cluster) controlPlane(role roleRef, deps []cdktf.ITerraformDependable) 
 			FromPort:                  ptr.Number(443),
 			ToPort:                    ptr.Number(443),
 			ReferencedSecurityGroupId: ptr.String(group),
-			Tags:                      c.tags(s.Name + "-api-access"),
+			Tags:                      c.core.tags(s.Name + "-api-access"),
 		})
 	}
 }
@@ -308,39 +311,10 @@ func (c *Cluster) nodeRole(autoMode bool) string {
 		description: "EC2 worker nodes of EKS cluster " + c.s.Name,
 		trust:       c.build.Doc(iamdoc.ServiceTrust([]string{"ec2.amazonaws.com"}, actions, nil)),
 		policyARNs:  arns,
-		tags:        c.tags(c.s.Name + "-node"),
+		tags:        c.core.tags(c.s.Name + "-node"),
 	})
 	c.nodeRoleARN, c.nodeRoleDeps = role.arn, deps
 	return c.nodeRoleARN
-}
-
-func (c *Cluster) accessEntries() {
-	ids := names.IDs{}
-	for i, e := range c.s.AccessEntries {
-		// role/Admin in two accounts reads alike: keep ids injective.
-		id := ids.For(accessEntryID(e.PrincipalARN, i), e.PrincipalARN)
-		entry := eksaccessentry.NewEksAccessEntry(c, ptr.String("access-entry-"+id), &eksaccessentry.EksAccessEntryConfig{
-			ClusterName:      c.cluster.Name(),
-			PrincipalArn:     ptr.String(e.PrincipalARN),
-			Type:             ptr.String("STANDARD"),
-			KubernetesGroups: ptr.Strings(e.KubernetesGroups),
-			Tags:             c.tags(c.s.Name + "-" + id),
-		})
-		policy := e.Policy
-		if policy == "" {
-			policy = AccessPolicyView
-		}
-		scope := &eksaccesspolicyassociation.EksAccessPolicyAssociationAccessScope{Type: ptr.String("cluster")}
-		if len(e.Namespaces) > 0 {
-			scope = &eksaccesspolicyassociation.EksAccessPolicyAssociationAccessScope{Type: ptr.String("namespace"), Namespaces: ptr.Strings(e.Namespaces)}
-		}
-		eksaccesspolicyassociation.NewEksAccessPolicyAssociation(c, ptr.String("access-policy-"+id), &eksaccesspolicyassociation.EksAccessPolicyAssociationConfig{
-			ClusterName:  c.cluster.Name(),
-			PrincipalArn: entry.PrincipalArn(),
-			PolicyArn:    ptr.String("arn:" + c.partition + ":eks::aws:cluster-access-policy/" + string(policy)),
-			AccessScope:  scope,
-		})
-	}
 }
 
 var nonID = regexp.MustCompile(`[^A-Za-z0-9-]+`)
@@ -363,60 +337,70 @@ func (c *Cluster) addonsPhase(first bool, deps []cdktf.ITerraformDependable) []c
 		if beforeCompute[a.Name] != first {
 			continue
 		}
-		cfg := &eksaddon.EksAddonConfig{
-			ClusterName:              c.cluster.Name(),
-			AddonName:                ptr.String(a.Name),
-			ResolveConflictsOnCreate: ptr.String("OVERWRITE"),
-			ResolveConflictsOnUpdate: ptr.String("PRESERVE"),
-			ConfigurationValues:      ptr.Optional(a.ConfigurationValues),
-			Tags:                     c.tags(c.s.Name + "-" + a.Name),
-		}
-		d := append([]cdktf.ITerraformDependable(nil), deps...)
-		version := a.Version
-		if version == "" {
-			version = AddonVersion(c.s.Version, a.Name)
-		}
-		cfg.AddonVersion = ptr.String(version)
-		// The VPC CNI enforces NetworkPolicy objects (on EC2 nodes; Fargate
-		// pods are outside its reach) unless the cluster opts out.
-		if a.Name == AddonVPCCNI && a.ConfigurationValues == "" && !c.s.DisableNetworkPolicy {
-			cfg.ConfigurationValues = ptr.String(`{"enableNetworkPolicy":"true"}`)
-		}
-		if a.Name == AddonCoreDNS && a.ConfigurationValues == "" && len(c.s.NodeGroups) == 0 && c.s.fargateCovers("kube-system") {
-			cfg.ConfigurationValues = ptr.String(`{"computeType":"Fargate"}`)
-		}
-		var role string
-		var roleDeps []cdktf.ITerraformDependable
-		switch a.Name {
-		case AddonVPCCNI:
-			role, roleDeps = c.addonRole(a.Name, "aws-node", "AmazonEKS_CNI_Policy")
-		case AddonEBSCSIDriver:
-			role, roleDeps = c.addonRole(a.Name, "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy")
-		case AddonEFSCSIDriver:
-			// The controller creates and deletes access points for
-			// dynamically provisioned volumes. EKS annotates the node
-			// DaemonSet's service account (efs-csi-node-sa) with the same
-			// role, but the role trusts only the controller: nodes mount
-			// with TLS through the mount target's DNS name (the default,
-			// and what the EFS file system policy of storage.FileSystem
-			// expects), which calls no AWS API. Mounting with IAM
-			// authorization (the "iam" mount option) would need the node's
-			// service account in the trust too.
-			role, roleDeps = c.addonRole(a.Name, "efs-csi-controller-sa", "service-role/AmazonEFSCSIDriverPolicy")
-		}
-		if role != "" {
-			// The add-on's pods start with the role's policies attached.
-			cfg.ServiceAccountRoleArn = ptr.String(role)
-			d = append(d, roleDeps...)
-		}
-		if len(d) > 0 {
-			cfg.DependsOn = &d
-		}
-		addon := eksaddon.NewEksAddon(c, ptr.String("addon-"+a.Name), cfg)
-		c.addons[a.Name] = addon
-		out = append(out, addon)
+		out = append(out, c.addon(a, deps))
 	}
 	return out
+}
+
+// addon creates one managed add-on depending on deps (and on its own IRSA
+// role, if it has one).
+func (c *Cluster) addon(a AddonProps, deps []cdktf.ITerraformDependable) eksaddon.EksAddon {
+	cfg := &eksaddon.EksAddonConfig{
+		ClusterName:              c.cluster.Name(),
+		AddonName:                ptr.String(a.Name),
+		ResolveConflictsOnCreate: ptr.String("OVERWRITE"),
+		ResolveConflictsOnUpdate: ptr.String("PRESERVE"),
+		ConfigurationValues:      ptr.Optional(a.ConfigurationValues),
+		Tags:                     c.core.tags(c.s.Name + "-" + a.Name),
+	}
+	d := append([]cdktf.ITerraformDependable(nil), deps...)
+	version := a.Version
+	if version == "" {
+		version = AddonVersion(c.s.Version, a.Name)
+	}
+	cfg.AddonVersion = ptr.String(version)
+	// The VPC CNI enforces NetworkPolicy objects (on EC2 nodes; Fargate
+	// pods are outside its reach) unless the cluster opts out.
+	if a.Name == AddonVPCCNI && a.ConfigurationValues == "" && !c.s.DisableNetworkPolicy {
+		cfg.ConfigurationValues = ptr.String(`{"enableNetworkPolicy":"true"}`)
+	}
+	if a.Name == AddonCoreDNS && a.ConfigurationValues == "" && len(c.s.NodeGroups) == 0 && c.s.fargateCovers("kube-system") {
+		cfg.ConfigurationValues = ptr.String(`{"computeType":"Fargate"}`)
+		c.coreDNSOnFargate = true
+	}
+	var role string
+	var roleDeps []cdktf.ITerraformDependable
+	switch a.Name {
+	case AddonVPCCNI:
+		role, roleDeps = c.addonRole(a.Name, "aws-node", "AmazonEKS_CNI_Policy")
+	case AddonEBSCSIDriver:
+		role, roleDeps = c.addonRole(a.Name, "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy")
+	case AddonEFSCSIDriver:
+		// The controller creates and deletes access points for
+		// dynamically provisioned volumes. EKS annotates the node
+		// DaemonSet's service account (efs-csi-node-sa) with the same
+		// role, but the role trusts only the controller: nodes mount
+		// with TLS through the mount target's DNS name (the default,
+		// and what the EFS file system policy of storage.FileSystem
+		// expects), which calls no AWS API. Mounting with IAM
+		// authorization (the "iam" mount option) would need the node's
+		// service account in the trust too.
+		role, roleDeps = c.addonRole(a.Name, "efs-csi-controller-sa", "service-role/AmazonEFSCSIDriverPolicy")
+	}
+	if role != "" {
+		// The add-on's pods start with the role's policies attached.
+		cfg.ServiceAccountRoleArn = ptr.String(role)
+		d = append(d, roleDeps...)
+	}
+	if len(d) > 0 {
+		cfg.DependsOn = &d
+	}
+	addon := eksaddon.NewEksAddon(c, ptr.String("addon-"+a.Name), cfg)
+	c.core.addons[a.Name] = addon
+	if !beforeCompute[a.Name] {
+		c.late = append(c.late, lateAddon{addon: addon, roleDeps: roleDeps})
+	}
+	return addon
 }
 
 // addonRole creates the IRSA role of an add-on's kube-system service account.
@@ -424,32 +408,20 @@ func (c *Cluster) addonRole(addon, serviceAccount, policy string) (string, []cdk
 	role, deps := newRole(c, "addon-"+addon+"-role", roleSpec{
 		namePrefix:  names.Truncate(c.s.Name+"-"+addon+"-", 38),
 		description: "IRSA role of the " + addon + " add-on of EKS cluster " + c.s.Name,
-		trust:       c.build.Doc(c.irsaTrust("kube-system", serviceAccount)),
+		trust:       c.build.Doc(c.core.irsaTrust("kube-system", serviceAccount)),
 		policyARNs:  []string{c.managedPolicy(policy)},
-		tags:        c.tags(c.s.Name + "-" + addon),
+		tags:        c.core.tags(c.s.Name + "-" + addon),
 	})
 	return role.arn, deps
 }
 
-// irsaTrust returns a trust policy for one service account through the
-// cluster's OIDC provider, conditioned on both the subject and the audience.
-func (c *Cluster) irsaTrust(namespace, serviceAccount string) (string, error) {
-	return iamdoc.Document(iamdoc.Statement{
-		Effect:    "Allow",
-		Principal: map[string]any{"Federated": *c.oidc.Arn()},
-		Actions:   []string{"sts:AssumeRoleWithWebIdentity"},
-		Condition: map[string]map[string]any{"StringEquals": {
-			c.issuerHost + ":sub": "system:serviceaccount:" + namespace + ":" + serviceAccount,
-			c.issuerHost + ":aud": "sts.amazonaws.com",
-		}},
-	})
-}
-
-func (c *Cluster) nodeGroup(ng NodeGroupProps, nodeRoleARN string, deps []cdktf.ITerraformDependable) {
+// nodeGroup creates one managed node group (defaults applied and
+// validated) with its launch template, for NewCluster and AddNodeGroup.
+func (c *Cluster) nodeGroup(ng NodeGroupProps) {
 	prefix := nodeGroupPrefix(c.s.Name, ng.Name)
 	id := "node-group-" + ng.Name
 	nameTags := func(kind string) *launchtemplate.LaunchTemplateTagSpecifications {
-		return &launchtemplate.LaunchTemplateTagSpecifications{ResourceType: ptr.String(kind), Tags: c.tags(c.s.Name + "-" + ng.Name)}
+		return &launchtemplate.LaunchTemplateTagSpecifications{ResourceType: ptr.String(kind), Tags: c.core.tags(c.s.Name + "-" + ng.Name)}
 	}
 	lt := launchtemplate.NewLaunchTemplate(c, ptr.String(id+"-launch-template"), &launchtemplate.LaunchTemplateConfig{
 		NamePrefix:           ptr.String(prefix),
@@ -470,7 +442,7 @@ func (c *Cluster) nodeGroup(ng NodeGroupProps, nodeRoleARN string, deps []cdktf.
 			},
 		}},
 		TagSpecifications: []*launchtemplate.LaunchTemplateTagSpecifications{nameTags("instance"), nameTags("volume"), nameTags("network-interface")},
-		Tags:              c.tags(c.s.Name + "-" + ng.Name),
+		Tags:              c.core.tags(c.s.Name + "-" + ng.Name),
 		Lifecycle:         &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
 	})
 
@@ -484,11 +456,11 @@ func (c *Cluster) nodeGroup(ng NodeGroupProps, nodeRoleARN string, deps []cdktf.
 	} else {
 		update.MaxUnavailablePercentage = ptr.Number(ng.MaxUnavailablePercentage)
 	}
-	d := append([]cdktf.ITerraformDependable(nil), deps...)
+	d := append([]cdktf.ITerraformDependable(nil), c.nodeDeps...)
 	cfg := &eksnodegroup.EksNodeGroupConfig{
 		ClusterName:         c.cluster.Name(),
 		NodeGroupNamePrefix: ptr.String(prefix),
-		NodeRoleArn:         ptr.String(nodeRoleARN),
+		NodeRoleArn:         ptr.String(c.nodeRoleARN),
 		SubnetIds:           ptr.Strings(c.s.VPC.PrivateSubnetIDs()),
 		AmiType:             ptr.String(ng.AMIType),
 		CapacityType:        ptr.String(string(ng.CapacityType)),
@@ -502,7 +474,7 @@ func (c *Cluster) nodeGroup(ng NodeGroupProps, nodeRoleARN string, deps []cdktf.
 		Labels:           ptr.Map(ng.Labels),
 		LaunchTemplate:   &eksnodegroup.EksNodeGroupLaunchTemplate{Id: lt.Id(), Version: ptr.String(*cdktf.Token_AsString(lt.LatestVersion(), nil))},
 		NodeRepairConfig: &eksnodegroup.EksNodeGroupNodeRepairConfig{Enabled: !ng.DisableNodeRepair},
-		Tags: c.tags(c.s.Name+"-"+ng.Name, map[string]string{
+		Tags: c.core.tags(c.s.Name+"-"+ng.Name, map[string]string{
 			"k8s.io/cluster-autoscaler/enabled":     "true",
 			"k8s.io/cluster-autoscaler/" + c.s.Name: "owned",
 		}),
@@ -518,7 +490,7 @@ func (c *Cluster) nodeGroup(ng NodeGroupProps, nodeRoleARN string, deps []cdktf.
 	}
 	group := eksnodegroup.NewEksNodeGroup(c, ptr.String(id), cfg)
 	c.nodeGroups[ng.Name] = group
-	c.compute = append(c.compute, group)
+	c.groups = append(c.groups, group)
 }
 
 func (c *Cluster) fargateProfiles(deps []cdktf.ITerraformDependable) {
@@ -526,10 +498,10 @@ func (c *Cluster) fargateProfiles(deps []cdktf.ITerraformDependable) {
 		namePrefix:  names.Truncate(c.s.Name+"-fargate-", 38),
 		description: "Pod execution role of the Fargate profiles of EKS cluster " + c.s.Name,
 		trust: c.build.Doc(iamdoc.ServiceTrust([]string{"eks-fargate-pods.amazonaws.com"}, nil, map[string]map[string]any{
-			"ArnLike": {"aws:SourceArn": "arn:" + c.partition + ":eks:" + c.region + ":" + c.account + ":fargateprofile/" + c.s.Name + "/*"},
+			"ArnLike": {"aws:SourceArn": "arn:" + c.core.partition + ":eks:" + c.core.region + ":" + c.core.account + ":fargateprofile/" + c.s.Name + "/*"},
 		})),
 		policyARNs: []string{c.managedPolicy("AmazonEKSFargatePodExecutionRolePolicy")},
-		tags:       c.tags(c.s.Name + "-fargate"),
+		tags:       c.core.tags(c.s.Name + "-fargate"),
 	})
 	for _, fp := range c.s.FargateProfiles {
 		var selectors []*eksfargateprofile.EksFargateProfileSelector
@@ -543,10 +515,10 @@ func (c *Cluster) fargateProfiles(deps []cdktf.ITerraformDependable) {
 			PodExecutionRoleArn: ptr.String(role.arn),
 			SubnetIds:           ptr.Strings(c.s.VPC.PrivateSubnetIDs()),
 			Selector:            selectors,
-			Tags:                c.tags(c.s.Name + "-" + fp.Name),
+			Tags:                c.core.tags(c.s.Name + "-" + fp.Name),
 			DependsOn:           &d,
 		})
-		c.compute = append(c.compute, profile)
+		c.profiles = append(c.profiles, profile)
 	}
 }
 
@@ -568,6 +540,13 @@ func (c *Cluster) CertificateAuthorityData() string {
 // SecurityGroupID returns the security group EKS created for the control
 // plane and managed nodes.
 func (c *Cluster) SecurityGroupID() string { return *c.cluster.VpcConfig().ClusterSecurityGroupId() }
+
+// VPCID returns the id of the cluster's VPC.
+func (c *Cluster) VPCID() string { return *c.cluster.VpcConfig().VpcId() }
+
+// SubnetIDs returns the cluster's subnets (its VPC's private subnets), as
+// one list token.
+func (c *Cluster) SubnetIDs() []string { return strs(c.cluster.VpcConfig().SubnetIds()) }
 
 // Connections returns the cluster security group as "pods": EKS gives it
 // to the control plane, to managed nodes (and so to pods on them) and to
@@ -599,7 +578,7 @@ func (c *Cluster) NodeRoleARN() string { return c.nodeRoleARN }
 // KubeconfigCommand returns the AWS CLI command that writes a kubeconfig
 // entry for the cluster.
 func (c *Cluster) KubeconfigCommand() string {
-	return "aws eks update-kubeconfig --region " + c.region + " --name " + c.Name()
+	return "aws eks update-kubeconfig --region " + c.core.region + " --name " + c.Name()
 }
 
 // Version returns the Kubernetes version.
@@ -612,7 +591,4 @@ func (c *Cluster) Resource() awsekscluster.EksCluster { return c.cluster }
 func (c *Cluster) NodeGroup(name string) eksnodegroup.EksNodeGroup { return c.nodeGroups[name] }
 
 // Addon returns the aws_eks_addon of the named add-on, or nil.
-func (c *Cluster) Addon(name string) eksaddon.EksAddon { return c.addons[name] }
-
-// fargateOnly reports whether every pod of namespace ns runs on Fargate.
-func (c *Cluster) fargateOnly(ns string) bool { return c.s.fargateNamespaces()[ns] }
+func (c *Cluster) Addon(name string) eksaddon.EksAddon { return c.core.addons[name] }

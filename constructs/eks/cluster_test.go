@@ -12,7 +12,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/constructs/queue"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 )
 
@@ -413,7 +413,7 @@ func TestServiceAccountRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	queue, err := serverless.NewQueue(stack, "jobs", serverless.QueueProps{})
+	queue, err := queue.NewQueue(stack, "jobs", queue.Props{})
 	if err != nil {
 		t.Fatal(err)
 	}

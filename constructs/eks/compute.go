@@ -8,7 +8,7 @@ import "github.com/hashicorp/terraform-cdk-go/cdktf"
 // by telemetry.NewMetrics) stays Degraded, and Terraform waits on it, until
 // its pods can be scheduled.
 func (c *Cluster) ComputeResources() []cdktf.ITerraformDependable {
-	return append([]cdktf.ITerraformDependable(nil), c.compute...)
+	return append(append([]cdktf.ITerraformDependable(nil), c.groups...), c.profiles...)
 }
 
 // HasEC2Nodes reports whether pods can run on EC2 nodes: the cluster has

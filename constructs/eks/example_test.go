@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
@@ -12,8 +13,9 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/constructs/queue"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
@@ -260,7 +262,7 @@ func ExampleNewPodIdentityRole_realistic() {
 		fmt.Println(err)
 		return
 	}
-	jobs, err := serverless.NewQueue(stack, "jobs", serverless.QueueProps{})
+	jobs, err := queue.NewQueue(stack, "jobs", queue.Props{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -282,4 +284,60 @@ func ExampleNewPodIdentityRole_realistic() {
 	// Output:
 	// <nil>
 	// eks "example/reporter": Namespace "reports" runs on Fargate, which does not support Pod Identity; use NewServiceAccountRole (IRSA)
+}
+
+// An existing cluster, made outside this stack (by another team, or
+// before the stack existed): ImportCluster reads it and its IAM OIDC
+// provider with data sources at plan time, and what AWS cannot tell
+// before then (the Kubernetes version, the node role, whether it has EC2
+// nodes) comes from props. The imported cluster is an eks.ClusterRef like
+// a *Cluster: IRSA roles trust its OIDC provider, and kube, mesh, tenancy
+// and telemetry constructs run on it. It manages nothing of the cluster
+// but the access entries it is given.
+func ExampleImportCluster() {
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+
+	cluster, err := eks.ImportCluster(stack, "platform", eks.ImportClusterProps{
+		Name:        "platform",
+		Version:     "1.34",
+		NodeRoleARN: "arn:aws:iam::123456789012:role/platform-nodes",
+		EC2Nodes:    true,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = cluster.AddAccessEntry(eks.AccessEntry{PrincipalARN: "arn:aws:iam::123456789012:role/Deployer", Policy: eks.AccessPolicyEdit, Namespaces: []string{"shop"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var ref eks.ClusterRef = cluster
+	if _, err := eks.NewServiceAccountRole(stack, "orders-api", eks.ServiceAccountRoleProps{Cluster: ref, Namespace: "shop", ServiceAccount: "orders-api"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ref.Version(), ref.HasEC2Nodes(), ref.NodeRoleARN())
+
+	// What cannot be read from AWS is checked before anything is made.
+	_, err = eks.ImportCluster(stack, "old", eks.ImportClusterProps{Name: "old", Version: "1.20", NodeRoleARN: "platform-nodes"})
+	for _, fe := range validate.Fields(err) {
+		problem, _, _ := strings.Cut(fe.Problem, ";")
+		fmt.Println(fe.Field, "refused:", problem)
+	}
+
+	fmt.Println(tftest.Collect(stack, "aws_eks_access_entry", func(a map[string]any) string {
+		return fmt.Sprint(a["principal_arn"], " on ", a["cluster_name"])
+	}))
+	fmt.Println(tftest.Collect(stack, "aws_iam_role", func(a map[string]any) string {
+		return fmt.Sprint("trusts the imported OIDC provider: ", strings.Contains(fmt.Sprint(a["assume_role_policy"]), "${data.aws_iam_openid_connect_provider.platform_oidc-provider_"))
+	}))
+	// Output:
+	// 1.34 true arn:aws:iam::123456789012:role/platform-nodes
+	// Version refused: "1.20" is not a Kubernetes version EKS supports (as of 2026-11-22)
+	// NodeRoleARN refused: "platform-nodes" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)
+	// [arn:aws:iam::123456789012:role/Deployer on ${data.aws_eks_cluster.platform_cluster_314FC901.name}]
+	// [trusts the imported OIDC provider: true]
 }

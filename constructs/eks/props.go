@@ -6,6 +6,23 @@
 // (NewServiceAccountRole) and Pod Identity roles (NewPodIdentityRole) are
 // grant.Grantees; the cluster is a network.Connectable (its cluster security
 // group, which pods and nodes carry).
+//
+// ClusterRef is what other constructs need of a cluster (name, ARN,
+// endpoint, CA data, OIDC issuer and provider, security group and
+// Connections, VPC and subnets, node role, Kubernetes version, secrets key,
+// compute): packages kube, mesh, tenancy and telemetry, and the role
+// constructors here, take one. *Cluster implements it, and so does
+// *ImportedCluster: ImportCluster reads a cluster made elsewhere with the
+// data sources aws_eks_cluster and aws_iam_openid_connect_provider (by the
+// cluster's issuer URL), and takes from ImportClusterProps what AWS cannot
+// tell at synth time (the version, the node role, whether it has EC2 nodes
+// or the Pod Identity agent). An imported cluster manages only the access
+// entries it is given: no node groups, add-ons, logs, alarms or Signals.
+//
+// A cluster grows after NewCluster with AddNodeGroup and AddAccessEntry
+// (AddAccessEntry also on an ImportedCluster): each gives exactly the
+// Terraform, ids and validation errors of the same entry listed last in
+// ClusterProps.
 package eks
 
 import "github.com/hybridstack/hybridstack/constructs/network"

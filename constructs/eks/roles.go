@@ -78,8 +78,9 @@ func policyID(arn string, i int) string {
 // ServiceAccountRoleProps configures an IAM role for a Kubernetes service
 // account through IRSA.
 type ServiceAccountRoleProps struct {
-	// Cluster whose OIDC provider the role trusts. Required.
-	Cluster *Cluster
+	// Cluster whose OIDC provider the role trusts: a *Cluster or an
+	// *ImportedCluster. Required.
+	Cluster ClusterRef
 	// Namespace of the service account. Required.
 	Namespace string
 	// ServiceAccount name. Required.
@@ -121,25 +122,25 @@ func NewServiceAccountRole(scope constructs.Construct, id string, props ServiceA
 	checkWorkloadIdentity(r, props.Cluster, props.Namespace, props.ServiceAccount, props.ManagedPolicyARNs, props.PolicyDocument)
 	var trust string
 	if r.Len() == 0 {
-		trust = r.Doc(props.Cluster.irsaTrust(props.Namespace, props.ServiceAccount))
+		trust = r.Doc(props.Cluster.clusterCore().irsaTrust(props.Namespace, props.ServiceAccount))
 	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	sar := &ServiceAccountRole{namespace: props.Namespace, sa: props.ServiceAccount}
 	constructs.NewConstruct_Override(sar, scope, &id)
-	c := props.Cluster
+	c := props.Cluster.clusterCore()
 	desc := props.Description
 	if desc == "" {
-		desc = "IRSA role of service account " + props.Namespace + "/" + props.ServiceAccount + " in EKS cluster " + c.s.Name
+		desc = "IRSA role of service account " + props.Namespace + "/" + props.ServiceAccount + " in EKS cluster " + c.name
 	}
 	role, _ := newRole(sar, "role", roleSpec{
-		namePrefix:  c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount + "-",
+		namePrefix:  c.name + "-" + props.Namespace + "-" + props.ServiceAccount + "-",
 		description: desc,
 		trust:       trust,
 		policyARNs:  props.ManagedPolicyARNs,
 		inline:      props.PolicyDocument,
-		tags:        c.tags(c.s.Name+"-"+props.Namespace+"-"+props.ServiceAccount, props.Tags),
+		tags:        c.tags(c.name+"-"+props.Namespace+"-"+props.ServiceAccount, props.Tags),
 	})
 	sar.arn, sar.name, sar.role = role.arn, role.name, role.resource
 	sar.policies = rolepolicy.New(sar, func() *string { return ptr.String(sar.name) })
@@ -170,9 +171,10 @@ func (s *ServiceAccountRole) Annotations() map[string]string {
 // PodIdentityRoleProps configures an IAM role bound to a service account
 // through EKS Pod Identity.
 type PodIdentityRoleProps struct {
-	// Cluster the association belongs to; it must run the
-	// eks-pod-identity-agent add-on (or Auto Mode). Required.
-	Cluster *Cluster
+	// Cluster the association belongs to (a *Cluster or an
+	// *ImportedCluster); it must run the eks-pod-identity-agent add-on (or
+	// Auto Mode). Required.
+	Cluster ClusterRef
 	// Namespace of the service account; not one served only by Fargate,
 	// which does not support Pod Identity. Required.
 	Namespace string
@@ -210,9 +212,10 @@ func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentity
 		return nil, r.Err()
 	}
 	checkWorkloadIdentity(r, props.Cluster, props.Namespace, props.ServiceAccount, props.ManagedPolicyARNs, props.PolicyDocument)
-	if c := props.Cluster; c != nil {
+	if !IsNil(props.Cluster) {
+		c := props.Cluster.clusterCore()
 		if !c.podIdentityOK {
-			r.Addf("Cluster", "%q does not run the %s add-on; add it to Addons or use NewServiceAccountRole (IRSA)", c.s.Name, AddonPodIdentity)
+			r.Addf("Cluster", "%q does not run the %s add-on; add it to Addons (ImportClusterProps.PodIdentityAgent for an imported cluster) or use NewServiceAccountRole (IRSA)", c.name, AddonPodIdentity)
 		}
 		if c.fargateOnly(props.Namespace) {
 			r.Addf("Namespace", "%q runs on Fargate, which does not support Pod Identity; use NewServiceAccountRole (IRSA)", props.Namespace)
@@ -224,26 +227,26 @@ func NewPodIdentityRole(scope constructs.Construct, id string, props PodIdentity
 	}
 	p := &PodIdentityRole{}
 	constructs.NewConstruct_Override(p, scope, &id)
-	c := props.Cluster
+	c := props.Cluster.clusterCore()
 	role, deps := newRole(p, "role", roleSpec{
-		namePrefix:  c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount + "-",
-		description: "Pod Identity role of service account " + props.Namespace + "/" + props.ServiceAccount + " in EKS cluster " + c.s.Name,
+		namePrefix:  c.name + "-" + props.Namespace + "-" + props.ServiceAccount + "-",
+		description: "Pod Identity role of service account " + props.Namespace + "/" + props.ServiceAccount + " in EKS cluster " + c.name,
 		trust:       trust,
 		policyARNs:  props.ManagedPolicyARNs,
 		inline:      props.PolicyDocument,
-		tags:        c.tags(c.s.Name+"-"+props.Namespace+"-"+props.ServiceAccount, props.Tags),
+		tags:        c.tags(c.name+"-"+props.Namespace+"-"+props.ServiceAccount, props.Tags),
 	})
 	// depends_on cannot name a resource of another stack; there the
 	// cluster's stack is applied first anyway.
-	if agent := c.addons[AddonPodIdentity]; agent != nil && sameStack(p, c) {
+	if agent := c.addons[AddonPodIdentity]; agent != nil && sameStack(p, props.Cluster) {
 		deps = append(deps, agent)
 	}
 	ekspodidentityassociation.NewEksPodIdentityAssociation(p, ptr.String("association"), &ekspodidentityassociation.EksPodIdentityAssociationConfig{
-		ClusterName:    c.cluster.Name(),
+		ClusterName:    c.clusterName,
 		Namespace:      ptr.String(props.Namespace),
 		ServiceAccount: ptr.String(props.ServiceAccount),
 		RoleArn:        ptr.String(role.arn),
-		Tags:           c.tags(c.s.Name + "-" + props.Namespace + "-" + props.ServiceAccount),
+		Tags:           c.tags(c.name + "-" + props.Namespace + "-" + props.ServiceAccount),
 		DependsOn:      &deps,
 	})
 	p.arn, p.name, p.role = role.arn, role.name, role.resource
@@ -267,8 +270,8 @@ func (p *PodIdentityRole) AddToRolePolicy(name string, statements ...iamdoc.Stat
 	return err
 }
 
-func checkWorkloadIdentity(r *validation.Report, c *Cluster, ns, sa string, arns []string, doc string) {
-	if c == nil {
+func checkWorkloadIdentity(r *validation.Report, c ClusterRef, ns, sa string, arns []string, doc string) {
+	if IsNil(c) {
 		r.Addf("Cluster", "is nil; give the *eks.Cluster the service account lives in")
 	}
 	if !validation.DNSLabel(ns) {

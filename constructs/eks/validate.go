@@ -165,29 +165,35 @@ func withDefaults(id string, p ClusterProps) *settings {
 	}
 	s.managesCoreAddons = s.AutoMode != nil || (s.hasAddon(AddonVPCCNI) && s.hasAddon(AddonKubeProxy) && s.hasAddon(AddonCoreDNS))
 	for _, ng := range p.NodeGroups {
-		if len(ng.InstanceTypes) == 0 {
-			ng.InstanceTypes = []string{defaultInstanceType}
-		}
-		if ng.CapacityType == "" {
-			ng.CapacityType = OnDemand
-		}
-		if ng.DesiredSize == 0 {
-			ng.DesiredSize = ng.MinSize
-		}
-		if ng.MaxUnavailable == 0 && ng.MaxUnavailablePercentage == 0 {
-			ng.MaxUnavailablePercentage = defaultMaxUnavailPct
-		}
-		if ng.DiskSizeGiB == 0 {
-			ng.DiskSizeGiB = defaultDiskSize
-		}
-		if ng.AMIType == "" {
-			if arch, err := Architecture(ng.InstanceTypes[0]); err == nil {
-				ng.AMIType = defaultAMIType(ng.InstanceTypes[0], arch)
-			}
-		}
-		s.nodeGroups = append(s.nodeGroups, ng)
+		s.nodeGroups = append(s.nodeGroups, nodeGroupDefaults(ng))
 	}
 	return s
+}
+
+// nodeGroupDefaults returns ng with its defaults applied, including the
+// AMI type for its instances' architecture.
+func nodeGroupDefaults(ng NodeGroupProps) NodeGroupProps {
+	if len(ng.InstanceTypes) == 0 {
+		ng.InstanceTypes = []string{defaultInstanceType}
+	}
+	if ng.CapacityType == "" {
+		ng.CapacityType = OnDemand
+	}
+	if ng.DesiredSize == 0 {
+		ng.DesiredSize = ng.MinSize
+	}
+	if ng.MaxUnavailable == 0 && ng.MaxUnavailablePercentage == 0 {
+		ng.MaxUnavailablePercentage = defaultMaxUnavailPct
+	}
+	if ng.DiskSizeGiB == 0 {
+		ng.DiskSizeGiB = defaultDiskSize
+	}
+	if ng.AMIType == "" {
+		if arch, err := Architecture(ng.InstanceTypes[0]); err == nil {
+			ng.AMIType = defaultAMIType(ng.InstanceTypes[0], arch)
+		}
+	}
+	return ng
 }
 
 // validate records every problem with s in r.
@@ -296,31 +302,39 @@ func (s *settings) validateNetwork(r *validation.Report) {
 func (s *settings) validateAccess(r *validation.Report) {
 	seen := map[string]int{}
 	for i, e := range s.AccessEntries {
-		f := fmt.Sprintf("AccessEntries[%d]", i)
-		switch {
-		case e.PrincipalARN == "":
-			r.Addf(f+".PrincipalARN", "is empty; give an IAM role or user ARN")
-		case validation.IsToken(e.PrincipalARN):
-		case !validation.IAMPrincipalARN(e.PrincipalARN):
-			r.Addf(f+".PrincipalARN", "%q is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)", e.PrincipalARN)
-		default:
-			if j, dup := seen[e.PrincipalARN]; dup {
-				r.Addf(f+".PrincipalARN", "%q already has an access entry at AccessEntries[%d]; EKS allows one per principal", e.PrincipalARN, j)
-			}
+		checkAccessEntry(r, fmt.Sprintf("AccessEntries[%d]", i), e, seen)
+		if e.PrincipalARN != "" && !validation.IsToken(e.PrincipalARN) && validation.IAMPrincipalARN(e.PrincipalARN) {
 			seen[e.PrincipalARN] = i
 		}
-		if e.Policy != "" && !validation.OneOf(string(e.Policy), string(AccessPolicyClusterAdmin), string(AccessPolicyAdmin), string(AccessPolicyEdit), string(AccessPolicyView)) {
-			r.Addf(f+".Policy", "%q is not an EKS access policy; use %s, %s, %s or %s", e.Policy, AccessPolicyClusterAdmin, AccessPolicyAdmin, AccessPolicyEdit, AccessPolicyView)
+	}
+}
+
+// checkAccessEntry records every problem with e, the access entry at field
+// f (AccessEntries[i]); seen maps the principals that already have an
+// entry to its index.
+func checkAccessEntry(r *validation.Report, f string, e AccessEntry, seen map[string]int) {
+	switch {
+	case e.PrincipalARN == "":
+		r.Addf(f+".PrincipalARN", "is empty; give an IAM role or user ARN")
+	case validation.IsToken(e.PrincipalARN):
+	case !validation.IAMPrincipalARN(e.PrincipalARN):
+		r.Addf(f+".PrincipalARN", "%q is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)", e.PrincipalARN)
+	default:
+		if j, dup := seen[e.PrincipalARN]; dup {
+			r.Addf(f+".PrincipalARN", "%q already has an access entry at AccessEntries[%d]; EKS allows one per principal", e.PrincipalARN, j)
 		}
-		for j, ns := range e.Namespaces {
-			if !validation.DNSLabel(ns) {
-				r.Addf(fmt.Sprintf("%s.Namespaces[%d]", f, j), "%q is not a namespace name (RFC 1123 label: lowercase letters, digits and '-', at most 63)", ns)
-			}
+	}
+	if e.Policy != "" && !validation.OneOf(string(e.Policy), string(AccessPolicyClusterAdmin), string(AccessPolicyAdmin), string(AccessPolicyEdit), string(AccessPolicyView)) {
+		r.Addf(f+".Policy", "%q is not an EKS access policy; use %s, %s, %s or %s", e.Policy, AccessPolicyClusterAdmin, AccessPolicyAdmin, AccessPolicyEdit, AccessPolicyView)
+	}
+	for j, ns := range e.Namespaces {
+		if !validation.DNSLabel(ns) {
+			r.Addf(fmt.Sprintf("%s.Namespaces[%d]", f, j), "%q is not a namespace name (RFC 1123 label: lowercase letters, digits and '-', at most 63)", ns)
 		}
-		for j, g := range e.KubernetesGroups {
-			if g == "" || strings.HasPrefix(g, "system:") {
-				r.Addf(fmt.Sprintf("%s.KubernetesGroups[%d]", f, j), "%q is not allowed; EKS rejects empty groups and groups starting with system:", g)
-			}
+	}
+	for j, g := range e.KubernetesGroups {
+		if g == "" || strings.HasPrefix(g, "system:") {
+			r.Addf(fmt.Sprintf("%s.KubernetesGroups[%d]", f, j), "%q is not allowed; EKS rejects empty groups and groups starting with system:", g)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
@@ -38,7 +39,7 @@ func ExampleNewFrontDoor() {
 		fmt.Println(err)
 		return
 	}
-	orders, err := serverless.NewHandler(stack, "orders", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "orders.zip", "")})
+	orders, err := serverless.NewHandler(stack, "orders", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "orders.zip", "")})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -87,7 +88,7 @@ func ExampleNewFrontDoor_realistic() {
 		fmt.Println(err)
 		return
 	}
-	checkout, err := serverless.NewHandler(stack, "checkout", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "checkout.zip", ""), TimeoutSeconds: 10})
+	checkout, err := serverless.NewHandler(stack, "checkout", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "checkout.zip", ""), TimeoutSeconds: 10})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -131,7 +132,7 @@ func ExampleFrontDoor_RouteToLambda() {
 		fmt.Println(err)
 		return
 	}
-	fn, err := serverless.NewHandler(stack, "fn", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "fn.zip", ""), TimeoutSeconds: 5})
+	fn, err := serverless.NewHandler(stack, "fn", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "fn.zip", ""), TimeoutSeconds: 5})
 	if err != nil {
 		fmt.Println(err)
 		return

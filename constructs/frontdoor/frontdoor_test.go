@@ -11,6 +11,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
@@ -23,7 +24,7 @@ func handler(t *testing.T, stack constructs.Construct, id string, timeout int) *
 	if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	h, err := serverless.NewHandler(stack, id, serverless.HandlerProps{Code: serverless.CodeFromDirectory(dir), Runtime: "provided.al2023", TimeoutSeconds: timeout})
+	h, err := serverless.NewHandler(stack, id, serverless.HandlerProps{Code: lambdacode.FromDirectory(dir), Runtime: "provided.al2023", TimeoutSeconds: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +83,9 @@ func TestRoutesToLambdaAndEKS(t *testing.T) {
 		t.Errorf("service integration = %v", si)
 	}
 	// Every route is authorized unless marked public.
+	if len(doc.Resources("aws_apigatewayv2_route")) == 0 {
+		t.Fatal("no routes")
+	}
 	for name, r := range doc.Resources("aws_apigatewayv2_route") {
 		public := r["route_key"] == "GET /health"
 		if public != (r["authorization_type"] == "NONE") {

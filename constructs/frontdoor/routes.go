@@ -18,8 +18,8 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/nag"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/policy"
 )
 
 // RouteOptions tune one route.
@@ -155,8 +155,14 @@ func (f *FrontDoor) route(routeKey string, opts RouteOptions, maxTimeout int) *v
 	return r
 }
 
+// suppress marks a resource as exempt from a rule; tests replace it to
+// check that its error reaches the caller.
+var suppress = nag.Suppress
+
 // addRoute creates the route to an integration and its throttle settings.
-func (f *FrontDoor) addRoute(routeKey, integrationID string, opts RouteOptions) {
+// It returns the error of marking a public route, naming the front door
+// and the route.
+func (f *FrontDoor) addRoute(routeKey, integrationID string, opts RouteOptions) error {
 	f.routes[routeKey] = true
 	cfg := &apigatewayv2route.Apigatewayv2RouteConfig{
 		ApiId:             f.api.Id(),
@@ -173,7 +179,9 @@ func (f *FrontDoor) addRoute(routeKey, integrationID string, opts RouteOptions) 
 	if opts.Public {
 		// The rule pack requires every route authorized unless marked
 		// public; this is that mark.
-		_ = policy.Suppress(route, "API-002", "marked Public in the front door: serves "+routeKey+" without authorization on purpose")
+		if err := suppress(route, "API-002", "marked Public in the front door: serves "+routeKey+" without authorization on purpose"); err != nil {
+			return fmt.Errorf("frontdoor %q: route %s: marking it Public: %w", *f.Node().Path(), routeKey, err)
+		}
 	}
 	if opts.ThrottleBurst > 0 || opts.ThrottleRate > 0 {
 		s := &apigatewayv2stage.Apigatewayv2StageRouteSettings{RouteKey: ptr.String(routeKey), DetailedMetricsEnabled: true}
@@ -190,6 +198,7 @@ func (f *FrontDoor) addRoute(routeKey, integrationID string, opts RouteOptions) 
 		// by key") when a route it has settings for does not exist yet.
 		deps.Add(f.stage, route)
 	}
+	return nil
 }
 
 var nonID = regexp.MustCompile(`[^A-Za-z0-9]+`)
@@ -252,8 +261,7 @@ func (f *FrontDoor) RouteToLambda(routeKey string, h LambdaTarget, opts RouteOpt
 			SourceArn:    ptr.String(*f.api.ExecutionArn() + "/*/*"),
 		})
 	}
-	f.addRoute(routeKey, integ, opts)
-	return nil
+	return f.addRoute(routeKey, integ, opts)
 }
 
 // RouteToService routes to a service on EKS behind an internal load
@@ -308,8 +316,7 @@ func (f *FrontDoor) RouteToService(routeKey string, target ServiceTarget, opts R
 		integ = *i.Id()
 		f.serviceIntegs[key] = integ
 	}
-	f.addRoute(routeKey, integ, opts)
-	return nil
+	return f.addRoute(routeKey, integ, opts)
 }
 
 // RouteToCloudMap routes to a Cloud Map service through the VPC link.
@@ -340,8 +347,7 @@ func (f *FrontDoor) RouteToCloudMap(routeKey, serviceARN string, port int, opts 
 	})
 	f.services++
 	f.serviceIntegs[serviceARN] = *i.Id()
-	f.addRoute(routeKey, *i.Id(), opts)
-	return nil
+	return f.addRoute(routeKey, *i.Id(), opts)
 }
 
 // isNil reports whether a target interface holds nothing or a nil pointer.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/kafka"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
@@ -86,7 +87,7 @@ func ExampleCluster_GrantTopics() {
 		return
 	}
 	billing, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{
-		Code:        serverless.CodeFromS3("acme-artifacts", "billing/v7.zip", ""),
+		Code:        lambdacode.FromS3("acme-artifacts", "billing/v7.zip", ""),
 		VPC:         vpc,
 		Environment: map[string]string{"KAFKA_BROKERS": events.BootstrapBrokersIAM()},
 	})

@@ -8,6 +8,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/fuzztest"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/kafka"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
@@ -94,7 +95,7 @@ func FuzzGrantTopics(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "billing.zip", "")})
+		h, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "billing.zip", "")})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,8 +14,8 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/kafka"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
@@ -154,10 +154,7 @@ func TestClusterSecureDefaults(t *testing.T) {
 
 	t.Run("policy rules pass", func(t *testing.T) {
 		full, _ := json.Marshal(stack.ToTerraform())
-		findings, err := policy.Check("test", full)
-		if err != nil {
-			t.Fatal(err)
-		}
+		findings := tftest.Check(t, full)
 		for _, f := range findings {
 			if !f.Suppressed {
 				t.Errorf("finding %s on %s: %s", f.RuleID, f.Address, f.Message)
@@ -384,7 +381,7 @@ func grantEnv(t *testing.T) (cdktf.TerraformStack, *kafka.Cluster, *serverless.H
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "billing.zip", ""), VPC: vpc})
+	h, err := serverless.NewHandler(stack, "billing", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "billing.zip", ""), VPC: vpc})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ var chartReleases = map[string][]ChartRelease{
 // DefaultCharts returns the charts NewControllers installs unless told
 // otherwise.
 func DefaultCharts() []Chart {
-	return []Chart{ChartLoadBalancerController, ChartMetricsServer, ChartClusterAutoscaler, ChartArgoCD}
+	return []Chart{chartLoadBalancerController, chartMetricsServer, chartClusterAutoscaler, chartArgoCD}
 }
 
 // KnownReleases returns the releases of a chart this package knows as of
@@ -96,7 +96,7 @@ func NewestRelease(chartName string) (ChartRelease, bool) {
 // of a release published after ChartsAsOf) is not outdated. Set a copy's
 // Version to check a Controller.Version override:
 //
-//	argo := kube.ChartArgoCD
+//	argo := kube.ChartArgoCD()
 //	argo.Version = "10.3.3"
 //	err := kube.OutdatedCharts(argo)
 func OutdatedCharts(charts ...Chart) error {

@@ -86,15 +86,15 @@ func TestOutdatedCharts(t *testing.T) {
 		want   []string // substrings of the error; none: nil
 	}{
 		{"defaults", nil, nil},
-		{"previous load balancer controller", []kube.Chart{with(kube.ChartLoadBalancerController, "1.14.0")},
+		{"previous load balancer controller", []kube.Chart{with(kube.ChartLoadBalancerController(), "1.14.0")},
 			[]string{"kube: chart aws-load-balancer-controller 1.14.0 is older than 3.5.0 (app v3.5.0, released 2026-08-03), the newest known as of " + kube.ChartsAsOf}},
-		{"older patch", []kube.Chart{with(kube.ChartMetricsServer, "3.13.0")}, []string{"metrics-server 3.13.0 is older than 3.13.1"}},
-		{"numeric, not lexical", []kube.Chart{with(kube.ChartClusterAutoscaler, "9.9.0")}, []string{"cluster-autoscaler 9.9.0 is older than 9.59.0"}},
-		{"pre-release of the newest", []kube.Chart{with(kube.ChartArgoCD, "10.1.1-rc.1")}, []string{"argo-cd 10.1.1-rc.1 is older than 10.1.1"}},
-		{"newer than known is not outdated", []kube.Chart{with(kube.ChartArgoCD, "10.3.3"), with(kube.ChartMetricsServer, "v3.14.0")}, nil},
+		{"older patch", []kube.Chart{with(kube.ChartMetricsServer(), "3.13.0")}, []string{"metrics-server 3.13.0 is older than 3.13.1"}},
+		{"numeric, not lexical", []kube.Chart{with(kube.ChartClusterAutoscaler(), "9.9.0")}, []string{"cluster-autoscaler 9.9.0 is older than 9.59.0"}},
+		{"pre-release of the newest", []kube.Chart{with(kube.ChartArgoCD(), "10.1.1-rc.1")}, []string{"argo-cd 10.1.1-rc.1 is older than 10.1.1"}},
+		{"newer than known is not outdated", []kube.Chart{with(kube.ChartArgoCD(), "10.3.3"), with(kube.ChartMetricsServer(), "v3.14.0")}, nil},
 		{"unknown chart", []kube.Chart{{Name: "karpenter", Version: "1.0.0"}}, []string{`kube: chart "karpenter": no release known as of ` + kube.ChartsAsOf}},
-		{"range", []kube.Chart{with(kube.ChartArgoCD, "^10.1")}, []string{`chart argo-cd: version "^10.1" is not an exact chart version`}},
-		{"every problem", []kube.Chart{with(kube.ChartLoadBalancerController, "1.14.0"), kube.ChartMetricsServer, with(kube.ChartArgoCD, "9.0.0")},
+		{"range", []kube.Chart{with(kube.ChartArgoCD(), "^10.1")}, []string{`chart argo-cd: version "^10.1" is not an exact chart version`}},
+		{"every problem", []kube.Chart{with(kube.ChartLoadBalancerController(), "1.14.0"), kube.ChartMetricsServer(), with(kube.ChartArgoCD(), "9.0.0")},
 			[]string{"aws-load-balancer-controller 1.14.0", "argo-cd 9.0.0"}},
 	}
 	for _, tc := range tests {

@@ -37,11 +37,28 @@ type Chart struct {
 // gate could obtain and install; 10.3.3 (v3.5.1) is published but untested
 // here. A cluster already on 10.3.3 keeps it with ArgoCD.Version.
 var (
-	ChartLoadBalancerController = Chart{Repository: "https://aws.github.io/eks-charts", Name: "aws-load-balancer-controller", Version: "3.5.0", AppVersion: "v3.5.0"}
-	ChartMetricsServer          = Chart{Repository: "https://kubernetes-sigs.github.io/metrics-server/", Name: "metrics-server", Version: "3.13.1", AppVersion: "0.8.1"}
-	ChartClusterAutoscaler      = Chart{Repository: "https://kubernetes.github.io/autoscaler", Name: "cluster-autoscaler", Version: "9.59.0", AppVersion: "1.35.0"}
-	ChartArgoCD                 = Chart{Repository: "https://argoproj.github.io/argo-helm", Name: "argo-cd", Version: "10.1.1", AppVersion: "v3.4.4"}
+	chartLoadBalancerController = Chart{Repository: "https://aws.github.io/eks-charts", Name: "aws-load-balancer-controller", Version: "3.5.0", AppVersion: "v3.5.0"}
+	chartMetricsServer          = Chart{Repository: "https://kubernetes-sigs.github.io/metrics-server/", Name: "metrics-server", Version: "3.13.1", AppVersion: "0.8.1"}
+	chartClusterAutoscaler      = Chart{Repository: "https://kubernetes.github.io/autoscaler", Name: "cluster-autoscaler", Version: "9.59.0", AppVersion: "1.35.0"}
+	chartArgoCD                 = Chart{Repository: "https://argoproj.github.io/argo-helm", Name: "argo-cd", Version: "10.1.1", AppVersion: "v3.4.4"}
 )
+
+// ChartLoadBalancerController returns the AWS Load Balancer Controller
+// chart NewControllers installs by default (a copy: changing it changes
+// nothing else).
+func ChartLoadBalancerController() Chart { return chartLoadBalancerController }
+
+// ChartMetricsServer returns the metrics-server chart NewControllers
+// installs by default (a copy).
+func ChartMetricsServer() Chart { return chartMetricsServer }
+
+// ChartClusterAutoscaler returns the cluster-autoscaler chart
+// NewControllers installs by default (a copy).
+func ChartClusterAutoscaler() Chart { return chartClusterAutoscaler }
+
+// ChartArgoCD returns the Argo CD chart NewControllers installs by default
+// (a copy).
+func ChartArgoCD() Chart { return chartArgoCD }
 
 // clusterAutoscalerImages maps a cluster's Kubernetes minor version to the
 // cluster-autoscaler release built for it: the autoscaler must match the
@@ -63,7 +80,7 @@ type Controller struct {
 type ControllersProps struct {
 	// Cluster the controllers run on (it may live in another stack).
 	// Required.
-	Cluster *eks.Cluster
+	Cluster eks.ClusterRef
 	// Region of the cluster. Required.
 	Region string
 	// VPCID of the cluster's VPC (the load balancer controller is told it
@@ -138,7 +155,7 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 	if scope == nil {
 		return nil, r.Err()
 	}
-	if props.Cluster == nil {
+	if eks.IsNil(props.Cluster) {
 		r.Addf("Cluster", "is nil; pass the *eks.Cluster the controllers run on")
 	}
 	if props.Region == "" {
@@ -156,7 +173,7 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 		}
 	}
 	autoscalerTag := props.ClusterAutoscalerImageTag
-	if !props.ClusterAutoscaler.Disabled && props.Cluster != nil && autoscalerTag == "" {
+	if !props.ClusterAutoscaler.Disabled && !eks.IsNil(props.Cluster) && autoscalerTag == "" {
 		autoscalerTag = clusterAutoscalerImages[props.Cluster.Version()]
 		if autoscalerTag == "" {
 			r.Addf("ClusterAutoscalerImageTag", "is empty and no cluster-autoscaler release is pinned for Kubernetes %s (known: %v); give the v%s.x tag", props.Cluster.Version(), ptr.SortedKeys(clusterAutoscalerImages), props.Cluster.Version())
@@ -178,7 +195,7 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 		if err != nil {
 			return nil, err
 		}
-		c.install("load-balancer-controller", ChartLoadBalancerController, props.LoadBalancerController, "kube-system", loadBalancerControllerValues{
+		c.install("load-balancer-controller", chartLoadBalancerController, props.LoadBalancerController, "kube-system", loadBalancerControllerValues{
 			ClusterName:  cluster.Name(),
 			Region:       props.Region,
 			VPCID:        props.VPCID,
@@ -203,7 +220,7 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 		})
 	}
 	if !props.MetricsServer.Disabled {
-		c.install("metrics-server", ChartMetricsServer, props.MetricsServer, "kube-system", metricsServerValues{
+		c.install("metrics-server", chartMetricsServer, props.MetricsServer, "kube-system", metricsServerValues{
 			Replicas:            2,
 			PodDisruptionBudget: pdbValues{Enabled: true, MaxUnavailable: 1},
 			// 10250 is the kubelet's port on a Fargate pod's own micro-VM.
@@ -218,7 +235,7 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 			}
 		}
 		c.roles["cluster-autoscaler"] = role
-		c.install("cluster-autoscaler", ChartClusterAutoscaler, props.ClusterAutoscaler, "kube-system", clusterAutoscalerValues{
+		c.install("cluster-autoscaler", chartClusterAutoscaler, props.ClusterAutoscaler, "kube-system", clusterAutoscalerValues{
 			CloudProvider: "aws",
 			AWSRegion:     props.Region,
 			AutoDiscovery: map[string]string{"clusterName": cluster.Name()},
@@ -242,7 +259,7 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 		if props.ArgoCDHighAvailability {
 			replicas = 2
 		}
-		c.install("argocd", ChartArgoCD, props.ArgoCD, ns.Name(), argoCDValues{
+		c.install("argocd", chartArgoCD, props.ArgoCD, ns.Name(), argoCDValues{
 			RedisHA:        enabledValues{Enabled: props.ArgoCDHighAvailability},
 			Server:         argoServerValues{Replicas: replicas, Service: map[string]string{"type": "ClusterIP"}},
 			RepoServer:     replicasValues{Replicas: replicas},
@@ -269,7 +286,7 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 
 // role creates the IRSA role of a controller's kube-system service account
 // with statements as its inline policy.
-func (c *Controllers) role(id string, cluster *eks.Cluster, serviceAccount string, statements []iamdoc.Statement) (*eks.ServiceAccountRole, error) {
+func (c *Controllers) role(id string, cluster eks.ClusterRef, serviceAccount string, statements []iamdoc.Statement) (*eks.ServiceAccountRole, error) {
 	doc, err := iamdoc.Document(statements...)
 	if err != nil {
 		return nil, err

@@ -93,10 +93,10 @@ func TestControllers(t *testing.T) {
 		chart     kube.Chart
 		namespace string
 	}{
-		"load-balancer-controller": {kube.ChartLoadBalancerController, "kube-system"},
-		"metrics-server":           {kube.ChartMetricsServer, "kube-system"},
-		"cluster-autoscaler":       {kube.ChartClusterAutoscaler, "kube-system"},
-		"argocd":                   {kube.ChartArgoCD, "${" + doc.Address(t, "kubernetes_namespace_v1", "argocd-namespace") + ".metadata[0].name}"},
+		"load-balancer-controller": {kube.ChartLoadBalancerController(), "kube-system"},
+		"metrics-server":           {kube.ChartMetricsServer(), "kube-system"},
+		"cluster-autoscaler":       {kube.ChartClusterAutoscaler(), "kube-system"},
+		"argocd":                   {kube.ChartArgoCD(), "${" + doc.Address(t, "kubernetes_namespace_v1", "argocd-namespace") + ".metadata[0].name}"},
 	} {
 		r, _ := release(t, doc, id)
 		if r["repository"] != want.chart.Repository || r["chart"] != want.chart.Name || r["name"] != want.chart.Name ||
@@ -110,12 +110,16 @@ func TestControllers(t *testing.T) {
 			t.Errorf("%s release options = %v", id, r)
 		}
 	}
-	for chart, want := range map[*kube.Chart][2]string{
-		&kube.ChartLoadBalancerController: {"https://aws.github.io/eks-charts", "aws-load-balancer-controller"},
-		&kube.ChartMetricsServer:          {"https://kubernetes-sigs.github.io/metrics-server/", "metrics-server"},
-		&kube.ChartClusterAutoscaler:      {"https://kubernetes.github.io/autoscaler", "cluster-autoscaler"},
-		&kube.ChartArgoCD:                 {"https://argoproj.github.io/argo-helm", "argo-cd"},
+	for _, tc := range []struct {
+		chart kube.Chart
+		want  [2]string
+	}{
+		{kube.ChartLoadBalancerController(), [2]string{"https://aws.github.io/eks-charts", "aws-load-balancer-controller"}},
+		{kube.ChartMetricsServer(), [2]string{"https://kubernetes-sigs.github.io/metrics-server/", "metrics-server"}},
+		{kube.ChartClusterAutoscaler(), [2]string{"https://kubernetes.github.io/autoscaler", "cluster-autoscaler"}},
+		{kube.ChartArgoCD(), [2]string{"https://argoproj.github.io/argo-helm", "argo-cd"}},
 	} {
+		chart, want := tc.chart, tc.want
 		if chart.Repository != want[0] || chart.Name != want[1] {
 			t.Errorf("chart %s from %s, want %s from %s", chart.Name, chart.Repository, want[1], want[0])
 		}
@@ -280,7 +284,7 @@ func TestControllersOptions(t *testing.T) {
 		{"versions", kube.ControllersProps{MetricsServer: kube.Controller{Version: "3.12.2"}, ArgoCD: kube.Controller{Version: "v9.0.0-rc.1"}},
 			[]string{"argocd", "cluster-autoscaler", "load-balancer-controller", "metrics-server"}, []string{"cluster-autoscaler", "load-balancer-controller"},
 			func(t *testing.T, doc tftest.Doc) {
-				for id, want := range map[string]string{"metrics-server": "3.12.2", "argocd": "v9.0.0-rc.1", "load-balancer-controller": kube.ChartLoadBalancerController.Version} {
+				for id, want := range map[string]string{"metrics-server": "3.12.2", "argocd": "v9.0.0-rc.1", "load-balancer-controller": kube.ChartLoadBalancerController().Version} {
 					if r, _ := release(t, doc, id); r["version"] != want {
 						t.Errorf("%s version = %v, want %s", id, r["version"], want)
 					}
@@ -489,8 +493,8 @@ func TestControllersErrorOrderIsStable(t *testing.T) {
 // v3.5.0, the same set as v2.14), statement by statement: a chart upgrade
 // that needs more is a reviewed change of this list.
 func TestControllersLoadBalancerControllerPolicyIsUpstream(t *testing.T) {
-	if kube.ChartLoadBalancerController.AppVersion != "v3.5.0" {
-		t.Fatalf("controller %s: compare the policy with that release's iam_policy.json, then update this test", kube.ChartLoadBalancerController.AppVersion)
+	if kube.ChartLoadBalancerController().AppVersion != "v3.5.0" {
+		t.Fatalf("controller %s: compare the policy with that release's iam_policy.json, then update this test", kube.ChartLoadBalancerController().AppVersion)
 	}
 	e := newEnv(t, nil)
 	e.controllers(t, e.stack, kube.ControllersProps{MetricsServer: kube.Controller{Disabled: true}, ClusterAutoscaler: kube.Controller{Disabled: true}, ArgoCD: kube.Controller{Disabled: true}})

@@ -134,7 +134,7 @@ func ExampleNewControllers() {
 // releases this package knows: here a cluster that stays on the previous
 // load balancer controller chart.
 func ExampleOutdatedCharts() {
-	lbc := kube.ChartLoadBalancerController
+	lbc := kube.ChartLoadBalancerController()
 	lbc.Version = "1.14.0"
 	fmt.Println(kube.OutdatedCharts(lbc))
 	fmt.Println(kube.OutdatedCharts() == nil)

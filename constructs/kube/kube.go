@@ -48,7 +48,7 @@ type ProvidersProps struct {
 	// Cluster the providers talk to. It may live in another stack of the
 	// same app; its endpoint, CA data and name then cross over as
 	// cross-stack references. Required.
-	Cluster *eks.Cluster
+	Cluster eks.ClusterRef
 	// Region of the cluster, passed to `aws eks get-token`. Required.
 	Region string
 	// RoleARN is a role `aws eks get-token` assumes for the token (one with
@@ -86,7 +86,7 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 	if stack == nil {
 		return nil, r.Err()
 	}
-	if props.Cluster == nil {
+	if eks.IsNil(props.Cluster) {
 		r.Addf("Cluster", "is nil; pass the *eks.Cluster the providers talk to")
 	}
 	if props.Region == "" {
@@ -140,8 +140,8 @@ func NewProviders(stack cdktf.TerraformStack, id string, props ProvidersProps) (
 // PrivateAccessSecurityGroupIDs or PublicAccessCIDRs). Running Terraform
 // elsewhere in the VPC does not help. It returns nil otherwise.
 // NewProviders refuses such a cluster with the same problem.
-func Unreachable(cluster *eks.Cluster) error {
-	if cluster == nil {
+func Unreachable(cluster eks.ClusterRef) error {
+	if eks.IsNil(cluster) {
 		return nil
 	}
 	r := validation.NewReport("kube", *cluster.Node().Path())
@@ -150,8 +150,8 @@ func Unreachable(cluster *eks.Cluster) error {
 }
 
 // unreachable adds to r the problem of a cluster nobody can administer.
-func unreachable(r *validation.Report, cluster *eks.Cluster) {
-	if cluster == nil || cluster.AdmitsAdministrators() {
+func unreachable(r *validation.Report, cluster eks.ClusterRef) {
+	if eks.IsNil(cluster) || cluster.AdmitsAdministrators() {
 		return
 	}
 	r.Addf("Cluster", "%q has a private-only API endpoint that admits only its own nodes and pods (its cluster security group admits itself), so Terraform cannot reach it, even from inside the VPC; admit the network Terraform runs from on 443 with eks.ClusterProps.PrivateAccessCIDRs (such as the VPC's CIDR or a VPN range; the reference stacks admit HYBRIDSTACK_OPERATOR_CIDRS, or else the VPC's CIDR) or PrivateAccessSecurityGroupIDs, or open PublicAccessCIDRs", *cluster.Node().Path())

@@ -127,7 +127,7 @@ type WorkloadProps struct {
 	// Cluster the workload runs on; required unless Identity is
 	// IdentityNone.
 	// Default: - none
-	Cluster *eks.Cluster
+	Cluster eks.ClusterRef
 	// ServiceAccountRole is an existing IRSA role made for this workload's
 	// service account (Namespace/Name), such as a mesh caller role; the
 	// service account is annotated with it and no role is created.
@@ -166,7 +166,7 @@ type Workload struct {
 	deployment      deploymentv1.DeploymentV1
 	service         servicev1.ServiceV1
 	// Kept by watch (workload_signals.go).
-	cluster *eks.Cluster
+	cluster eks.ClusterRef
 	alarms  []observe.Alarm
 }
 
@@ -378,7 +378,7 @@ func (p WorkloadProps) check(r *validation.Report) {
 	}
 	switch p.Identity {
 	case IdentityIRSA, IdentityPodIdentity:
-		if p.Cluster == nil && p.ServiceAccountRole == nil {
+		if eks.IsNil(p.Cluster) && p.ServiceAccountRole == nil {
 			r.Addf("Cluster", "is nil but Identity is %q; give the *eks.Cluster, or set Identity to IdentityNone", p.Identity)
 		}
 	case IdentityNone:

@@ -1,6 +1,7 @@
 package kube
 
 import (
+	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/internal/alarm"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/observe"
@@ -36,7 +37,7 @@ func (p WorkloadProps) checkAlarms(r *validation.Report) {
 	if p.Alarms == nil {
 		return
 	}
-	if p.Cluster == nil {
+	if eks.IsNil(p.Cluster) {
 		r.Addf("Alarms", "is set but Cluster is nil; the alarm watches the Container Insights metrics of the cluster the workload runs on: give the *eks.Cluster")
 	}
 	if arn := p.Alarms.TopicARN; arn != "" && !validation.IsToken(arn) && !validation.SNSTopicARN(arn) {
@@ -47,6 +48,9 @@ func (p WorkloadProps) checkAlarms(r *validation.Report) {
 // watch keeps the cluster Signals names and raises the restart alarm when
 // asked to.
 func (w *Workload) watch(p WorkloadProps) {
+	if eks.IsNil(p.Cluster) {
+		p.Cluster = nil
+	}
 	w.cluster = p.Cluster
 	if p.Alarms == nil || p.Cluster == nil {
 		return

@@ -14,7 +14,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
-	"github.com/hybridstack/hybridstack/constructs/policy"
+	"github.com/hybridstack/hybridstack/constructs/nag"
 )
 
 // renderAppMesh creates a virtual node per version, a virtual router with
@@ -26,10 +26,37 @@ func (vs *VirtualService) renderAppMesh() error {
 	mesh := ptr.String(n.meshName)
 	tags := ptr.Map(n.tags)
 	vs.dnsName = k8sHost(p.Name, p.Namespace)
-	hc := p.HealthCheck
 
+	nodeNames, nodeARNs, err := vs.appMeshNodes(mesh, tags, appMeshBackends(p.Backends))
+	if err != nil {
+		return err
+	}
+	router := vs.appMeshRouter(mesh, tags, nodeNames)
+	service := appmeshvirtualservice.NewAppmeshVirtualService(vs, ptr.String("service"), &appmeshvirtualservice.AppmeshVirtualServiceConfig{
+		MeshName: mesh,
+		Name:     ptr.String(vs.dnsName),
+		Spec: &appmeshvirtualservice.AppmeshVirtualServiceSpec{
+			Provider: &appmeshvirtualservice.AppmeshVirtualServiceSpecProvider{
+				VirtualRouter: &appmeshvirtualservice.AppmeshVirtualServiceSpecProviderVirtualRouter{VirtualRouterName: router.Name()},
+			},
+		},
+		Tags: tags,
+	})
+	vs.appMeshService = service
+	vs.arn = *service.Arn()
+
+	if g := p.Gateway; g != nil {
+		vs.appMeshGateway(mesh, tags, g, service)
+	}
+	return vs.appMeshEnvoyRole(nodeARNs)
+}
+
+// appMeshBackends returns the virtual node backends of the services a
+// workload calls, each enforcing TLS against its CA when the backend
+// serves TLS.
+func appMeshBackends(services []*VirtualService) []*appmeshvirtualnode.AppmeshVirtualNodeSpecBackend {
 	var backends []*appmeshvirtualnode.AppmeshVirtualNodeSpecBackend
-	for _, b := range p.Backends {
+	for _, b := range services {
 		be := &appmeshvirtualnode.AppmeshVirtualNodeSpecBackendVirtualService{VirtualServiceName: ptr.String(b.dnsName)}
 		if b.tls != nil {
 			be.ClientPolicy = &appmeshvirtualnode.AppmeshVirtualNodeSpecBackendVirtualServiceClientPolicy{
@@ -47,7 +74,17 @@ func (vs *VirtualService) renderAppMesh() error {
 		}
 		backends = append(backends, &appmeshvirtualnode.AppmeshVirtualNodeSpecBackend{VirtualService: be})
 	}
+	return backends
+}
 
+// appMeshNodes creates a virtual node per version: an HTTP listener with
+// the health check, outlier detection and TLS of the intent, DNS (or Cloud
+// Map) discovery, access logs to stdout and the backends. Plaintext
+// backends carry their documented reason as a MESH-002 suppression. It
+// returns each version's node name and every node's ARN.
+func (vs *VirtualService) appMeshNodes(mesh *string, tags *map[string]*string, backends []*appmeshvirtualnode.AppmeshVirtualNodeSpecBackend) (map[string]string, []string, error) {
+	p := vs.props
+	hc := p.HealthCheck
 	// Backends without TLS carry their documented reason to this client.
 	var plaintext []string
 	for _, b := range p.Backends {
@@ -112,14 +149,21 @@ func (vs *VirtualService) renderAppMesh() error {
 			Tags:     tags,
 		})
 		if len(plaintext) > 0 {
-			if err := policy.Suppress(node, "MESH-002", strings.Join(plaintext, "; ")); err != nil {
-				return err
+			if err := nag.Suppress(node, "MESH-002", strings.Join(plaintext, "; ")); err != nil {
+				return nil, nil, err
 			}
 		}
 		nodeNames[v.Name] = *node.Name()
 		nodeARNs = append(nodeARNs, *node.Arn())
 	}
+	return nodeNames, nodeARNs, nil
+}
 
+// appMeshRouter creates the virtual router and one route per intent route,
+// in priority order: its header and path match, weighted targets (the
+// versions' nodes), retries and timeout.
+func (vs *VirtualService) appMeshRouter(mesh *string, tags *map[string]*string, nodeNames map[string]string) appmeshvirtualrouter.AppmeshVirtualRouter {
+	p := vs.props
 	router := appmeshvirtualrouter.NewAppmeshVirtualRouter(vs, ptr.String("router"), &appmeshvirtualrouter.AppmeshVirtualRouterConfig{
 		MeshName: mesh,
 		Name:     ptr.String(p.Name + "-router"),
@@ -170,52 +214,49 @@ func (vs *VirtualService) renderAppMesh() error {
 			Tags:              tags,
 		})
 	}
-	service := appmeshvirtualservice.NewAppmeshVirtualService(vs, ptr.String("service"), &appmeshvirtualservice.AppmeshVirtualServiceConfig{
+	return router
+}
+
+// appMeshGateway creates the virtual gateway (listening on g.Port, 8088
+// by default) and its route sending every path to service.
+func (vs *VirtualService) appMeshGateway(mesh *string, tags *map[string]*string, g *Gateway, service appmeshvirtualservice.AppmeshVirtualService) {
+	p := vs.props
+	port := g.Port
+	if port == 0 {
+		port = 8088
+	}
+	gw := appmeshvirtualgateway.NewAppmeshVirtualGateway(vs, ptr.String("gateway"), &appmeshvirtualgateway.AppmeshVirtualGatewayConfig{
 		MeshName: mesh,
-		Name:     ptr.String(vs.dnsName),
-		Spec: &appmeshvirtualservice.AppmeshVirtualServiceSpec{
-			Provider: &appmeshvirtualservice.AppmeshVirtualServiceSpecProvider{
-				VirtualRouter: &appmeshvirtualservice.AppmeshVirtualServiceSpecProviderVirtualRouter{VirtualRouterName: router.Name()},
+		Name:     ptr.String(p.Name + "-gateway"),
+		Spec: &appmeshvirtualgateway.AppmeshVirtualGatewaySpec{
+			Listener: []*appmeshvirtualgateway.AppmeshVirtualGatewaySpecListener{{
+				PortMapping: &appmeshvirtualgateway.AppmeshVirtualGatewaySpecListenerPortMapping{Port: ptr.Number(port), Protocol: ptr.String("http")},
+			}},
+		},
+		Tags: tags,
+	})
+	appmeshgatewayroute.NewAppmeshGatewayRoute(vs, ptr.String("gateway-route"), &appmeshgatewayroute.AppmeshGatewayRouteConfig{
+		MeshName:           mesh,
+		VirtualGatewayName: gw.Name(),
+		Name:               ptr.String(p.Name + "-gateway-route"),
+		Spec: &appmeshgatewayroute.AppmeshGatewayRouteSpec{
+			HttpRoute: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRoute{
+				Match: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRouteMatch{Prefix: ptr.String("/")},
+				Action: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRouteAction{
+					Target: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRouteActionTarget{
+						VirtualService: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRouteActionTargetVirtualService{VirtualServiceName: service.Name()},
+					},
+				},
 			},
 		},
 		Tags: tags,
 	})
-	vs.appMeshService = service
-	vs.arn = *service.Arn()
+}
 
-	if g := p.Gateway; g != nil {
-		port := g.Port
-		if port == 0 {
-			port = 8088
-		}
-		gw := appmeshvirtualgateway.NewAppmeshVirtualGateway(vs, ptr.String("gateway"), &appmeshvirtualgateway.AppmeshVirtualGatewayConfig{
-			MeshName: mesh,
-			Name:     ptr.String(p.Name + "-gateway"),
-			Spec: &appmeshvirtualgateway.AppmeshVirtualGatewaySpec{
-				Listener: []*appmeshvirtualgateway.AppmeshVirtualGatewaySpecListener{{
-					PortMapping: &appmeshvirtualgateway.AppmeshVirtualGatewaySpecListenerPortMapping{Port: ptr.Number(port), Protocol: ptr.String("http")},
-				}},
-			},
-			Tags: tags,
-		})
-		appmeshgatewayroute.NewAppmeshGatewayRoute(vs, ptr.String("gateway-route"), &appmeshgatewayroute.AppmeshGatewayRouteConfig{
-			MeshName:           mesh,
-			VirtualGatewayName: gw.Name(),
-			Name:               ptr.String(p.Name + "-gateway-route"),
-			Spec: &appmeshgatewayroute.AppmeshGatewayRouteSpec{
-				HttpRoute: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRoute{
-					Match: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRouteMatch{Prefix: ptr.String("/")},
-					Action: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRouteAction{
-						Target: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRouteActionTarget{
-							VirtualService: &appmeshgatewayroute.AppmeshGatewayRouteSpecHttpRouteActionTargetVirtualService{VirtualServiceName: service.Name()},
-						},
-					},
-				},
-			},
-			Tags: tags,
-		})
-	}
-
+// appMeshEnvoyRole creates the IRSA role of the workload's Envoy sidecars.
+func (vs *VirtualService) appMeshEnvoyRole(nodeARNs []string) error {
+	p := vs.props
+	n := p.Network
 	// Envoy in the workload's pods reads its configuration for these nodes
 	// only, and (with TLS) its certificate and the CA.
 	statements := []iamdoc.Statement{iamdoc.Allow("StreamEnvoyConfiguration", []string{"appmesh:StreamAggregatedResources"}, nodeARNs...)}

@@ -89,7 +89,7 @@ type NetworkProps struct {
 	// each service that calls others an IRSA caller role. Required for App
 	// Mesh.
 	// Default: - none
-	Cluster *eks.Cluster
+	Cluster eks.ClusterRef
 	// PodTargets says how Lattice target groups reach the pods (Lattice
 	// only).
 	// Default: PodTargetsIP
@@ -109,7 +109,7 @@ type Network struct {
 	name    string
 	engine  Engine
 	vpc     *network.VPC
-	cluster *eks.Cluster
+	cluster eks.ClusterRef
 	tags    map[string]string
 	env     awsenv.Env
 	// App Mesh
@@ -158,11 +158,11 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 		if p.VPC == nil {
 			r.Addf("VPC", "is nil; a Lattice service network is associated with the VPC its clients run in")
 		}
-		if p.PodTargets == PodTargetsALB && p.Cluster == nil {
+		if p.PodTargets == PodTargetsALB && eks.IsNil(p.Cluster) {
 			r.Addf("Cluster", "is nil; PodTargetsALB admits the load balancers to the cluster's pods")
 		}
 	case AppMesh:
-		if p.Cluster == nil {
+		if eks.IsNil(p.Cluster) {
 			r.Addf("Cluster", "is nil; App Mesh needs the EKS cluster whose Envoy sidecars get IRSA roles")
 		}
 	default:
@@ -186,6 +186,9 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 	env, err := awsenv.Of(scope)
 	if err != nil {
 		return nil, err
+	}
+	if eks.IsNil(p.Cluster) {
+		p.Cluster = nil // a nil *eks.Cluster is no cluster
 	}
 	n := &Network{env: env, name: p.Name, engine: p.Engine, vpc: p.VPC, cluster: p.Cluster, tags: p.Tags, ports: map[int]bool{}, targetPorts: map[int]bool{}, podTargets: p.PodTargets}
 	constructs.NewConstruct_Override(n, scope, &id)

@@ -325,7 +325,7 @@ func plan(r *validation.Report, id string, p VPCProps) layout {
 	if len(p.LoadBalancerSubnetCIDRs) > 0 {
 		l.lb = subnetBlocks(r, "LoadBalancerSubnetCIDRs", p.LoadBalancerSubnetCIDRs, prefix, l.azCount, 0, 0)
 		for i, s := range l.lb {
-			if s.Bits() > 27 {
+			if s.IsValid() && s.Bits() > 27 {
 				r.Addf(fmt.Sprintf("LoadBalancerSubnetCIDRs[%d]", i), "%q is a /%d; load balancer subnets need at least a /27 (an ALB needs 8 free addresses per subnet)", s, s.Bits())
 			}
 		}
@@ -347,8 +347,11 @@ func plan(r *validation.Report, id string, p VPCProps) layout {
 		all = append(all, named{fmt.Sprintf("LoadBalancerSubnetCIDRs[%d]", i), s})
 	}
 	for i := range all {
+		if !all[i].p.IsValid() { // rejected above
+			continue
+		}
 		for j := i + 1; j < len(all); j++ {
-			if cidr.Overlap(all[i].p, all[j].p) {
+			if all[j].p.IsValid() && cidr.Overlap(all[i].p, all[j].p) {
 				r.Addf(all[j].field, "%s overlaps %s (%s); subnets must not overlap", all[j].p, all[i].field, all[i].p)
 			}
 		}
@@ -378,7 +381,9 @@ func subnetBlocks(r *validation.Report, field string, given []string, vpc netip.
 		if len(given) != count {
 			r.Addf(field, "has %d blocks for %d zones; give exactly one per zone", len(given), count)
 		}
-		out := make([]netip.Prefix, 0, len(given))
+		// out[i] is given[i], or the zero (invalid) Prefix when given[i]
+		// was rejected, so later checks name the index the user wrote.
+		out := make([]netip.Prefix, len(given))
 		for i, s := range given {
 			f := fmt.Sprintf("%s[%d]", field, i)
 			p, err := cidr.Parse(s)
@@ -394,7 +399,7 @@ func subnetBlocks(r *validation.Report, field string, given []string, vpc netip.
 				r.Addf(f, "%q is outside the VPC range %s", s, vpc)
 				continue
 			}
-			out = append(out, p)
+			out[i] = p
 		}
 		return out
 	}

@@ -36,6 +36,11 @@ func TestVPCValidation(t *testing.T) {
 			[]string{`PrivateSubnetCIDRs[1] "10.9.0.0/19" is outside the VPC range 10.0.0.0/16`}},
 		{"explicit subnets overlap", network.VPCProps{AZCount: 2, PrivateSubnetCIDRs: []string{"10.0.0.0/19", "10.0.16.0/20"}},
 			[]string{`PrivateSubnetCIDRs[1] 10.0.16.0/20 overlaps PrivateSubnetCIDRs[0] (10.0.0.0/19)`}},
+		{"first and third of three subnets overlap", network.VPCProps{AZCount: 3, PrivateSubnetCIDRs: []string{"10.0.0.0/19", "10.0.32.0/19", "10.0.8.0/21"}},
+			[]string{`PrivateSubnetCIDRs[2] 10.0.8.0/21 overlaps PrivateSubnetCIDRs[0] (10.0.0.0/19)`}},
+		{"overlap after a rejected subnet keeps the indices", network.VPCProps{AZCount: 3, PrivateSubnetCIDRs: []string{"10.0.0.0/19", "10.9.0.0/19", "10.0.8.0/21"}},
+			[]string{`PrivateSubnetCIDRs[1] "10.9.0.0/19" is outside the VPC range 10.0.0.0/16`,
+				`PrivateSubnetCIDRs[2] 10.0.8.0/21 overlaps PrivateSubnetCIDRs[0] (10.0.0.0/19)`}},
 		{"explicit public overlaps computed private", network.VPCProps{AZCount: 2, PublicSubnetCIDRs: []string{"10.0.0.0/24", "10.0.200.0/24"}},
 			[]string{`PublicSubnetCIDRs[0] 10.0.0.0/24 overlaps PrivateSubnetCIDRs[0] (10.0.0.0/19)`}},
 		{"wrong subnet count", network.VPCProps{AZCount: 3, PublicSubnetCIDRs: []string{"10.0.192.0/24"}},
@@ -253,6 +258,9 @@ func TestLoadBalancerSubnets(t *testing.T) {
 		t.Errorf("LoadBalancerSubnetIDs() = %v, want the new subnets", got)
 	}
 	doc := tftest.Synth(t, stack)
+	if n := len(doc.Resources("aws_subnet")); n != 6 {
+		t.Fatalf("%d subnets, want 6 (private, public and load balancer in 2 zones)", n)
+	}
 	for name, sn := range doc.Resources("aws_subnet") {
 		tags := tftest.Block(sn, "tags")
 		kind := tags["hybridstack.io/subnet-type"]

@@ -118,7 +118,8 @@ type body struct {
 // Nothing is created when props are invalid or the dashboard would be
 // over a CloudWatch limit (MaxWidgets, MaxMetricsPerWidget,
 // MaxMetricsPerDashboard): it returns every problem at once, each naming
-// the field, the Source's construct path and the value.
+// the field, the Source's construct path and the value, and each wrapping
+// validate.ErrInvalid.
 func NewDashboard(scope constructs.Construct, id string, props DashboardProps) (*Dashboard, error) {
 	r := validation.ForConstruct("observe", scope, id)
 	if scope == nil {

@@ -16,6 +16,7 @@ const DefaultLogRetentionDays = 90
 // LogGroupProps describes a log group made by NewLogGroup.
 type LogGroupProps struct {
 	// Name is the log group's name, such as "/aws/lambda/orders".
+	// Required.
 	Name string
 	// RetentionDays is how long the group keeps events: one of the
 	// periods CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...,
@@ -40,7 +41,7 @@ type LogGroupProps struct {
 //
 // It fails with every problem at once: an empty Name, a RetentionDays
 // CloudWatch Logs does not accept, an id already used in scope, or a scope
-// outside a stack.
+// outside a stack; problems with props wrap validate.ErrInvalid.
 func NewLogGroup(scope constructs.Construct, id string, props LogGroupProps) (cloudwatchloggroup.CloudwatchLogGroup, error) {
 	r := validation.ForConstruct("log group", scope, id)
 	if props.RetentionDays == 0 {
@@ -70,7 +71,7 @@ func NewLogGroup(scope constructs.Construct, id string, props LogGroupProps) (cl
 // lets the account administer it through IAM and the CloudWatch Logs
 // service of the stack's Region use it for the account's log groups only.
 // It is protected from destroy with a 30-day deletion window, unless the
-// stack is disposable (policy.DeclareDisposable before the first log group),
+// stack is disposable (nag.DeclareDisposable before the first log group),
 // when the window is 7 days.
 func LogsKeyARN(scope constructs.IConstruct) (string, error) {
 	return loggroup.KeyARN(scope)

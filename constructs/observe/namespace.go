@@ -50,7 +50,8 @@ type NamespaceDashboardProps struct {
 // stay empty until the cluster runs Container Insights (the
 // amazon-cloudwatch-observability add-on).
 //
-// It returns every problem with props at once, and creates nothing then.
+// It returns every problem with props at once, each wrapping
+// validate.ErrInvalid, and creates nothing then.
 func NewNamespaceDashboard(scope constructs.Construct, id string, props NamespaceDashboardProps) (*Dashboard, error) {
 	r := validation.ForConstruct("observe", scope, id)
 	if scope == nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/registry"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
@@ -27,7 +28,7 @@ func ExampleNewRepository() {
 		fmt.Println(err)
 		return
 	}
-	deployer, err := serverless.NewHandler(stack, "deployer", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "deployer.zip", "")})
+	deployer, err := serverless.NewHandler(stack, "deployer", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "deployer.zip", "")})
 	if err != nil {
 		fmt.Println(err)
 		return

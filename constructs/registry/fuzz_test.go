@@ -59,6 +59,9 @@ func FuzzNewRepository(f *testing.F) {
 			t.Fatalf("NewRepository: ARN %q, key %q, image %q", repo.RepositoryARN(), repo.KMSKeyARN(), repo.ImageURI("v1"))
 		}
 		doc := tftest.Synth(t, stack)
+		if n := len(doc.Resources("aws_ecr_lifecycle_policy")); n != 1 {
+			t.Fatalf("NewRepository(%q) made %d lifecycle policies, want 1", id, n)
+		}
 		for _, lp := range doc.Resources("aws_ecr_lifecycle_policy") {
 			var p struct {
 				Rules []struct {

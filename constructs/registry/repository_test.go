@@ -11,7 +11,8 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
-	"github.com/hybridstack/hybridstack/constructs/policy"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
+	"github.com/hybridstack/hybridstack/constructs/nag"
 	"github.com/hybridstack/hybridstack/constructs/registry"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/validate"
@@ -23,10 +24,7 @@ const keyARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1
 func policyClean(t *testing.T, stack cdktf.TerraformStack) {
 	t.Helper()
 	full, _ := json.Marshal(stack.ToTerraform())
-	findings, err := policy.Check("test", full)
-	if err != nil {
-		t.Fatal(err)
-	}
+	findings := tftest.Check(t, full)
 	for _, f := range findings {
 		if !f.Suppressed {
 			t.Errorf("finding %s on %s: %s", f.RuleID, f.Address, f.Message)
@@ -137,7 +135,7 @@ func TestRepositorySecureDefaults(t *testing.T) {
 
 func TestRepositoryOptions(t *testing.T) {
 	stack := tftest.NewStack(t)
-	policy.DeclareDisposable(stack)
+	nag.DeclareDisposable(stack)
 	repo, err := registry.NewRepository(stack, "preview", registry.RepositoryProps{Name: "preview", KMSKeyARN: keyARN,
 		MutableTagsReason: "the preview environment deploys the moving tag main", UntaggedExpireDays: 1, MaxImages: 5, Disposable: true})
 	if err != nil {
@@ -275,7 +273,7 @@ func TestGrants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := serverless.NewHandler(stack, "deployer", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "deployer.zip", "")})
+	h, err := serverless.NewHandler(stack, "deployer", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "deployer.zip", "")})
 	if err != nil {
 		t.Fatal(err)
 	}

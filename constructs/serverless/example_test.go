@@ -9,7 +9,9 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/queue"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
@@ -18,52 +20,6 @@ import (
 // one type, sorted.
 func exampleAttribute(stack cdktf.TerraformStack, typ, attribute string) []string {
 	return tftest.Collect(stack, typ, func(r map[string]any) string { return fmt.Sprint(r[attribute]) })
-}
-
-// A queue with the defaults: SQS-managed encryption, a 180 s visibility
-// timeout, and a dead-letter queue after five receives.
-func ExampleNewQueue() {
-	app := cdktf.NewApp(nil)
-	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
-
-	orders, err := serverless.NewQueue(stack, "orders", serverless.QueueProps{})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(orders.VisibilityTimeoutSeconds(), orders.FIFO(), orders.DeadLetterQueue() != nil)
-	// Output: 180 false true
-}
-
-// A FIFO queue encrypted with a customer managed key, whose visibility
-// timeout covers a consumer with a 120 s timeout (6 x 120 s), and whose
-// messages move to the dead-letter queue after three failed receives.
-func ExampleNewQueue_realistic() {
-	app := cdktf.NewApp(nil)
-	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
-
-	payments, err := serverless.NewQueue(stack, "payments", serverless.QueueProps{
-		NamePrefix:               "acme-payments",
-		FIFO:                     true,
-		VisibilityTimeoutSeconds: 720,
-		RetentionSeconds:         1209600,
-		KMSKeyARN:                "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-		MaxReceiveCount:          3,
-		Tags:                     map[string]string{"team": "payments"},
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(payments.FIFO(), payments.DeadLetterQueue().FIFO(), payments.VisibilityTimeoutSeconds())
-
-	_, err = serverless.NewQueue(stack, "typo", serverless.QueueProps{VisibilityTimeoutSeconds: 50000, MaxReceiveCount: 0})
-	fmt.Println(err)
-	// Output:
-	// true true 720
-	// serverless "example/typo": VisibilityTimeoutSeconds 50000 is out of range; use 0 to 43200
 }
 
 // A function from a zip already in S3 (so nothing is built at synth time),
@@ -75,7 +31,7 @@ func ExampleNewHandler() {
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
 
 	fn, err := serverless.NewHandler(stack, "thumbnails", serverless.HandlerProps{
-		Code: serverless.CodeFromS3("acme-artifacts", "thumbnails/v42.zip", ""),
+		Code: lambdacode.FromS3("acme-artifacts", "thumbnails/v42.zip", ""),
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -106,7 +62,7 @@ func ExampleNewHandler_realistic() {
 		fmt.Println(err)
 		return
 	}
-	orders, err := serverless.NewQueue(stack, "orders", serverless.QueueProps{VisibilityTimeoutSeconds: 360})
+	orders, err := queue.NewQueue(stack, "orders", queue.Props{VisibilityTimeoutSeconds: 360})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -114,7 +70,7 @@ func ExampleNewHandler_realistic() {
 	retries, concurrency := 1, 20
 	fn, err := serverless.NewHandler(stack, "fulfilment", serverless.HandlerProps{
 		FunctionName:        "acme-fulfilment",
-		Code:                serverless.CodeFromImage("123456789012.dkr.ecr.eu-west-1.amazonaws.com/fulfilment@sha256:4f1c0e8a0c2b3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccdd"),
+		Code:                lambdacode.FromImage("123456789012.dkr.ecr.eu-west-1.amazonaws.com/fulfilment@sha256:4f1c0e8a0c2b3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccdd"),
 		Architecture:        "x86_64",
 		MemoryMB:            1024,
 		TimeoutSeconds:      60,
@@ -159,7 +115,7 @@ func ExampleNewHandler_invalidProps() {
 	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
 
 	_, err := serverless.NewHandler(stack, "fn", serverless.HandlerProps{
-		Code:           serverless.CodeFromS3("acme-artifacts", "fn.zip", ""),
+		Code:           lambdacode.FromS3("acme-artifacts", "fn.zip", ""),
 		MemoryMB:       64,
 		TimeoutSeconds: 1000,
 		Environment:    map[string]string{"AWS_REGION": "eu-west-1"},
@@ -173,27 +129,6 @@ func ExampleNewHandler_invalidProps() {
 	// MemoryMB: 64 is out of range; use 128 to 10240
 	// TimeoutSeconds: 1000 is out of range; use 1 to 900
 	// Environment: key "AWS_REGION" is reserved by Lambda
-}
-
-// A handler is a grant.Grantee: the queue grants it what consuming needs.
-// (AddSQSSource grants it too; GrantConsume is for code that polls.)
-func ExampleQueue_GrantConsume() {
-	app := cdktf.NewApp(nil)
-	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
-
-	jobs, err := serverless.NewQueue(stack, "jobs", serverless.QueueProps{})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	worker, err := serverless.NewHandler(stack, "worker", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "worker.zip", "")})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(jobs.GrantConsume(worker), jobs.GrantSend(worker))
-	// Output: <nil> <nil>
 }
 
 // Schedule expressions are checked at synth time, as EventBridge would.
@@ -214,7 +149,7 @@ func ExampleHandler_AddEventRule() {
 	stack := cdktf.NewTerraformStack(app, jsii.String("example"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
 
-	fn, err := serverless.NewHandler(stack, "audit", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "audit.zip", "")})
+	fn, err := serverless.NewHandler(stack, "audit", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "audit.zip", "")})
 	if err != nil {
 		fmt.Println(err)
 		return

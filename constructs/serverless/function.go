@@ -1,12 +1,11 @@
 // Package serverless provides Handler (NewHandler), the library's
-// LambdaEventHandler: a Lambda function with its code packaged reproducibly,
-// a least-privilege role, an owned log group with retention, X-Ray tracing,
-// async failure handling (retries, event age, a failure queue), CloudWatch
-// alarms and event sources (S3, SQS, EventBridge, SNS, Kinesis and DynamoDB
-// streams) that each wire the permission, mapping and IAM they need. A
-// Handler is a grant.Grantee and a network.Connectable. It also provides
-// Queue (NewQueue), an encrypted SQS queue with a dead-letter queue, whose
-// GrantConsume and GrantSend work for any grantee.
+// LambdaEventHandler: a Lambda function with its code (a lambdacode.Code,
+// packaged reproducibly), a least-privilege role, an owned log group with
+// retention, X-Ray tracing, async failure handling (retries, event age, a
+// failure queue.Queue), CloudWatch alarms and event sources (S3, SQS,
+// EventBridge, SNS, Kinesis and DynamoDB streams) that each wire the
+// permission, mapping and IAM they need. A Handler is a grant.Grantee and a
+// network.Connectable.
 package serverless
 
 import (
@@ -29,8 +28,10 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/rolepolicy"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/observe"
+	"github.com/hybridstack/hybridstack/constructs/queue"
 )
 
 // HandlerProps configures a LambdaEventHandler.
@@ -43,7 +44,7 @@ type HandlerProps struct {
 	// Default: - none
 	Description string
 	// Code is where the code comes from. Required.
-	Code Code
+	Code lambdacode.Code
 	// Runtime such as "provided.al2023", "python3.13" or "nodejs22.x".
 	// Default: provided.al2023 for Go packages and zips; required for directories
 	Runtime string
@@ -123,7 +124,7 @@ type AsyncProps struct {
 	MaxEventAgeSeconds int
 	// FailureQueue receives events that failed every retry.
 	// Default: - a new encrypted queue kept 14 days
-	FailureQueue QueueRef
+	FailureQueue queue.Ref
 }
 
 // AlarmProps configures the handler's alarms: errors and throttles (any in
@@ -157,7 +158,7 @@ type Handler struct {
 	role      iamrole.IamRole
 	env       awsenv.Env
 	policies  *rolepolicy.Attacher
-	failure   QueueRef
+	failure   queue.Ref
 	sourceIDs map[string]int
 	// s3Permissions maps a bucket's construct path to this function's
 	// permission for it.
@@ -204,7 +205,7 @@ func handlerDefaults(path string, p HandlerProps) settings {
 	if s.name == "" {
 		s.name = names.FromPathFit(path, 64)
 	}
-	if s.Runtime == "" && (p.Code.kind == codeGoPackage || p.Code.kind == codeZipFile || p.Code.kind == codeS3) {
+	if k := p.Code.Kind(); s.Runtime == "" && (k == lambdacode.GoPackage || k == lambdacode.ZipFile || k == lambdacode.S3) {
 		s.Runtime = "provided.al2023"
 	}
 	if s.Handler == "" && strings.HasPrefix(s.Runtime, "provided") {
@@ -250,26 +251,26 @@ func (s settings) validate(r *validation.Report) {
 	if len(s.Description) > 256 {
 		r.Addf("Description", "is %d characters; Lambda allows 256", len(s.Description))
 	}
-	switch s.Code.kind {
-	case codeNone:
-		r.Addf("Code", "is not set; use CodeFromGoPackage, CodeFromDirectory, CodeFromZipFile, CodeFromS3 or CodeFromImage")
-	case codeDirectory, codeGoPackage, codeZipFile:
-		if s.Code.path == "" {
+	switch s.Code.Kind() {
+	case lambdacode.None:
+		r.Addf("Code", "is not set; use lambdacode.FromGoPackage, FromDirectory, FromZipFile, FromS3 or FromImage")
+	case lambdacode.Directory, lambdacode.GoPackage, lambdacode.ZipFile:
+		if s.Code.Path() == "" {
 			r.Addf("Code", "has an empty path")
 		}
-	case codeS3:
-		if s.Code.bucket == "" || s.Code.key == "" {
+	case lambdacode.S3:
+		if bucket, key, _ := s.Code.S3Object(); bucket == "" || key == "" {
 			r.Addf("Code", "needs both bucket and key for S3 code")
 		}
-	case codeImage:
-		if s.Code.imageURI == "" {
+	case lambdacode.Image:
+		if s.Code.ImageURI() == "" {
 			r.Addf("Code", "has an empty image URI")
 		}
 		if s.Runtime != "" || s.Handler != "" {
 			r.Addf("Runtime", "and Handler must be empty for container images; set the entry point in the image")
 		}
 	}
-	if s.Code.kind != codeImage {
+	if s.Code.Kind() != lambdacode.Image {
 		if s.Runtime == "" {
 			r.Addf("Runtime", "is empty; %s needs one of %v", s.Code, runtimes)
 		} else if !validation.OneOf(s.Runtime, runtimes...) {
@@ -278,7 +279,7 @@ func (s settings) validate(r *validation.Report) {
 		if s.Handler == "" {
 			r.Addf("Handler", "is empty; runtime %s needs the entry point, such as app.handler", s.Runtime)
 		}
-		if s.Code.kind == codeGoPackage && !strings.HasPrefix(s.Runtime, "provided") {
+		if s.Code.Kind() == lambdacode.GoPackage && !strings.HasPrefix(s.Runtime, "provided") {
 			r.Addf("Runtime", "%q cannot run a Go binary; use provided.al2023", s.Runtime)
 		}
 	}
@@ -319,7 +320,7 @@ func (s settings) validate(r *validation.Report) {
 	if len(s.Layers) > 5 {
 		r.Addf("Layers", "has %d layers; Lambda allows 5", len(s.Layers))
 	}
-	if s.Code.kind == codeImage && len(s.Layers) > 0 {
+	if s.Code.Kind() == lambdacode.Image && len(s.Layers) > 0 {
 		r.Addf("Layers", "cannot be used with container images")
 	}
 	if len(s.SecurityGroupIDs) > 0 && s.VPC == nil {
@@ -355,14 +356,14 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	var art artifact
-	if k := s.Code.kind; k == codeDirectory || k == codeGoPackage || k == codeZipFile {
-		a, err := materialize(s.Code, s.Architecture)
+	var zip lambdacode.Zip
+	if s.Code.BuiltLocally() {
+		z, err := s.Code.Zip(s.Architecture)
 		if err != nil {
 			r.Addf("Code", "%s: %v", s.Code, err)
 			return nil, r.Err()
 		}
-		art = a
+		zip = z
 	}
 
 	env, err := awsenv.Of(scope)
@@ -437,21 +438,22 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	if s.ReservedConcurrency != nil {
 		cfg.ReservedConcurrentExecutions = ptr.Number(*s.ReservedConcurrency)
 	}
-	switch s.Code.kind {
-	case codeDirectory, codeGoPackage, codeZipFile:
+	switch s.Code.Kind() {
+	case lambdacode.Directory, lambdacode.GoPackage, lambdacode.ZipFile:
 		asset := cdktf.NewTerraformAsset(h, ptr.String("code"), &cdktf.TerraformAssetConfig{
-			Path: ptr.String(art.path),
+			Path: ptr.String(zip.Path),
 			Type: cdktf.AssetType_FILE,
 		})
 		cfg.Filename = asset.Path()
-		cfg.SourceCodeHash = ptr.String(art.hash)
+		cfg.SourceCodeHash = ptr.String(zip.Hash)
 		cfg.Runtime, cfg.Handler = ptr.String(s.Runtime), ptr.String(s.Handler)
-	case codeS3:
-		cfg.S3Bucket, cfg.S3Key, cfg.S3ObjectVersion = ptr.String(s.Code.bucket), ptr.String(s.Code.key), ptr.Optional(s.Code.version)
+	case lambdacode.S3:
+		bucket, key, version := s.Code.S3Object()
+		cfg.S3Bucket, cfg.S3Key, cfg.S3ObjectVersion = ptr.String(bucket), ptr.String(key), ptr.Optional(version)
 		cfg.Runtime, cfg.Handler = ptr.String(s.Runtime), ptr.String(s.Handler)
-	case codeImage:
+	case lambdacode.Image:
 		cfg.PackageType = ptr.String("Image")
-		cfg.ImageUri = ptr.String(s.Code.imageURI)
+		cfg.ImageUri = ptr.String(s.Code.ImageURI())
 	}
 	if s.VPC != nil {
 		sgs := s.SecurityGroupIDs
@@ -477,7 +479,7 @@ func NewHandler(scope constructs.Construct, id string, props HandlerProps) (*Han
 	// Async: bounded retries and age, failures to a queue.
 	h.failure = s.Async.FailureQueue
 	if h.failure == nil {
-		q, err := NewQueue(h, "failure-queue", QueueProps{NamePrefix: names.Truncate(s.name, 42) + "-failed-", IsDeadLetterQueue: true, Tags: s.Tags})
+		q, err := queue.NewQueue(h, "failure-queue", queue.Props{NamePrefix: names.Truncate(s.name, 42) + "-failed-", IsDeadLetterQueue: true, Tags: s.Tags})
 		if err != nil {
 			return nil, err
 		}
@@ -535,7 +537,7 @@ func (h *Handler) alarms() {
 		Namespace:   "AWS/Lambda", Metric: "Duration", Dimensions: fn, Statistic: "p99",
 		PeriodSeconds: 300, Periods: 3, DatapointsToAlarm: 2, Threshold: threshold,
 	})
-	if q, ok := h.failure.(*Queue); ok {
+	if q, ok := h.failure.(*queue.Queue); ok {
 		h.queueDepthAlarm("failed-events-alarm", q, "Events that "+h.name+" failed to process are waiting in "+*q.Node().Path())
 	}
 }
@@ -543,7 +545,7 @@ func (h *Handler) alarms() {
 // queueDepthAlarm fires while messages wait in q. The queue depth is a
 // gauge sampled every minute: the maximum over the period says whether
 // anything is waiting; a sum would count one message five times.
-func (h *Handler) queueDepthAlarm(id string, q *Queue, description string) {
+func (h *Handler) queueDepthAlarm(id string, q *queue.Queue, description string) {
 	h.alarm(id, "ApproximateNumberOfMessagesVisible", "AWS/SQS", "Maximum", description, map[string]string{"QueueName": q.QueueName()})
 }
 
@@ -570,7 +572,7 @@ func (h *Handler) raise(id string, p alarm.Props) {
 
 // AddToRolePolicy attaches statements to the execution role as the inline
 // policy name; a name used before gets a numeric suffix. The grants of
-// storage.Bucket, Queue and package grant call it. It returns an error
+// storage.Bucket, queue.Queue and package grant call it. It returns an error
 // wrapping validate.ErrInvalid for a bad name or statement.
 func (h *Handler) AddToRolePolicy(name string, statements ...iamdoc.Statement) error {
 	_, err := h.policies.Add(name, statements...)
@@ -598,7 +600,7 @@ func (h *Handler) SecurityGroupID() string { return h.securityGroup }
 func (h *Handler) RoleARN() string { return *h.role.Arn() }
 
 // FailureQueue returns the queue that receives failed async events.
-func (h *Handler) FailureQueue() QueueRef { return h.failure }
+func (h *Handler) FailureQueue() queue.Ref { return h.failure }
 
 // Role returns the execution role, as an escape hatch; prefer grants and
 // AddToRolePolicy for permissions.
@@ -626,7 +628,7 @@ func (h *Handler) Signals() observe.Signals {
 		lambda("Throttles", "Sum", "Throttles"),
 		lambda("DestinationDeliveryFailures", "Sum", "Failed events not delivered to their destination"),
 	}
-	if q, ok := h.failure.(*Queue); ok {
+	if q, ok := h.failure.(*queue.Queue); ok {
 		errs = append(errs, observe.Metric{Namespace: "AWS/SQS", Name: "ApproximateNumberOfMessagesVisible",
 			Dimensions: map[string]string{"QueueName": q.QueueName()}, Stat: "Maximum", Label: "Failed events waiting"})
 	}

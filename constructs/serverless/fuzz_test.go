@@ -8,7 +8,9 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/grant"
 	"github.com/hybridstack/hybridstack/constructs/internal/fuzztest"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
+	"github.com/hybridstack/hybridstack/constructs/queue"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 )
@@ -22,41 +24,6 @@ import (
 // field and the problem, and a failed constructor added nothing to the
 // tree; a stack built without error synthesizes. `go test` runs the seeds;
 // `make fuzz` (go test -fuzz) explores from them.
-
-func FuzzNewQueue(f *testing.F) {
-	f.Add("orders", "", false, 0, 0, "", 0, false, "", "")
-	f.Add("orders", "acme-orders-", true, 900, 1209600, "arn:aws:kms:eu-west-1:123456789012:key/k", 3, false, "team", "shop")
-	f.Add("orders", "", false, 0, 0, "alias/orders", 0, true, "", "")
-	f.Add("orders", "@token", false, -1, 59, "@token", -3, false, "", "")
-	f.Add("orders", strings.Repeat("q", 51), true, 43201, 1209601, "key", 1001, false, "", "")
-	f.Add("orders", "ünïcødé", false, math.MaxInt, math.MinInt, "arn:", math.MaxInt, true, "", "x")
-	f.Add("ünï/cødé", "", true, 0, 0, "", 0, false, "", "")
-	f.Add(strings.Repeat("o", 49), "", false, 0, 0, "", 0, false, "", "")
-	f.Add("awsenv-account", "", false, 0, 0, "", 0, false, "", "")
-	fuzztest.WarmUp(f)
-	f.Fuzz(func(t *testing.T, id, prefix string, fifo bool, visibility, retention int, kms string, maxReceive int, isDLQ bool, tagKey, tagValue string) {
-		stack := fuzztest.Stack(t)
-		fuzztest.Tokens(stack, &prefix, &kms)
-		props := serverless.QueueProps{NamePrefix: prefix, FIFO: fifo, VisibilityTimeoutSeconds: visibility, RetentionSeconds: retention, KMSKeyARN: kms, MaxReceiveCount: maxReceive, IsDeadLetterQueue: isDLQ}
-		if tagKey != "" || tagValue != "" {
-			props.Tags = map[string]string{tagKey: tagValue}
-		}
-		var q *serverless.Queue
-		var err error
-		added := fuzztest.Adds(stack, id)
-		fuzztest.Run(t, func() { q, err = serverless.NewQueue(stack, id, props) })
-		if !fuzztest.Check(t, "NewQueue", q != nil, err) {
-			if added() {
-				t.Fatalf("NewQueue returned %v but added %q to the tree", err, id)
-			}
-			return
-		}
-		if q.FIFO() != fifo || (q.DeadLetterQueue() == nil) != isDLQ || q.QueueARN() == "" {
-			t.Fatalf("NewQueue: FIFO %v, dead-letter queue %v, for props %+v", q.FIFO(), q.DeadLetterQueue(), props)
-		}
-		tftest.Synth(t, stack)
-	})
-}
 
 // The fuzzFlag* bits select optional HandlerProps in FuzzNewHandler.
 const (
@@ -112,10 +79,10 @@ func FuzzNewHandler(f *testing.F) {
 	f.Fuzz(func(t *testing.T, id, name, description string, image bool, codeA, codeB, version, runtime, handler, arch string, memory, timeout, ephemeral int,
 		envKey, envValue, envKMS string, reserved int, logLevel string, logDays int, noTracing bool, layers string, retries, eventAge int, alarmsOff bool, topic string, flags uint8) {
 		stack := fuzztest.Stack(t)
-		// CodeFromS3 and CodeFromImage: no Go build, no zip.
-		code := serverless.CodeFromS3(codeA, codeB, version)
+		// lambdacode.FromS3 and FromImage: no Go build, no zip.
+		code := lambdacode.FromS3(codeA, codeB, version)
 		if image {
-			code = serverless.CodeFromImage(codeA)
+			code = lambdacode.FromImage(codeA)
 		}
 		props := serverless.HandlerProps{
 			FunctionName: name, Description: description, Code: code, Runtime: runtime, Handler: handler, Architecture: arch,
@@ -135,7 +102,7 @@ func FuzzNewHandler(f *testing.F) {
 			props.Async.MaxRetries = &retries
 		}
 		if flags&(fuzzFlagFIFOFailureQueue|fuzzFlagFailureQueue) != 0 {
-			q, err := serverless.NewQueue(stack, "failures", serverless.QueueProps{FIFO: flags&fuzzFlagFIFOFailureQueue != 0, IsDeadLetterQueue: true})
+			q, err := queue.NewQueue(stack, "failures", queue.Props{FIFO: flags&fuzzFlagFIFOFailureQueue != 0, IsDeadLetterQueue: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -194,13 +161,13 @@ func FuzzHandlerSources(f *testing.F) {
 	fuzztest.WarmUp(f)
 	f.Fuzz(func(t *testing.T, kind1 uint8, id1, arg1 string, n1, m1 int, kind2 uint8, id2 string, sel uint8, arg2 string, n2, m2 int, fifo bool, visibility, timeout int) {
 		stack := fuzztest.Stack(t)
-		q, err := serverless.NewQueue(stack, "queue", serverless.QueueProps{FIFO: fifo, VisibilityTimeoutSeconds: visibility})
+		q, err := queue.NewQueue(stack, "queue", queue.Props{FIFO: fifo, VisibilityTimeoutSeconds: visibility})
 		if err != nil {
-			q, _ = serverless.NewQueue(stack, "valid-queue", serverless.QueueProps{FIFO: fifo})
+			q, _ = queue.NewQueue(stack, "valid-queue", queue.Props{FIFO: fifo})
 		}
-		h, err := serverless.NewHandler(stack, "fn", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "fn.zip", ""), TimeoutSeconds: timeout})
+		h, err := serverless.NewHandler(stack, "fn", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "fn.zip", ""), TimeoutSeconds: timeout})
 		if err != nil {
-			h, _ = serverless.NewHandler(stack, "valid-fn", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "fn.zip", "")})
+			h, _ = serverless.NewHandler(stack, "valid-fn", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "fn.zip", "")})
 		}
 		for _, c := range []struct {
 			kind    uint8
@@ -259,12 +226,12 @@ func FuzzGrants(f *testing.F) {
 			t.Skip("not a grant input: construct ids must differ")
 		}
 		stack := fuzztest.Stack(t)
-		h, err := serverless.NewHandler(stack, "fn", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "fn.zip", "")})
+		h, err := serverless.NewHandler(stack, "fn", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "fn.zip", "")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var q *serverless.Queue
-		fuzztest.Run(t, func() { q, err = serverless.NewQueue(stack, queueID, serverless.QueueProps{}) })
+		var q *queue.Queue
+		fuzztest.Run(t, func() { q, err = queue.NewQueue(stack, queueID, queue.Props{}) })
 		if !fuzztest.Check(t, "NewQueue", q != nil, err) {
 			t.Skip("not a grant input: the queue is invalid")
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventtarget"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
@@ -19,7 +20,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
-	"github.com/hybridstack/hybridstack/constructs/storage"
+	"github.com/hybridstack/hybridstack/constructs/queue"
 )
 
 var sourceIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
@@ -70,11 +71,31 @@ type S3SourceProps struct {
 	Prefix, Suffix string
 }
 
+// S3Bucket is a bucket whose object events AddS3Source sends to a
+// function: storage.Bucket, and every storage.BucketRef (such as a bucket
+// of storage.ImportBucket), is one. S3 keeps one notification
+// configuration per bucket, so the bucket gathers the configurations of
+// every function into one resource and refuses overlapping filters.
+type S3Bucket interface {
+	constructs.IConstruct
+	// BucketARN returns the bucket's ARN (possibly a token).
+	BucketARN() string
+	// CheckLambdaNotification returns an error when sending events on keys
+	// starting with prefix and ending with suffix to a function would
+	// overlap a configuration already in the bucket's notification.
+	CheckLambdaNotification(events []string, prefix, suffix string) error
+	// AddLambdaNotification adds to the bucket's notification the
+	// configuration id sending those events to functionARN, depending on
+	// permission (the statement letting S3 invoke the function); owner
+	// names the caller in later overlap errors.
+	AddLambdaNotification(owner, id, functionARN string, events []string, prefix, suffix string, permission cdktf.TerraformResource) error
+}
+
 // AddS3Source invokes the function for object events in bucket. All
-// handlers of one bucket share its one notification resource
-// (storage.Notifications); filters that overlap another handler's for the
-// same event are refused, as S3 would.
-func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3SourceProps) error {
+// handlers of one bucket share its one notification resource; filters
+// that overlap another handler's for the same event are refused, as S3
+// would.
+func (h *Handler) AddS3Source(id string, bucket S3Bucket, props S3SourceProps) error {
 	r := h.source("AddS3Source", id)
 	events := props.Events
 	if len(events) == 0 {
@@ -90,10 +111,8 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 		return r.Err()
 	}
 	key := *bucket.Node().Path()
-	n := bucket.Notifications()
-	if other, ok := n.Overlapping(events, props.Prefix, props.Suffix); ok {
-		r.Addf("AddS3Source("+id+")", "filter (prefix %q, suffix %q, events %v) overlaps the filter of %s (prefix %q, suffix %q, events %v) on bucket %s; S3 rejects overlapping notifications for the same event",
-			props.Prefix, props.Suffix, events, other.Owner, other.Prefix, other.Suffix, other.Events, key)
+	if err := bucket.CheckLambdaNotification(events, props.Prefix, props.Suffix); err != nil {
+		r.Addf("AddS3Source("+id+")", "%v", err)
 	}
 	if err := r.Err(); err != nil {
 		return err
@@ -107,15 +126,10 @@ func (h *Handler) AddS3Source(id string, bucket storage.BucketRef, props S3Sourc
 		perm = h.permission(h.ids.For("s3-"+*bucket.Node().Id()+"-permission", key), "s3.amazonaws.com", bucket.BucketARN(), h.env.Account)
 		h.s3Permissions[key] = perm
 	}
-	n.AddLambda(storage.LambdaNotification{
-		Owner:       *h.Node().Path() + " (" + id + ")",
-		ID:          names.Truncate(h.name, 40) + "-" + id,
-		FunctionARN: *h.fn.Arn(),
-		Events:      events,
-		Prefix:      props.Prefix,
-		Suffix:      props.Suffix,
-		Permission:  perm,
-	})
+	if err := bucket.AddLambdaNotification(*h.Node().Path()+" ("+id+")", names.Truncate(h.name, 40)+"-"+id, *h.fn.Arn(), events, props.Prefix, props.Suffix, perm); err != nil {
+		r.Addf("AddS3Source("+id+")", "%v", err)
+		return r.Err()
+	}
 	return nil
 }
 
@@ -142,7 +156,7 @@ type SQSSourceProps struct {
 }
 
 // AddSQSSource makes the function consume q.
-func (h *Handler) AddSQSSource(id string, q QueueRef, props SQSSourceProps) error {
+func (h *Handler) AddSQSSource(id string, q queue.Ref, props SQSSourceProps) error {
 	r := h.source("AddSQSSource", id)
 	f := "AddSQSSource(" + id + ")."
 	batch := props.BatchSize
@@ -199,13 +213,13 @@ func (h *Handler) AddSQSSource(id string, q QueueRef, props SQSSourceProps) erro
 		cfg.ScalingConfig = &lambdaeventsourcemapping.LambdaEventSourceMappingScalingConfig{MaximumConcurrency: ptr.Number(props.MaxConcurrency)}
 	}
 	lambdaeventsourcemapping.NewLambdaEventSourceMapping(h, ptr.String("sqs-"+id), cfg)
-	if queue, ok := q.(*Queue); ok && queue.DeadLetterQueue() != nil {
+	if sq, ok := q.(*queue.Queue); ok && sq.DeadLetterQueue() != nil {
 		// The handler's alarm watches the dead-letter queue from now on:
 		// the queue drops its own when that changes nobody's notifications.
 		if !h.alarmsOff {
-			queue.yieldDeadLetterAlarm(h.alarmTopic)
+			sq.YieldDeadLetterAlarm(h.alarmTopic)
 		}
-		h.queueDepthAlarm("sqs-"+id+"-dead-letter-alarm", queue.DeadLetterQueue(), "Messages of "+*queue.Node().Path()+" that "+h.name+" failed to process "+fmt.Sprint(queue.maxReceive)+" times are waiting in its dead-letter queue")
+		h.queueDepthAlarm("sqs-"+id+"-dead-letter-alarm", sq.DeadLetterQueue(), "Messages of "+*sq.Node().Path()+" that "+h.name+" failed to process "+fmt.Sprint(sq.MaxReceiveCount())+" times are waiting in its dead-letter queue")
 	}
 	return nil
 }
@@ -399,7 +413,7 @@ type StreamSourceProps struct {
 	TumblingWindowSeconds int
 	// OnFailure receives records that failed every retry.
 	// Default: - the handler's failure queue
-	OnFailure QueueRef
+	OnFailure queue.Ref
 }
 
 // AddStreamSource makes the function read a Kinesis or DynamoDB stream.

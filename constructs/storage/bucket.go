@@ -30,7 +30,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
-	"github.com/hybridstack/hybridstack/constructs/policy"
+	"github.com/hybridstack/hybridstack/constructs/nag"
 )
 
 // BucketRef is any S3 bucket other constructs can use: one made by
@@ -51,8 +51,23 @@ type BucketRef interface {
 	GrantRead(g grant.Grantee, prefix string) error
 	GrantWrite(g grant.Grantee, prefix string) error
 	GrantReadWrite(g grant.Grantee, prefix string) error
-	// Notifications is the bucket's one event notification configuration.
-	Notifications() *Notifications
+	// CheckLambdaNotification returns an error when sending the object
+	// events on keys starting with prefix and ending with suffix to a
+	// function would overlap a configuration already in the bucket's
+	// notification: S3 rejects two that share an event and can match the
+	// same key. serverless.Handler.AddS3Source calls it.
+	CheckLambdaNotification(events []string, prefix, suffix string) error
+	// AddLambdaNotification adds to the bucket's one notification
+	// resource (S3 keeps one per bucket; construct id "notifications"
+	// under the bucket) the configuration id sending events on keys
+	// starting with prefix and ending with suffix ("" for any) to the
+	// function functionARN, and makes the resource depend on permission,
+	// the function's statement letting S3 invoke it (S3 tests it when the
+	// configuration is saved). owner names the caller in the errors of
+	// later overlapping configurations. It returns
+	// CheckLambdaNotification's error, adding nothing, on an overlap.
+	// serverless.Handler.AddS3Source calls it.
+	AddLambdaNotification(owner, id, functionARN string, events []string, prefix, suffix string, permission cdktf.TerraformResource) error
 }
 
 // Transition moves objects to a cheaper storage class after some days.
@@ -147,7 +162,7 @@ type Bucket struct {
 	bucket        s3bucket.S3Bucket
 	kmsKeyARN     string
 	key           kmskey.KmsKey
-	notifications *Notifications
+	notifications *notifications
 }
 
 var (
@@ -166,6 +181,70 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 	if scope == nil {
 		return nil, r.Err()
 	}
+	prefix := validateBucket(r, id, props)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+
+	env, err := awsenv.Of(scope)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bucket{}
+	constructs.NewConstruct_Override(b, scope, &id)
+	tags := ptr.Map(props.Tags)
+	cfg := &s3bucket.S3BucketConfig{
+		Bucket:       ptr.Optional(props.Name),
+		BucketPrefix: ptr.Optional(prefix),
+		ForceDestroy: props.Disposable,
+		Tags:         tags,
+	}
+	if props.ObjectLock != nil {
+		cfg.ObjectLockEnabled = ptr.Bool(true)
+	}
+	if !props.Disposable {
+		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: ptr.Bool(true)}
+	}
+	b.bucket = s3bucket.NewS3Bucket(b, ptr.String("bucket"), cfg)
+	name := b.bucket.Id()
+
+	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(b, ptr.String("public-access-block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+		Bucket:                name,
+		BlockPublicAcls:       true,
+		BlockPublicPolicy:     true,
+		IgnorePublicAcls:      true,
+		RestrictPublicBuckets: true,
+	})
+	s3bucketownershipcontrols.NewS3BucketOwnershipControls(b, ptr.String("ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
+		Bucket: name,
+		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: ptr.String("BucketOwnerEnforced")},
+	})
+	if err := b.addEncryption(r, env, name, props); err != nil {
+		return nil, err
+	}
+	versioning := b.addVersioning(name, props)
+	b.statements = []iamdoc.Statement{{
+		Sid:       "DenyInsecureTransport",
+		Effect:    "Deny",
+		Principal: map[string]any{"AWS": "*"},
+		Actions:   []string{"s3:*"},
+		Resources: []string{*b.bucket.Arn(), *b.bucket.Arn() + "/*"},
+		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
+	}}
+	b.policy = s3bucketpolicy.NewS3BucketPolicy(b, ptr.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
+		Bucket: name,
+		Policy: ptr.String(r.Doc(iamdoc.Document(b.statements...))),
+	})
+	b.addLifecycle(name, props, versioning)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// validateBucket reports every problem with props to r and returns the
+// bucket's name prefix (props.NamePrefix, or "<id>-" when no name is given).
+func validateBucket(r *validation.Report, id string, props BucketProps) string {
 	if props.Name != "" && props.NamePrefix != "" {
 		r.Addf("Name", "%q and NamePrefix %q are both set; set one", props.Name, props.NamePrefix)
 	}
@@ -234,43 +313,14 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 			r.Addf("ObjectLock.Mode", "COMPLIANCE cannot be Disposable: no destroy can delete the locked objects before their retention ends; use GOVERNANCE in disposable environments")
 		}
 	}
-	if err := r.Err(); err != nil {
-		return nil, err
-	}
+	return prefix
+}
 
-	env, err := awsenv.Of(scope)
-	if err != nil {
-		return nil, err
-	}
-	b := &Bucket{}
-	constructs.NewConstruct_Override(b, scope, &id)
-	tags := ptr.Map(props.Tags)
-	cfg := &s3bucket.S3BucketConfig{
-		Bucket:       ptr.Optional(props.Name),
-		BucketPrefix: ptr.Optional(prefix),
-		ForceDestroy: props.Disposable,
-		Tags:         tags,
-	}
-	if props.ObjectLock != nil {
-		cfg.ObjectLockEnabled = ptr.Bool(true)
-	}
-	if !props.Disposable {
-		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: ptr.Bool(true)}
-	}
-	b.bucket = s3bucket.NewS3Bucket(b, ptr.String("bucket"), cfg)
-	name := b.bucket.Id()
-
-	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(b, ptr.String("public-access-block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket:                name,
-		BlockPublicAcls:       true,
-		BlockPublicPolicy:     true,
-		IgnorePublicAcls:      true,
-		RestrictPublicBuckets: true,
-	})
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(b, ptr.String("ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket: name,
-		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: ptr.String("BucketOwnerEnforced")},
-	})
+// addEncryption encrypts the bucket by default: with the customer managed
+// key (props.KMSKeyARN or a new key) and S3 Bucket Keys, or with S3-managed
+// keys when props.SSES3Reason says why that is acceptable (the reason
+// suppresses rule S3-005).
+func (b *Bucket) addEncryption(r *validation.Report, env awsenv.Env, name *string, props BucketProps) error {
 	byDefault := &sse.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: ptr.String("AES256")}
 	rule := &sse.S3BucketServerSideEncryptionConfigurationRuleA{ApplyServerSideEncryptionByDefault: byDefault}
 	if props.SSES3Reason == "" {
@@ -288,10 +338,18 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 		Rule:   []*sse.S3BucketServerSideEncryptionConfigurationRuleA{rule},
 	})
 	if props.SSES3Reason != "" {
-		if err := policy.Suppress(encryption, "S3-005", props.SSES3Reason); err != nil {
-			return nil, err
+		if err := nag.Suppress(encryption, "S3-005", props.SSES3Reason); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// addVersioning turns versioning on (or suspends it with
+// props.DisableVersioning) and adds the Object Lock default retention when
+// props.ObjectLock is set. It returns the versioning resource, which the
+// lock and the lifecycle configuration depend on.
+func (b *Bucket) addVersioning(name *string, props BucketProps) s3bucketversioning.S3BucketVersioningA {
 	status := "Enabled"
 	if props.DisableVersioning {
 		status = "Suspended"
@@ -312,19 +370,14 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 			DependsOn: &[]cdktf.ITerraformDependable{versioning},
 		})
 	}
-	b.statements = []iamdoc.Statement{{
-		Sid:       "DenyInsecureTransport",
-		Effect:    "Deny",
-		Principal: map[string]any{"AWS": "*"},
-		Actions:   []string{"s3:*"},
-		Resources: []string{*b.bucket.Arn(), *b.bucket.Arn() + "/*"},
-		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-	}}
-	b.policy = s3bucketpolicy.NewS3BucketPolicy(b, ptr.String("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: name,
-		Policy: ptr.String(r.Doc(iamdoc.Document(b.statements...))),
-	})
+	return versioning
+}
 
+// addLifecycle writes the bucket's lifecycle configuration: aborting
+// incomplete multipart uploads after 7 days, props.Lifecycle, expiring
+// noncurrent versions (after props.NoncurrentVersionDays unless a rule
+// sets its own) and removing expired delete markers.
+func (b *Bucket) addLifecycle(name *string, props BucketProps, versioning s3bucketversioning.S3BucketVersioningA) {
 	rules := []*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
 		Id:                             ptr.String("abort-incomplete-multipart-uploads"),
 		Status:                         ptr.String("Enabled"),
@@ -360,10 +413,6 @@ func NewBucket(scope constructs.Construct, id string, props BucketProps) (*Bucke
 		Rule:      rules,
 		DependsOn: &[]cdktf.ITerraformDependable{versioning},
 	})
-	if err := r.Err(); err != nil {
-		return nil, err
-	}
-	return b, nil
 }
 
 func lifecycleRule(lr LifecycleRule) *s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule {
@@ -412,11 +461,22 @@ func (b *Bucket) BucketName() string { return *b.bucket.Id() }
 // BucketARN returns the bucket's ARN.
 func (b *Bucket) BucketARN() string { return *b.bucket.Arn() }
 
-// Notifications returns the bucket's one event notification configuration,
-// which functions add themselves to (serverless.Handler.AddS3Source).
-func (b *Bucket) Notifications() *Notifications {
+// CheckLambdaNotification returns an error when the filter would overlap
+// a function's already in the bucket's notification (see BucketRef).
+func (b *Bucket) CheckLambdaNotification(events []string, prefix, suffix string) error {
+	return b.notes().check(events, prefix, suffix)
+}
+
+// AddLambdaNotification sends object events to a function through the
+// bucket's one notification resource (see BucketRef).
+func (b *Bucket) AddLambdaNotification(owner, id, functionARN string, events []string, prefix, suffix string, permission cdktf.TerraformResource) error {
+	return b.notes().add(lambdaNotification{owner: owner, id: id, functionARN: functionARN, events: events, prefix: prefix, suffix: suffix}, permission)
+}
+
+// notes returns the bucket's notification, made on first use.
+func (b *Bucket) notes() *notifications {
 	if b.notifications == nil {
-		b.notifications = newNotifications(b)
+		b.notifications = &notifications{bucket: b}
 	}
 	return b.notifications
 }
@@ -432,17 +492,29 @@ func (b *Bucket) Resource() s3bucket.S3Bucket { return b.bucket }
 type imported struct {
 	constructs.Construct
 	name, arn, key string
-	notifications  *Notifications
+	notifications  *notifications
 }
 
 func (i *imported) BucketName() string { return i.name }
 func (i *imported) KMSKeyARN() string  { return i.key }
 func (i *imported) BucketARN() string  { return i.arn }
 
-// Notifications returns the bucket's notification configuration.
-func (i *imported) Notifications() *Notifications {
+// CheckLambdaNotification returns an error when the filter would overlap
+// a function's already in the bucket's notification (see BucketRef).
+func (i *imported) CheckLambdaNotification(events []string, prefix, suffix string) error {
+	return i.notes().check(events, prefix, suffix)
+}
+
+// AddLambdaNotification sends object events to a function through the
+// bucket's one notification resource (see BucketRef).
+func (i *imported) AddLambdaNotification(owner, id, functionARN string, events []string, prefix, suffix string, permission cdktf.TerraformResource) error {
+	return i.notes().add(lambdaNotification{owner: owner, id: id, functionARN: functionARN, events: events, prefix: prefix, suffix: suffix}, permission)
+}
+
+// notes returns the bucket's notification, made on first use.
+func (i *imported) notes() *notifications {
 	if i.notifications == nil {
-		i.notifications = newNotifications(i)
+		i.notifications = &notifications{bucket: i}
 	}
 	return i.notifications
 }

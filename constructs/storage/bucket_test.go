@@ -7,7 +7,6 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
-	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 )
 
@@ -141,10 +140,7 @@ func TestBucketSSES3OptOut(t *testing.T) {
 	// The suppression travels in the resource's "//" metadata, which the
 	// test synth leaves out: read it from the full stack JSON.
 	full, _ := json.Marshal(stack.ToTerraform())
-	findings, err := policy.Check("test", full)
-	if err != nil {
-		t.Fatal(err)
-	}
+	findings := tftest.Check(t, full)
 	suppressed := false
 	for _, f := range findings {
 		if f.RuleID == "S3-005" {
@@ -157,7 +153,7 @@ func TestBucketSSES3OptOut(t *testing.T) {
 	if len(doc.Resources("aws_kms_key")) != 0 {
 		t.Error("an SSE-S3 bucket made a KMS key")
 	}
-	_, err = storage.NewBucket(tftest.NewStack(t), "b", storage.BucketProps{SSES3Reason: "x", KMSKeyARN: "arn:aws:kms:eu-west-1:123456789012:key/abc"})
+	_, err := storage.NewBucket(tftest.NewStack(t), "b", storage.BucketProps{SSES3Reason: "x", KMSKeyARN: "arn:aws:kms:eu-west-1:123456789012:key/abc"})
 	if err == nil || !strings.Contains(err.Error(), "SSES3Reason is set together with KMSKeyARN") {
 		t.Errorf("error = %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 )
@@ -118,7 +119,7 @@ func ExampleImportBucket_realistic() {
 		fmt.Println(err)
 		return
 	}
-	exporter, err := serverless.NewHandler(stack, "exporter", serverless.HandlerProps{Code: serverless.CodeFromS3("acme-artifacts", "exporter.zip", "")})
+	exporter, err := serverless.NewHandler(stack, "exporter", serverless.HandlerProps{Code: lambdacode.FromS3("acme-artifacts", "exporter.zip", "")})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -145,7 +146,7 @@ func ExampleBucket_GrantRead() {
 		return
 	}
 	thumbnails, err := serverless.NewHandler(stack, "thumbnails", serverless.HandlerProps{
-		Code: serverless.CodeFromS3("acme-artifacts", "thumbnails/v42.zip", ""),
+		Code: lambdacode.FromS3("acme-artifacts", "thumbnails/v42.zip", ""),
 	})
 	if err != nil {
 		fmt.Println(err)

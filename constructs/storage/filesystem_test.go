@@ -17,7 +17,6 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/network"
-	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
@@ -439,10 +438,7 @@ func TestFileSystemPolicyChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	full, _ := json.Marshal(stack.ToTerraform())
-	findings, err := policy.Check("test", full)
-	if err != nil {
-		t.Fatal(err)
-	}
+	findings := tftest.Check(t, full)
 	for _, f := range findings {
 		if strings.Contains(f.Address, "shared") || strings.Contains(f.Address, "risk") || strings.Contains(f.Address, "pods") {
 			t.Errorf("%s %s: %s", f.RuleID, f.Address, f.Message)

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketnotification"
@@ -10,50 +11,49 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 )
 
-// Notifications is a bucket's one aws_s3_bucket_notification, shared by
+// notifications is a bucket's one aws_s3_bucket_notification, shared by
 // every function that listens to the bucket: S3 keeps one notification
 // configuration per bucket, so a second resource would silently replace
-// the first. serverless.Handler.AddS3Source uses it; get it with
-// BucketRef.Notifications.
-type Notifications struct {
+// the first. BucketRef.CheckLambdaNotification and AddLambdaNotification
+// use it.
+type notifications struct {
 	bucket   BucketRef
 	resource s3bucketnotification.S3BucketNotification
-	entries  []LambdaNotification
+	entries  []lambdaNotification
 }
 
-// LambdaNotification sends a bucket's object events to a function.
-type LambdaNotification struct {
-	// Owner names who asked for it, for error messages.
-	Owner string
-	// ID names the configuration inside the bucket's notification.
-	ID          string
-	FunctionARN string
-	Events      []string
-	// Prefix and Suffix filter object keys ("" for any).
-	Prefix, Suffix string
-	// Permission is the function's resource policy statement letting S3
-	// invoke it; S3 tests it when the configuration is saved, so the
-	// notification depends on it.
-	Permission cdktf.TerraformResource
+// lambdaNotification sends a bucket's object events to a function.
+type lambdaNotification struct {
+	// owner names who asked for it, for error messages.
+	owner string
+	// id names the configuration inside the bucket's notification.
+	id          string
+	functionARN string
+	events      []string
+	// prefix and suffix filter object keys ("" for any).
+	prefix, suffix string
 }
 
-func newNotifications(b BucketRef) *Notifications { return &Notifications{bucket: b} }
-
-// Overlapping returns an earlier notification that shares an event with
-// events and whose filters can match the same key: S3 rejects such a pair.
-func (n *Notifications) Overlapping(events []string, prefix, suffix string) (LambdaNotification, bool) {
+// check returns an error naming the earlier configuration that shares an
+// event with events and whose filters can match the same key: S3 rejects
+// such a pair.
+func (n *notifications) check(events []string, prefix, suffix string) error {
 	for _, other := range n.entries {
-		if eventsOverlap(events, other.Events) && filtersOverlap(prefix, suffix, other.Prefix, other.Suffix) {
-			return other, true
+		if eventsOverlap(events, other.events) && filtersOverlap(prefix, suffix, other.prefix, other.suffix) {
+			return fmt.Errorf("filter (prefix %q, suffix %q, events %v) overlaps the filter of %s (prefix %q, suffix %q, events %v) on bucket %s; S3 rejects overlapping notifications for the same event",
+				prefix, suffix, events, other.owner, other.prefix, other.suffix, other.events, *n.bucket.Node().Path())
 		}
 	}
-	return LambdaNotification{}, false
+	return nil
 }
 
-// AddLambda adds l to the bucket's notification, creating the resource
-// (construct id "notifications" under the bucket) the first time. Check
-// Overlapping first.
-func (n *Notifications) AddLambda(l LambdaNotification) {
+// add checks l and adds it to the bucket's notification, creating the
+// resource (construct id "notifications" under the bucket) the first
+// time, and makes the resource depend on permission (when not nil).
+func (n *notifications) add(l lambdaNotification, permission cdktf.TerraformResource) error {
+	if err := n.check(l.events, l.prefix, l.suffix); err != nil {
+		return err
+	}
 	if n.resource == nil {
 		n.resource = s3bucketnotification.NewS3BucketNotification(n.bucket, ptr.String("notifications"), &s3bucketnotification.S3BucketNotificationConfig{
 			Bucket: ptr.String(n.bucket.BucketName()),
@@ -63,17 +63,18 @@ func (n *Notifications) AddLambda(l LambdaNotification) {
 	blocks := make([]*s3bucketnotification.S3BucketNotificationLambdaFunction, len(n.entries))
 	for i, e := range n.entries {
 		blocks[i] = &s3bucketnotification.S3BucketNotificationLambdaFunction{
-			Id:                ptr.String(e.ID),
-			LambdaFunctionArn: ptr.String(e.FunctionARN),
-			Events:            ptr.Strings(e.Events),
-			FilterPrefix:      ptr.Optional(e.Prefix),
-			FilterSuffix:      ptr.Optional(e.Suffix),
+			Id:                ptr.String(e.id),
+			LambdaFunctionArn: ptr.String(e.functionARN),
+			Events:            ptr.Strings(e.events),
+			FilterPrefix:      ptr.Optional(e.prefix),
+			FilterSuffix:      ptr.Optional(e.suffix),
 		}
 	}
 	n.resource.PutLambdaFunction(blocks)
-	if l.Permission != nil {
-		deps.Add(n.resource, l.Permission)
+	if permission != nil {
+		deps.Add(n.resource, permission)
 	}
+	return nil
 }
 
 // eventsOverlap reports whether two event lists share an event, counting a

@@ -37,7 +37,7 @@ const (
 // The container images NewCollectors runs unless CollectorsProps.Images
 // says otherwise: exact releases (kube-state-metrics and the collector also
 // by digest). An upgrade is a reviewed change.
-var (
+const (
 	// ImageFluentBit is Fluent Bit 5.0.3: the cloudwatch_logs output with
 	// log_group_template, and the kubernetes filter's namespace_labels
 	// (Fluent Bit 3.0 and later). Its image runs as root (see
@@ -69,7 +69,7 @@ type Images struct {
 type CollectorsProps struct {
 	// Cluster the collectors run on (it may live in another stack).
 	// Required.
-	Cluster *eks.Cluster
+	Cluster eks.ClusterRef
 	// Region of the cluster, where the logs and traces go. Required.
 	Region string
 	// VPCCIDR is the cluster VPC's range: the Amazon Managed Service for
@@ -226,7 +226,7 @@ func (p CollectorsProps) withDefaults() CollectorsProps {
 var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
 
 func (p CollectorsProps) check(r *validation.Report) {
-	if p.Cluster == nil {
+	if eks.IsNil(p.Cluster) {
 		r.Addf("Cluster", "is nil; pass the *eks.Cluster the collectors run on")
 	}
 	switch {

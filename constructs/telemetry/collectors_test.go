@@ -378,6 +378,9 @@ func TestCollectorRoles(t *testing.T) {
 	if len(otel) != 1 || fmt.Sprint(otel[0]["Action"]) != "[xray:GetSamplingRules xray:GetSamplingTargets xray:PutTelemetryRecords xray:PutTraceSegments]" || fmt.Sprint(otel[0]["Resource"]) != "[*]" {
 		t.Errorf("the collector's policy = %v", otel)
 	}
+	if len(doc.Resources("aws_iam_role_policy")) == 0 {
+		t.Fatal("no role policies")
+	}
 	for name, p := range doc.Resources("aws_iam_role_policy") {
 		if strings.Contains(fmt.Sprint(p["policy"]), "CreateLogGroup") {
 			t.Errorf("%s allows logs:CreateLogGroup", name)
@@ -411,7 +414,7 @@ func TestKubeStateMetrics(t *testing.T) {
 	if at(svc, "metadata")["name"] != "kube-state-metrics" || len(svcPorts) != 1 || svcPorts[0]["name"] != "http-metrics" || svcPorts[0]["port"] != float64(8080) {
 		t.Errorf("Service = %v %v, want kube-state-metrics with port http-metrics 8080", at(svc, "metadata"), svcPorts)
 	}
-	if want := telemetry.DefaultKubeStateMetrics; want.Service != telemetry.KubeStateMetricsName || want.PortName != telemetry.KubeStateMetricsPortName || want.Port != telemetry.KubeStateMetricsPort || want.Namespace != telemetry.ObservabilityNamespace {
+	if want := telemetry.DefaultKubeStateMetrics(); want.Service != telemetry.KubeStateMetricsName || want.PortName != telemetry.KubeStateMetricsPortName || want.Port != telemetry.KubeStateMetricsPort || want.Namespace != telemetry.ObservabilityNamespace {
 		t.Errorf("the scraper looks for %+v, which is not where kube-state-metrics is", want)
 	}
 	// Its ClusterRole lists and watches exactly the kinds it reports.

@@ -18,9 +18,13 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/network"
 )
 
-// GrafanaDataSources are the data sources a Grafana workspace is given
+// grafanaDataSources are the data sources a Grafana workspace is given
 // permissions for.
-var GrafanaDataSources = []string{"PROMETHEUS", "CLOUDWATCH", "XRAY"}
+var grafanaDataSources = []string{"PROMETHEUS", "CLOUDWATCH", "XRAY"}
+
+// GrafanaDataSources returns the data sources a Grafana workspace is
+// given permissions for (a new slice on every call).
+func GrafanaDataSources() []string { return append([]string(nil), grafanaDataSources...) }
 
 // GrafanaProps configures NewGrafana.
 type GrafanaProps struct {
@@ -147,7 +151,7 @@ func NewGrafana(scope constructs.Construct, id string, props GrafanaProps) (*Gra
 		AuthenticationProviders: ptr.Strings([]string{"AWS_SSO"}),
 		PermissionType:          ptr.String("CUSTOMER_MANAGED"),
 		RoleArn:                 g.role.Arn(),
-		DataSources:             ptr.Strings(GrafanaDataSources),
+		DataSources:             ptr.Strings(grafanaDataSources),
 		GrafanaVersion:          ptr.Optional(props.GrafanaVersion),
 		Tags:                    tags,
 	}

@@ -73,14 +73,22 @@ type ScrapeTarget struct {
 	Port int
 }
 
-// DefaultKubeStateMetrics is where the collector finds kube-state-metrics:
-// the Service NewCollectors deploys in the cluster's add-ons stack.
-var DefaultKubeStateMetrics = ScrapeTarget{Namespace: ObservabilityNamespace, Service: KubeStateMetricsName, PortName: KubeStateMetricsPortName, Port: KubeStateMetricsPort}
+// DefaultKubeStateMetrics returns where the collector finds
+// kube-state-metrics: the Service NewCollectors deploys in the cluster's
+// add-ons stack (a copy).
+func DefaultKubeStateMetrics() ScrapeTarget { return defaultKubeStateMetrics }
 
-// DefaultKafkaExporter is where the collector finds kafka_exporter (its
-// default port, 9308), which exposes kafka_consumergroup_lag, when
-// MetricsProps.Kafka is set. Deploy it there, pointed at the brokers.
-var DefaultKafkaExporter = ScrapeTarget{Namespace: ObservabilityNamespace, Service: "kafka-exporter", PortName: "metrics", Port: 9308}
+// defaultKubeStateMetrics is DefaultKubeStateMetrics.
+var defaultKubeStateMetrics = ScrapeTarget{Namespace: ObservabilityNamespace, Service: KubeStateMetricsName, PortName: KubeStateMetricsPortName, Port: KubeStateMetricsPort}
+
+// DefaultKafkaExporter returns where the collector finds kafka_exporter
+// (its default port, 9308), which exposes kafka_consumergroup_lag, when
+// MetricsProps.Kafka is set (a copy). Deploy it there, pointed at the
+// brokers.
+func DefaultKafkaExporter() ScrapeTarget { return defaultKafkaExporter }
+
+// defaultKafkaExporter is DefaultKafkaExporter.
+var defaultKafkaExporter = ScrapeTarget{Namespace: ObservabilityNamespace, Service: "kafka-exporter", PortName: "metrics", Port: 9308}
 
 // KafkaProps turns on the Kafka consumer-lag rules and the scraping of
 // kafka_exporter.
@@ -99,7 +107,7 @@ type KafkaProps struct {
 type MetricsProps struct {
 	// Cluster is the EKS cluster to measure; NewMetrics must be created in
 	// its stack. Required.
-	Cluster *eks.Cluster
+	Cluster eks.ClusterRef
 	// AlertTopicARN is the SNS topic every alert goes to (base.AlertTopic
 	// in the reference stacks). Its KMS key must let aps.amazonaws.com
 	// use it (kms:GenerateDataKey*, kms:Decrypt). Required.
@@ -189,12 +197,12 @@ func (p MetricsProps) withDefaults() metricsSettings {
 		s.LogRetentionDays = observe.DefaultLogRetentionDays
 	}
 	if s.KubeStateMetrics == (ScrapeTarget{}) {
-		s.KubeStateMetrics = DefaultKubeStateMetrics
+		s.KubeStateMetrics = defaultKubeStateMetrics
 	}
 	if s.Kafka != nil {
 		k := *s.Kafka
 		if k.Exporter == (ScrapeTarget{}) {
-			k.Exporter = DefaultKafkaExporter
+			k.Exporter = defaultKafkaExporter
 		}
 		if k.LagThreshold == 0 {
 			k.LagThreshold = DefaultKafkaLagThreshold
@@ -202,14 +210,14 @@ func (p MetricsProps) withDefaults() metricsSettings {
 		s.Kafka = &k
 	}
 	s.ciVersion = s.ContainerInsightsVersion
-	if s.ciVersion == "" && s.Cluster != nil {
+	if s.ciVersion == "" && !eks.IsNil(s.Cluster) {
 		s.ciVersion = eks.AddonVersion(s.Cluster.Version(), eks.AddonCloudWatchObservability)
 	}
 	return s
 }
 
 func (s metricsSettings) validate(r *validation.Report) {
-	if s.Cluster == nil {
+	if eks.IsNil(s.Cluster) {
 		r.Addf("Cluster", "is nil; give the *eks.Cluster to measure")
 	}
 	switch {
@@ -233,7 +241,7 @@ func (s metricsSettings) validate(r *validation.Report) {
 		}
 	}
 	CheckRuleGroups(r, "RuleGroups", append(DefaultRuleGroups(s.lagThreshold()), s.RuleGroups...))
-	if !s.DisableContainerInsights && s.Cluster != nil {
+	if !s.DisableContainerInsights && !eks.IsNil(s.Cluster) {
 		switch {
 		case !s.Cluster.HasEC2Nodes():
 			r.Addf("DisableContainerInsights", "is false but cluster %q has no EC2 nodes (node groups or Auto Mode), where the CloudWatch agent runs; set it to true", *s.Cluster.Node().Path())
@@ -315,7 +323,7 @@ func NewMetrics(scope constructs.Construct, id string, props MetricsProps) (*Met
 	}
 	s := props.withDefaults()
 	s.validate(r)
-	if s.Cluster != nil && !inSameStack(scope, s.Cluster) {
+	if !eks.IsNil(s.Cluster) && !inSameStack(scope, s.Cluster) {
 		r.Addf("Cluster", "%q is in another stack; create the metrics in the cluster's stack (the scraper and the add-on reference the cluster's resources)", *s.Cluster.Node().Path())
 	}
 	if err := r.Err(); err != nil {
@@ -384,11 +392,10 @@ func NewMetrics(scope constructs.Construct, id string, props MetricsProps) (*Met
 // customer managed key, the roles it writes to the workspace through.
 func (m *Metrics) scrape(r *validation.Report, s metricsSettings, tags func(string) *map[string]*string) {
 	c := s.Cluster
-	vpc := c.Resource().VpcConfig()
 	sg := securitygroup.NewSecurityGroup(m, ptr.String("scraper-security-group"), &securitygroup.SecurityGroupConfig{
 		NamePrefix:  ptr.String(c.Name() + "-prometheus-scraper-"),
 		Description: ptr.String("Managed Prometheus collector of EKS cluster " + c.Name() + ": out to the cluster's metrics endpoints only"),
-		VpcId:       vpc.VpcId(),
+		VpcId:       ptr.String(c.VPCID()),
 		Tags:        tags("prometheus-scraper"),
 		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: ptr.Bool(true)},
 	})
@@ -427,7 +434,7 @@ func (m *Metrics) scrape(r *validation.Report, s metricsSettings, tags func(stri
 		Source: []*prometheusscraper.PrometheusScraperSource{{
 			Eks: []*prometheusscraper.PrometheusScraperSourceEks{{
 				ClusterArn:       ptr.String(c.ARN()),
-				SubnetIds:        vpc.SubnetIds(),
+				SubnetIds:        ptr.Strings(c.SubnetIDs()),
 				SecurityGroupIds: ptr.Strings([]string{*sg.Id()}),
 			}},
 		}},

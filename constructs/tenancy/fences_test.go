@@ -377,6 +377,9 @@ func TestEFSIsolation(t *testing.T) {
 	}
 	doc := tftest.Synth(t, e.tenants)
 	for i, tenant := range []string{"alpha", "beta"} {
+		if len(ofTenant(doc, "aws_iam_role_policy", tenant)) == 0 {
+			t.Fatalf("%s has no role policies", tenant)
+		}
 		for _, pol := range ofTenant(doc, "aws_iam_role_policy", tenant) {
 			if strings.Contains(pol["policy"].(string), "elasticfilesystem:") {
 				t.Errorf("%s role has an EFS grant, which the CSI driver's mounts never use: %v", tenant, pol["policy"])

@@ -158,6 +158,9 @@ func TestTenantWithoutTelemetry(t *testing.T) {
 	if n := len(doc.Resources("aws_cloudwatch_log_group")); n != 0 {
 		t.Errorf("%d log groups without Telemetry", n)
 	}
+	if len(doc.Resources("kubernetes_namespace_v1")) == 0 || len(doc.Resources("kubernetes_network_policy_v1")) == 0 {
+		t.Fatal("no namespaces or network policies to check")
+	}
 	for _, ns := range doc.Resources("kubernetes_namespace_v1") {
 		if _, ok := tftest.Block(ns, "metadata")["labels"].(map[string]any)[telemetry.LogGroupLabel]; ok {
 			t.Errorf("namespace labelled for a log group without Telemetry: %v", tftest.Block(ns, "metadata"))

@@ -73,7 +73,7 @@ import (
 type PlatformProps struct {
 	// Cluster the tenants run on; it may live in another stack of the same
 	// app. Required.
-	Cluster *eks.Cluster
+	Cluster eks.ClusterRef
 	// Capacity is what the tenants' quotas may promise together
 	// (requests.cpu and requests.memory summed over every tenant). A tenant
 	// that would push the sum past it is refused.
@@ -203,7 +203,7 @@ func NewPlatform(scope constructs.Construct, id string, props PlatformProps) (*P
 	if scope == nil {
 		return nil, r.Err()
 	}
-	if props.Cluster == nil {
+	if eks.IsNil(props.Cluster) {
 		r.Addf("Cluster", "is nil; give the *eks.Cluster the tenants run on")
 	}
 	if !validation.DNSLabel(id) {

@@ -15,9 +15,16 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 )
+
+// awsProviderConstraint is the AWS provider version this program requires:
+// the 5.x line from 5.100, the same as the reference stacks
+// (stacks/base.ProviderConstraint). Terraform installs any such provider,
+// 5.100.0 from a mirror or a later 5.x from the registry.
+const awsProviderConstraint = "~> 5.100"
 
 func main() {
 	outdir := "cdktf.out"
@@ -35,6 +42,9 @@ func build(outdir string) error {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
 	stack := cdktf.NewTerraformStack(app, jsii.String("api-front-door"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	// The aws/v19 binding pins the provider it was generated from (5.84.0)
+	// exactly; require the 5.x line from 5.100, as the reference stacks do.
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), awsProviderConstraint)
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("terraform.api-front-door.tfstate")})
 
 	// An existing VPC and an existing internal NLB listener in front of an
@@ -59,7 +69,7 @@ func build(outdir string) error {
 		return err
 	}
 	search, err := serverless.NewHandler(stack, "search", serverless.HandlerProps{
-		Code:           serverless.CodeFromGoPackage("github.com/hybridstack/hybridstack/examples/event-handler/worker"),
+		Code:           lambdacode.FromGoPackage("github.com/hybridstack/hybridstack/examples/event-handler/worker"),
 		TimeoutSeconds: 10,
 	})
 	if err != nil {

@@ -16,7 +16,7 @@ func TestExampleSynthesizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"route_key": "GET /health"`, `"authorization_type": "NONE"`, `"connection_type": "VPC_LINK"`, `"JWT"`} {
+	for _, want := range []string{`"version": "~> 5.100"`, `"route_key": "GET /health"`, `"authorization_type": "NONE"`, `"connection_type": "VPC_LINK"`, `"JWT"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("example output lacks %s", want)
 		}

@@ -18,6 +18,12 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/network"
 )
 
+// awsProviderConstraint is the AWS provider version this program requires:
+// the 5.x line from 5.100, the same as the reference stacks
+// (stacks/base.ProviderConstraint). Terraform installs any such provider,
+// 5.100.0 from a mirror or a later 5.x from the registry.
+const awsProviderConstraint = "~> 5.100"
+
 func main() {
 	outdir := "cdktf.out"
 	if len(os.Args) > 1 {
@@ -34,13 +40,18 @@ func build(outdir string) error {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
 	stack := cdktf.NewTerraformStack(app, jsii.String("eks-example"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-central-1")})
+	// The aws/v19 binding pins the provider it was generated from (5.84.0)
+	// exactly; require the 5.x line from 5.100, as the reference stacks do.
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), awsProviderConstraint)
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("terraform.eks-example.tfstate")})
 
 	vpc, err := network.NewVPC(stack, "network", network.VPCProps{
-		CIDR:              "10.20.0.0/16",
-		AvailabilityZones: []string{"eu-central-1a", "eu-central-1b"},
-		NAT:               network.NATSingle, // cheaper; one zone's outage cuts egress
-		ClusterNames:      []string{"shop"},
+		CIDR: "10.20.0.0/16",
+		// Two zones, the first two the Region offers (data
+		// aws_availability_zones, looked up at plan time).
+		AZCount:      2,
+		NAT:          network.NATSingle, // cheaper; one zone's outage cuts egress
+		ClusterNames: []string{"shop"},
 	})
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ func TestExampleSynthesizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"AL2023_ARM_64_STANDARD"`, `"203.0.113.0/24"`, `system:serviceaccount:shop:orders`} {
+	for _, want := range []string{`"version": "~> 5.100"`, `"AL2023_ARM_64_STANDARD"`, `"203.0.113.0/24"`, `system:serviceaccount:shop:orders`, `"aws_availability_zones"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("example output lacks %s", want)
 		}

@@ -14,9 +14,17 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
+	"github.com/hybridstack/hybridstack/constructs/queue"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/storage"
 )
+
+// awsProviderConstraint is the AWS provider version this program requires:
+// the 5.x line from 5.100, the same as the reference stacks
+// (stacks/base.ProviderConstraint). Terraform installs any such provider,
+// 5.100.0 from a mirror or a later 5.x from the registry.
+const awsProviderConstraint = "~> 5.100"
 
 func main() {
 	outdir := "cdktf.out"
@@ -34,10 +42,13 @@ func build(outdir string) error {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
 	stack := cdktf.NewTerraformStack(app, jsii.String("event-handler"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	// The aws/v19 binding pins the provider it was generated from (5.84.0)
+	// exactly; require the 5.x line from 5.100, as the reference stacks do.
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), awsProviderConstraint)
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("terraform.event-handler.tfstate")})
 
 	// 6 x the function timeout (30 s), as AWS recommends for SQS sources.
-	jobs, err := serverless.NewQueue(stack, "jobs", serverless.QueueProps{VisibilityTimeoutSeconds: 180})
+	jobs, err := queue.NewQueue(stack, "jobs", queue.Props{VisibilityTimeoutSeconds: 180})
 	if err != nil {
 		return err
 	}
@@ -48,7 +59,7 @@ func build(outdir string) error {
 		return err
 	}
 	worker, err := serverless.NewHandler(stack, "worker", serverless.HandlerProps{
-		Code:        serverless.CodeFromGoPackage("github.com/hybridstack/hybridstack/examples/event-handler/worker"),
+		Code:        lambdacode.FromGoPackage("github.com/hybridstack/hybridstack/examples/event-handler/worker"),
 		Environment: map[string]string{"REPORT_BUCKET": reports.BucketName()},
 	})
 	if err != nil {

@@ -16,7 +16,7 @@ func TestExampleSynthesizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"ReportBatchItemFailures"`, `"cron(0 3 * * ? *)"`, `"source_code_hash"`, `"mode": "Active"`} {
+	for _, want := range []string{`"version": "~> 5.100"`, `"ReportBatchItemFailures"`, `"cron(0 3 * * ? *)"`, `"source_code_hash"`, `"mode": "Active"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("example output lacks %s", want)
 		}

@@ -16,7 +16,7 @@ func TestExampleSynthesizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"cron(30 2 * * ? *)"`, `"FARGATE_SPOT"`, `"Europe/Paris"`, `"ECSServiceAverageCPUUtilization"`,
+	for _, want := range []string{`"version": "~> 5.100"`, `"cron(30 2 * * ? *)"`, `"FARGATE_SPOT"`, `"Europe/Paris"`, `"ECSServiceAverageCPUUtilization"`,
 		`"aws_apigatewayv2_vpc_link"`, `password::`, `\"readonlyRootFilesystem\":true`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("example output lacks %s", want)

@@ -20,9 +20,9 @@ func TestExampleSynthesizes(t *testing.T) {
 		return string(b)
 	}
 	checks := map[string][]string{
-		"shop-cluster":   {`"aws_eks_cluster"`, `cross-stack-output-aws_eks_cluster`},
-		"shop-addons":    {`"helm_release"`, `aws-load-balancer-controller`, `"version": "~> 2.17"`, `get-token`},
-		"shop-workloads": {`"kubernetes_deployment_v1"`, `"kubernetes_horizontal_pod_autoscaler_v2"`, `TargetGroupBinding`, `"read_only_root_filesystem": true`, `images/*`},
+		"shop-cluster":   {`"version": "~> 5.100"`, `"aws_eks_cluster"`, `cross-stack-output-aws_eks_cluster`},
+		"shop-addons":    {`"version": "~> 5.100"`, `"helm_release"`, `aws-load-balancer-controller`, `"version": "~> 2.17"`, `get-token`},
+		"shop-workloads": {`"version": "~> 5.100"`, `"kubernetes_deployment_v1"`, `"kubernetes_horizontal_pod_autoscaler_v2"`, `TargetGroupBinding`, `"read_only_root_filesystem": true`, `images/*`},
 	}
 	for stack, wants := range checks {
 		doc := read(stack)

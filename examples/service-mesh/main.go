@@ -17,6 +17,12 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/network"
 )
 
+// awsProviderConstraint is the AWS provider version this program requires:
+// the 5.x line from 5.100, the same as the reference stacks
+// (stacks/base.ProviderConstraint). Terraform installs any such provider,
+// 5.100.0 from a mirror or a later 5.x from the registry.
+const awsProviderConstraint = "~> 5.100"
+
 func main() {
 	outdir := "cdktf.out"
 	if len(os.Args) > 1 {
@@ -33,6 +39,9 @@ func build(outdir string) error {
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
 	stack := cdktf.NewTerraformStack(app, jsii.String("service-mesh"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	// The aws/v19 binding pins the provider it was generated from (5.84.0)
+	// exactly; require the 5.x line from 5.100, as the reference stacks do.
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), awsProviderConstraint)
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("terraform.service-mesh.tfstate")})
 
 	vpc, err := network.ImportVPC(stack, "vpc", network.ImportVPCProps{

@@ -16,7 +16,7 @@ func TestExampleSynthesizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"aws_vpclattice_service"`, `"shop-checkout-green"`, `"path": "/ready"`, `role/storefront`} {
+	for _, want := range []string{`"version": "~> 5.100"`, `"aws_vpclattice_service"`, `"shop-checkout-green"`, `"path": "/ready"`, `role/storefront`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("example output lacks %s", want)
 		}

@@ -26,6 +26,12 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/tenancy"
 )
 
+// awsProviderConstraint is the AWS provider version this program requires:
+// the 5.x line from 5.100, the same as the reference stacks
+// (stacks/base.ProviderConstraint). Terraform installs any such provider,
+// 5.100.0 from a mirror or a later 5.x from the registry.
+const awsProviderConstraint = "~> 5.100"
+
 const region = "eu-west-1"
 
 func main() {
@@ -43,6 +49,9 @@ func main() {
 func newStack(app cdktf.App, name string) cdktf.TerraformStack {
 	stack := cdktf.NewTerraformStack(app, jsii.String(name))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
+	// The aws/v19 binding pins the provider it was generated from (5.84.0)
+	// exactly; require the 5.x line from 5.100, as the reference stacks do.
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), awsProviderConstraint)
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("terraform." + name + ".tfstate")})
 	return stack
 }

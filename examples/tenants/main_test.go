@@ -20,9 +20,9 @@ func TestExampleSynthesizes(t *testing.T) {
 		return string(b)
 	}
 	checks := map[string][]string{
-		"desk-cluster": {`"aws_msk_cluster"`, `"aws_efs_file_system"`, `aws-efs-csi-driver`, `load-balancer-subnet`},
-		"desk-addons":  {`"helm_release"`, `argo-cd`},
-		"desk-tenants": {`"kubernetes_network_policy_v1"`, `"default-deny"`, `"kubernetes_resource_quota_v1"`, `"AppProject"`,
+		"desk-cluster": {`"version": "~> 5.100"`, `"aws_msk_cluster"`, `"aws_efs_file_system"`, `aws-efs-csi-driver`, `load-balancer-subnet`},
+		"desk-addons":  {`"version": "~> 5.100"`, `"helm_release"`, `argo-cd`},
+		"desk-tenants": {`"version": "~> 5.100"`, `"kubernetes_network_policy_v1"`, `"default-deny"`, `"kubernetes_resource_quota_v1"`, `"AppProject"`,
 			`"aws_eks_access_policy_association"`, `/pricing.ticks`, `"/tenants/quotes"`, `pricing/*`},
 	}
 	for stack, wants := range checks {

@@ -10,7 +10,7 @@
 // Logs service of the stack's Region use it for the account's log groups
 // only (the kms:EncryptionContext:aws:logs:arn condition). It is protected
 // from destroy, with a 30-day deletion window, unless the stack declared
-// itself disposable (policy.DeclareDisposable), when the window is 7 days:
+// itself disposable (nag.DeclareDisposable), when the window is 7 days:
 // deleting the key makes every log it encrypted unreadable.
 package loggroup
 
@@ -29,6 +29,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/names"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/nag"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
@@ -37,12 +38,6 @@ const (
 	KeyID   = "logs-key"
 	AliasID = "logs-key-alias"
 )
-
-// DisposableLocal is the name of the Terraform local that
-// policy.DeclareDisposable adds to a stack (policy.DisposableLocal; package
-// policy is the toolchain's, which the library does not import). A stack
-// with a child of this id is disposable.
-const DisposableLocal = "hybridstack_disposable"
 
 // Props describes one log group.
 type Props struct {
@@ -99,10 +94,7 @@ func KeyARN(scope constructs.IConstruct) (string, error) {
 }
 
 // Disposable reports whether scope's stack declared itself disposable.
-func Disposable(scope constructs.IConstruct) bool {
-	stack, err := stackOf(scope)
-	return err == nil && stack.Node().TryFindChild(ptr.String(DisposableLocal)) != nil
-}
+func Disposable(scope constructs.IConstruct) bool { return nag.Disposable(scope) }
 
 func sharedKey(scope constructs.IConstruct) (kmskey.KmsKey, error) {
 	stack, err := stackOf(scope)

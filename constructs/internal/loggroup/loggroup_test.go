@@ -12,17 +12,11 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
-	"github.com/hybridstack/hybridstack/constructs/policy"
+	"github.com/hybridstack/hybridstack/constructs/nag"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
 const keyRef = "${aws_kms_key." + loggroup.KeyID + ".arn}"
-
-func TestDisposableLocalIsPolicys(t *testing.T) {
-	if loggroup.DisposableLocal != policy.DisposableLocal {
-		t.Errorf("loggroup.DisposableLocal %q, policy.DisposableLocal %q: they name the same local", loggroup.DisposableLocal, policy.DisposableLocal)
-	}
-}
 
 func TestOneSharedKeyPerStack(t *testing.T) {
 	stack := tftest.NewStack(t)
@@ -103,7 +97,7 @@ func TestDisposableStackKeyCanBeDestroyed(t *testing.T) {
 	for _, disposable := range []bool{false, true} {
 		stack := tftest.NewStack(t)
 		if disposable {
-			policy.DeclareDisposable(stack)
+			nag.DeclareDisposable(stack)
 		}
 		if got := loggroup.Disposable(stack); got != disposable {
 			t.Errorf("Disposable = %v, want %v", got, disposable)

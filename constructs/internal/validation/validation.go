@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/nag/meta"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
 
@@ -118,6 +119,26 @@ func IsToken(s string) bool {
 	return *cdktf.Token_IsUnresolved(s)
 }
 
+// SameValue reports whether a and b are the same value in scope's stack:
+// equal strings, or tokens that resolve to the same expression. Each read
+// of a resource attribute (topic.Arn()) returns a token of its own, so two
+// reads of one ARN are different strings until they are resolved.
+func SameValue(scope constructs.IConstruct, a, b string) (same bool) {
+	if a == b {
+		return true
+	}
+	if !IsToken(a) && !IsToken(b) {
+		return false
+	}
+	defer func() {
+		if recover() != nil { // not inside a stack: compare as written
+			same = false
+		}
+	}()
+	opts := &cdktf.ResolveOptions{Resolver: cdktf.NewDefaultTokenResolver(cdktf.NewStringConcat()), Scope: scope}
+	return fmt.Sprint(cdktf.Tokenization_Resolve(a, opts)) == fmt.Sprint(cdktf.Tokenization_Resolve(b, opts))
+}
+
 var (
 	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	// Kubernetes qualified name: optional DNS-subdomain prefix and a name.
@@ -186,26 +207,11 @@ var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]
 // characters, the rule Kubernetes applies to most object names.
 func DNSSubdomain(s string) bool { return len(s) <= 253 && dnsSubdomain.MatchString(s) }
 
-// Secret detection: names that say they hold a secret, and values with the
-// shape of well-known credentials (AWS access keys, PEM private keys, Slack
-// and GitHub tokens).
-var (
-	secretName  = regexp.MustCompile(`(?i)(secret|passw(or)?d|token|api_?key|private_?key|credential)`)
-	secretValue = regexp.MustCompile(`(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|xox[baprs]-[0-9A-Za-z-]{10,}|ghp_[0-9A-Za-z]{36}`)
-)
-
 // LooksLikeSecret reports whether the variable name=value holds what looks
 // like a secret in plain text: a credential-shaped value, or a
 // secret-sounding name whose value is not a reference to where the secret
-// lives (an ARN, an SSM path, a URL without credentials) or a token.
+// lives (an ARN, an SSM path, a URL without credentials) or a token
+// (meta.LooksLikeSecret, which the rule pack applies to the JSON too).
 func LooksLikeSecret(name, value string) bool {
-	if secretValue.MatchString(value) {
-		return true
-	}
-	return value != "" && secretName.MatchString(name) && !looksLikeReference(value) && !IsToken(value)
-}
-
-func looksLikeReference(v string) bool {
-	return strings.HasPrefix(v, "arn:") || strings.HasPrefix(v, "/") || strings.HasPrefix(v, "ssm:") || strings.HasPrefix(v, "secretsmanager:") ||
-		(strings.Contains(v, "://") && !strings.Contains(v, "@"))
+	return meta.LooksLikeSecret(name, value) && !IsToken(value)
 }

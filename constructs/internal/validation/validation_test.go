@@ -4,6 +4,11 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 )
 
 func TestReportJoinsEveryProblem(t *testing.T) {
@@ -63,6 +68,30 @@ func TestLogRetention(t *testing.T) {
 	for _, d := range []int{0, 2, 91, 10000} {
 		if LogRetention(d) {
 			t.Errorf("LogRetention(%d) = true", d)
+		}
+	}
+}
+
+func TestSameValue(t *testing.T) {
+	stack := tftest.NewStack(t)
+	a := snstopic.NewSnsTopic(stack, ptr.String("a"), &snstopic.SnsTopicConfig{})
+	b := snstopic.NewSnsTopic(stack, ptr.String("b"), &snstopic.SnsTopicConfig{})
+	first, second := *a.Arn(), *a.Arn()
+	if first == second {
+		t.Fatalf("two reads of one ARN are the same string %q; the test no longer exercises resolution", first)
+	}
+	for _, tc := range []struct {
+		x, y string
+		want bool
+	}{
+		{first, second, true},
+		{first, *b.Arn(), false},
+		{"arn:aws:sns:eu-west-1:123456789012:t", "arn:aws:sns:eu-west-1:123456789012:t", true},
+		{"arn:aws:sns:eu-west-1:123456789012:t", first, false},
+		{"x", "y", false},
+	} {
+		if got := SameValue(stack, tc.x, tc.y); got != tc.want {
+			t.Errorf("SameValue(%q, %q) = %v, want %v", tc.x, tc.y, got, tc.want)
 		}
 	}
 }
