@@ -20,6 +20,10 @@ export CHECKPOINT_DISABLE := 1
 export PATH := $(CURDIR)/node_modules/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 GO ?= go
+# Every package of the workspace (go.work): the library module (.), the
+# reference apps module (./stacks) and the toolchain module (./tools),
+# which ./... alone does not reach.
+PKGS := ./... ./stacks/... ./tools/...
 STACK ?=
 TEST_FLAGS ?=
 BENCH_FLAGS ?= -benchtime=5x
@@ -34,7 +38,7 @@ TF_PROVIDER_MIRROR ?= $(shell ./scripts/tf-mirrors.sh)
 # charts' repositories: ../shared/charts when it is there. Empty: the real
 # repositories.
 HELM_CHART_MIRROR ?= $(shell test -d ../shared/charts && cd ../shared/charts && pwd)
-# Extra flags for scripts/e2e (go run ./scripts/e2e -h), e.g. -keep.
+# Extra flags for tools/e2e (go run ./tools/e2e -h), e.g. -keep.
 E2E_FLAGS ?=
 
 .PHONY: review all synth cdktf-synth check-cli test snapshots bench fuzz validate e2e node bindings deps clean lint help
@@ -77,19 +81,19 @@ deps: node bindings
 	$(GO) mod download
 
 synth: deps
-	$(GO) run . $(if $(STACK),-stack $(STACK))
+	$(GO) run ./stacks $(if $(STACK),-stack $(STACK))
 
 # The same synth through the cdktf CLI and cdktf.json.
 cdktf-synth: deps
 	npx cdktf synth
 
-# Checks that the cdktf CLI and go run . write identical JSON.
+# Checks that the cdktf CLI and go run ./stacks write identical JSON.
 check-cli: deps
 	./scripts/check-cdktf-cli.sh
 
 test: deps
-	$(GO) build ./...
-	$(GO) test -count=1 $(TEST_FLAGS) ./...
+	$(GO) build $(PKGS)
+	$(GO) test -count=1 $(TEST_FLAGS) $(PKGS)
 
 snapshots: deps
 	UPDATE_SNAPSHOTS=1 $(GO) test -count=1 -run 'TestSnapshots|TestReadmeResourceCounts|TestStackDocs' ./stacks/catalog/
@@ -103,7 +107,7 @@ review: deps
 # BENCH=regexp picks benchmarks: BENCH=Process prints make synth's wall time
 # (warm and cold zip cache) as ratios to a bare jsii + AWS binding process.
 bench: deps
-	$(GO) test -run '^$$' -bench '$(or $(BENCH),.)' $(BENCH_FLAGS) ./...
+	$(GO) test -run '^$$' -bench '$(or $(BENCH),.)' $(BENCH_FLAGS) $(PKGS)
 
 # go test -fuzz takes one fuzz test of one package at a time, so this loops
 # over every Fuzz function of FUZZ_PKGS. make test runs their seed corpora.
@@ -113,7 +117,7 @@ bench: deps
 # allows 10 runs.
 FUZZTIME ?= 30s
 FUZZMINIMIZETIME ?= 10x
-FUZZ_PKGS ?= ./...
+FUZZ_PKGS ?= $(PKGS)
 fuzz: deps
 	@for pkg in $$($(GO) list $(FUZZ_PKGS)); do \
 		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
@@ -124,22 +128,22 @@ fuzz: deps
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
-	$(GO) vet ./...
+	$(GO) vet $(PKGS)
 
 # terraform init -backend=false + validate on a copy of every stack in
-# cdktf.out (scripts/e2e/README.md). Fails when Terraform or the provider
+# cdktf.out (tools/e2e/README.md). Fails when Terraform or the provider
 # cannot be installed, saying how to fix it.
 validate: synth
-	$(GO) run ./scripts/e2e validate -mirror "$(TF_PROVIDER_MIRROR)" $(if $(STACK),-stack $(STACK))
+	$(GO) run ./tools/e2e validate -mirror "$(TF_PROVIDER_MIRROR)" $(if $(STACK),-stack $(STACK))
 
 # Every stack synthesized disposable into .e2e/, applied against moto_server
 # (AWS) and a local Kubernetes control plane (built once per machine from
 # scripts/controlplane), planned again (no changes allowed) and destroyed,
 # stacks that read another's state after it; the pods the stacks create
 # are judged by admission; all of it in a network namespace with only
-# loopback. Gaps in scripts/e2e/emulator-gaps.json (scripts/e2e/README.md).
+# loopback. Gaps in tools/e2e/emulator-gaps.json (tools/e2e/README.md).
 e2e: deps
-	$(GO) run ./scripts/e2e run -mirror "$(TF_PROVIDER_MIRROR)" -charts "$(HELM_CHART_MIRROR)" $(if $(STACK),-stack $(STACK)) $(E2E_FLAGS)
+	$(GO) run ./tools/e2e run -mirror "$(TF_PROVIDER_MIRROR)" -charts "$(HELM_CHART_MIRROR)" $(if $(STACK),-stack $(STACK)) $(E2E_FLAGS)
 
 clean:
 	rm -rf cdktf.out

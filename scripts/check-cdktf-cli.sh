@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Proves that `npx cdktf synth` (through cdktf.json) writes the same JSON as
-# `go run .` (what make synth runs). Expects the Makefile's environment
+# `go run ./stacks` (what make synth runs). Expects the Makefile's environment
 # (JSII_NODE, CHECKPOINT_DISABLE, PATH with Node 22).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-CDKTF_OUTDIR="$tmp/go" go run . >/dev/null
+CDKTF_OUTDIR="$tmp/go" go run ./stacks >/dev/null
 npx cdktf synth --output "$tmp/cli" >"$tmp/cli.log" 2>&1 || { cat "$tmp/cli.log"; exit 1; }
 status=0
 for dir in "$tmp"/go/stacks/*/; do

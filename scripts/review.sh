@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # make review BASE=<git ref>: what the change from BASE to the working tree
-# does to real infrastructure (constructs/review, hybridcheck diff).
+# does to real infrastructure (tools/review, hybridcheck diff).
 #
 #   REVIEW_SOURCE=snapshots (default)  compare __snapshots__/ at BASE with the
 #                                      working tree's (what a pull request shows)
 #   REVIEW_SOURCE=synth                synthesize both (BASE in a git worktree)
 #   REVIEW_PLAN=1                      also apply BASE to moto_server and plan
-#                                      HEAD against it (scripts/e2e plan)
+#                                      HEAD against it (tools/e2e plan)
+#   REVIEW_BROADENING=1                fail on every new or widened ingress rule
+#                                      and new IAM grant until review-ack.json
+#                                      lists it (hybridcheck diff -broadening)
 #
 # The acknowledgement file review-ack.json counts only with the entries the
 # change adds or edits (entries BASE holds unchanged are ignored): an
@@ -47,9 +50,13 @@ synth)
   git worktree add --quiet --detach "$wt" "$base"
   ln -s "$PWD/node_modules" "$wt/node_modules"
   [ -e .bindings ] && ln -s "$PWD/.bindings" "$wt/.bindings"
-  (cd "$wt" && go run . >/dev/null) || { echo "make review: synthesizing BASE=$base failed" >&2; exit 2; }
+  # The cdktf app is ./stacks since the apps became their own module
+  # (go.work); a base from before that has it at the top level.
+  app=./stacks
+  [ -f "$wt/stacks/main.go" ] || app=.
+  (cd "$wt" && go run "$app" >/dev/null) || { echo "make review: synthesizing BASE=$base failed" >&2; exit 2; }
   cp -R "$wt/cdktf.out" "$out/base/cdktf.out"
-  go run . >/dev/null
+  go run ./stacks >/dev/null
   cp -R cdktf.out "$out/head/cdktf.out"
   ;;
 *)
@@ -65,14 +72,30 @@ if [ -f review-ack.json ]; then
     args+=(-ack-base "$out/base-ack.json")
   fi
 fi
+if [ "${REVIEW_BROADENING:-}" = 1 ]; then
+  args+=(-broadening)
+fi
 if [ "${REVIEW_PLAN:-}" = 1 ]; then
-  go run ./scripts/e2e plan -base "$out/base" -head "$out/head" -out "$out/plan.json" -mirror "${TF_PROVIDER_MIRROR:-}"
+  go run ./tools/e2e plan -base "$out/base" -head "$out/head" -out "$out/plan.json" -mirror "${TF_PROVIDER_MIRROR:-}"
   args+=(-plan "$out/plan.json")
 fi
 
+# Stack sources changed but the snapshots did not: the review compares
+# snapshots, so it would say nothing of the change (make snapshots first).
+stale=""
+if [ "$source" = snapshots ] && [ -n "$(git diff --name-only "$base" -- constructs stacks)" ] && git diff --quiet "$base" -- __snapshots__; then
+  stale="constructs/ or stacks/ changed since $base but __snapshots__/ did not: this review compares snapshots, so it does not show what the source change does. Run make snapshots (or REVIEW_SOURCE=synth)."
+  echo "make review: warning: $stale" >&2
+fi
+
 status=0
-go run ./constructs/policy/hybridcheck diff -json-out "$out/review.json" -full-report "$out/review-full.md" "${args[@]}" "$out/base" "$out/head" >"$out/review.md" || status=$?
-go run ./constructs/policy/hybridcheck diff -max-bytes 0 "${args[@]}" "$out/base" "$out/head" >"$out/review-full.md" 2>/dev/null || true
+go run ./tools/cmd/hybridcheck diff -json-out "$out/review.json" -full-report "$out/review-full.md" "${args[@]}" "$out/base" "$out/head" >"$out/review.md" || status=$?
+go run ./tools/cmd/hybridcheck diff -max-bytes 0 "${args[@]}" "$out/base" "$out/head" >"$out/review-full.md" 2>/dev/null || true
+if [ -n "$stale" ]; then
+  for f in "$out/review.md" "$out/review-full.md"; do
+    { printf '> **Warning:** %s\n\n' "$stale"; cat "$f"; } >"$f.tmp" && mv "$f.tmp" "$f"
+  done
+fi
 cat "$out/review.md"
 echo "make review: wrote $out/review.md and $out/review.json" >&2
 exit "$status"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the Terraform filesystem mirrors make validate and make e2e use
-# when TF_PROVIDER_MIRROR is not set, separated by ':' (scripts/e2e/README.md;
+# when TF_PROVIDER_MIRROR is not set, separated by ':' (tools/e2e/README.md;
 # set but empty means the registry):
 #   - the first of the usual mirror folders that holds hashicorp/aws
 #     (these machines carry AWS provider 5.100.0 in one of them);

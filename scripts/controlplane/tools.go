@@ -3,8 +3,8 @@
 // Package controlplane pins the Kubernetes control plane the Terraform gates
 // run the in-cluster stacks against: kube-apiserver and
 // kube-controller-manager from k8s.io/kubernetes, and etcd at the version
-// Kubernetes itself requires. scripts/e2e builds the three binaries from this
-// module once per machine (scripts/e2e/README.md).
+// Kubernetes itself requires. tools/e2e builds the three binaries from this
+// module once per machine (tools/e2e/README.md).
 package controlplane
 
 import (

@@ -17,7 +17,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/hybridstack/hybridstack/constructs/policy"
+	"github.com/hybridstack/hybridstack/constructs/nag"
 )
 
 // Settings are the knobs every reference stack takes. The zero value of a
@@ -49,30 +49,33 @@ type Settings struct {
 	// also needs an identity with an access entry (or IAM to assume one).
 	// Default: - the cluster's VPC CIDR (see AdminCIDRs)
 	OperatorCIDRs []string
-	// GitOpsRepoBase is where the tenants' Git repositories live: Argo CD
-	// deploys tenant <name> from <GitOpsRepoBase>/<name>.git. The default
-	// is a placeholder that resolves nowhere: Argo CD reports the
-	// Applications as unable to fetch until it is set.
-	// Default: DefaultGitOpsRepoBase
-	GitOpsRepoBase string
-	// ETLImage is the image the hourly ETL job runs (etljob, fintech): a
-	// full reference such as <account>.dkr.ecr.<region>.amazonaws.com/etljob/job:2026.11.1.
-	// Default: - the stack's own ECR repository, tagged with the job's version
-	ETLImage string
-	// ETLVendorURL is the vendor API the ETL job pulls prices from. The
-	// default is a placeholder that resolves nowhere: runs fail (and raise
-	// the failed-run alarm) until it is set.
-	// Default: DefaultETLVendorURL
-	ETLVendorURL string
+	// Zones are the Availability Zone names the stacks spread their subnets
+	// over, in order; a stack takes the first two or three. Give them when
+	// the Region's zones are not a, b and c, or to leave one out (zone names
+	// map to different physical zones in each account; the Region's
+	// aws_availability_zones data source lists them).
+	// Default: - the Region's a, b and c zones, which need no AWS
+	// credentials to synthesize
+	Zones []string
+	// Lookup reads the settings only some stacks take (each in its
+	// stack's options, such as etl.Settings and gitops.Settings) from the
+	// same environment and cdktf context as the fields above. FromEnvironment
+	// sets it.
+	// Default: - nothing is set: every stack option takes its default
+	Lookup Lookup
 }
 
-// DefaultETLVendorURL is the placeholder ETLVendorURL (example.com is
-// reserved for documentation).
-const DefaultETLVendorURL = "https://api.vendor.example.com"
+// Lookup returns the value of a setting from its environment variable or,
+// where unset, its cdktf context key ("" when neither is set).
+type Lookup func(envKey, ctxKey string) string
 
-// DefaultGitOpsRepoBase is the placeholder GitOpsRepoBase (example.com is
-// reserved for documentation and never hosts a repository).
-const DefaultGitOpsRepoBase = "https://git.example.com/trading"
+// Get returns the setting's value; a nil Lookup finds nothing.
+func (l Lookup) Get(envKey, ctxKey string) string {
+	if l == nil {
+		return ""
+	}
+	return l(envKey, ctxKey)
+}
 
 // ProviderConstraint is the AWS provider version every stack requires: the
 // 5.x line from 5.100, the first with the Prometheus collector's
@@ -84,7 +87,8 @@ const ProviderConstraint = "~> 5.100"
 const DefaultRegion = "eu-west-1"
 
 // Environment variables and cdktf context keys that set Settings. The
-// environment wins over the context.
+// environment wins over the context. The stacks' own settings have theirs
+// beside them (etl.EnvETLImage, gitops.EnvGitOpsRepoBase).
 const (
 	EnvRegion         = "HYBRIDSTACK_REGION"
 	EnvStateBucket    = "HYBRIDSTACK_STATE_BUCKET"
@@ -92,9 +96,7 @@ const (
 	EnvStateKeyPrefix = "HYBRIDSTACK_STATE_PREFIX"
 	EnvDisposable     = "HYBRIDSTACK_DISPOSABLE"
 	EnvOperatorCIDRs  = "HYBRIDSTACK_OPERATOR_CIDRS"
-	EnvGitOpsRepoBase = "HYBRIDSTACK_GITOPS_REPO_BASE"
-	EnvETLImage       = "HYBRIDSTACK_ETL_IMAGE"
-	EnvETLVendorURL   = "HYBRIDSTACK_ETL_VENDOR_URL"
+	EnvZones          = "HYBRIDSTACK_ZONES"
 
 	CtxRegion         = "region"
 	CtxStateBucket    = "stateBucket"
@@ -102,9 +104,7 @@ const (
 	CtxStateKeyPrefix = "statePrefix"
 	CtxDisposable     = "disposable"
 	CtxOperatorCIDRs  = "operatorCidrs"
-	CtxGitOpsRepoBase = "gitopsRepoBase"
-	CtxETLImage       = "etlImage"
-	CtxETLVendorURL   = "etlVendorUrl"
+	CtxZones          = "zones"
 )
 
 // FromEnvironment reads Settings from environment variables (looked up with
@@ -126,9 +126,7 @@ func FromEnvironment(env func(string) (string, bool), node constructs.Node) (Set
 		StateBucket:    get(EnvStateBucket, CtxStateBucket),
 		StateRegion:    get(EnvStateRegion, CtxStateRegion),
 		StateKeyPrefix: get(EnvStateKeyPrefix, CtxStateKeyPrefix),
-		GitOpsRepoBase: get(EnvGitOpsRepoBase, CtxGitOpsRepoBase),
-		ETLImage:       get(EnvETLImage, CtxETLImage),
-		ETLVendorURL:   get(EnvETLVendorURL, CtxETLVendorURL),
+		Lookup:         get,
 	}
 	if d := get(EnvDisposable, CtxDisposable); d != "" {
 		b, err := strconv.ParseBool(d)
@@ -140,6 +138,11 @@ func FromEnvironment(env func(string) (string, bool), node constructs.Node) (Set
 	if c := get(EnvOperatorCIDRs, CtxOperatorCIDRs); c != "" {
 		for _, cidr := range strings.Split(c, ",") {
 			s.OperatorCIDRs = append(s.OperatorCIDRs, strings.TrimSpace(cidr))
+		}
+	}
+	if z := get(EnvZones, CtxZones); z != "" {
+		for _, zone := range strings.Split(z, ",") {
+			s.Zones = append(s.Zones, strings.TrimSpace(zone))
 		}
 	}
 	return s.WithDefaults(), nil
@@ -172,12 +175,6 @@ func (s Settings) WithDefaults() Settings {
 	if s.StateKeyPrefix == "" {
 		s.StateKeyPrefix = "hybridstack"
 	}
-	if s.GitOpsRepoBase == "" {
-		s.GitOpsRepoBase = DefaultGitOpsRepoBase
-	}
-	if s.ETLVendorURL == "" {
-		s.ETLVendorURL = DefaultETLVendorURL
-	}
 	return s
 }
 
@@ -185,6 +182,9 @@ var (
 	regionRe = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
 	bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	prefixRe = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/-]+$`)
+	// An Availability Zone name is its Region and a letter (eu-west-1a);
+	// Local Zones and Wavelength Zones add a suffix (us-west-2-lax-1a).
+	zoneSuffixRe = regexp.MustCompile(`^(-[a-z]+-[0-9]+)?[a-z]$`)
 )
 
 // Validate reports every problem with s, naming the environment variable
@@ -210,27 +210,37 @@ func (s Settings) Validate(stack string) error {
 			addf("OperatorCIDRs", "(%s) %q admits every address; give the operators' networks", EnvOperatorCIDRs, c)
 		}
 	}
+	seen := map[string]bool{}
+	for i, z := range s.Zones {
+		switch {
+		case !strings.HasPrefix(z, s.Region) || !zoneSuffixRe.MatchString(strings.TrimPrefix(z, s.Region)):
+			addf(fmt.Sprintf("Zones[%d]", i), "(%s) %q is not an Availability Zone name of Region %s such as %sa", EnvZones, z, s.Region, s.Region)
+		case seen[z]:
+			addf(fmt.Sprintf("Zones[%d]", i), "(%s) %q is listed twice; each subnet tier needs distinct zones", EnvZones, z)
+		}
+		seen[z] = true
+	}
+	if n := len(s.Zones); n > 0 && n < MaxZones {
+		addf("Zones", "(%s) lists %d zones; the reference stacks spread over up to %d, give at least that many", EnvZones, n, MaxZones)
+	}
 	if !prefixRe.MatchString(s.StateKeyPrefix) || strings.HasPrefix(s.StateKeyPrefix, "/") || strings.HasSuffix(s.StateKeyPrefix, "/") {
 		addf("StateKeyPrefix", "(%s) %q is not a usable S3 key prefix (no leading or trailing '/')", EnvStateKeyPrefix, s.StateKeyPrefix)
-	}
-	if g := s.GitOpsRepoBase; g != "" && (!strings.HasPrefix(g, "https://") && !strings.HasPrefix(g, "ssh://") || strings.HasSuffix(g, "/") || strings.ContainsAny(g, " *")) {
-		addf("GitOpsRepoBase", "(%s) %q is not a Git server URL such as https://git.example.com/trading (https:// or ssh://, no trailing '/', no wildcards)", EnvGitOpsRepoBase, g)
-	}
-	if u := s.ETLVendorURL; u != "" && (!strings.HasPrefix(u, "https://") || strings.HasSuffix(u, "/") || strings.ContainsAny(u, " @")) {
-		addf("ETLVendorURL", "(%s) %q is not an https:// URL without credentials or a trailing '/', such as %s", EnvETLVendorURL, u, DefaultETLVendorURL)
-	}
-	if img := s.ETLImage; img != "" && (strings.ContainsAny(img, " \t") || !imageRe.MatchString(img)) {
-		addf("ETLImage", "(%s) %q is not an image reference with a tag or digest, such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/etljob/job:2026.11.1", EnvETLImage, img)
 	}
 	return errors.Join(errs...)
 }
 
-// imageRe is an image reference ending in a tag or a digest.
-var imageRe = regexp.MustCompile(`^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$`)
+// MaxZones is the most zones a reference stack spreads over; Zones, when
+// given, lists at least this many.
+const MaxZones = 3
 
-// AvailabilityZones returns the first n zone names of the Region (a, b, c,
-// ...), the built-in default that needs no AWS credentials to synthesize.
+// AvailabilityZones returns the first n zone names: those of Zones when
+// given (Validate makes sure there are enough), otherwise the Region's a,
+// b, c, ..., the built-in default that needs no AWS credentials to
+// synthesize.
 func (s Settings) AvailabilityZones(n int) []string {
+	if len(s.Zones) >= n {
+		return append([]string(nil), s.Zones[:n]...)
+	}
 	out := make([]string, n)
 	for i := range out {
 		out[i] = s.Region + string(rune('a'+i))
@@ -258,7 +268,7 @@ func NewStack(scope constructs.Construct, name string, s Settings) (cdktf.Terraf
 	// allow those (the machines here carry 5.100.0, users may have newer).
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), ProviderConstraint)
 	if s.Disposable {
-		policy.DeclareDisposable(stack)
+		nag.DeclareDisposable(stack)
 	}
 	if s.StateBucket == "" {
 		// Terraform runs in cdktf.out/stacks/<name>; keep state at the

@@ -62,52 +62,49 @@ func TestAdminCIDRs(t *testing.T) {
 	}
 }
 
-func TestGitOpsRepoBase(t *testing.T) {
-	s, err := base.FromEnvironment(func(k string) (string, bool) {
-		if k == base.EnvGitOpsRepoBase {
-			return "https://git.acme.test/trading", true
+func TestZones(t *testing.T) {
+	// Default: the Region's a, b, c.
+	if got := strings.Join(base.Settings{Region: "eu-west-1"}.AvailabilityZones(3), ","); got != "eu-west-1a,eu-west-1b,eu-west-1c" {
+		t.Errorf("default zones = %q", got)
+	}
+	env := func(k string) (string, bool) {
+		switch k {
+		case base.EnvRegion:
+			return "us-east-1", true
+		case base.EnvZones:
+			return "us-east-1b, us-east-1d,us-east-1f", true
 		}
 		return "", false
-	}, nil)
-	if err != nil || s.GitOpsRepoBase != "https://git.acme.test/trading" || s.Validate("x") != nil {
-		t.Fatalf("settings %+v, %v, %v", s, err, s.Validate("x"))
 	}
-	if got := (base.Settings{}).WithDefaults().GitOpsRepoBase; got != base.DefaultGitOpsRepoBase {
-		t.Errorf("default GitOpsRepoBase = %q", got)
+	s, err := base.FromEnvironment(env, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, bad := range []string{"http://git.acme.test", "https://git.acme.test/", "https://git.acme.test/*", "git.acme.test"} {
-		err := base.Settings{GitOpsRepoBase: bad}.WithDefaults().Validate("x")
-		if err == nil || !strings.Contains(err.Error(), `GitOpsRepoBase (HYBRIDSTACK_GITOPS_REPO_BASE) "`+bad+`" is not a Git server URL`) {
-			t.Errorf("%q: got %v", bad, err)
+	if err := s.Validate("x"); err != nil {
+		t.Errorf("valid zones refused: %v", err)
+	}
+	if got := strings.Join(s.AvailabilityZones(2), ","); got != "us-east-1b,us-east-1d" {
+		t.Errorf("AvailabilityZones(2) = %q, want the first two given", got)
+	}
+	if got := s.AvailabilityZones(3); len(got) != 3 || got[2] != "us-east-1f" {
+		t.Errorf("AvailabilityZones(3) = %q", got)
+	}
+	for _, tc := range []struct {
+		zones []string
+		want  string
+	}{
+		{[]string{"eu-west-1a", "eu-west-1b", "eu-west-2c"}, `Zones[2] (HYBRIDSTACK_ZONES) "eu-west-2c" is not an Availability Zone name of Region eu-west-1`},
+		{[]string{"eu-west-1a", "eu-west-1a", "eu-west-1c"}, `Zones[1] (HYBRIDSTACK_ZONES) "eu-west-1a" is listed twice`},
+		{[]string{"eu-west-1a", "eu-west-1b"}, "Zones (HYBRIDSTACK_ZONES) lists 2 zones; the reference stacks spread over up to 3"},
+		{[]string{"euw1-az1", "eu-west-1b", "eu-west-1c"}, `Zones[0] (HYBRIDSTACK_ZONES) "euw1-az1" is not an Availability Zone name`},
+	} {
+		err := base.Settings{Region: "eu-west-1", Zones: tc.zones}.WithDefaults().Validate("x")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: got %v, want %q", tc.zones, err, tc.want)
 		}
 	}
-}
-
-func TestETLSettings(t *testing.T) {
-	env := map[string]string{
-		base.EnvETLImage:     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/etljob/job:2026.11.2",
-		base.EnvETLVendorURL: "https://prices.vendor.test/api",
-	}
-	s, err := base.FromEnvironment(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, nil)
-	if err != nil || s.ETLImage != env[base.EnvETLImage] || s.ETLVendorURL != env[base.EnvETLVendorURL] || s.Validate("x") != nil {
-		t.Fatalf("settings %+v, %v, %v", s, err, s.Validate("x"))
-	}
-	if got := (base.Settings{}).WithDefaults(); got.ETLVendorURL != base.DefaultETLVendorURL || got.ETLImage != "" {
-		t.Errorf("defaults = %q, %q", got.ETLVendorURL, got.ETLImage)
-	}
-	if err := (base.Settings{ETLImage: "ghcr.io/acme/job@sha256:" + strings.Repeat("a", 64)}).WithDefaults().Validate("x"); err != nil {
-		t.Errorf("digest image refused: %v", err)
-	}
-	for _, bad := range []string{"http://prices.vendor.test", "https://prices.vendor.test/", "https://user:pw@prices.vendor.test"} {
-		err := base.Settings{ETLVendorURL: bad}.WithDefaults().Validate("x")
-		if err == nil || !strings.Contains(err.Error(), `ETLVendorURL (HYBRIDSTACK_ETL_VENDOR_URL) "`+bad+`" is not an https:// URL`) {
-			t.Errorf("%q: got %v", bad, err)
-		}
-	}
-	for _, bad := range []string{"etljob/job", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/etljob/job", "repo/job:latest tag"} {
-		err := base.Settings{ETLImage: bad}.WithDefaults().Validate("x")
-		if err == nil || !strings.Contains(err.Error(), `ETLImage (HYBRIDSTACK_ETL_IMAGE) "`+bad+`" is not an image reference with a tag or digest`) {
-			t.Errorf("%q: got %v", bad, err)
-		}
+	// A Local Zone name is its Region, a location and a letter.
+	if err := (base.Settings{Region: "us-west-2", Zones: []string{"us-west-2a", "us-west-2b", "us-west-2-lax-1a"}}).WithDefaults().Validate("x"); err != nil {
+		t.Errorf("Local Zone refused: %v", err)
 	}
 }

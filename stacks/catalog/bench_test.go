@@ -14,12 +14,12 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/hybridstack/hybridstack/constructs/policy"
-	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/catalog"
 	"github.com/hybridstack/hybridstack/stacks/hybridmicroservices"
 	"github.com/hybridstack/hybridstack/stacks/imagepipeline"
+	"github.com/hybridstack/hybridstack/tools/policy"
 )
 
 // BenchmarkSynthInProcess synthesizes each reference stack in a process
@@ -89,7 +89,7 @@ func BenchmarkProcess(b *testing.B) {
 		out := filepath.Join(b.TempDir(), "cdktf.out")
 		a := v.args(out)
 		cmd := exec.Command(a[0], a[1:]...)
-		cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+out, serverless.CacheDirEnv+"="+v.cache())
+		cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+out, lambdacode.CacheDirEnv+"="+v.cache())
 		start := time.Now()
 		output, err := cmd.CombinedOutput()
 		d := time.Since(start)

@@ -17,8 +17,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/hybridstack/hybridstack/constructs/policy"
-	"github.com/hybridstack/hybridstack/constructs/serverless"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/etljob"
 	"github.com/hybridstack/hybridstack/stacks/fintech"
@@ -26,6 +25,7 @@ import (
 	"github.com/hybridstack/hybridstack/stacks/imagepipeline"
 	"github.com/hybridstack/hybridstack/stacks/platform"
 	"github.com/hybridstack/hybridstack/stacks/tradingplatform"
+	"github.com/hybridstack/hybridstack/tools/policy"
 )
 
 // Entry is one reference stack.
@@ -43,12 +43,12 @@ type Entry struct {
 	// runtime starts, so the builds overlap its start-up; code missing here
 	// is built when its function is created, code listed but unused costs a
 	// build. TestEntriesDeclareTheirCode keeps the list exact.
-	Code []serverless.Code
+	Code []lambdacode.Code
 }
 
-var hybridCode = []serverless.Code{
-	serverless.CodeFromGoPackage(hybridmicroservices.WebhooksPackage),
-	serverless.CodeFromGoPackage(hybridmicroservices.WorkerPackage),
+var hybridCode = []lambdacode.Code{
+	lambdacode.FromGoPackage(hybridmicroservices.WebhooksPackage),
+	lambdacode.FromGoPackage(hybridmicroservices.WorkerPackage),
 }
 
 var entries = []Entry{
@@ -64,7 +64,7 @@ var entries = []Entry{
 	{
 		Name:        imagepipeline.Name,
 		Description: "S3 upload -> Lambda resize + watermark -> S3; logs, X-Ray, failure queue, alarms",
-		Code:        []serverless.Code{serverless.CodeFromGoPackage(imagepipeline.HandlerPackage)},
+		Code:        []lambdacode.Code{lambdacode.FromGoPackage(imagepipeline.HandlerPackage)},
 		Build: func(scope constructs.Construct, s base.Settings) error {
 			_, err := imagepipeline.New(scope, s)
 			return err
@@ -102,7 +102,7 @@ var entries = []Entry{
 		Name:        fintech.Name,
 		Stacks:      fintech.StackNames(),
 		Description: "fintech in one VPC: API GW + Lambda, ECS auth service (VPC link, internal ALB), hourly ETL, EKS trading tenants, Object Lock audit logs",
-		Code:        []serverless.Code{serverless.CodeFromGoPackage(fintech.SessionPackage)},
+		Code:        []lambdacode.Code{lambdacode.FromGoPackage(fintech.SessionPackage)},
 		Build: func(scope constructs.Construct, s base.Settings) error {
 			_, err := fintech.New(scope, s)
 			return err
@@ -330,11 +330,11 @@ func checkStack(outdir, name string, warnings []string) (Result, error) {
 
 // prebuild starts building the function code of the selected stacks.
 func prebuild(selected []Entry) {
-	var codes []serverless.Code
+	var codes []lambdacode.Code
 	for _, e := range selected {
 		codes = append(codes, e.Code...)
 	}
-	serverless.Prebuild("", codes...)
+	lambdacode.Prebuild("", codes...)
 }
 
 // readAnnotations returns the distinct warnings of each stack, in tree

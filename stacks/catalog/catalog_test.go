@@ -16,9 +16,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hybridstack/hybridstack/constructs/policy"
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/catalog"
+	"github.com/hybridstack/hybridstack/tools/policy"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden snapshots in __snapshots__/")

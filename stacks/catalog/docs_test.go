@@ -7,8 +7,8 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/hybridstack/hybridstack/constructs/review"
 	"github.com/hybridstack/hybridstack/stacks/catalog"
+	"github.com/hybridstack/hybridstack/tools/review"
 )
 
 const stackDocs = "../../docs/stacks"
@@ -37,7 +37,7 @@ func TestStackDocs(t *testing.T) {
 	}
 	sort.Strings(names)
 	index := "# Reference stacks\n\n<!-- Generated from __snapshots__/ by `make snapshots`; `make test` fails when it drifts. Do not edit. -->\n\n" +
-		"Each page draws the stack from its golden snapshot (Mermaid), lists what holds data, and estimates the fixed monthly cost (`constructs/review`). " +
+		"Each page draws the stack from its golden snapshot (Mermaid), lists what holds data, and estimates the fixed monthly cost (`tools/review`). " +
 		"The in-cluster stacks (-addons, -tenants, -workloads) cost nothing by themselves in Terraform's view: " +
 		"the AWS resources their controllers create (load balancers for Ingress and Service objects, EBS volumes for claims) are outside Terraform and not priced.\n\n" +
 		"| Stack | Resources | Fixed $/month |\n|---|---:|---:|\n"

@@ -10,8 +10,9 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/base/etl"
+	"github.com/hybridstack/hybridstack/stacks/base/etl/job"
 	"github.com/hybridstack/hybridstack/stacks/etljob"
-	"github.com/hybridstack/hybridstack/stacks/etljob/job"
 )
 
 type resources map[string]map[string]map[string]any
@@ -55,7 +56,7 @@ func TestJobWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := defs[0]
-	if !strings.HasSuffix(c["image"].(string), ":"+etljob.ImageTag) || !strings.Contains(c["image"].(string), "aws_ecr_repository.") {
+	if !strings.HasSuffix(c["image"].(string), ":"+etl.ImageTag) || !strings.Contains(c["image"].(string), "aws_ecr_repository.") {
 		t.Errorf("image = %v", c["image"])
 	}
 	env := map[string]string{}
@@ -63,7 +64,7 @@ func TestJobWiring(t *testing.T) {
 		m := e.(map[string]any)
 		env[m["name"].(string)] = m["value"].(string)
 	}
-	if env[job.EnvVendorURL] != base.DefaultETLVendorURL || env[job.EnvOutputPrefix] != job.DefaultOutputPrefix || !strings.Contains(env[job.EnvOutputBucket], "aws_s3_bucket.") {
+	if env[job.EnvVendorURL] != etl.DefaultETLVendorURL || env[job.EnvOutputPrefix] != job.DefaultOutputPrefix || !strings.Contains(env[job.EnvOutputBucket], "aws_s3_bucket.") {
 		t.Errorf("environment = %v", env)
 	}
 	secrets := map[string]string{}
@@ -79,7 +80,7 @@ func TestJobWiring(t *testing.T) {
 	if _, ok := secrets[job.EnvDatabasePassword]; ok || secrets[job.EnvDatabaseUser] != "" {
 		t.Errorf("the task still reads database credentials from a secret: %v", secrets)
 	}
-	if env[job.EnvDatabaseUser] != etljob.DatabaseUser || env[job.EnvDatabaseIAMAuth] != "true" || etljob.DatabaseUser == "postgres" {
+	if env[job.EnvDatabaseUser] != etl.DatabaseUser || env[job.EnvDatabaseIAMAuth] != "true" || etl.DatabaseUser == "postgres" {
 		t.Errorf("database user = %q, IAM auth = %q", env[job.EnvDatabaseUser], env[job.EnvDatabaseIAMAuth])
 	}
 	var connect []string
@@ -94,14 +95,14 @@ func TestJobWiring(t *testing.T) {
 			connect = append(connect, p["policy"].(string))
 		}
 	}
-	if len(connect) != 1 || !strings.Contains(connect[0], ":dbuser:${aws_db_instance.") || !strings.Contains(connect[0], ".resource_id}/"+etljob.DatabaseUser+`"`) {
+	if len(connect) != 1 || !strings.Contains(connect[0], ":dbuser:${aws_db_instance.") || !strings.Contains(connect[0], ".resource_id}/"+etl.DatabaseUser+`"`) {
 		t.Errorf("rds-db:connect grants = %v; want one, on the job's dbuser", connect)
 	}
-	if !strings.Contains(etljob.DatabaseGrantSQL, "GRANT rds_iam TO "+etljob.DatabaseUser+";") || strings.Contains(etljob.DatabaseGrantSQL, "PASSWORD") || strings.Contains(etljob.DatabaseGrantSQL, "ALL") {
-		t.Errorf("DatabaseGrantSQL = %s", etljob.DatabaseGrantSQL)
+	if !strings.Contains(etl.DatabaseGrantSQL, "GRANT rds_iam TO "+etl.DatabaseUser+";") || strings.Contains(etl.DatabaseGrantSQL, "PASSWORD") || strings.Contains(etl.DatabaseGrantSQL, "ALL") {
+		t.Errorf("DatabaseGrantSQL = %s", etl.DatabaseGrantSQL)
 	}
 	s := only(t, r, "aws_scheduler_schedule")
-	if s["schedule_expression"] != etljob.Schedule || s["schedule_expression_timezone"] != "UTC" {
+	if s["schedule_expression"] != etl.Schedule || s["schedule_expression_timezone"] != "UTC" {
 		t.Errorf("schedule = %v %v", s["schedule_expression"], s["schedule_expression_timezone"])
 	}
 	if !strings.Contains(s["target"].(map[string]any)["input"].(string), "SCHEDULED_TIME") {
@@ -136,7 +137,7 @@ func TestJobWiring(t *testing.T) {
 
 func TestOptions(t *testing.T) {
 	image := "123456789012.dkr.ecr.eu-west-1.amazonaws.com/etl/job:7"
-	r := synth(t, base.Settings{ETLImage: image, ETLVendorURL: "https://prices.vendor.test"}, etljob.Options{NoDatabase: true})
+	r := synth(t, base.Settings{}, etljob.Options{NoDatabase: true, Settings: etl.Settings{ETLImage: image, ETLVendorURL: "https://prices.vendor.test"}})
 	if len(r["aws_db_instance"]) != 0 {
 		t.Error("NoDatabase still makes a database")
 	}
@@ -150,5 +151,28 @@ func TestOptions(t *testing.T) {
 		if strings.Contains(p["policy"].(string), "ecr:BatchGetImage") {
 			t.Errorf("pull grant without a repository image: %v", p["policy"])
 		}
+	}
+}
+
+// The job's settings come from the environment through New, and a bad one
+// stops the stack with the variable named.
+func TestSettingsFromEnvironment(t *testing.T) {
+	s, err := base.FromEnvironment(func(k string) (string, bool) {
+		if k == etl.EnvETLImage {
+			return "etljob/job", true
+		}
+		return "", false
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := etljob.OptionsFrom(s).ETLImage; got != "etljob/job" {
+		t.Errorf("OptionsFrom: ETLImage = %q", got)
+	}
+	app := cdktf.Testing_App(nil)
+	t.Cleanup(func() { os.RemoveAll(*app.Outdir()) })
+	_, err = etljob.New(app, s)
+	if want := `stack "etljob": ETLImage (HYBRIDSTACK_ETL_IMAGE) "etljob/job" is not an image reference`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v; want %q", err, want)
 	}
 }

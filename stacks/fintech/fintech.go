@@ -6,7 +6,7 @@
 //     through the VPC link and an internal ALB;
 //   - ECS on Fargate: the authentication service (a Service with a
 //     deployment circuit breaker and autoscaling) and the hourly price ETL
-//     (etljob.NewJob on the same cluster);
+//     (etl.NewJob on the same cluster);
 //   - EKS: the trading engine, with tenants for the engine, risk analysis
 //     and audit logs (tenancy: namespaces, quotas, network policies, RBAC,
 //     IAM roles, Argo CD);
@@ -19,6 +19,8 @@
 package fintech
 
 import (
+	"errors"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -28,6 +30,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
 	"github.com/hybridstack/hybridstack/constructs/kube"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/observe"
 	"github.com/hybridstack/hybridstack/constructs/registry"
@@ -36,8 +39,9 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/telemetry"
 	"github.com/hybridstack/hybridstack/constructs/tenancy"
 	"github.com/hybridstack/hybridstack/stacks/base"
-	"github.com/hybridstack/hybridstack/stacks/etljob"
-	"github.com/hybridstack/hybridstack/stacks/etljob/job"
+	"github.com/hybridstack/hybridstack/stacks/base/etl"
+	"github.com/hybridstack/hybridstack/stacks/base/etl/job"
+	"github.com/hybridstack/hybridstack/stacks/base/gitops"
 )
 
 // Names of the three stacks, in apply order.
@@ -71,6 +75,20 @@ type Options struct {
 	// object, 1 to 36500. In compliance mode nobody can shorten it.
 	// Default: DefaultAuditRetentionDays
 	AuditRetentionDays int
+	// Settings are the ETL job's image and vendor API.
+	// Default: - see etl.Settings
+	etl.Settings
+	// GitOps says where the tenants' repositories live.
+	// Default: - see gitops.Settings
+	GitOps gitops.Settings
+}
+
+// OptionsFrom returns the default options with the ETL and GitOps settings
+// read where s reads its own (s.Lookup: HYBRIDSTACK_ETL_IMAGE,
+// HYBRIDSTACK_ETL_VENDOR_URL, HYBRIDSTACK_GITOPS_REPO_BASE or their cdktf
+// context keys).
+func OptionsFrom(s base.Settings) Options {
+	return Options{Settings: etl.SettingsFrom(s), GitOps: gitops.SettingsFrom(s)}
 }
 
 // Stack holds the parts of the built platform.
@@ -78,15 +96,15 @@ type Stack struct {
 	Stack, Addons, Tenants cdktf.TerraformStack
 	FrontDoor              *frontdoor.FrontDoor
 	Auth                   *ecs.Service
-	ETL                    *etljob.Job
+	ETL                    *etl.Job
 	Cluster                *eks.Cluster
 	Audit                  *storage.Bucket
 	Platform               *tenancy.Platform
 }
 
-// New builds the platform with the default options.
+// New builds the platform with the options OptionsFrom reads.
 func New(scope constructs.Construct, s base.Settings) (*Stack, error) {
-	return Build(scope, s, Options{})
+	return Build(scope, s, OptionsFrom(s))
 }
 
 // Build builds the three stacks.
@@ -94,6 +112,11 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	s = s.WithDefaults()
 	if opts.AuditRetentionDays == 0 {
 		opts.AuditRetentionDays = DefaultAuditRetentionDays
+	}
+	opts.Settings = opts.Settings.WithDefaults()
+	opts.GitOps = opts.GitOps.WithDefaults()
+	if err := errors.Join(s.Validate(Name), opts.Settings.Validate(Name), opts.GitOps.Validate(Name)); err != nil {
+		return nil, err
 	}
 	stack, err := base.NewStack(scope, Name, s)
 	if err != nil {
@@ -180,8 +203,8 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	}); err != nil {
 		return nil, err
 	}
-	if out.ETL, err = etljob.NewJob(stack, "etl", etljob.JobProps{
-		Name: Name + "-etl", VPC: vpc, Cluster: ecsCluster, Image: s.ETLImage, VendorURL: s.ETLVendorURL,
+	if out.ETL, err = etl.NewJob(stack, "etl", etl.JobProps{
+		Name: Name + "-etl", VPC: vpc, Cluster: ecsCluster, Image: opts.ETLImage, VendorURL: opts.ETLVendorURL,
 		AlarmTopicARN: *alerts.Arn(), Disposable: s.Disposable,
 	}); err != nil {
 		return nil, err
@@ -192,7 +215,7 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	session, err := serverless.NewHandler(stack, "session", serverless.HandlerProps{
 		FunctionName: Name + "-session",
 		Description:  "Answers GET /me from the caller's verified token",
-		Code:         serverless.CodeFromGoPackage(SessionPackage),
+		Code:         lambdacode.FromGoPackage(SessionPackage),
 		MemoryMB:     128,
 		Alarms:       serverless.AlarmProps{TopicARN: *alerts.Arn()},
 	})
@@ -247,7 +270,7 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	base.Output(stack, "api_endpoint", "The front door's URL", out.FrontDoor.Endpoint())
 	base.Output(stack, "user_pool_id", "Cognito user pool whose tokens the API accepts", *users.Pool.Id())
 	base.Output(stack, "auth_repository_url", "Push the authentication service's image here, tagged "+AuthImageTag, authRepo.RepositoryURL())
-	base.Output(stack, "etl_repository_url", "Push the ETL job's image here, tagged "+etljob.ImageTag, out.ETL.Repository.RepositoryURL())
+	base.Output(stack, "etl_repository_url", "Push the ETL job's image here, tagged "+etl.ImageTag, out.ETL.Repository.RepositoryURL())
 	base.Output(stack, "vendor_api_key_secret", "Put the price vendor's API key in this secret", out.ETL.VendorKeyARN())
 	base.Output(stack, "audit_bucket", "Audit logs (Object Lock, "+lockMode+")", out.Audit.BucketName())
 	base.Output(stack, "cluster_name", "EKS cluster name", out.Cluster.Name())
@@ -258,7 +281,7 @@ func Build(scope constructs.Construct, s base.Settings, opts Options) (*Stack, e
 	if out.Addons, err = addonsStack(scope, s, out.Cluster, vpc, admin.ARN()); err != nil {
 		return nil, err
 	}
-	if out.Tenants, out.Platform, err = tenantsStack(scope, s, out, vpc, tenantData, admin.ARN()); err != nil {
+	if out.Tenants, out.Platform, err = tenantsStack(scope, s, opts.GitOps, out, vpc, tenantData, admin.ARN()); err != nil {
 		return nil, err
 	}
 	out.Tenants.AddDependency(out.Addons)
@@ -324,13 +347,12 @@ func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Clust
 }
 
 // Tenants returns the platform's tenants, their repositories under
-// s.GitOpsRepoBase: the trading engine, risk analysis and audit logs
+// g.GitOpsRepoBase: the trading engine, risk analysis and audit logs
 // (which alone writes to the audit bucket). Tenants are isolated from each
 // other; the engine and risk analysis read the ETL's cleaned prices.
-func Tenants(s base.Settings) []tenancy.TenantProps {
-	s = s.WithDefaults()
+func Tenants(g gitops.Settings) []tenancy.TenantProps {
 	tenant := func(name string, tier tenancy.Tier) tenancy.TenantProps {
-		repo := s.GitOpsRepoBase + "/" + name + ".git"
+		repo := g.RepoURL(name)
 		return tenancy.TenantProps{Name: name, Tier: tier, Repositories: []string{repo}, Application: &tenancy.Application{RepoURL: repo, Path: "deploy"}}
 	}
 	engine := tenant("trading-engine", tenancy.TierMedium)
@@ -341,7 +363,7 @@ func Tenants(s base.Settings) []tenancy.TenantProps {
 
 // tenantsStack onboards the tenants and lets audit-logs write (only
 // write) to the audit bucket.
-func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *network.VPC, data *storage.Bucket, admin string) (cdktf.TerraformStack, *tenancy.Platform, error) {
+func tenantsStack(scope constructs.Construct, s base.Settings, g gitops.Settings, p *Stack, vpc *network.VPC, data *storage.Bucket, admin string) (cdktf.TerraformStack, *tenancy.Platform, error) {
 	stack, err := base.NewStack(scope, TenantsName, s)
 	if err != nil {
 		return nil, nil, err
@@ -368,7 +390,7 @@ func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *ne
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, t := range Tenants(s) {
+	for _, t := range Tenants(g) {
 		tenant, err := platform.AddTenant(t)
 		if err != nil {
 			return nil, nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/base/gitops"
 	"github.com/hybridstack/hybridstack/stacks/fintech"
 )
 
@@ -136,7 +137,7 @@ func TestFrontDoorPaths(t *testing.T) {
 
 func TestTenants(t *testing.T) {
 	var names []string
-	for _, tp := range fintech.Tenants(base.Settings{}) {
+	for _, tp := range fintech.Tenants(gitops.Settings{}) {
 		names = append(names, tp.Name)
 	}
 	if strings.Join(names, ",") != "trading-engine,risk-analysis,audit-logs" {

@@ -30,9 +30,11 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/frontdoor"
 	"github.com/hybridstack/hybridstack/constructs/kube"
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/mesh"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/observe"
+	"github.com/hybridstack/hybridstack/constructs/queue"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/telemetry"
 	"github.com/hybridstack/hybridstack/stacks/base"
@@ -77,16 +79,95 @@ func NewAppMesh(scope constructs.Construct, s base.Settings) (*Stack, error) {
 	return build(scope, AppMeshName, mesh.AppMesh, s)
 }
 
+// build builds a variant's three stacks, in the order the parts depend on
+// each other (construct order also fixes the order of the synthesized
+// JSON): the network and cluster, the internal NLB in front of orders, the
+// service mesh, the event-driven Lambda side, the front door, then the
+// outputs, the in-cluster stacks and the dashboard over it all.
 func build(scope constructs.Construct, name string, engine mesh.Engine, s base.Settings) (*Stack, error) {
 	s = s.WithDefaults()
 	stack, err := base.NewStack(scope, name, s)
 	if err != nil {
 		return nil, err
 	}
+	c, err := newCore(stack, name, s)
+	if err != nil {
+		return nil, err
+	}
+	n, err := newInternalNLB(stack, name, c)
+	if err != nil {
+		return nil, err
+	}
+	payments, orders, err := newServiceMesh(stack, name, engine, c)
+	if err != nil {
+		return nil, err
+	}
+	webhooks, eventSource, err := newEventGlue(stack, name, c, n)
+	if err != nil {
+		return nil, err
+	}
+	fd, users, err := newFrontDoor(stack, name, s, c, n, webhooks)
+	if err != nil {
+		return nil, err
+	}
+
+	base.Output(stack, "api_endpoint", "The front door's URL", fd.Endpoint())
+	base.Output(stack, "cluster_name", "EKS cluster name", c.cluster.Name())
+	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", c.cluster.KubeconfigCommand())
+	base.Output(stack, "orders_target_group_arn", "Bind the orders pods here (TargetGroupBinding)", *n.ordersTargetGroup.Arn())
+	base.Output(stack, "payments_service", "Where clients reach payments in the mesh", payments.DNSName())
+	base.Output(stack, "user_pool_id", "Cognito user pool whose tokens the API accepts", *users.Pool.Id())
+	if role := orders.CallerRole(); role != nil {
+		base.Output(stack, "orders_caller_role_arn", "Annotate the orders service account with it (eks.amazonaws.com/role-arn) to call payments through VPC Lattice", role.RoleARN())
+	}
+	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", c.admin.ARN())
+	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", c.alarms)
+	base.Output(stack, "order_event_source", "The EventBridge source of order events the worker forwards", eventSource)
+
+	// The cluster's inside, in two more stacks applied after this one.
+	in := inCluster{
+		name: name, region: s.Region, eks: c.cluster, vpc: c.vpc, engine: engine, images: c.images, admin: c.admin.ARN(),
+		ordersTargetGroupARN: *n.ordersTargetGroup.Arn(), orders: orders, payments: payments,
+	}
+	addons, controllers, err := addonsStack(scope, in, s)
+	if err != nil {
+		return nil, err
+	}
+	workloads, err := workloadsStack(scope, in, s)
+	if err != nil {
+		return nil, err
+	}
+	workloads.AddDependency(addons)
+	// Last, after every construct (the other stacks add to this one): the
+	// dashboard and health alarm of them all.
+	if _, err := observe.NewDashboard(stack, "dashboard", observe.DashboardProps{Name: name, AlarmTopicARN: c.alarms}); err != nil {
+		return nil, err
+	}
+	return &Stack{Stack: stack, Addons: addons, Workloads: workloads, Controllers: controllers, Cluster: c.cluster, FrontDoor: fd, Payments: payments}, nil
+}
+
+// core is the AWS side every other part stands on: the network, the
+// cluster with its administrator role, the alarm topic and the image
+// repositories.
+type core struct {
+	vpc     *network.VPC
+	admin   *base.AdminRole
+	alarms  string // the ARN of the stack's alert topic
+	cluster *eks.Cluster
+	images  images
+}
+
+// newCore builds the VPC (three zones, one NAT gateway), the operators'
+// admin role, the alert topic, the EKS cluster (a steady node group and a
+// bursty Fargate profile), the image repositories and the cluster's
+// metrics (Prometheus and Container Insights).
+func newCore(stack cdktf.TerraformStack, name string, s base.Settings) (core, error) {
 	// Every global name derives from the stack's name, so both variants
 	// (and a copy under another name) fit in one account and Region.
 	cluster := name
-	vpc, err := network.NewVPC(stack, "network", network.VPCProps{
+	var c core
+	var err error
+	c.vpc, err = network.NewVPC(stack, "network", network.VPCProps{
 		Name:              name,
 		CIDR:              "10.40.0.0/16",
 		AvailabilityZones: s.AvailabilityZones(3),
@@ -98,28 +179,29 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		NAT: network.NATSingle,
 	})
 	if err != nil {
-		return nil, err
+		return core{}, err
 	}
 	// The operators' role: the cluster's only administrator (API
 	// authentication, no creator admin), MFA required.
-	admin, err := base.NewAdminRole(stack, cluster)
+	c.admin, err = base.NewAdminRole(stack, cluster)
 	if err != nil {
-		return nil, err
+		return core{}, err
 	}
 	alerts, err := base.AlertTopic(stack, name, s.Disposable, true)
 	if err != nil {
-		return nil, err
+		return core{}, err
 	}
-	eksCluster, err := eks.NewCluster(stack, "cluster", eks.ClusterProps{
+	c.alarms = *alerts.Arn()
+	c.cluster, err = eks.NewCluster(stack, "cluster", eks.ClusterProps{
 		Name:          cluster,
-		VPC:           vpc,
+		VPC:           c.vpc,
 		Disposable:    s.Disposable,
-		AlarmTopicARN: *alerts.Arn(),
+		AlarmTopicARN: c.alarms,
 		// Where Terraform runs the in-cluster stacks from: the operators'
 		// networks, or else anywhere in the VPC.
-		PrivateAccessCIDRs: s.AdminCIDRs(vpc.CIDR()),
+		PrivateAccessCIDRs: s.AdminCIDRs(c.vpc.CIDR()),
 		AccessEntries: []eks.AccessEntry{
-			{PrincipalARN: admin.ARN(), Policy: eks.AccessPolicyClusterAdmin},
+			{PrincipalARN: c.admin.ARN(), Policy: eks.AccessPolicyClusterAdmin},
 		},
 		NodeGroups: []eks.NodeGroupProps{{
 			Name: "steady", InstanceTypes: []string{"m7i.large", "m6i.large"},
@@ -130,33 +212,50 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		}},
 	})
 	if err != nil {
-		return nil, err
+		return core{}, err
 	}
-	if err := admin.AllowKubeconfig(stack, eksCluster.ARN()); err != nil {
-		return nil, err
+	if err := c.admin.AllowKubeconfig(stack, c.cluster.ARN()); err != nil {
+		return core{}, err
 	}
-	imgs := repositories(stack, name, s.Disposable)
+	c.images = repositories(stack, name, s.Disposable)
 	// Cluster metrics: Prometheus (managed collector, rules, alerts to the
 	// topic) and Container Insights.
-	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{Cluster: eksCluster, AlertTopicARN: *alerts.Arn(), Disposable: s.Disposable}); err != nil {
-		return nil, err
+	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{Cluster: c.cluster, AlertTopicARN: c.alarms, Disposable: s.Disposable}); err != nil {
+		return core{}, err
 	}
+	return c, nil
+}
 
+// internalNLB is the internal network load balancer in front of the
+// orders pods, which the front door and the worker reach.
+type internalNLB struct {
+	// paths are its security group's connections.
+	paths             *network.Connections
+	lb                lb.Lb
+	ordersTargetGroup lbtargetgroup.LbTargetGroup
+	ordersListener    lblistener.LbListener
+}
+
+// newInternalNLB builds the internal NLB, its security group admitted to
+// the pods, the orders target group (filled by a TargetGroupBinding) and
+// listener on 80, its unhealthy-targets alarm and its dashboard panel.
+func newInternalNLB(stack cdktf.TerraformStack, name string, c core) (internalNLB, error) {
 	// The orders and payments services: pods behind an internal NLB whose
 	// target groups the AWS Load Balancer Controller fills
 	// (TargetGroupBinding).
 	nlbSG := securitygroup.NewSecurityGroup(stack, jsii.String("internal-nlb-security-group"), &securitygroup.SecurityGroupConfig{
 		NamePrefix:  jsii.String(name + "-internal-nlb-"),
 		Description: jsii.String("Internal NLB of the orders and payments services"),
-		VpcId:       jsii.String(vpc.VPCID()),
+		VpcId:       jsii.String(c.vpc.VPCID()),
 		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},
 	})
 	// Pods (on nodes and on Fargate) carry the cluster security group: the
 	// load balancer reaches them there, or every target stays unhealthy.
-	nlbPaths := network.NewConnections(stack, "internal-nlb", *nlbSG.Id())
-	toPods, err := nlbPaths.AllowTo(eksCluster, ordersPort, "From the internal NLB to the orders and payments pods")
+	var n internalNLB
+	n.paths = network.NewConnections(stack, "internal-nlb", *nlbSG.Id())
+	toPods, err := n.paths.AllowTo(c.cluster, ordersPort, "From the internal NLB to the orders and payments pods")
 	if err != nil {
-		return nil, err
+		return internalNLB{}, err
 	}
 	// These rules were hand-written at the stack's top level before
 	// Connections; moved blocks keep them instead of recreating them
@@ -166,7 +265,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		Name:                         jsii.String(truncate(name, 23) + "-internal"),
 		Internal:                     jsii.Bool(true),
 		LoadBalancerType:             jsii.String("network"),
-		Subnets:                      jsii.Strings(vpc.PrivateSubnetIDs()...),
+		Subnets:                      jsii.Strings(c.vpc.PrivateSubnetIDs()...),
 		SecurityGroups:               jsii.Strings(*nlbSG.Id()),
 		EnableCrossZoneLoadBalancing: jsii.Bool(true),
 	})
@@ -182,7 +281,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 			TargetType: jsii.String("ip"),
 			// Pods get 30 s to finish when they go (their grace period).
 			DeregistrationDelay: jsii.String("30"),
-			VpcId:               jsii.String(vpc.VPCID()),
+			VpcId:               jsii.String(c.vpc.VPCID()),
 			HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
 				Protocol: jsii.String("HTTP"), Path: jsii.String("/healthz"), Interval: jsii.Number(10),
 				HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
@@ -197,7 +296,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		})
 		return tg, l
 	}
-	tg, listener := service("orders", 80)
+	n.lb = nlb
+	n.ordersTargetGroup, n.ordersListener = service("orders", 80)
+	tg := n.ordersTargetGroup
 	// The NLB is made here rather than by a construct: the stack says how
 	// to watch it. No healthy target means the front door and the worker
 	// cannot reach orders at all.
@@ -215,8 +316,8 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		Threshold:          jsii.Number(1),
 		ComparisonOperator: jsii.String("GreaterThanOrEqualToThreshold"),
 		TreatMissingData:   jsii.String("notBreaching"),
-		AlarmActions:       jsii.Strings(*alerts.Arn()),
-		OkActions:          jsii.Strings(*alerts.Arn()),
+		AlarmActions:       jsii.Strings(c.alarms),
+		OkActions:          jsii.Strings(c.alarms),
 	})
 	nlbMetric := func(metric, stat string) observe.Metric {
 		return observe.Metric{Namespace: "AWS/NetworkELB", Name: metric, Stat: stat, Dimensions: map[string]string{"LoadBalancer": *nlb.ArnSuffix(), "TargetGroup": *tg.ArnSuffix()}}
@@ -230,11 +331,17 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		},
 		Alarms: []observe.Alarm{{Name: *nlbAlarm.AlarmName(), ARN: *nlbAlarm.Arn()}},
 	}); err != nil {
-		return nil, err
+		return internalNLB{}, err
 	}
+	return n, nil
+}
 
+// newServiceMesh builds the mesh (VPC Lattice or App Mesh, by engine) and
+// its two services: payments, v1 and v2 behind a 90/10 canary with a
+// header for testers, and orders, which calls payments.
+func newServiceMesh(stack cdktf.TerraformStack, name string, engine mesh.Engine, c core) (payments, orders *mesh.VirtualService, _ error) {
 	// The mesh: orders calls payments; payments runs a 90/10 canary.
-	meshProps := mesh.NetworkProps{Name: name, Engine: engine, VPC: vpc, Cluster: eksCluster}
+	meshProps := mesh.NetworkProps{Name: name, Engine: engine, VPC: c.vpc, Cluster: c.cluster}
 	if engine == mesh.Lattice {
 		// Each version's pods reach Lattice through an internal ALB whose
 		// target group a TargetGroupBinding fills (see mesh.PodTargetsALB).
@@ -242,7 +349,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	}
 	meshNet, err := mesh.NewNetwork(stack, "mesh", meshProps)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// mTLS on App Mesh needs an ACM Private CA (about $400 a month per CA),
 	// which this reference stack does not provision; the Lattice variant
@@ -250,12 +357,12 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	plaintext := ""
 	// Lattice services raise alarms on errors and latency; the App Mesh
 	// rendering has none to raise.
-	meshAlarms := *alerts.Arn()
+	meshAlarms := c.alarms
 	if engine == mesh.AppMesh {
 		meshAlarms = ""
 		plaintext = "the App Mesh variant is a migration reference without an ACM Private CA; traffic stays inside the VPC and the Lattice variant is the one to run"
 	}
-	payments, err := mesh.NewVirtualService(stack, "payments", mesh.VirtualServiceProps{
+	payments, err = mesh.NewVirtualService(stack, "payments", mesh.VirtualServiceProps{
 		Network:         meshNet,
 		Namespace:       "payments",
 		PlaintextReason: plaintext,
@@ -268,9 +375,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		},
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	orders, err := mesh.NewVirtualService(stack, "orders", mesh.VirtualServiceProps{
+	orders, err = mesh.NewVirtualService(stack, "orders", mesh.VirtualServiceProps{
 		Network:         meshNet,
 		Namespace:       "orders",
 		PlaintextReason: plaintext,
@@ -280,82 +387,95 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		Backends:        []*mesh.VirtualService{payments},
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return payments, orders, nil
+}
 
+// newEventGlue builds the Lambda side: the webhook queue, the webhooks
+// function that fills it, and the worker in the VPC that forwards queued
+// webhooks and EventBridge order events to orders through the internal
+// NLB. It returns the webhooks function and the order events' source.
+func newEventGlue(stack cdktf.TerraformStack, name string, c core, n internalNLB) (*serverless.Handler, string, error) {
 	// Event-driven glue: webhooks are queued; a worker in the VPC forwards
 	// them, and orders events from EventBridge, to the orders service. The
 	// events' source names the stack: both variants share the default bus.
 	eventSource := name + ".orders"
-	webhookQueue, err := serverless.NewQueue(stack, "webhook-queue", serverless.QueueProps{
+	webhookQueue, err := queue.NewQueue(stack, "webhook-queue", queue.Props{
 		NamePrefix:               name + "-webhooks-",
 		VisibilityTimeoutSeconds: 6 * 30,
-		Alarms:                   serverless.QueueAlarmProps{TopicARN: *alerts.Arn()},
+		Alarms:                   queue.AlarmProps{TopicARN: c.alarms},
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	webhooks, err := serverless.NewHandler(stack, "webhooks", serverless.HandlerProps{
 		FunctionName: name + "-webhooks",
 		Description:  "Accepts partner webhooks and queues them",
-		Code:         serverless.CodeFromGoPackage(WebhooksPackage),
+		Code:         lambdacode.FromGoPackage(WebhooksPackage),
 		Environment:  map[string]string{"QUEUE_URL": webhookQueue.QueueURL()},
-		Alarms:       serverless.AlarmProps{TopicARN: *alerts.Arn()},
+		Alarms:       serverless.AlarmProps{TopicARN: c.alarms},
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := webhookQueue.GrantSend(webhooks); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	worker, err := serverless.NewHandler(stack, "order-worker", serverless.HandlerProps{
 		FunctionName: name + "-order-worker",
 		Description:  "Forwards webhooks and order events to the orders service",
-		Code:         serverless.CodeFromGoPackage(WorkerPackage),
+		Code:         lambdacode.FromGoPackage(WorkerPackage),
 		// It calls only the orders NLB (below) and, through the VPC's
 		// endpoints, AWS APIs: no Internet egress.
-		VPC:         vpc,
-		Environment: map[string]string{"ORDERS_URL": "http://" + *nlb.DnsName(), "EVENT_SOURCE": eventSource},
-		Alarms:      serverless.AlarmProps{TopicARN: *alerts.Arn()},
+		VPC:         c.vpc,
+		Environment: map[string]string{"ORDERS_URL": "http://" + *n.lb.DnsName(), "EVENT_SOURCE": eventSource},
+		Alarms:      serverless.AlarmProps{TopicARN: c.alarms},
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := worker.AddSQSSource("webhooks", webhookQueue, serverless.SQSSourceProps{BatchSize: 10, MaxConcurrency: 10}); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := worker.AddEventRule("order-events", serverless.EventRuleProps{
 		Pattern:     `{"source":["` + eventSource + `"],"detail-type":["OrderPlaced","OrderCancelled"]}`,
 		Description: "Orders events to the order worker",
 	}); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	// The worker reaches the NLB on port 80; the NLB admits it.
-	toOrders, err := worker.Connections().AllowTo(nlbPaths, 80, "From the order worker Lambda to the internal NLB (orders)")
+	toOrders, err := worker.Connections().AllowTo(n.paths, 80, "From the order worker Lambda to the internal NLB (orders)")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	toOrders.Egress[0].MoveFromId(jsii.String("aws_vpc_security_group_egress_rule.order-worker-to-orders"))
 	toOrders.Ingress[0].MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.internal-nlb-from-worker"))
+	return webhooks, eventSource, nil
+}
 
+// newFrontDoor builds the stack's Cognito user pool and the HTTP API that
+// accepts its tokens, routing /orders to the orders service (VPC link to
+// the internal NLB) and POST /webhooks to the webhooks function.
+func newFrontDoor(stack cdktf.TerraformStack, name string, s base.Settings, c core, n internalNLB, webhooks *serverless.Handler) (*frontdoor.FrontDoor, base.UserPool, error) {
 	// The front door, authorized by a Cognito user pool of the stack.
 	users := base.NewUserPool(stack, name, s.Disposable)
 	pool, client := users.Pool, users.Client
 	fd, err := frontdoor.NewFrontDoor(stack, "front-door", frontdoor.FrontDoorProps{
 		Name:          name,
-		VPC:           vpc,
-		AlarmTopicARN: *alerts.Arn(),
+		VPC:           c.vpc,
+		AlarmTopicARN: c.alarms,
 		DefaultAuthorizer: frontdoor.Authorizer{Cognito: &frontdoor.CognitoAuthorizer{
 			Region: s.Region, UserPoolID: *pool.Id(), ClientIDs: []string{*client.Id()},
 		}},
 	})
 	if err != nil {
-		return nil, err
+		return nil, base.UserPool{}, err
 	}
-	ordersTarget := frontdoor.ServiceTarget{Name: "orders", ListenerARN: *listener.Arn(), Port: 80, LoadBalancer: nlbPaths}
+	ordersTarget := frontdoor.ServiceTarget{Name: "orders", ListenerARN: *n.ordersListener.Arn(), Port: 80, LoadBalancer: n.paths}
 	for _, route := range []string{"ANY /orders", "ANY /orders/{proxy+}"} {
 		if err := fd.RouteToService(route, ordersTarget, frontdoor.RouteOptions{}); err != nil {
-			return nil, err
+			return nil, base.UserPool{}, err
 		}
 	}
 	// The NLB's rule admitting the VPC link moved from the front door to
@@ -364,42 +484,9 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 		rule.MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.front-door_load-balancer-ingress-1-80_2EF25DEB"))
 	}
 	if err := fd.RouteToLambda("POST /webhooks/{proxy+}", webhooks, frontdoor.RouteOptions{ThrottleBurst: 50, ThrottleRate: 20}); err != nil {
-		return nil, err
+		return nil, base.UserPool{}, err
 	}
-
-	base.Output(stack, "api_endpoint", "The front door's URL", fd.Endpoint())
-	base.Output(stack, "cluster_name", "EKS cluster name", eksCluster.Name())
-	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", eksCluster.KubeconfigCommand())
-	base.Output(stack, "orders_target_group_arn", "Bind the orders pods here (TargetGroupBinding)", *tg.Arn())
-	base.Output(stack, "payments_service", "Where clients reach payments in the mesh", payments.DNSName())
-	base.Output(stack, "user_pool_id", "Cognito user pool whose tokens the API accepts", *pool.Id())
-	if role := orders.CallerRole(); role != nil {
-		base.Output(stack, "orders_caller_role_arn", "Annotate the orders service account with it (eks.amazonaws.com/role-arn) to call payments through VPC Lattice", role.RoleARN())
-	}
-	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", admin.ARN())
-	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
-	base.Output(stack, "order_event_source", "The EventBridge source of order events the worker forwards", eventSource)
-
-	// The cluster's inside, in two more stacks applied after this one.
-	c := inCluster{
-		name: name, region: s.Region, eks: eksCluster, vpc: vpc, engine: engine, images: imgs, admin: admin.ARN(),
-		ordersTargetGroupARN: *tg.Arn(), orders: orders, payments: payments,
-	}
-	addons, controllers, err := addonsStack(scope, c, s)
-	if err != nil {
-		return nil, err
-	}
-	workloads, err := workloadsStack(scope, c, s)
-	if err != nil {
-		return nil, err
-	}
-	workloads.AddDependency(addons)
-	// Last, after every construct (the other stacks add to this one): the
-	// dashboard and health alarm of them all.
-	if _, err := observe.NewDashboard(stack, "dashboard", observe.DashboardProps{Name: name, AlarmTopicARN: *alerts.Arn()}); err != nil {
-		return nil, err
-	}
-	return &Stack{Stack: stack, Addons: addons, Workloads: workloads, Controllers: controllers, Cluster: eksCluster, FrontDoor: fd, Payments: payments}, nil
+	return fd, users, nil
 }
 
 func truncate(s string, n int) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/constructs/observe"
 	"github.com/hybridstack/hybridstack/constructs/serverless"
 	"github.com/hybridstack/hybridstack/constructs/storage"
@@ -92,7 +93,7 @@ func New(scope constructs.Construct, s base.Settings) (*Pipeline, error) {
 	h, err := serverless.NewHandler(stack, "resize", serverless.HandlerProps{
 		FunctionName: "imagepipeline-resize",
 		Description:  "Resizes and watermarks uploaded images",
-		Code:         serverless.CodeFromGoPackage(HandlerPackage),
+		Code:         lambdacode.FromGoPackage(HandlerPackage),
 		// 1769 MB buys one full vCPU; decoding a 12 MP JPEG needs ~100 MB.
 		MemoryMB:       1769,
 		TimeoutSeconds: 60,

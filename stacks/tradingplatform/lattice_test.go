@@ -24,7 +24,7 @@ func synthApp(t *testing.T) map[string]map[string]any {
 	app := cdktf.Testing_App(nil)
 	t.Cleanup(func() { os.RemoveAll(*app.Outdir()) })
 	s := base.Settings{}.WithDefaults()
-	if _, err := tradingplatform.Build(app, s, tradingplatform.Tenants(s)); err != nil {
+	if _, err := tradingplatform.Build(app, s, tradingplatform.Tenants(tradingplatform.OptionsFrom(s))); err != nil {
 		t.Fatal(err)
 	}
 	app.Synth()

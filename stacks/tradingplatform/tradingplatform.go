@@ -19,6 +19,8 @@
 package tradingplatform
 
 import (
+	"errors"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/storageclassv1"
@@ -34,6 +36,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/telemetry"
 	"github.com/hybridstack/hybridstack/constructs/tenancy"
 	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/base/gitops"
 )
 
 // Names of the three stacks, in apply order.
@@ -63,22 +66,39 @@ type Stack struct {
 	Risk, MarketData *mesh.VirtualService
 }
 
-// New builds the platform with its three example tenants.
+// Options are the stack's choices beyond base.Settings.
+type Options struct {
+	// Settings say where the tenants' repositories live.
+	// Default: - see gitops.Settings
+	gitops.Settings
+}
+
+// OptionsFrom returns the options read where s reads its own settings
+// (s.Lookup: HYBRIDSTACK_GITOPS_REPO_BASE or its cdktf context key).
+func OptionsFrom(s base.Settings) Options {
+	return Options{Settings: gitops.SettingsFrom(s)}
+}
+
+// New builds the platform with its three example tenants, their
+// repositories where OptionsFrom says.
 func New(scope constructs.Construct, s base.Settings) (*Stack, error) {
 	s = s.WithDefaults()
-	return Build(scope, s, Tenants(s))
+	opts := OptionsFrom(s)
+	if err := errors.Join(s.Validate(Name), opts.Validate(Name)); err != nil {
+		return nil, err
+	}
+	return Build(scope, s, Tenants(opts))
 }
 
 // Tenants returns the three example tenants, their repositories under
-// s.GitOpsRepoBase:
+// opts.GitOpsRepoBase:
 //
 //   - market-data publishes prices, which order-routing and risk read;
 //   - risk runs pre-trade checks, called by order-routing through the mesh;
 //   - order-routing takes orders and publishes fills.
-func Tenants(s base.Settings) []tenancy.TenantProps {
-	s = s.WithDefaults()
+func Tenants(opts Options) []tenancy.TenantProps {
 	tenant := func(name string, tier tenancy.Tier, uid int) tenancy.TenantProps {
-		repo := s.GitOpsRepoBase + "/" + name + ".git"
+		repo := opts.RepoURL(name)
 		return tenancy.TenantProps{
 			Name: name, Tier: tier, UID: uid, GID: uid,
 			Repositories: []string{repo},

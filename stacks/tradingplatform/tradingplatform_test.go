@@ -13,6 +13,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/tenancy"
 	"github.com/hybridstack/hybridstack/stacks/base"
+	"github.com/hybridstack/hybridstack/stacks/base/gitops"
 	"github.com/hybridstack/hybridstack/stacks/tradingplatform"
 )
 
@@ -34,7 +35,7 @@ func build(t testing.TB, s base.Settings, tenants []tenancy.TenantProps) *tradin
 	app := cdktf.Testing_App(nil)
 	t.Cleanup(func() { os.RemoveAll(*app.Outdir()) })
 	if tenants == nil {
-		tenants = tradingplatform.Tenants(s)
+		tenants = tradingplatform.Tenants(tradingplatform.OptionsFrom(s))
 	}
 	st, err := tradingplatform.Build(app, s.WithDefaults(), tenants)
 	if err != nil {
@@ -89,7 +90,7 @@ func TestPlatform(t *testing.T) {
 // Applications at the repository base, the shared price topic readable by
 // the two readers, and the mesh target group bindings.
 func TestTenants(t *testing.T) {
-	st := build(t, base.Settings{GitOpsRepoBase: "https://git.acme.test/trading"}, nil)
+	st := build(t, base.Settings{}, tradingplatform.Tenants(tradingplatform.Options{Settings: gitops.Settings{GitOpsRepoBase: "https://git.acme.test/trading"}}))
 	r := parse(t, st.Tenants).Resource
 	if n := len(r["kubernetes_namespace_v1"]); n != 3 {
 		t.Errorf("%d namespaces, want 3", n)
@@ -274,5 +275,28 @@ func TestArgoCDSyncImpersonation(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d argo-cd releases, want 1", n)
+	}
+}
+
+// The repository base comes from the environment through New, and a bad
+// one stops the stack with the variable named.
+func TestGitOpsFromEnvironment(t *testing.T) {
+	s, err := base.FromEnvironment(func(k string) (string, bool) {
+		if k == gitops.EnvGitOpsRepoBase {
+			return "https://git.acme.test/", true
+		}
+		return "", false
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tradingplatform.OptionsFrom(s).GitOpsRepoBase; got != "https://git.acme.test/" {
+		t.Errorf("OptionsFrom: GitOpsRepoBase = %q", got)
+	}
+	app := cdktf.Testing_App(nil)
+	t.Cleanup(func() { os.RemoveAll(*app.Outdir()) })
+	_, err = tradingplatform.New(app, s)
+	if want := `stack "tradingplatform": GitOpsRepoBase (HYBRIDSTACK_GITOPS_REPO_BASE) "https://git.acme.test/" is not a Git server URL`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v; want %q", err, want)
 	}
 }

@@ -101,7 +101,9 @@ func BuildControlPlane(ctx context.Context, goCmd, moduleDir, cacheRoot, logPath
 	for _, b := range controlPlaneBinaries {
 		args = append(args, b.pkg)
 	}
-	env := append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=readonly")
+	// GOWORK=off: scripts/controlplane is a module of its own, outside the
+	// repository's go.work, which would otherwise refuse to build it.
+	env := append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=readonly", "GOWORK=off")
 	text, code, _, _, err := runGroup(ctx, 60*time.Minute, moduleDir, env, logPath, goCmd, args...)
 	if err != nil || code != 0 {
 		return "", false, fmt.Errorf("build the control plane (%s %s in %s) failed (%s):\n%s", goCmd, strings.Join(args, " "), moduleDir, orExit(err, code), tail(text, 30))

@@ -51,7 +51,7 @@ const (
 	// EnvDatabaseName is the database to load into.
 	EnvDatabaseName = "DATABASE_NAME"
 	// EnvDatabaseUser is the user the job connects as: the etljob stack
-	// sets its own IAM-authenticated user (etljob.DatabaseUser).
+	// sets its own IAM-authenticated user (etl.DatabaseUser).
 	EnvDatabaseUser = "DATABASE_USER"
 	// EnvDatabasePassword is that user's password, for a user that logs in
 	// with one (an ECS secret); unset with DATABASE_IAM_AUTH. Never logged

@@ -17,7 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/hybridstack/hybridstack/stacks/etljob/job"
+	"github.com/hybridstack/hybridstack/stacks/base/etl/job"
 )
 
 func main() {

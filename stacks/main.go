@@ -70,7 +70,7 @@ func run(args []string) int {
 			}
 		}
 		if len(rules) > 0 {
-			fmt.Fprintf(os.Stderr, "policy: %s: %d warnings (%s); details: go run ./constructs/policy/hybridcheck %s\n", r.Name, len(rules), strings.Join(rules, ", "), outdir)
+			fmt.Fprintf(os.Stderr, "policy: %s: %d warnings (%s); details: go run ./tools/cmd/hybridcheck %s\n", r.Name, len(rules), strings.Join(rules, ", "), outdir)
 		}
 	}
 	return 0
