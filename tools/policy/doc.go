@@ -54,35 +54,10 @@ func (d *Doc) Disposable() bool { return d.Model.Disposable() }
 
 // block returns a nested single block, written as an object or as a
 // one-element list (both are valid Terraform JSON).
-func block(attrs map[string]any, key string) map[string]any {
-	switch v := attrs[key].(type) {
-	case map[string]any:
-		return v
-	case []any:
-		if len(v) > 0 {
-			m, _ := v[0].(map[string]any)
-			return m
-		}
-	}
-	return nil
-}
+func block(attrs map[string]any, key string) map[string]any { return tfjson.Single(attrs[key]) }
 
 // blocks returns a repeated block as a list, whichever way it is written.
-func blocks(attrs map[string]any, key string) []map[string]any {
-	switch v := attrs[key].(type) {
-	case map[string]any:
-		return []map[string]any{v}
-	case []any:
-		out := make([]map[string]any, 0, len(v))
-		for _, e := range v {
-			if m, ok := e.(map[string]any); ok {
-				out = append(out, m)
-			}
-		}
-		return out
-	}
-	return nil
-}
+func blocks(attrs map[string]any, key string) []map[string]any { return tfjson.Objects(attrs[key]) }
 
 // path walks nested single blocks and returns the final attribute.
 func path(attrs map[string]any, keys ...string) any {

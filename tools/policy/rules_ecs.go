@@ -37,7 +37,7 @@ func checkECSTaskHygiene(d *Doc, emit emitFunc) {
 			for _, e := range env {
 				kv, _ := e.(map[string]any)
 				k, v := str(kv["name"]), str(kv["value"])
-				if v != "" && v != Placeholder && looksLikeSecret(k, v) {
+				if v != "" && v != Placeholder && LooksLikeSecret(k, v) {
 					emit(td, "container_definitions["+name+"].environment."+k, "holds what looks like a secret in plain text")
 				}
 			}

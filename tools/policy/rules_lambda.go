@@ -112,7 +112,7 @@ func checkLambdaEnvSecrets(d *Doc, emit emitFunc) {
 			if v == "" || isToken(v) {
 				continue
 			}
-			if looksLikeSecret(k, v) {
+			if LooksLikeSecret(k, v) {
 				emit(fn, "environment.variables."+k, "holds what looks like a secret in plain text")
 			}
 		}

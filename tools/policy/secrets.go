@@ -28,5 +28,3 @@ func LooksLikeSecret(name, value string) bool {
 		!strings.HasPrefix(value, "ssm:") && !strings.HasPrefix(value, "secretsmanager:") &&
 		!(strings.Contains(value, "://") && !strings.Contains(value, "@"))
 }
-
-func looksLikeSecret(name, value string) bool { return LooksLikeSecret(name, value) }

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hybridstack/hybridstack/tools/tfjson"
 )
 
 // The fixed monthly cost of a stack: what its resources cost by the hour or
@@ -607,18 +609,7 @@ func fargateMemory(v any) (float64, bool) {
 
 // costBlock returns a nested block, written as an object or as a list of
 // one object.
-func costBlock(a map[string]any, name string) map[string]any {
-	switch v := a[name].(type) {
-	case map[string]any:
-		return v
-	case []any:
-		if len(v) > 0 {
-			m, _ := v[0].(map[string]any)
-			return m
-		}
-	}
-	return nil
-}
+func costBlock(a map[string]any, name string) map[string]any { return tfjson.Single(a[name]) }
 
 // costStr returns a string attribute, or def when unset.
 func costStr(a map[string]any, name, def string) string {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/hybridstack/hybridstack/tools/tfjson"
 )
 
 // grant is one (principal, action, resource) an Allow or Deny statement
@@ -81,21 +83,7 @@ func parsePolicy(doc map[string]any) policyGrants {
 	return pg
 }
 
-func stringList(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
+func stringList(v any) []string { return tfjson.StringList(v) }
 
 // principalList flattens a Principal element to KIND:VALUE entries; an
 // identity policy (no Principal) has the single principal "".

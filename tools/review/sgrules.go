@@ -84,21 +84,7 @@ func portOf(v any) int {
 
 // blockList reads a nested block written as an object or a list of
 // objects.
-func blockList(v any) []map[string]any {
-	switch x := v.(type) {
-	case map[string]any:
-		return []map[string]any{x}
-	case []any:
-		var out []map[string]any
-		for _, e := range x {
-			if m, ok := e.(map[string]any); ok {
-				out = append(out, m)
-			}
-		}
-		return out
-	}
-	return nil
-}
+func blockList(v any) []map[string]any { return tfjson.Objects(v) }
 
 // rulesOf reads the security group rules a resource configures (nil for
 // other types). The stack resolves CIDRs written as references to a VPC

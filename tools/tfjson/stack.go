@@ -254,7 +254,7 @@ func Parse(name string, data []byte) (*Stack, error) {
 		if err := json.Unmarshal(raw.Provider[typ], &v); err != nil {
 			return nil, fmt.Errorf("%s: provider %s: %w", name, typ, err)
 		}
-		for _, cfg := range objects(v) {
+		for _, cfg := range Objects(v) {
 			alias, _ := cfg["alias"].(string)
 			s.Providers = append(s.Providers, Provider{Type: typ, Alias: alias, Config: cfg})
 		}
@@ -289,7 +289,7 @@ func Parse(name string, data []byte) (*Stack, error) {
 			return nil, fmt.Errorf("%s: terraform: %w", name, err)
 		}
 		s.Terraform.Body = m
-		if rp := single(m["required_providers"]); rp != nil {
+		if rp := Single(m["required_providers"]); rp != nil {
 			s.Terraform.RequiredProviders = map[string]RequiredProvider{}
 			for p, v := range rp {
 				r := RequiredProvider{}
@@ -303,9 +303,9 @@ func Parse(name string, data []byte) (*Stack, error) {
 				s.Terraform.RequiredProviders[p] = r
 			}
 		}
-		if be := single(m["backend"]); be != nil {
+		if be := Single(m["backend"]); be != nil {
 			for _, typ := range sortedKeys(be) {
-				s.Terraform.Backend, s.Terraform.BackendConfig = typ, single(be[typ])
+				s.Terraform.Backend, s.Terraform.BackendConfig = typ, Single(be[typ])
 				break
 			}
 		}
@@ -315,7 +315,7 @@ func Parse(name string, data []byte) (*Stack, error) {
 		if err := json.Unmarshal(raw.Moved, &v); err != nil {
 			return nil, fmt.Errorf("%s: moved: %w", name, err)
 		}
-		for _, m := range objects(v) {
+		for _, m := range Objects(v) {
 			from, _ := m["from"].(string)
 			to, _ := m["to"].(string)
 			s.Moved = append(s.Moved, Moved{From: from, To: to})
@@ -326,10 +326,10 @@ func Parse(name string, data []byte) (*Stack, error) {
 		if err := json.Unmarshal(raw.Removed, &v); err != nil {
 			return nil, fmt.Errorf("%s: removed: %w", name, err)
 		}
-		for _, m := range objects(v) {
+		for _, m := range Objects(v) {
 			from, _ := m["from"].(string)
 			destroy := true // Terraform's default
-			if d, ok := single(m["lifecycle"])["destroy"].(bool); ok {
+			if d, ok := Single(m["lifecycle"])["destroy"].(bool); ok {
 				destroy = d
 			}
 			s.Removed = append(s.Removed, Removed{From: from, Destroy: destroy})
@@ -359,7 +359,7 @@ func newBlock(mode Mode, typ, name string, attrs map[string]any) (*Block, error)
 		}
 	}
 	b.DependsOn = StringList(attrs["depends_on"])
-	b.Lifecycle = single(attrs["lifecycle"])
+	b.Lifecycle = Single(attrs["lifecycle"])
 	if p, ok := attrs["provider"].(string); ok {
 		b.Provider = p
 	} else if attrs["provider"] != nil {
@@ -395,8 +395,10 @@ func blockBody(raw json.RawMessage) (map[string]any, error) {
 	return nil, fmt.Errorf("block is %T, not an object", v)
 }
 
-// objects returns a value written as one object or a list of objects.
-func objects(v any) []map[string]any {
+// Objects returns a nested block written as one object or a list of
+// objects (both are valid Terraform JSON), skipping elements that are not
+// objects.
+func Objects(v any) []map[string]any {
 	switch t := v.(type) {
 	case map[string]any:
 		return []map[string]any{t}
@@ -412,10 +414,10 @@ func objects(v any) []map[string]any {
 	return nil
 }
 
-// single returns a nested single block written as an object or a
+// Single returns a nested single block written as an object or a
 // one-element list, nil otherwise.
-func single(v any) map[string]any {
-	if o := objects(v); len(o) > 0 {
+func Single(v any) map[string]any {
+	if o := Objects(v); len(o) > 0 {
 		return o[0]
 	}
 	return nil
