@@ -59,6 +59,69 @@ var chartReleases = map[string][]ChartRelease{
 		// Tag argo-cd-10.1.1 of argoproj/argo-helm.
 		{Version: "10.1.1", AppVersion: "v3.4.4", Released: "2026-07-02"},
 	},
+	// Istio's charts (repository istio-release), released together; the
+	// day of tag 1.30.3 of istio/istio, the newest Istio release in the
+	// offline repository. The table is keyed by chart name alone: "base",
+	// "cni" and "gateway" are Istio's.
+	"base":    {{Version: "1.30.3", AppVersion: "1.30.3", Released: "2026-07-16"}},
+	"istiod":  {{Version: "1.30.3", AppVersion: "1.30.3", Released: "2026-07-16"}},
+	"cni":     {{Version: "1.30.3", AppVersion: "1.30.3", Released: "2026-07-16"}},
+	"ztunnel": {{Version: "1.30.3", AppVersion: "1.30.3", Released: "2026-07-16"}},
+	"gateway": {{Version: "1.30.3", AppVersion: "1.30.3", Released: "2026-07-16"}},
+	"argo-rollouts": {
+		// Tag argo-rollouts-2.41.0 of argoproj/argo-helm.
+		{Version: "2.41.0", AppVersion: "v1.9.0", Released: "2026-06-05"},
+	},
+}
+
+// Repositories of the charts NewIstioAmbient and NewArgoRollouts install.
+const (
+	istioChartRepository = "https://istio-release.storage.googleapis.com/charts"
+	argoChartRepository  = "https://argoproj.github.io/argo-helm"
+)
+
+// The charts NewIstioAmbient and NewArgoRollouts install: the newest
+// release of each in the table of ChartsAsOf, versions exact. Istio's
+// charts share one version and must move together (istiod, cni and ztunnel
+// of different releases are not supported together).
+var (
+	chartIstioBase    = Chart{Repository: istioChartRepository, Name: "base", Version: "1.30.3", AppVersion: "1.30.3"}
+	chartIstiod       = Chart{Repository: istioChartRepository, Name: "istiod", Version: "1.30.3", AppVersion: "1.30.3"}
+	chartIstioCNI     = Chart{Repository: istioChartRepository, Name: "cni", Version: "1.30.3", AppVersion: "1.30.3"}
+	chartZtunnel      = Chart{Repository: istioChartRepository, Name: "ztunnel", Version: "1.30.3", AppVersion: "1.30.3"}
+	chartIstioGateway = Chart{Repository: istioChartRepository, Name: "gateway", Version: "1.30.3", AppVersion: "1.30.3"}
+	chartArgoRollouts = Chart{Repository: argoChartRepository, Name: "argo-rollouts", Version: "2.41.0", AppVersion: "v1.9.0"}
+)
+
+// ChartIstioBase returns Istio's base chart (its CRDs and the default
+// revision's validation webhook) NewIstioAmbient installs (a copy).
+func ChartIstioBase() Chart { return chartIstioBase }
+
+// ChartIstiod returns Istio's control plane chart NewIstioAmbient installs
+// (a copy).
+func ChartIstiod() Chart { return chartIstiod }
+
+// ChartIstioCNI returns Istio's CNI node agent chart NewIstioAmbient
+// installs (a copy).
+func ChartIstioCNI() Chart { return chartIstioCNI }
+
+// ChartZtunnel returns Istio's ztunnel chart NewIstioAmbient installs (a
+// copy).
+func ChartZtunnel() Chart { return chartZtunnel }
+
+// ChartIstioGateway returns Istio's gateway chart NewIstioAmbient installs
+// as its ingress gateway (a copy).
+func ChartIstioGateway() Chart { return chartIstioGateway }
+
+// ChartArgoRollouts returns the Argo Rollouts chart NewArgoRollouts
+// installs (a copy).
+func ChartArgoRollouts() Chart { return chartArgoRollouts }
+
+// MeshCharts returns the charts of the service mesh and progressive
+// delivery: those NewIstioAmbient and NewArgoRollouts install. Check them
+// with OutdatedCharts(MeshCharts()...); DefaultCharts does not list them.
+func MeshCharts() []Chart {
+	return []Chart{chartIstioBase, chartIstiod, chartIstioCNI, chartZtunnel, chartIstioGateway, chartArgoRollouts}
 }
 
 // DefaultCharts returns the charts NewControllers installs unless told

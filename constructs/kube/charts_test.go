@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -20,7 +21,10 @@ func TestChartPinsAreNewestKnown(t *testing.T) {
 	if err := kube.OutdatedCharts(); err != nil {
 		t.Errorf("pins behind the release table:\n%v", err)
 	}
-	for _, c := range kube.DefaultCharts() {
+	if err := kube.OutdatedCharts(kube.MeshCharts()...); err != nil {
+		t.Errorf("mesh pins behind the release table:\n%v", err)
+	}
+	for _, c := range allCharts() {
 		newest, ok := kube.NewestRelease(c.Name)
 		if !ok {
 			t.Errorf("%s: no known release", c.Name)
@@ -32,13 +36,68 @@ func TestChartPinsAreNewestKnown(t *testing.T) {
 	}
 }
 
+// allCharts are the charts this package installs: DefaultCharts (the
+// controllers) and MeshCharts (Istio and Argo Rollouts).
+func allCharts() []kube.Chart { return append(kube.DefaultCharts(), kube.MeshCharts()...) }
+
+// MeshCharts lists what NewIstioAmbient and NewArgoRollouts install, each
+// from its upstream repository at the pinned release; DefaultCharts stays
+// the four controllers, so OutdatedCharts() does not grow.
+func TestMeshCharts(t *testing.T) {
+	const istio = "https://istio-release.storage.googleapis.com/charts"
+	want := []kube.Chart{
+		{Repository: istio, Name: "base", Version: "1.30.3", AppVersion: "1.30.3"},
+		{Repository: istio, Name: "istiod", Version: "1.30.3", AppVersion: "1.30.3"},
+		{Repository: istio, Name: "cni", Version: "1.30.3", AppVersion: "1.30.3"},
+		{Repository: istio, Name: "ztunnel", Version: "1.30.3", AppVersion: "1.30.3"},
+		{Repository: istio, Name: "gateway", Version: "1.30.3", AppVersion: "1.30.3"},
+		{Repository: "https://argoproj.github.io/argo-helm", Name: "argo-rollouts", Version: "2.41.0", AppVersion: "v1.9.0"},
+	}
+	got := kube.MeshCharts()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("MeshCharts() =\n%+v\nwant\n%+v", got, want)
+	}
+	accessors := []kube.Chart{kube.ChartIstioBase(), kube.ChartIstiod(), kube.ChartIstioCNI(), kube.ChartZtunnel(), kube.ChartIstioGateway(), kube.ChartArgoRollouts()}
+	if !reflect.DeepEqual(accessors, want) {
+		t.Errorf("Chart* accessors = %+v", accessors)
+	}
+	for _, c := range want {
+		r, ok := kube.NewestRelease(c.Name)
+		released := map[string]string{"argo-rollouts": "2026-06-05"}[c.Name]
+		if released == "" {
+			released = "2026-07-16"
+		}
+		if !ok || r.Released != released {
+			t.Errorf("%s newest release = %+v, want released %s", c.Name, r, released)
+		}
+	}
+	// A copy: changing it changes nothing else.
+	got[0].Version = "0.0.1"
+	if kube.ChartIstioBase().Version != "1.30.3" || kube.MeshCharts()[0].Version != "1.30.3" {
+		t.Error("MeshCharts hands out the pins themselves")
+	}
+	// An istiod pin behind the table is reported like any other.
+	old := kube.ChartIstiod()
+	old.Version = "1.29.6"
+	if err := kube.OutdatedCharts(old); err == nil || !strings.Contains(err.Error(), "kube: chart istiod 1.29.6 is older than 1.30.3 (app 1.30.3, released 2026-07-16)") {
+		t.Errorf("OutdatedCharts(istiod 1.29.6) = %v", err)
+	}
+	var names []string
+	for _, c := range kube.DefaultCharts() {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, ",") != "aws-load-balancer-controller,metrics-server,cluster-autoscaler,argo-cd" {
+		t.Errorf("DefaultCharts() = %v", names)
+	}
+}
+
 // The table is oldest first, dated, and no later than ChartsAsOf.
 func TestChartReleaseTable(t *testing.T) {
 	asOf, err := time.Parse(time.DateOnly, kube.ChartsAsOf)
 	if err != nil {
 		t.Fatalf("ChartsAsOf %q: %v", kube.ChartsAsOf, err)
 	}
-	for _, c := range kube.DefaultCharts() {
+	for _, c := range allCharts() {
 		rs := kube.KnownReleases(c.Name)
 		if len(rs) == 0 {
 			t.Errorf("%s: no known release", c.Name)
@@ -146,7 +205,7 @@ func TestChartReleasesMatchOfflineRepository(t *testing.T) {
 			}
 		}
 	}
-	for _, c := range kube.DefaultCharts() {
+	for _, c := range allCharts() {
 		var want, got []string
 		for v, app := range offline[c.Name] {
 			want = append(want, v+" "+app)

@@ -142,3 +142,107 @@ func ExampleOutdatedCharts() {
 	// kube: chart aws-load-balancer-controller 1.14.0 is older than 3.5.0 (app v3.5.0, released 2026-08-03), the newest known as of 2026-12-07
 	// true
 }
+
+// Istio in ambient mode in an add-ons stack applied after the cluster's
+// stack and before any stack that creates Gateways, HTTPRoutes or Istio
+// policy: the Gateway API CRDs, istiod and the node agents in istio-system
+// (the one privileged namespace), and an ingress gateway behind a
+// ClusterIP Service for a load balancer to bind.
+func ExampleNewIstioAmbient() {
+	app := cdktf.NewApp(nil)
+	aws := cdktf.NewTerraformStack(app, jsii.String("platform"))
+	provider.NewAwsProvider(aws, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	vpc, err := network.NewVPC(aws, "network", network.VPCProps{ClusterNames: []string{"platform"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cluster, err := eks.NewCluster(aws, "platform", eks.ClusterProps{
+		VPC: vpc, PrivateAccessCIDRs: []string{vpc.CIDR()},
+		NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 3}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	addons := cdktf.NewTerraformStack(app, jsii.String("platform-addons"))
+	provider.NewAwsProvider(addons, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	if _, err := kube.NewProviders(addons, "kubernetes", kube.ProvidersProps{Cluster: cluster, Region: "eu-west-1"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	istio, err := kube.NewIstioAmbient(addons, "istio", kube.IstioAmbientProps{Cluster: cluster, IngressGateway: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(istio.Namespace(), istio.TrustDomain(), istio.IngressNamespace(), istio.IngressServiceName())
+	for _, line := range tftest.Collect(addons, "helm_release", func(r map[string]any) string {
+		return fmt.Sprintf("%s %s %s", r["name"], r["chart"], r["version"])
+	}) {
+		fmt.Println(line)
+	}
+	fmt.Println(len(tftest.Collect(addons, "kubernetes_manifest", func(map[string]any) string { return "" })), "Gateway API", kube.GatewayAPIVersion, "objects")
+	// Output:
+	// istio-system cluster.local istio-ingress istio-ingress
+	// istio-base base 1.30.3
+	// istio-cni cni 1.30.3
+	// istio-ingress gateway 1.30.3
+	// istiod istiod 1.30.3
+	// ztunnel ztunnel 1.30.3
+	// 10 Gateway API v1.5.1 objects
+}
+
+// Argo Rollouts in the add-ons stack: its analyses query the platform's
+// Amazon Managed Service for Prometheus workspace through an IRSA role
+// that may only read it, and Rollouts move traffic through Gateway API
+// HTTPRoutes with the gatewayAPI plugin.
+func ExampleNewArgoRollouts() {
+	app := cdktf.NewApp(nil)
+	aws := cdktf.NewTerraformStack(app, jsii.String("platform"))
+	provider.NewAwsProvider(aws, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	vpc, err := network.NewVPC(aws, "network", network.VPCProps{ClusterNames: []string{"platform"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cluster, err := eks.NewCluster(aws, "platform", eks.ClusterProps{
+		VPC: vpc, PrivateAccessCIDRs: []string{vpc.CIDR()},
+		NodeGroups: []eks.NodeGroupProps{{Name: "general", MaxSize: 3}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	addons := cdktf.NewTerraformStack(app, jsii.String("platform-addons"))
+	provider.NewAwsProvider(addons, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	if _, err := kube.NewProviders(addons, "kubernetes", kube.ProvidersProps{Cluster: cluster, Region: "eu-west-1"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rollouts, err := kube.NewArgoRollouts(addons, "rollouts", kube.ArgoRolloutsProps{
+		Cluster: cluster, Region: "eu-west-1",
+		PrometheusWorkspaceARN: "arn:aws:aps:eu-west-1:123456789012:workspace/ws-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rollouts.Namespace(), rollouts.PluginName())
+	for _, line := range tftest.Collect(addons, "aws_iam_role_policy", func(r map[string]any) string {
+		var policy struct {
+			Statement []struct{ Action, Resource []string }
+		}
+		if err := json.Unmarshal([]byte(r["policy"].(string)), &policy); err != nil {
+			return err.Error()
+		}
+		return fmt.Sprint(policy.Statement[0].Action, policy.Statement[0].Resource)
+	}) {
+		fmt.Println(line)
+	}
+	// Output:
+	// argo-rollouts argoproj-labs/gatewayAPI
+	// [aps:QueryMetrics aps:GetSeries aps:GetLabels aps:GetMetricMetadata] [arn:aws:aps:eu-west-1:123456789012:workspace/ws-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b]
+}

@@ -1,6 +1,8 @@
 package kube
 
 import (
+	"strings"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/namespacev1"
 
@@ -127,9 +129,44 @@ func (n *Namespace) EnableReadinessGates() {
 	n.resource.Metadata().SetLabels(ptr.Map(n.labels))
 }
 
+// podSecurityPrefix is the prefix of the Pod Security Admission labels,
+// which NewNamespace sets from PodSecurity alone.
+const podSecurityPrefix = "pod-security.kubernetes.io/"
+
+// AddLabels adds labels to the namespace, or changes the values of labels
+// it has, such as the labels that enrol it in a service mesh. It refuses
+// keys or values Kubernetes would refuse and any Pod Security Admission
+// label (pod-security.kubernetes.io/...): the enforced level comes from
+// NamespaceProps.PodSecurity and its RelaxReason only. It returns every
+// problem at once, joined, each a *validate.FieldError wrapping
+// validate.ErrInvalid, and then changes nothing.
+func (n *Namespace) AddLabels(labels map[string]string) error {
+	r := validation.NewReport("kube", *n.Node().Path())
+	checkLabels(r, "AddLabels", labels)
+	for _, k := range ptr.SortedKeys(labels) {
+		if strings.HasPrefix(k, podSecurityPrefix) {
+			r.Addf("AddLabels", "key %q is a Pod Security Admission label; set NamespaceProps.PodSecurity (with a RelaxReason) instead", k)
+		}
+	}
+	if err := r.Err(); err != nil {
+		return err
+	}
+	for k, v := range labels {
+		n.labels[k] = v
+	}
+	n.resource.Metadata().SetLabels(ptr.Map(n.labels))
+	return nil
+}
+
 // Name returns the namespace's name (a reference to the resource, so that
 // objects created in it wait for it).
 func (n *Namespace) Name() string { return *n.resource.Metadata().Name() }
+
+// LiteralName returns the namespace's name as given in
+// NamespaceProps.Name: a plain string to compare or to build names from
+// (such as a workload identity), which, unlike Name, makes nothing wait for
+// the namespace.
+func (n *Namespace) LiteralName() string { return n.name }
 
 // PodSecurity returns the enforced Pod Security Admission level.
 func (n *Namespace) PodSecurity() PodSecurityLevel { return n.level }

@@ -12,11 +12,30 @@ import (
 
 // TargetGroupBindingProps configures BindTargetGroup.
 type TargetGroupBindingProps struct {
-	// Workload whose Service's pods are registered. Required.
+	// Workload whose Service's pods are registered. Set exactly one of
+	// Workload and Service.
+	// Default: - none
 	Workload *Workload
+	// Service whose pods are registered, for a Service this package's
+	// NewWorkload did not make (such as an Istio ingress gateway's,
+	// IstioAmbient.IngressServiceName).
+	// Default: - none
+	Service *ServiceTarget
 	// TargetGroupARN of an existing ELB target group of target type ip
 	// (it may come from another stack). Required.
 	TargetGroupARN string
+}
+
+// ServiceTarget is a Service, on one of its ports, in a namespace that
+// may belong to another stack: label that namespace for readiness gates
+// where it is made (NamespaceProps.ReadinessGates).
+type ServiceTarget struct {
+	// Namespace of the Service (its name). Required.
+	Namespace string
+	// Name of the Service. Required.
+	Name string
+	// Port of the Service (its port, not the pods'). Required.
+	Port int
 }
 
 // BindTargetGroup creates a TargetGroupBinding (elbv2.k8s.aws/v1beta1): the
@@ -41,8 +60,19 @@ func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBin
 	if !validation.DNSLabel(id) {
 		r.Addf("id", "%q is not a DNS label; it names the TargetGroupBinding object", id)
 	}
-	if props.Workload == nil {
-		r.Addf("Workload", "is nil; pass the *Workload whose pods to register")
+	switch {
+	case props.Workload == nil && props.Service == nil:
+		r.Addf("Workload", "is nil; pass the *Workload whose pods to register (or set Service instead)")
+	case props.Workload != nil && props.Service != nil:
+		r.Addf("Service", "is set and so is Workload; set exactly one")
+	case props.Service != nil:
+		if ns := props.Service.Namespace; !validation.IsToken(ns) && !validation.DNSLabel(ns) {
+			r.Addf("Service.Namespace", "%q is not a namespace name (DNS label)", ns)
+		}
+		checkName(r, "Service.Name", props.Service.Name)
+		if p := props.Service.Port; p < 1 || p > 65535 {
+			r.Addf("Service.Port", "%d is not a port (1-65535)", p)
+		}
 	}
 	arn := props.TargetGroupARN
 	if arn == "" {
@@ -53,17 +83,24 @@ func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBin
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	w := props.Workload
-	w.ns.EnableReadinessGates()
+	var namespace, service string
+	var port int
+	if w := props.Workload; w != nil {
+		w.ns.EnableReadinessGates()
+		namespace, service, port = w.namespace, *w.service.Metadata().Name(), w.servicePort
+	} else {
+		t := props.Service
+		namespace, service, port = t.Namespace, t.Name, t.Port
+	}
 	return manifest.NewManifest(scope, ptr.String(id), &manifest.ManifestConfig{
 		Manifest: &map[string]any{
 			"apiVersion": "elbv2.k8s.aws/v1beta1",
 			"kind":       "TargetGroupBinding",
-			"metadata":   map[string]any{"name": id, "namespace": w.namespace, "labels": map[string]string{"app.kubernetes.io/managed-by": "hybridstack"}},
+			"metadata":   map[string]any{"name": id, "namespace": namespace, "labels": map[string]string{"app.kubernetes.io/managed-by": "hybridstack"}},
 			"spec": map[string]any{
 				"targetGroupARN": arn,
 				"targetType":     "ip",
-				"serviceRef":     map[string]any{"name": *w.service.Metadata().Name(), "port": w.servicePort},
+				"serviceRef":     map[string]any{"name": service, "port": port},
 			},
 		},
 	}), nil

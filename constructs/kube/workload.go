@@ -85,13 +85,18 @@ type WorkloadProps struct {
 	// ServicePort is the Service's port, forwarded to Port.
 	// Default: 80
 	ServicePort int
+	// ServiceName names the workload's Service when another object must
+	// carry the workload's name (such as a mesh's frontend Service, on
+	// Istio ambient, which selects every version of the workload).
+	// Default: Name
+	ServiceName string
 	// Requests are the resources the scheduler reserves for each pod.
 	// Required.
 	Requests Resources
 	// Limits cap each pod; each at least its request. Required.
 	Limits Resources
 	// MinReplicas is the HPA's minimum (and the Deployment's initial
-	// replica count).
+	// replica count, unless ProgressiveDelivery).
 	// Default: 2
 	MinReplicas int
 	// MaxReplicas is the HPA's maximum.
@@ -153,6 +158,22 @@ type WorkloadProps struct {
 	// and Signals).
 	// Default: - no alarm
 	Alarms *WorkloadAlarms
+	// ProgressiveDelivery hands the pods to an Argo Rollout of the same
+	// name (package delivery: delivery.NewCanary with
+	// delivery.FromWorkload), which runs the Deployment's pod template
+	// through its workloadRef and shifts traffic to each new version step
+	// by step. The Deployment then only holds the pod template: it is
+	// rendered with 0 replicas, and Terraform keeps it at 0 (no
+	// ignore_changes on its replicas), so its own ReplicaSets run no
+	// pods. The HPA scales the Rollout (argoproj.io/v1alpha1, kind
+	// Rollout) instead of the Deployment; until the Rollout exists the
+	// HPA has no target and the workload runs no pods, so create the
+	// Rollout in the same apply (its stack comes after the one installing
+	// the Argo Rollouts chart and CRDs). The Service, PodDisruptionBudget
+	// and ServiceAccount are unchanged: they select the Rollout's pods by
+	// the same labels.
+	// Default: false: the Deployment runs the pods, scaled by the HPA
+	ProgressiveDelivery bool
 }
 
 // Workload is a Deployment with its Service, HPA, PDB, ServiceAccount and
@@ -160,8 +181,12 @@ type WorkloadProps struct {
 type Workload struct {
 	constructs.Construct
 	name, namespace string
+	serviceName     string // the Service's name when not name (ServiceName)
 	ns              *Namespace
 	servicePort     int
+	port            int
+	selector        map[string]string
+	progressive     bool
 	role            grant.Grantee
 	deployment      deploymentv1.DeploymentV1
 	service         servicev1.ServiceV1
@@ -187,10 +212,13 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	w := &Workload{name: p.Name, namespace: p.Namespace.name, ns: p.Namespace, servicePort: p.ServicePort}
+	selector := map[string]string{"app.kubernetes.io/name": p.Name}
+	w := &Workload{
+		name: p.Name, namespace: p.Namespace.name, ns: p.Namespace, servicePort: p.ServicePort,
+		port: p.Port, selector: selector, progressive: p.ProgressiveDelivery,
+	}
 	constructs.NewConstruct_Override(w, scope, &id)
 	ns := p.Namespace.Name()
-	selector := map[string]string{"app.kubernetes.io/name": p.Name}
 	labels := ptr.Merge(p.Labels, selector, map[string]string{"app.kubernetes.io/managed-by": "hybridstack"})
 	meta := func() (*string, *string, *map[string]*string) {
 		return ptr.String(p.Name), ptr.String(ns), ptr.Map(labels)
@@ -228,14 +256,27 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 		// mount their own audience-bound tokens.
 		AutomountServiceAccountToken: false,
 	})
-	w.deployment = deploymentv1.NewDeploymentV1(w, ptr.String("deployment"), &deploymentv1.DeploymentV1Config{
+	deployment := &deploymentv1.DeploymentV1Config{
 		Metadata: &deploymentv1.DeploymentV1Metadata{Name: name, Namespace: namespace, Labels: l},
 		Spec:     p.deploymentSpec(selector, labels, sa),
 		// The HPA owns the replica count after creation.
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{ptr.String("spec[0].replicas")}},
-	})
+	}
+	if p.ProgressiveDelivery {
+		// The Rollout runs the pods from this template; the Deployment
+		// itself stays at 0, and Terraform puts it back there if anyone
+		// scales it.
+		deployment.Spec.Replicas = ptr.String("0")
+		deployment.Lifecycle = nil
+	}
+	w.deployment = deploymentv1.NewDeploymentV1(w, ptr.String("deployment"), deployment)
+	serviceName := name
+	if p.ServiceName != "" {
+		serviceName = ptr.String(p.ServiceName)
+		w.serviceName = p.ServiceName
+	}
 	w.service = servicev1.NewServiceV1(w, ptr.String("service"), &servicev1.ServiceV1Config{
-		Metadata: &servicev1.ServiceV1Metadata{Name: name, Namespace: namespace, Labels: l},
+		Metadata: &servicev1.ServiceV1Metadata{Name: serviceName, Namespace: namespace, Labels: l},
 		Spec: &servicev1.ServiceV1Spec{
 			Type:     ptr.String("ClusterIP"),
 			Selector: ptr.Map(selector),
@@ -246,6 +287,13 @@ func NewWorkload(scope constructs.Construct, id string, props WorkloadProps) (*W
 	})
 	target := &horizontalpodautoscalerv2.HorizontalPodAutoscalerV2SpecScaleTargetRef{
 		ApiVersion: ptr.String("apps/v1"), Kind: ptr.String("Deployment"), Name: w.deployment.Metadata().Name(),
+	}
+	if p.ProgressiveDelivery {
+		// The Rollout (a CRD with a scale subresource) is made elsewhere,
+		// under the workload's name.
+		target = &horizontalpodautoscalerv2.HorizontalPodAutoscalerV2SpecScaleTargetRef{
+			ApiVersion: ptr.String(RolloutAPIVersion), Kind: ptr.String("Rollout"), Name: ptr.String(p.Name),
+		}
 	}
 	utilization := func(resource string, percent int) *horizontalpodautoscalerv2.HorizontalPodAutoscalerV2SpecMetric {
 		return &horizontalpodautoscalerv2.HorizontalPodAutoscalerV2SpecMetric{
@@ -328,6 +376,9 @@ func (p WorkloadProps) check(r *validation.Report) {
 		r.Addf("Namespace", "is nil; create one with NewNamespace")
 	}
 	checkName(r, "Name", p.Name)
+	if p.ServiceName != "" {
+		checkName(r, "ServiceName", p.ServiceName)
+	}
 	if validation.DNSLabel(p.Name) && !rfc1035.MatchString(p.Name) {
 		r.Addf("Name", "%q starts with a digit; it names a Service, which must start with a letter", p.Name)
 	}
@@ -566,14 +617,42 @@ func (p WorkloadProps) deploymentSpec(selector, labels map[string]string, sa ser
 	}
 }
 
+// RolloutAPIVersion is the API version of Argo Rollouts' Rollout, which
+// the HPA of a workload with ProgressiveDelivery scales.
+const RolloutAPIVersion = "argoproj.io/v1alpha1"
+
 // Name returns the workload's name (Deployment, Service, ServiceAccount).
 func (w *Workload) Name() string { return w.name }
 
-// Namespace returns the workload's namespace.
+// Namespace returns the name of the workload's namespace, as a literal.
 func (w *Workload) Namespace() string { return w.namespace }
+
+// ServiceName returns the name of the workload's Service, as a literal
+// (the workload's name).
+func (w *Workload) ServiceName() string {
+	if w.serviceName != "" {
+		return w.serviceName
+	}
+	return w.name
+}
 
 // ServicePort returns the Service's port.
 func (w *Workload) ServicePort() int { return w.servicePort }
+
+// Port returns the port the container listens on (the Service's target
+// port, named "http").
+func (w *Workload) Port() int { return w.port }
+
+// PodSelector returns the labels that select the workload's pods (those
+// of the Deployment's selector, the Service and the PodDisruptionBudget),
+// as a new map.
+func (w *Workload) PodSelector() map[string]string {
+	return ptr.Merge(w.selector)
+}
+
+// ProgressiveDelivery reports whether the workload was made with
+// ProgressiveDelivery: an Argo Rollout runs its pods.
+func (w *Workload) ProgressiveDelivery() bool { return w.progressive }
 
 // Role returns the pods' IAM role, a grant.Grantee: the ServiceAccountRole
 // given, or the role created for the Identity (nil with IdentityNone and no

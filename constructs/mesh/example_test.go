@@ -2,13 +2,16 @@ package mesh_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	kubeprovider "github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/mesh"
 	"github.com/hybridstack/hybridstack/constructs/network"
 )
@@ -200,4 +203,81 @@ func ExampleNewVirtualService_unsupported() {
 	// Output:
 	// mesh "example/payments": Routes[0].Retry is not supported by lattice: VPC Lattice has no retry policy; make the client retry (with backoff) instead; remove it, or set WarnOnUnsupported to accept it being left out
 	// <nil>
+}
+
+// Istio ambient inside one cluster, in the in-cluster stack (a kubernetes
+// provider; the Istio and Gateway API CRDs came with an earlier stack):
+// the namespaces join the mesh (mTLS STRICT, a waypoint each), payments
+// sends 10% to v2 with weights that Argo Rollouts moves, and only orders
+// and the ingress gateway may call it.
+func ExampleNetwork_Join() {
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("example-workloads"))
+	kubeprovider.NewKubernetesProvider(stack, jsii.String("kubernetes"), &kubeprovider.KubernetesProviderConfig{})
+
+	shop, err := mesh.NewNetwork(stack, "shop", mesh.NetworkProps{Engine: mesh.IstioAmbient})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, name := range []string{"payments", "orders"} {
+		ns, err := kube.NewNamespace(stack, name+"-namespace", kube.NamespaceProps{Name: name})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if err := shop.Join(ns); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	payments, err := mesh.NewVirtualService(stack, "payments", mesh.VirtualServiceProps{
+		Network:   shop,
+		Namespace: "payments",
+		Selector:  map[string]string{"app.kubernetes.io/part-of": "payments"},
+		Versions:  []mesh.Version{{Name: "stable", Service: "payments-stable"}, {Name: "canary", Service: "payments-canary"}},
+		Routes: []mesh.Route{{
+			Name:           "main",
+			Targets:        []mesh.Target{{Version: "stable", Weight: 90}, {Version: "canary", Weight: 10}},
+			TimeoutMS:      2000,
+			ManagedWeights: true,
+		}},
+		AllowedServiceAccounts: []mesh.ServiceAccountRef{{Namespace: "istio-ingress", Name: "istio-ingressgateway"}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = mesh.NewVirtualService(stack, "orders", mesh.VirtualServiceProps{
+		Network:   shop,
+		Namespace: "orders",
+		Selector:  map[string]string{"app.kubernetes.io/name": "orders"},
+		Versions:  []mesh.Version{{Name: "v1", Service: "orders-v1"}},
+		Backends:  []*mesh.VirtualService{payments},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(payments.DNSName())
+	fmt.Println(payments.FrontendService(), payments.HTTPRouteName("main"), payments.Principal())
+	kinds := tftest.Collect(stack, "kubernetes_manifest", func(r map[string]any) string {
+		m := r["manifest"].(map[string]any)
+		return fmt.Sprint(m["kind"], "/", m["metadata"].(map[string]any)["name"])
+	})
+	fmt.Println(strings.Join(kinds, "\n"))
+	// Output:
+	// payments.payments.svc.cluster.local
+	// payments payments-main cluster.local/ns/payments/sa/payments
+	// AuthorizationPolicy/orders
+	// AuthorizationPolicy/orders-from-waypoint
+	// AuthorizationPolicy/payments
+	// AuthorizationPolicy/payments-from-waypoint
+	// Gateway/waypoint
+	// Gateway/waypoint
+	// HTTPRoute/orders-default
+	// HTTPRoute/payments-main
+	// PeerAuthentication/default
+	// PeerAuthentication/default
+	// PeerAuthentication/default
 }

@@ -279,9 +279,13 @@ func (vs *VirtualService) latticeAlarms() {
 // HTTPCode_4XX_Count and RequestTimeoutCount, and under PodTargetsALB
 // each version's pods failing its ALB's health checks, UnHealthyHostCount),
 // its alarms and the service network's access log group. Lattice
-// publishes no saturation metric for a service. On App Mesh it returns
-// only a title: the library reads no Envoy metrics.
+// publishes no saturation metric for a service. On App Mesh and Istio
+// ambient it returns only a title: the library reads no Envoy or waypoint
+// metrics (Prometheus, not CloudWatch).
 func (vs *VirtualService) Signals() observe.Signals {
+	if vs.props.Network.engine == IstioAmbient {
+		return observe.Signals{Title: "Istio ambient service " + vs.props.Name}
+	}
 	if vs.latticeService == nil {
 		return observe.Signals{Title: "App Mesh service " + vs.props.Name}
 	}

@@ -2,11 +2,30 @@
 // AppMeshVirtualService, inside a Network (NewNetwork): service-to-service
 // traffic intent (a virtual service backed by versions of a workload,
 // weighted routes for canary and blue/green, path and header matches,
-// retries, timeouts, health checks, outlier detection, TLS) rendered either
-// to Amazon VPC Lattice (the default) or to AWS App Mesh, which reached end
-// of support on 2026-09-30. Features one engine lacks are refused with a
-// clear error, or, when asked, turned into a synth warning; they are never
-// dropped silently.
+// retries, timeouts, health checks, outlier detection, TLS, who may call)
+// rendered by one of three engines:
+//
+//   - Lattice (the default) renders to Amazon VPC Lattice. Use it for
+//     traffic between compute types (Lambda or ECS to and from EKS, or
+//     between VPCs), authorized through IAM: callers sign requests with
+//     their roles and each service's auth policy names them.
+//   - IstioAmbient renders to Istio in ambient mode inside one EKS cluster
+//     (Network.Join enrols namespaces): ztunnel wraps every pod-to-pod
+//     connection in mTLS with the pods' service account identities
+//     (PeerAuthentication STRICT), a waypoint per namespace applies the
+//     routes (Gateway API HTTPRoutes: weights, matches, timeouts) and
+//     AuthorizationPolicies that admit exactly the calling service
+//     accounts. Use it for east-west traffic inside a cluster that needs
+//     mTLS and L7 policy, and for canaries driven by Argo Rollouts
+//     (Route.ManagedWeights). Its objects need the Istio and Gateway API
+//     CRDs installed by an earlier stack and go in the in-cluster stack.
+//   - AppMesh renders to AWS App Mesh, which reached end of support on
+//     2026-09-30: only for teams still migrating off it; every App Mesh
+//     network raises a warning.
+//
+// Features one engine lacks are refused with a clear error, or, when asked
+// (WarnOnUnsupported), turned into a synth warning; they are never dropped
+// silently.
 package mesh
 
 import (
@@ -28,9 +47,11 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/awsenv"
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/iamdoc"
+	"github.com/hybridstack/hybridstack/constructs/internal/istio"
 	"github.com/hybridstack/hybridstack/constructs/internal/loggroup"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
+	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/network"
 )
 
@@ -43,6 +64,12 @@ const (
 	// AppMesh renders to AWS App Mesh, past end of support since
 	// 2026-09-30: for existing meshes being migrated only.
 	AppMesh Engine = "appmesh"
+	// IstioAmbient renders to Istio in ambient mode (ztunnel mTLS,
+	// a waypoint per namespace, Gateway API HTTPRoutes and Istio
+	// AuthorizationPolicies) as kubernetes_manifest resources, in a stack
+	// with a kubernetes provider, after the stack that installed the Istio
+	// and Gateway API CRDs.
+	IstioAmbient Engine = "istio-ambient"
 )
 
 // PodTargets is how a Lattice service's target groups reach the pods of
@@ -68,10 +95,10 @@ const (
 )
 
 // AppMeshEndOfSupport is the warning every App Mesh network raises.
-const AppMeshEndOfSupport = "AWS App Mesh reached end of support on 2026-09-30: it gets no fixes and new accounts cannot use it. Render this mesh with mesh.Lattice (Amazon VPC Lattice)."
+const AppMeshEndOfSupport = "AWS App Mesh reached end of support on 2026-09-30: it gets no fixes and new accounts cannot use it. Render this mesh with mesh.Lattice (Amazon VPC Lattice) or, inside one cluster, mesh.IstioAmbient (Istio ambient); see docs/mesh/migrate-from-app-mesh.md."
 
-// NetworkProps configures the mesh (App Mesh) or service network (Lattice)
-// that virtual services join.
+// NetworkProps configures the mesh (App Mesh, Istio ambient) or service
+// network (Lattice) that virtual services join.
 type NetworkProps struct {
 	// Name of the mesh or service network: 3-40 lowercase letters, digits
 	// and hyphens.
@@ -81,23 +108,32 @@ type NetworkProps struct {
 	// Default: Lattice
 	Engine Engine
 	// VPC is associated with the Lattice service network, and is where its
-	// target groups live. Required.
+	// target groups live. Required for Lattice; not used by Istio ambient.
 	VPC *network.VPC
 	// Cluster is the EKS cluster whose workloads join the mesh. App Mesh
 	// gets IRSA roles for Envoy through it; Lattice gets its managed prefix
 	// list admitted to the pods' port on the cluster security group, and
 	// each service that calls others an IRSA caller role. Required for App
-	// Mesh.
+	// Mesh; not used by Istio ambient, whose stack's kubernetes provider
+	// names the cluster.
 	// Default: - none
 	Cluster eks.ClusterRef
 	// PodTargets says how Lattice target groups reach the pods (Lattice
-	// only).
+	// only; refused on Istio ambient).
 	// Default: PodTargetsIP
 	PodTargets PodTargets
-	// LogRetentionDays keeps Lattice access logs this long.
+	// LogRetentionDays keeps Lattice access logs this long (Lattice only;
+	// refused on Istio ambient, whose ztunnel and waypoints log to
+	// stdout).
 	// Default: 90
 	LogRetentionDays int
-	// Tags are added to every resource.
+	// TrustDomain is the Istio trust domain of the cluster's workload
+	// identities (meshConfig.trustDomain of istiod): the first part of
+	// every principal the network's authorization policies name (Istio
+	// ambient only).
+	// Default: "cluster.local"
+	TrustDomain string
+	// Tags are added to every AWS resource (Istio ambient renders none).
 	// Default: - none
 	Tags map[string]string
 }
@@ -127,14 +163,22 @@ type Network struct {
 	targetPorts  map[int]bool
 	latticeRange string
 	podTargets   PodTargets
+	// Istio ambient: the trust domain and the joined namespaces, by name.
+	trustDomain string
+	joined      map[string]*kube.Namespace
 }
 
 var latticeNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
 
-// NewNetwork validates props and creates the mesh (egress DROP_ALL) or the
-// service network (IAM auth, VPC association, access logs). It returns every
-// problem with props at once, joined, each a *validate.FieldError wrapping
-// validate.ErrInvalid.
+// NewNetwork validates props and creates the mesh (App Mesh: egress
+// DROP_ALL), the service network (Lattice: IAM auth, VPC association,
+// access logs) or the mesh-wide policy (Istio ambient: PeerAuthentication
+// STRICT in istio-system, so no meshed workload accepts plaintext; Join
+// then enrols namespaces). On Istio ambient the scope's stack must have a
+// kubernetes provider (kube.NewProviders, created first): the objects are
+// kubernetes_manifest resources, whose CRDs (Istio, Gateway API) an
+// earlier stack installed. It returns every problem with props at once,
+// joined, each a *validate.FieldError wrapping validate.ErrInvalid.
 func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Network, error) {
 	r := validation.ForConstruct("mesh", scope, id)
 	if scope == nil {
@@ -149,6 +193,9 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 	}
 	if p.LogRetentionDays == 0 {
 		p.LogRetentionDays = 90
+	}
+	if p.TrustDomain == "" && p.Engine == IstioAmbient {
+		p.TrustDomain = istio.DefaultTrustDomain
 	}
 	if !latticeNameRe.MatchString(p.Name) || strings.Contains(p.Name, "--") {
 		r.Addf("Name", "%q must be 3-40 lowercase letters, digits and single hyphens, starting and ending with a letter or digit", p.Name)
@@ -165,23 +212,32 @@ func NewNetwork(scope constructs.Construct, id string, props NetworkProps) (*Net
 		if eks.IsNil(p.Cluster) {
 			r.Addf("Cluster", "is nil; App Mesh needs the EKS cluster whose Envoy sidecars get IRSA roles")
 		}
+	case IstioAmbient:
+		validateIstioNetwork(r, scope, props)
 	default:
-		r.Addf("Engine", "%q is not an engine; use %q or %q", p.Engine, Lattice, AppMesh)
+		r.Addf("Engine", "%q is not an engine; use %q, %q or %q", p.Engine, Lattice, IstioAmbient, AppMesh)
 	}
-	switch p.PodTargets {
-	case "", PodTargetsIP:
-	case PodTargetsALB:
+	if props.TrustDomain != "" && p.Engine != IstioAmbient {
+		r.Addf("TrustDomain", "%q applies to Istio ambient only; %s identifies callers otherwise", props.TrustDomain, p.Engine)
+	}
+	switch {
+	case p.Engine == IstioAmbient: // validateIstioNetwork refuses any
+	case p.PodTargets == "", p.PodTargets == PodTargetsIP:
+	case p.PodTargets == PodTargetsALB:
 		if p.Engine == AppMesh {
 			r.Addf("PodTargets", "%q applies to Lattice only; App Mesh finds pods through service discovery", p.PodTargets)
 		}
 	default:
 		r.Addf("PodTargets", "%q is not a pod target mode; use %q or %q", p.PodTargets, PodTargetsIP, PodTargetsALB)
 	}
-	if !validation.LogRetention(p.LogRetentionDays) {
+	if p.Engine != IstioAmbient && !validation.LogRetention(p.LogRetentionDays) {
 		r.Addf("LogRetentionDays", "%d is not a CloudWatch Logs retention; use one of %v", p.LogRetentionDays, validation.LogRetentionDays)
 	}
 	if err := r.Err(); err != nil {
 		return nil, err
+	}
+	if p.Engine == IstioAmbient {
+		return newIstioNetwork(scope, id, p), nil
 	}
 	env, err := awsenv.Of(scope)
 	if err != nil {
@@ -315,17 +371,19 @@ func (n *Network) Engine() Engine { return n.engine }
 // Name returns the mesh or service network name.
 func (n *Network) Name() string { return n.name }
 
-// ServiceNetworkID returns the Lattice service network id ("" for App Mesh).
+// ServiceNetworkID returns the Lattice service network id ("" for the
+// other engines).
 func (n *Network) ServiceNetworkID() string { return n.serviceNetworkID }
 
-// MeshName returns the App Mesh mesh name ("" for Lattice).
+// MeshName returns the App Mesh mesh name ("" for the other engines).
 func (n *Network) MeshName() string { return n.meshName }
 
-// ServiceNetwork returns the VPC Lattice service network (nil on App
-// Mesh), as an escape hatch.
+// ServiceNetwork returns the VPC Lattice service network (nil on the other
+// engines), as an escape hatch.
 func (n *Network) ServiceNetwork() vpclatticeservicenetwork.VpclatticeServiceNetwork {
 	return n.serviceNetwork
 }
 
-// Mesh returns the App Mesh mesh (nil on Lattice), as an escape hatch.
+// Mesh returns the App Mesh mesh (nil on the other engines), as an escape
+// hatch.
 func (n *Network) Mesh() appmeshmesh.AppmeshMesh { return n.mesh }

@@ -9,6 +9,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appmeshvirtualservice"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeauthpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpclatticeservice"
+	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
@@ -21,17 +22,21 @@ import (
 
 // Version is one deployable version of the workload behind a virtual
 // service. Set exactly one of Service (a Kubernetes service on EKS),
-// Hostname or CloudMap.
+// Hostname or CloudMap; Istio ambient takes Service only.
 type Version struct {
 	// Name such as "v1": lowercase letters, digits and hyphens. Required.
 	Name string
 	// Service is the Kubernetes service of this version, in the virtual
-	// service's namespace.
+	// service's namespace. On Istio ambient it is an HTTPRoute backend and
+	// must listen on VirtualServiceProps.Port, and may not be named like
+	// the virtual service (whose name the frontend Service takes).
 	Service string
-	// Hostname is a fixed DNS name instead of a Kubernetes service.
+	// Hostname is a fixed DNS name instead of a Kubernetes service (not on
+	// Istio ambient).
 	Hostname string
 	// CloudMap discovers the version's endpoints in AWS Cloud Map (App Mesh
-	// uses Cloud Map discovery; Lattice tags the target group with it).
+	// uses Cloud Map discovery; Lattice tags the target group with it; not
+	// on Istio ambient).
 	CloudMap *CloudMap
 }
 
@@ -52,7 +57,9 @@ type Target struct {
 	Weight  int
 }
 
-// Retry retries failed requests (App Mesh only).
+// Retry retries failed requests (App Mesh only; on Istio ambient the Gateway
+// API standard channel has no retry field, and Istio's default retry
+// policy applies).
 type Retry struct {
 	// MaxRetries is 1 to 25.
 	MaxRetries int
@@ -64,8 +71,13 @@ type Retry struct {
 	Events []string
 }
 
-// Route sends matching requests to weighted versions. Routes are tried in
-// the order given.
+// Route sends matching requests to weighted versions. Lattice and App Mesh
+// try routes in the order given. Istio ambient renders each route as an
+// HTTPRoute, and Gateway API orders rules by specificity, not by list
+// order: a longer PathPrefix first, then the route with more Headers;
+// routes matching the same requests (same PathPrefix and Headers) are
+// refused there. Istio matches PathPrefix by whole path segments ("/api"
+// matches "/api/x" but not "/apix").
 type Route struct {
 	// Name of the route: lowercase letters, digits and hyphens. Required.
 	Name string
@@ -81,9 +93,18 @@ type Route struct {
 	// Retry policy (App Mesh only).
 	// Default: - no retries
 	Retry *Retry
-	// TimeoutMS per request (App Mesh only).
+	// TimeoutMS per request (App Mesh; Istio ambient: the HTTPRoute's
+	// request timeout, at most 86400000).
 	// Default: - the engine's default
 	TimeoutMS int
+	// ManagedWeights hands this route's weights to a progressive-delivery
+	// controller (Argo Rollouts with its Gateway API plugin; Istio ambient
+	// only). The weights are rendered as initial values and listed in the
+	// HTTPRoute manifest's computed_fields, so that Terraform accepts the
+	// weights the controller sets instead of setting them back. The route
+	// needs exactly 2 targets: the stable and the canary version.
+	// Default: false
+	ManagedWeights bool
 }
 
 // HealthCheck probes each version's endpoints.
@@ -102,7 +123,8 @@ type HealthCheck struct {
 	HealthyThreshold, UnhealthyThreshold int
 }
 
-// OutlierDetection ejects failing endpoints (App Mesh only).
+// OutlierDetection ejects failing endpoints (App Mesh; Istio ambient: a
+// DestinationRule per version, applied by the waypoint).
 type OutlierDetection struct {
 	MaxServerErrors     int
 	IntervalSeconds     int
@@ -110,7 +132,8 @@ type OutlierDetection struct {
 	MaxEjectionPercent  int
 }
 
-// TLS secures traffic to the service.
+// TLS secures traffic to the service (Lattice and App Mesh; on Istio
+// ambient ztunnel encrypts every connection with mTLS).
 type TLS struct {
 	// CertificateARN is the ACM certificate the service presents. Required.
 	CertificateARN string
@@ -122,42 +145,58 @@ type TLS struct {
 	DomainName string
 }
 
-// Gateway admits traffic from outside the mesh (App Mesh only).
+// Gateway admits traffic from outside the mesh (App Mesh only; on Istio
+// ambient use an Istio ingress gateway and AllowedServiceAccounts).
 type Gateway struct {
 	// Port of the virtual gateway listener.
 	// Default: 8088
 	Port int
 }
 
+// ServiceAccountRef names a Kubernetes service account: on Istio ambient,
+// the workload identity of the pods that run as it.
+type ServiceAccountRef struct {
+	// Namespace of the service account. Required.
+	Namespace string
+	// Name of the service account. Required.
+	Name string
+}
+
 // VirtualServiceProps is the traffic intent for one service.
 type VirtualServiceProps struct {
 	// Network the service joins. Required.
 	Network *Network
-	// Name of the service: 3-40 lowercase letters, digits and hyphens.
+	// Name of the service: 3-40 lowercase letters, digits and hyphens. On
+	// Istio ambient it names the frontend Service that clients call.
 	// Default: the construct id
 	Name string
-	// Namespace of the workload on EKS. Required.
+	// Namespace of the workload on EKS. Required. On Istio ambient the
+	// namespace must have joined the network (Network.Join).
 	Namespace string
 	// ServiceAccount the workload's pods run as (App Mesh: gets the Envoy
-	// IRSA role).
+	// IRSA role; Istio ambient: the service's identity, which its backends'
+	// authorization policies admit).
 	// Default: Name
 	ServiceAccount string
-	// Port the service listens on.
+	// Port the service listens on. On Istio ambient it is the port of the
+	// frontend Service, of each version's Service and of the pods.
 	// Default: 8080
 	Port int
 	// Versions of the workload: 1 to 10. Required.
 	Versions []Version
-	// Routes in priority order.
+	// Routes in priority order (Istio ambient: by specificity, see Route).
 	// Default: - one route "/" sending all traffic to the first version
 	Routes []Route
-	// HealthCheck of each version.
+	// HealthCheck of each version (Lattice and App Mesh; on Istio ambient
+	// the pods' readiness probes decide which endpoints get traffic).
 	// Default: - GET /healthz every 10 s
 	HealthCheck *HealthCheck
-	// OutlierDetection (App Mesh only).
+	// OutlierDetection (App Mesh and Istio ambient).
 	// Default: - none
 	OutlierDetection *OutlierDetection
-	// TLS for traffic to the service.
-	// Default: - plain HTTP inside the VPC (App Mesh: only with PlaintextReason)
+	// TLS for traffic to the service (Lattice and App Mesh).
+	// Default: - plain HTTP inside the VPC (App Mesh: only with
+	// PlaintextReason; Istio ambient: mTLS between all meshed pods)
 	TLS *TLS
 	// PlaintextReason is the documented opt-out from TLS on App Mesh: why
 	// traffic to this service may travel unencrypted. It is recorded as the
@@ -165,7 +204,8 @@ type VirtualServiceProps struct {
 	// Default: - none; App Mesh services without TLS are refused
 	PlaintextReason string
 	// Backends are the services this one calls (App Mesh: the only ones it
-	// can reach under egress DROP_ALL).
+	// can reach under egress DROP_ALL; Lattice and Istio ambient: each
+	// backend admits this service's identity).
 	// Default: - none
 	Backends []*VirtualService
 	// AllowedPrincipals may invoke the service (Lattice IAM auth policy).
@@ -180,16 +220,31 @@ type VirtualServiceProps struct {
 	// a later stack, without a cyclic reference to their ARNs.
 	// Default: - none
 	AllowedPrincipalTags map[string][]string
+	// AllowedServiceAccounts may call the service besides the services
+	// that list it in their Backends (Istio ambient only): callers outside
+	// the intent, such as an Istio ingress gateway or a tenant's workload.
+	// Each becomes exactly one principal of the service's authorization
+	// policy.
+	// Default: - none
+	AllowedServiceAccounts []ServiceAccountRef
+	// Selector is the pod labels shared by the pods of every version
+	// (Istio ambient only, where it is required): the frontend Service
+	// selects them, and only the namespace's waypoint may reach them.
+	// Other engines ignore it.
+	// Default: - none
+	Selector map[string]string
 	// Gateway adds an App Mesh virtual gateway in front of the service.
 	// Default: - none
 	Gateway *Gateway
 	// WarnOnUnsupported turns features the engine lacks (Lattice: retries,
-	// timeouts, outlier detection, gateways) from errors into synth warnings.
-	// The features are then not rendered.
+	// timeouts, outlier detection, gateways; Istio ambient: retries, TLS,
+	// gateways, IAM principals, CloudWatch alarms, health checks) from
+	// errors into synth warnings. The features are then not rendered.
 	// Default: false
 	WarnOnUnsupported bool
 	// AlarmTopicARN is notified when an alarm of the service fires or
-	// recovers (Lattice only; App Mesh services get no alarms): server
+	// recovers (Lattice only; App Mesh and Istio ambient services get no
+	// alarms): server
 	// errors (5 or more 5xx responses a minute in 3 of 5 minutes) and
 	// latency (the p99 of RequestTime at LatencyAlarmMS or more in 3
 	// consecutive 5-minute periods).
@@ -227,6 +282,14 @@ type VirtualService struct {
 	// versions under PodTargetsALB.
 	raised  []observe.Alarm
 	bridges []bridge
+	// Istio ambient: the namespace (a reference to it), the
+	// AuthorizationPolicy naming the callers (rewritten as callers
+	// register), the callers' principals, and the HTTPRoute of each intent
+	// route.
+	istioNamespace string
+	istioPolicy    manifest.Manifest
+	istioCallers   []string
+	httpRoutes     map[string]string
 }
 
 // bridge is the ALB between Lattice and one version's pods, by the
@@ -298,6 +361,7 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 		return
 	}
 	lattice := p.Network.engine == Lattice
+	onIstio := p.Network.engine == IstioAmbient
 	if !latticeNameRe.MatchString(p.Name) || strings.Contains(p.Name, "--") {
 		r.Addf("Name", "%q must be 3-40 lowercase letters, digits and single hyphens, starting and ending with a letter or digit", p.Name)
 	} else if full := p.Network.name + "-" + p.Name; lattice && len(full) > 40 {
@@ -383,10 +447,16 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 		if len(rt.Targets) > 0 && (sum != 100 || !positive) {
 			r.Addf(f+".Targets", "weights sum to %d; they are percentages and must sum to 100", sum)
 		}
+		if rt.ManagedWeights && !onIstio {
+			r.Addf(f+".ManagedWeights", "is not supported by %s: a progressive-delivery controller moves weights of Gateway API HTTPRoutes, which only %s renders", p.Network.engine, IstioAmbient)
+		}
 		if rt.Retry != nil {
 			if lattice {
 				unsupported(r, p, warns, f+".Retry", "VPC Lattice has no retry policy; make the client retry (with backoff) instead",
 					fmt.Sprintf("route %q: retries are not rendered: VPC Lattice has no retry policy", rt.Name))
+			} else if onIstio {
+				unsupported(r, p, warns, f+".Retry", istioNoRetry,
+					fmt.Sprintf("route %q: retries are not rendered: %s", rt.Name, istioNoRetry))
 			} else {
 				if rt.Retry.MaxRetries < 1 || rt.Retry.MaxRetries > 25 {
 					r.Addf(f+".Retry.MaxRetries", "%d is out of range; use 1 to 25", rt.Retry.MaxRetries)
@@ -434,7 +504,7 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 			r.Addf("OutlierDetection", "needs MaxServerErrors, IntervalSeconds and BaseEjectionSeconds of at least 1 and MaxEjectionPercent 0-100")
 		}
 	}
-	if t := p.TLS; t != nil {
+	if t := p.TLS; t != nil && !onIstio {
 		if t.CertificateARN == "" {
 			r.Addf("TLS.CertificateARN", "is empty; the service needs an ACM certificate")
 		}
@@ -445,14 +515,14 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 			r.Addf("TLS.CertificateAuthorityARN", "is empty; App Mesh clients validate the service against an ACM Private CA")
 		}
 	}
-	if !lattice && p.TLS == nil && strings.TrimSpace(p.PlaintextReason) == "" {
+	if p.Network.engine == AppMesh && p.TLS == nil && strings.TrimSpace(p.PlaintextReason) == "" {
 		r.Addf("TLS", "is nil on App Mesh: traffic to the service would not be encrypted; set TLS (ACM certificate and Private CA), or PlaintextReason to say why plaintext is acceptable")
 	}
 	for _, f := range []struct {
 		field string
 		set   bool
 	}{{"AlarmTopicARN", p.AlarmTopicARN != ""}, {"LatencyAlarmMS", p.LatencyAlarmMS != 0}} {
-		if field := f.field; f.set && !lattice {
+		if field := f.field; f.set && p.Network.engine == AppMesh {
 			unsupported(r, p, warns, field, "the library raises alarms on VPC Lattice metrics only; watch the Envoy proxies' metrics instead",
 				field+" is not rendered: App Mesh services get no alarms")
 		}
@@ -468,6 +538,9 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 		if b == nil || b.props.Network != p.Network {
 			r.Addf(fmt.Sprintf("Backends[%d]", i), "is not a service of the same network")
 		}
+	}
+	if len(p.AllowedServiceAccounts) > 0 && !onIstio {
+		r.Addf("AllowedServiceAccounts", "is not supported by %s: only %s authorizes callers by their Kubernetes service account (Lattice: AllowedPrincipals, IAM roles)", p.Network.engine, IstioAmbient)
 	}
 	for _, k := range ptr.SortedKeys(p.AllowedPrincipalTags) {
 		f := "AllowedPrincipalTags[" + k + "]"
@@ -507,20 +580,28 @@ func NewVirtualService(scope constructs.Construct, id string, props VirtualServi
 	p := withDefaults(id, props)
 	var warns []string
 	validate(r, p, &warns)
+	if p.Network != nil && p.Network.engine == IstioAmbient {
+		validateIstio(r, p, props.HealthCheck != nil, &warns)
+	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	vs := &VirtualService{props: p, tls: p.TLS, build: r, podTargetGroups: map[string]string{}}
+	vs := &VirtualService{props: p, tls: p.TLS, build: r, podTargetGroups: map[string]string{}, httpRoutes: map[string]string{}}
 	constructs.NewConstruct_Override(vs, scope, &id)
 	for _, w := range warns {
 		cdktf.Annotations_Of(vs).AddWarning(ptr.String(*vs.Node().Path() + ": " + w))
 	}
-	if p.Network.engine == AppMesh {
+	switch p.Network.engine {
+	case AppMesh:
 		if err := vs.renderAppMesh(); err != nil {
 			return nil, err
 		}
-	} else if err := vs.renderLattice(); err != nil {
-		return nil, err
+	case IstioAmbient:
+		vs.renderIstio()
+	default:
+		if err := vs.renderLattice(); err != nil {
+			return nil, err
+		}
 	}
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -528,7 +609,8 @@ func NewVirtualService(scope constructs.Construct, id string, props VirtualServi
 	return vs, nil
 }
 
-// DNSName returns the name clients use to reach the service.
+// DNSName returns the name clients use to reach the service (Istio
+// ambient: the frontend Service, <Name>.<Namespace>.svc.cluster.local).
 func (vs *VirtualService) DNSName() string { return vs.dnsName }
 
 // CallerRole returns the IRSA role of the service's own pods (Lattice, when
@@ -543,19 +625,20 @@ func (vs *VirtualService) PodTargetGroupARN(version string) string {
 	return vs.podTargetGroups[version]
 }
 
-// LatticeService returns the VPC Lattice service (nil on App Mesh), as an
-// escape hatch.
+// LatticeService returns the VPC Lattice service (nil on the other
+// engines), as an escape hatch.
 func (vs *VirtualService) LatticeService() vpclatticeservice.VpclatticeService {
 	return vs.latticeService
 }
 
-// AppMeshService returns the App Mesh virtual service (nil on Lattice), as
-// an escape hatch.
+// AppMeshService returns the App Mesh virtual service (nil on the other
+// engines), as an escape hatch.
 func (vs *VirtualService) AppMeshService() appmeshvirtualservice.AppmeshVirtualService {
 	return vs.appMeshService
 }
 
-// ARN returns the App Mesh virtual service or Lattice service ARN.
+// ARN returns the App Mesh virtual service or Lattice service ARN ("" on
+// Istio ambient, which has no AWS resource).
 func (vs *VirtualService) ARN() string { return vs.arn }
 
 // AdmitsPrincipalTag reports whether the service's auth policy admits
@@ -574,9 +657,10 @@ func (vs *VirtualService) AdmitsPrincipalTag(key, value string) bool {
 // besides the service's auth policy: vpc-lattice-svcs:Invoke on the
 // service and every path of it (an inline policy "invoke-<name>" on the
 // role, in the role's stack). With the AWS_IAM auth type Lattice allows a
-// call only when both policies allow it. On App Mesh, which authorizes no
-// calls through IAM, it grants nothing and returns nil. It returns an
-// error for a nil grantee or one whose role rejects the policy.
+// call only when both policies allow it. On App Mesh and Istio ambient,
+// which authorize no calls through IAM, it grants nothing and returns nil.
+// It returns an error for a nil grantee or one whose role rejects the
+// policy.
 func (vs *VirtualService) GrantInvoke(g grant.Grantee) error {
 	if g == nil {
 		r := validation.NewReport("mesh", *vs.Node().Path())

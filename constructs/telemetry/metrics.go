@@ -141,6 +141,15 @@ type MetricsProps struct {
 	// defaults'.
 	// Default: - none
 	RuleGroups []RuleGroup
+	// IstioAmbient says the cluster runs Istio ambient mode
+	// (kube.NewIstioAmbient): the collector then also scrapes the
+	// waypoints, the gateways and ztunnel on IstioMetricsPort (whose
+	// security group is opened to it on the cluster security group),
+	// and IstioRuleGroup is loaded after DefaultRuleGroups. The waypoints'
+	// istio_requests_total and istio_request_duration_milliseconds are
+	// what Argo Rollouts' canary analyses query (QueryURL).
+	// Default: false
+	IstioAmbient bool
 	// DisableContainerInsights leaves out CloudWatch Container Insights
 	// (the amazon-cloudwatch-observability add-on). It is needed for a
 	// cluster without EC2 nodes, where the agent cannot run.
@@ -240,7 +249,7 @@ func (s metricsSettings) validate(r *validation.Report) {
 			r.Addf("Kafka.LagThreshold", "%d is negative; give the lag in messages above which to alert", s.Kafka.LagThreshold)
 		}
 	}
-	CheckRuleGroups(r, "RuleGroups", append(DefaultRuleGroups(s.lagThreshold()), s.RuleGroups...))
+	CheckRuleGroups(r, "RuleGroups", append(s.defaultRuleGroups(), s.RuleGroups...))
 	if !s.DisableContainerInsights && !eks.IsNil(s.Cluster) {
 		switch {
 		case !s.Cluster.HasEC2Nodes():
@@ -257,6 +266,15 @@ func (s metricsSettings) validate(r *validation.Report) {
 			r.Addf("Tags", "key %q uses the reserved aws: prefix", k)
 		}
 	}
+}
+
+// defaultRuleGroups are the groups loaded before RuleGroups.
+func (s metricsSettings) defaultRuleGroups() []RuleGroup {
+	groups := DefaultRuleGroups(s.lagThreshold())
+	if s.IstioAmbient {
+		groups = append(groups, IstioRuleGroup())
+	}
+	return groups
 }
 
 func (s metricsSettings) lagThreshold() int {
@@ -294,15 +312,17 @@ func checkScrapeTarget(r *validation.Report, field string, t ScrapeTarget) {
 //     cluster's private subnets, behind a security group of its own
 //     ("scraper-security-group") allowed into the cluster security group
 //     on 443 (the API server, and the kubelets and cAdvisor through its
-//     node proxy) and on the kube-state-metrics (and kafka_exporter)
-//     port only; its scrape configuration (ScrapeConfigYAML) reads the API
-//     server, kubelets, cAdvisor and kube-state-metrics. A workspace with
+//     node proxy) and on the kube-state-metrics (and kafka_exporter, and
+//     with IstioAmbient IstioMetricsPort) port only; its scrape
+//     configuration (ScrapeConfigYAML) reads the API server, kubelets,
+//     cAdvisor and kube-state-metrics (and Istio's proxies). A workspace with
 //     a customer managed key is written to through two roles
 //     ("scraper-source-role" assumed by the collector,
 //     "scraper-target-role" allowed aps:RemoteWrite on the workspace), as
 //     AWS requires;
 //   - the rules (aws_prometheus_rule_group_namespace "rules":
-//     DefaultRuleGroups and RuleGroups) and the Alertmanager
+//     DefaultRuleGroups, IstioRuleGroup with IstioAmbient, and RuleGroups)
+//     and the Alertmanager
 //     (aws_prometheus_alert_manager_definition "alertmanager") sending
 //     every alert to AlertTopicARN, whose policy it writes
 //     (aws_sns_topic_policy "alert-topic-policy") unless
@@ -413,6 +433,12 @@ func (m *Metrics) scrape(r *validation.Report, s metricsSettings, tags func(stri
 			why  string
 		}{s.Kafka.Exporter.Port, "From the Prometheus collector to kafka_exporter"})
 	}
+	if s.IstioAmbient {
+		paths = append(paths, struct {
+			port int
+			why  string
+		}{IstioMetricsPort, "From the Prometheus collector to Istio's waypoints, gateways and ztunnel (metrics)"})
+	}
 	for _, p := range paths {
 		if _, err := m.connections.AllowTo(c, p.port, p.why); err != nil {
 			r.Join(err)
@@ -424,6 +450,7 @@ func (m *Metrics) scrape(r *validation.Report, s metricsSettings, tags func(stri
 		IntervalSeconds:  s.ScrapeIntervalSeconds,
 		KubeStateMetrics: s.KubeStateMetrics,
 		KafkaExporter:    kafkaExporterTarget(s),
+		IstioAmbient:     s.IstioAmbient,
 	})
 	r.Join(err)
 
@@ -508,7 +535,7 @@ func (m *Metrics) writerRoles(r *validation.Report, s metricsSettings, tags func
 
 // alerting creates the rules, the Alertmanager and the topic policy.
 func (m *Metrics) alerting(r *validation.Report, s metricsSettings) {
-	m.rules = append(DefaultRuleGroups(s.lagThreshold()), s.RuleGroups...)
+	m.rules = append(s.defaultRuleGroups(), s.RuleGroups...)
 	data, err := marshalYAML(promRuleFile{Groups: m.rules})
 	r.Join(err)
 	prometheusrulegroupnamespace.NewPrometheusRuleGroupNamespace(m, ptr.String("rules"), &prometheusrulegroupnamespace.PrometheusRuleGroupNamespaceConfig{
@@ -640,6 +667,31 @@ func (m *Metrics) WorkspaceID() string { return *m.workspace.Id() }
 // writes to <endpoint>api/v1/remote_write, signed with SigV4.
 func (m *Metrics) PrometheusEndpoint() string { return *m.workspace.PrometheusEndpoint() }
 
+// QueryURL returns the address Prometheus clients that sign with SigV4
+// query the workspace at (a token): the workspace's Prometheus endpoint,
+// https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/, to
+// which the client appends api/v1/query. It is the address of an Argo
+// Rollouts AnalysisTemplate's Prometheus provider (with
+// authentication.sigv4.region the workspace's Region); that client drops
+// the trailing "/" before appending the API path. The caller's role needs
+// QueryPolicyStatements.
+func (m *Metrics) QueryURL() string { return *m.workspace.PrometheusEndpoint() }
+
+// QueryPolicyStatements returns the statements a role needs to query the
+// workspace through QueryURL, such as the IRSA role of the Argo Rollouts
+// controller: aps:QueryMetrics, aps:GetSeries, aps:GetLabels and
+// aps:GetMetricMetadata on the workspace (Sid QueryPrometheusWorkspace),
+// and the use of its key through the service, kms:Decrypt and
+// kms:DescribeKey with kms:ViaService aps.<region>.amazonaws.com (Sid
+// DecryptPrometheusWorkspace).
+func (m *Metrics) QueryPolicyStatements() []iamdoc.Statement {
+	query := iamdoc.Allow("QueryPrometheusWorkspace",
+		[]string{"aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"}, *m.workspace.Arn())
+	decrypt := iamdoc.Allow("DecryptPrometheusWorkspace", []string{"kms:Decrypt", "kms:DescribeKey"}, *m.key.Arn())
+	decrypt.Condition = map[string]map[string]any{"StringEquals": {"kms:ViaService": "aps." + m.env.Region + ".amazonaws.com"}}
+	return []iamdoc.Statement{query, decrypt}
+}
+
 // KMSKeyARN returns the ARN of the key that encrypts the workspace.
 func (m *Metrics) KMSKeyARN() string { return *m.key.Arn() }
 
@@ -683,6 +735,9 @@ type ScrapeConfig struct {
 	KubeStateMetrics ScrapeTarget
 	// KafkaExporter, when not nil, is the kafka_exporter Service.
 	KafkaExporter *ScrapeTarget
+	// IstioAmbient adds the jobs of Istio ambient mode: istio-waypoints,
+	// istio-gateways and istio-ztunnel.
+	IstioAmbient bool
 }
 
 // The Prometheus configuration a managed collector accepts: global
@@ -737,7 +792,12 @@ var scraperToken = &promAuthorization{Type: "Bearer", CredentialsFile: "/var/run
 //     resolves, so the collector needs no path to the nodes' port 10250;
 //   - kube-state-metrics: the endpoints of the kube-state-metrics
 //     Service's port, over HTTP;
-//   - kafka-exporter, with KafkaExporter: the same for kafka_exporter.
+//   - kafka-exporter, with KafkaExporter: the same for kafka_exporter;
+//   - istio-waypoints, istio-gateways and istio-ztunnel, with
+//     IstioAmbient: the pods of Istio's waypoints, gateways and ztunnel
+//     (role pod), on their IP and IstioMetricsPort, path
+//     IstioMetricsPath, with the target labels namespace and pod (and
+//     gateway, or node for ztunnel).
 //
 // The kubelet and cAdvisor series get a "node" label. The exporters' jobs
 // add no target labels: their series carry "namespace" and "pod" labels of
@@ -792,6 +852,9 @@ func ScrapeConfigYAML(c ScrapeConfig) (string, error) {
 	}
 	if c.KafkaExporter != nil {
 		cfg.ScrapeConfigs = append(cfg.ScrapeConfigs, service("kafka-exporter", *c.KafkaExporter))
+	}
+	if c.IstioAmbient {
+		cfg.ScrapeConfigs = append(cfg.ScrapeConfigs, istioScrapeJobs()...)
 	}
 	return marshalYAML(cfg)
 }

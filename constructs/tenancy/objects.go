@@ -147,6 +147,7 @@ func (t *Tenant) networkPolicies(p *Platform) {
 		}})
 	}
 	t.telemetryPolicy(p, policy)
+	t.meshNetworkPolicies(p, policy)
 	var egress []*np.NetworkPolicyV1SpecEgress
 	for _, e := range p.props.EgressRules {
 		egress = append(egress, &np.NetworkPolicyV1SpecEgress{
@@ -430,8 +431,12 @@ var guardedKinds = [][2]string{
 // destroyed. Terraform waits up to 30 minutes for that cascade.
 func (t *Tenant) gitops(p *Platform) {
 	argo := p.props.ArgoCDNamespace
-	blacklist := make([]map[string]string, len(guardedKinds))
-	for i, k := range guardedKinds {
+	guarded := guardedKinds
+	if p.props.AmbientMesh != nil {
+		guarded = append(append([][2]string(nil), guardedKinds...), meshGuardedKinds...)
+	}
+	blacklist := make([]map[string]string, len(guarded))
+	for i, k := range guarded {
 		blacklist[i] = map[string]string{"group": k[0], "kind": k[1]}
 	}
 	repos := t.props.Repositories
@@ -455,28 +460,27 @@ func (t *Tenant) gitops(p *Platform) {
 		t.fence("elbv2.k8s.aws", "TargetGroupBinding", lt.Name, tgb)
 	}
 	const server = "https://kubernetes.default.svc"
-	project := manifest.NewManifest(t, ptr.String("argocd-project"), &manifest.ManifestConfig{
-		Manifest: &map[string]any{
-			"apiVersion": "argoproj.io/v1alpha1",
-			"kind":       "AppProject",
-			"metadata":   map[string]any{"name": t.name, "namespace": argo, "labels": labels},
-			"spec": map[string]any{
-				"description":  "Tenant " + t.name + ": its namespace only",
-				"sourceRepos":  repos,
-				"destinations": []map[string]string{{"server": server, "namespace": t.name}},
-				// Syncs run as the tenant's own service account.
-				"destinationServiceAccounts": []map[string]string{{
-					"server": server, "namespace": t.name, "defaultServiceAccount": t.name + ":" + SyncServiceAccount,
-				}},
-				// No cluster-scoped kind at all.
-				"clusterResourceWhitelist":   []map[string]string{},
-				"namespaceResourceBlacklist": blacklist,
-				// Objects in the namespace that no Application deploys are
-				// reported, except the platform's own.
-				"orphanedResources": map[string]any{"warn": true, "ignore": append([]map[string]string(nil), t.owned...)},
-			},
+	t.projectObj = map[string]any{
+		"apiVersion": "argoproj.io/v1alpha1",
+		"kind":       "AppProject",
+		"metadata":   map[string]any{"name": t.name, "namespace": argo, "labels": labels},
+		"spec": map[string]any{
+			"description":  "Tenant " + t.name + ": its namespace only",
+			"sourceRepos":  repos,
+			"destinations": []map[string]string{{"server": server, "namespace": t.name}},
+			// Syncs run as the tenant's own service account.
+			"destinationServiceAccounts": []map[string]string{{
+				"server": server, "namespace": t.name, "defaultServiceAccount": t.name + ":" + SyncServiceAccount,
+			}},
+			// No cluster-scoped kind at all.
+			"clusterResourceWhitelist":   []map[string]string{},
+			"namespaceResourceBlacklist": blacklist,
+			// Objects in the namespace that no Application deploys are
+			// reported, except the platform's own.
+			"orphanedResources": map[string]any{"warn": true, "ignore": append([]map[string]string(nil), t.owned...)},
 		},
-	})
+	}
+	t.project = manifest.NewManifest(t, ptr.String("argocd-project"), &manifest.ManifestConfig{Manifest: &t.projectObj})
 	a := t.props.Application
 	if a == nil {
 		return
@@ -485,9 +489,9 @@ func (t *Tenant) gitops(p *Platform) {
 	if !a.ManualSync {
 		sync["automated"] = map[string]any{"prune": true, "selfHeal": true}
 	}
-	after := append([]cdktf.ITerraformDependable{project, t.namespace.Resource()}, t.fences...)
+	after := append([]cdktf.ITerraformDependable{t.project, t.namespace.Resource()}, t.fences...)
 	after = append(after, p.admission...)
-	app := manifest.NewManifest(t, ptr.String("argocd-application"), &manifest.ManifestConfig{
+	t.app = manifest.NewManifest(t, ptr.String("argocd-application"), &manifest.ManifestConfig{
 		DependsOn: &after,
 		// Deleting the Application waits for Argo CD's cascade: every
 		// synced object deleted and every pod gone. A large tenant takes
@@ -511,7 +515,7 @@ func (t *Tenant) gitops(p *Platform) {
 	// The workload role's inline policies are granted after AddTenant
 	// too (Lattice invoke grants, other buckets): they join depends_on
 	// when the stack is synthesized, once every grant is made.
-	cdktf.Aspects_Of(app).Add(&grantsFirst{app: app, role: t.role})
+	cdktf.Aspects_Of(t.app).Add(&grantsFirst{app: t.app, role: t.role})
 }
 
 // applicationDeleteTimeout is how long Terraform waits for a tenant's

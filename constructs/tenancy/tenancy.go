@@ -8,7 +8,17 @@
 //     tenants together never promise more than the cluster has;
 //   - NetworkPolicies: default-deny in both directions, then same-namespace
 //     traffic, DNS, the load balancer subnets and the mesh on the tenant's
-//     ports, and named shared services; nothing from or to other tenants;
+//     ports, and named shared services; nothing from or to other tenants
+//     but the services a tenant shares with named callers
+//     (TenantProps.Services), each opened to its callers' namespaces and
+//     from their pods;
+//   - with PlatformProps.AmbientMesh, Istio ambient mode: the namespace
+//     labelled into the mesh with a waypoint of its own, PeerAuthentication
+//     STRICT, and an identity fence of AuthorizationPolicies (the
+//     namespace's own service accounts on every pod and at the waypoint;
+//     per shared Service, at the waypoint, exactly one principal per
+//     caller tenant), with NetworkPolicies for the mesh's port 15008 and
+//     the probes of ambient pods (see AmbientMesh);
 //   - a Role and RoleBinding for the team's Kubernetes group, and an EKS
 //     access entry mapping the team's IAM role to that group with a
 //     namespace-scoped view policy;
@@ -29,6 +39,25 @@
 //     deploys the tenant, created after every guardrail and destroyed
 //     before them (with Argo CD's cascade finalizer, so the tenant's pods
 //     are gone before its claim and namespace are deleted).
+//
+// Two meshes may carry tenants' calls, and a platform may have both.
+// PlatformProps.Mesh (VPC Lattice) is for calls between compute types
+// (Lambda or ECS to and from the cluster, other VPCs), authorized by IAM
+// through each tenant role's MeshTagKey tag. PlatformProps.AmbientMesh
+// (Istio) is for east-west calls between tenants inside the cluster:
+// mTLS with workload identities, L7 policy and routes at each tenant's
+// waypoint, canaries. With both, tenants still call Lattice services
+// (ztunnel passes traffic to addresses outside the mesh through), and the
+// pods Lattice or the load balancers reach are named in
+// TenantProps.EdgePodLabels, the one plaintext exception to STRICT mTLS.
+//
+// A tenant shares a service by naming its callers in TenantProps.Services;
+// callers may be added before or after it. Without AmbientMesh the callers'
+// namespaces reach the service's pods on its port (NetworkPolicy only);
+// with it they reach the tenant's waypoint on 15008, which admits each
+// caller's service account to that Service and to nothing else.
+// Platform.Check, run again at synthesis, reports callers that never
+// became tenants.
 //
 // No path gives a tenant cluster-scoped rights: the Role is namespaced,
 // the access policy is scoped to the namespace, the AppProject whitelists
@@ -106,6 +135,9 @@ type PlatformProps struct {
 	// where their names resolve) on MeshListenerPorts, admits Lattice to
 	// the ports in TenantProps.MeshPorts, and tags each tenant role with
 	// MeshTagKey=<tenant> for mesh.VirtualServiceProps.AllowedPrincipalTags.
+	// Use it for calls between compute types (Lambda, ECS, other VPCs and
+	// EKS), authorized by IAM; use AmbientMesh for east-west calls between
+	// tenants inside the cluster. Both may be set.
 	// Default: false
 	Mesh bool
 	// MeshListenerPorts are the ports the mesh's services listen on.
@@ -124,6 +156,17 @@ type PlatformProps struct {
 	// Applications live.
 	// Default: "argocd"
 	ArgoCDNamespace string
+	// AmbientMesh enrols every tenant namespace in Istio ambient mode
+	// (mTLS with workload identities between all meshed pods, a waypoint
+	// per tenant) and fences tenants by identity as well as by
+	// NetworkPolicy: a tenant's pods accept connections from its own
+	// namespace only, and other tenants reach a tenant's shared services
+	// (TenantProps.Services) through its waypoint, each admitted caller by
+	// exactly one principal (its service account). See AmbientMesh. The
+	// Istio CRDs and istiod, istio-cni and ztunnel must be installed by an
+	// earlier stack.
+	// Default: - no Istio objects; tenants are fenced by NetworkPolicy only
+	AmbientMesh *AmbientMesh
 	// Telemetry gives every tenant a log group of its own,
 	// /hybridstack/<cluster>/tenant-<name> (its namespace labelled
 	// telemetry.LogGroupLabel=tenant-<name>, which Fluent Bit routes by),
@@ -221,6 +264,11 @@ func NewPlatform(scope constructs.Construct, id string, props PlatformProps) (*P
 		checkTelemetry(r, &tel)
 		props.Telemetry = &tel
 	}
+	if props.AmbientMesh != nil {
+		am := *props.AmbientMesh
+		checkAmbientMesh(r, &am)
+		props.AmbientMesh = &am
+	}
 	if props.ArgoCDNamespace == "" {
 		props.ArgoCDNamespace = "argocd"
 	}
@@ -279,6 +327,10 @@ func NewPlatform(scope constructs.Construct, id string, props PlatformProps) (*P
 		env: env, clusterName: props.Cluster.Name()}
 	constructs.NewConstruct_Override(p, scope, &id)
 	p.admit(id)
+	// Callers of tenant services may be added after the service's tenant:
+	// they are checked once every tenant is in, when the stack is
+	// synthesized (and by Check).
+	p.Node().AddValidation(&callersAreTenants{p: p})
 	return p, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/eks"
@@ -77,10 +78,31 @@ type TenantProps struct {
 	// (PlatformProps.Mesh).
 	// Default: - none
 	MeshPorts []int
+	// EdgePodLabels select the pods that the load balancers (IngressPorts)
+	// and VPC Lattice (MeshPorts) reach. With PlatformProps.AmbientMesh
+	// those connections come from outside the mesh, in plaintext, which the
+	// namespace's STRICT mTLS refuses: these pods accept them, on those
+	// ports and from those ranges only (a PeerAuthentication PERMISSIVE on
+	// the ports, which Istio allows only with a pod selector, and an ALLOW
+	// AuthorizationPolicy from LoadBalancerCIDRs and the Lattice range).
+	// Required with AmbientMesh when IngressPorts or MeshPorts are set; not
+	// allowed without AmbientMesh.
+	// Default: - none
+	EdgePodLabels map[string]string
 	// SharedServices names the platform's shared services the tenant's
 	// pods may call.
 	// Default: - none
 	SharedServices []string
+	// Services are the tenant's own services that other tenants may call,
+	// each naming its callers. The tenant's repository deploys the
+	// Services and their pods; the platform renders only the openings:
+	// NetworkPolicies in both namespaces and, with
+	// PlatformProps.AmbientMesh, the AuthorizationPolicy that admits each
+	// caller's service account. Callers may be added before or after this
+	// tenant; Platform.Check (run again when the stack is synthesized)
+	// reports callers that are not tenants.
+	// Default: - none; other tenants cannot reach the tenant's pods
+	Services []TenantService
 	// Repositories are the Git repositories Argo CD may deploy the tenant
 	// from (its AppProject's sourceRepos). Required for an Application.
 	// Default: - none; the AppProject then allows no source
@@ -161,6 +183,20 @@ type Tenant struct {
 	// logGroupName and logGroupARN are the tenant's log group's (tokens),
 	// empty without PlatformProps.Telemetry.
 	logGroupName, logGroupARN string
+	// project and app are the tenant's AppProject and Application (app nil
+	// without TenantProps.Application): objects made for the tenant after
+	// them (sharing with a tenant added later) join their orphan list and
+	// depends_on (fenceLate).
+	project, app manifest.Manifest
+	// projectObj is the AppProject's manifest, rewritten whole when an
+	// object made later joins its orphan list.
+	projectObj map[string]any
+	// platform is the platform the tenant belongs to.
+	platform *Platform
+	// callerPolicies are the waypoint AuthorizationPolicies of the
+	// tenant's Services, by service name (AmbientMesh only): their
+	// principals are rewritten as callers are added.
+	callerPolicies map[string]manifest.Manifest
 }
 
 // SyncServiceAccount is the service account in each tenant's namespace
@@ -194,11 +230,11 @@ func (p *Platform) AddTenant(props TenantProps) (*Tenant, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	t := &Tenant{name: s.Name, serviceAccount: s.ServiceAccount, props: s, topics: map[string]Topic{}}
+	t := &Tenant{name: s.Name, serviceAccount: s.ServiceAccount, props: s, topics: map[string]Topic{}, platform: p, callerPolicies: map[string]manifest.Manifest{}}
 	constructs.NewConstruct_Override(t, p, &s.Name)
 	ns, err := kube.NewNamespace(t, "namespace", kube.NamespaceProps{
 		Name:   s.Name,
-		Labels: ptr.Merge(s.Labels, map[string]string{"hybridstack.io/tenant": s.Name, "hybridstack.io/tier": string(s.Tier)}, p.logLabels(s.Name)),
+		Labels: ptr.Merge(s.Labels, map[string]string{"hybridstack.io/tenant": s.Name, "hybridstack.io/tier": string(s.Tier)}, p.logLabels(s.Name), p.meshLabels()),
 		// Readiness gates only for a tenant behind a load balancer.
 		ReadinessGates: len(s.LoadBalancerTargets) > 0,
 	})
@@ -218,8 +254,10 @@ func (p *Platform) AddTenant(props TenantProps) (*Tenant, error) {
 	if err := t.storage(p); err != nil {
 		return nil, err
 	}
+	t.mesh(p)
 	t.gitops(p)
 	p.register(t, q)
+	p.connect(t)
 	return t, nil
 }
 
@@ -307,6 +345,7 @@ func (p *Platform) checkTenant(r *validation.Report, s *TenantProps) (Quota, Lim
 		r.Addf("BucketPrefix", "%q is outside the tenant's own prefix %q; a tenant's objects live under its name", s.BucketPrefix, s.Name+"/")
 	}
 	p.checkTopics(r, s)
+	p.checkSharing(r, s, lim)
 	if p.props.FileSystem != nil {
 		for _, id := range []struct {
 			field string

@@ -1,0 +1,51 @@
+package tenancy_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/configmapv1"
+
+	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+)
+
+// TestOwn records an object made outside the package for a tenant, after
+// its AppProject and Application: the project does not report it as
+// orphaned and the Application waits for it.
+func TestOwn(t *testing.T) {
+	e := newEnv(t)
+	p := e.platform(t, nil)
+	tn, err := p.AddTenant(tenant("alpha", 10001))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := configmapv1.NewConfigMapV1(e.tenants, ptr.String("rollout-settings"), &configmapv1.ConfigMapV1Config{
+		Metadata: &configmapv1.ConfigMapV1Metadata{Name: ptr.String("rollout-settings"), Namespace: ptr.String("alpha")},
+	})
+	tn.Own("", "ConfigMap", "rollout-settings", cm)
+	doc := tftest.Synth(t, e.tenants)
+	project := manifestOf(t, doc, "alpha", "AppProject")["spec"].(map[string]any)
+	if !strings.Contains(fmt.Sprint(project["orphanedResources"]), "map[group: kind:ConfigMap name:rollout-settings]") {
+		t.Errorf("orphanedResources = %v, want the ConfigMap ignored", project["orphanedResources"])
+	}
+	// The list is rewritten whole, not appended to: every entry once.
+	seen := map[string]bool{}
+	for _, e := range project["orphanedResources"].(map[string]any)["ignore"].([]any) {
+		k := fmt.Sprint(e)
+		if seen[k] {
+			t.Errorf("orphanedResources.ignore lists %s twice", k)
+		}
+		seen[k] = true
+	}
+	var app map[string]any
+	for _, m := range ofTenant(doc, "kubernetes_manifest", "alpha") {
+		if m["manifest"].(map[string]any)["kind"] == "Application" {
+			app = m
+		}
+	}
+	if app == nil || !strings.Contains(fmt.Sprint(app["depends_on"]), "kubernetes_config_map_v1.rollout-settings") {
+		t.Errorf("Application depends_on = %v, want the ConfigMap", app["depends_on"])
+	}
+}
