@@ -161,9 +161,18 @@ func (c *Cluster) judge(ctx context.Context, final bool) ([]Workload, int, error
 			if k.kind == "CronJob" {
 				tmpl = o.Spec.JobTemplate.Spec.Template
 			}
-			if k.how == "pods" {
+			if k.how == "pods" && expectedPods(k.kind, o) == 0 {
+				// Scaled to zero (such as the Deployment whose template an
+				// Argo Rollout runs): its template is judged all the same.
+				w.How = "dry-run"
+			}
+			if w.How == "pods" {
 				w.Want, w.Have = expectedPods(k.kind, o), pods[o.Metadata.UID]
-				w.Refused = refusals[k.kind+"/"+o.Metadata.Namespace+"/"+o.Metadata.Name]
+				if w.Have < w.Want {
+					// An old refusal no longer counts once the pods exist
+					// (a webhook the gate removed after the stack applied).
+					w.Refused = refusals[k.kind+"/"+o.Metadata.Namespace+"/"+o.Metadata.Name]
+				}
 				if w.Refused == "" && w.Have < w.Want {
 					if !final {
 						pending++

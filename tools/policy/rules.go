@@ -88,7 +88,7 @@ var ruleTable = []Rule{
 		Fix: "set kms_key_id to a key whose policy lets logs.<region>.amazonaws.com use it (observe.NewLogGroup uses the stack's shared logs key)", Equivalents: Equivalents{"", "AVD-AWS-0017", "CKV_AWS_158"},
 		check: checkLogEncryption},
 	{ID: "MESH-001", Severity: Warning, Title: "App Mesh resources (end of support 2026-09-30)",
-		Fix: "render the mesh with VPC Lattice (mesh.Lattice)", Equivalents: Equivalents{},
+		Fix: "render the mesh with VPC Lattice (mesh.Lattice) or, inside one cluster, Istio ambient (mesh.IstioAmbient)", Equivalents: Equivalents{},
 		check: checkAppMeshEndOfSupport},
 	{ID: "MESH-002", Severity: Error, Title: "App Mesh egress is DROP_ALL and TLS is enforced between nodes",
 		Fix: "set spec.egress_filter.type = \"DROP_ALL\" and client_policy.tls.enforce = true on backends", Equivalents: Equivalents{},
