@@ -11,13 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/lambdacode"
 	"github.com/hybridstack/hybridstack/stacks/base"
 	"github.com/hybridstack/hybridstack/stacks/catalog"
-	"github.com/hybridstack/hybridstack/stacks/hybridmicroservices"
 	"github.com/hybridstack/hybridstack/stacks/imagepipeline"
 	"github.com/hybridstack/hybridstack/tools/policy"
 )
@@ -185,12 +185,28 @@ func medianSeconds(ds []time.Duration) float64 {
 }
 
 // TestSynthWarnings: the warnings Synth reads from cdktf's manifest are the
-// ones Warnings finds by walking the construct tree.
+// ones Warnings finds by walking the construct tree, each once and in tree
+// order. No reference stack warns (the App Mesh variant, which did, is
+// gone), so an entry of the test's own warns beside one that does not.
 func TestSynthWarnings(t *testing.T) {
-	selected, err := catalog.Select([]string{hybridmicroservices.AppMeshName, imagepipeline.Name})
+	warned := catalog.Entry{Name: "warned", Build: func(scope constructs.Construct, s base.Settings) error {
+		stack, err := base.NewStack(scope, "warned", s)
+		if err != nil {
+			return err
+		}
+		for _, id := range []string{"first", "second", "third"} {
+			c := constructs.NewConstruct(stack, jsii.String(id))
+			cdktf.Annotations_Of(c).AddWarning(jsii.String("engine " + id + " is deprecated"))
+			// The same message twice counts once.
+			cdktf.Annotations_Of(c).AddWarning(jsii.String("shared warning"))
+		}
+		return nil
+	}}
+	plain, err := catalog.Select([]string{imagepipeline.Name})
 	if err != nil {
 		t.Fatal(err)
 	}
+	selected := append([]catalog.Entry{warned}, plain...)
 	s := base.Settings{}.WithDefaults()
 	results, err := catalog.Synth(t.TempDir(), selected, catalog.Fixed(s))
 	if err != nil {
@@ -201,16 +217,20 @@ func TestSynthWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	app.Synth()
-	found := 0
+	if len(results) != 2 {
+		t.Fatalf("%d results, want warned and %s", len(results), imagepipeline.Name)
+	}
 	for _, r := range results {
 		want := catalog.Warnings(app.Node().FindChild(jsii.String(r.Name)))
 		if !slices.Equal(r.Warnings, want) {
 			t.Errorf("%s: Synth gives warnings %q, the tree has %q", r.Name, r.Warnings, want)
 		}
-		found += len(want)
-	}
-	if found == 0 {
-		t.Error("no warnings to compare; pick a stack that has some")
+		if r.Name == "warned" && len(want) != 4 {
+			t.Errorf("warned: the tree has warnings %q; want the three engines' and the shared one, once", want)
+		}
+		if r.Name == imagepipeline.Name && len(want) != 0 {
+			t.Errorf("%s warns %q", r.Name, want)
+		}
 	}
 }
 

@@ -81,12 +81,12 @@ var entries = []Entry{
 		},
 	},
 	{
-		Name:        hybridmicroservices.AppMeshName,
-		Stacks:      hybridmicroservices.StackNames(hybridmicroservices.AppMeshName),
-		Description: "the same hybrid platform with the mesh rendered to AWS App Mesh (past end of support)",
+		Name:        hybridmicroservices.IstioName,
+		Stacks:      hybridmicroservices.StackNames(hybridmicroservices.IstioName),
+		Description: "the same hybrid platform with the mesh on Istio ambient (mTLS, waypoint routes) and payments released by an Argo Rollouts canary",
 		Code:        hybridCode,
 		Build: func(scope constructs.Construct, s base.Settings) error {
-			_, err := hybridmicroservices.NewAppMesh(scope, s)
+			_, err := hybridmicroservices.NewIstio(scope, s)
 			return err
 		},
 	},

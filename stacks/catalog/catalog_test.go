@@ -50,12 +50,27 @@ func synth(t testing.TB, s base.Settings, names ...string) map[string][]byte {
 	return out
 }
 
+// defaultDocs are every reference stack synthesized with the default
+// settings, once per test binary (synthDefaults): the tests only read
+// them.
+var defaultDocs map[string][]byte
+
+// synthDefaults returns every reference stack's raw cdk.tf.json,
+// synthesized with the default settings.
+func synthDefaults(t testing.TB) map[string][]byte {
+	t.Helper()
+	if defaultDocs == nil {
+		defaultDocs = synth(t, base.Settings{}.WithDefaults())
+	}
+	return defaultDocs
+}
+
 func TestSnapshots(t *testing.T) {
 	rewrite := *update || os.Getenv("UPDATE_SNAPSHOTS") == "1"
 	if rewrite && os.Getenv("CI") == "true" {
 		t.Fatal("snapshots are never rewritten in CI")
 	}
-	docs := synth(t, base.Settings{}.WithDefaults())
+	docs := synthDefaults(t)
 	for _, name := range catalog.Names() {
 		t.Run(name, func(t *testing.T) {
 			got, err := catalog.Normalize(docs[name])
@@ -86,7 +101,7 @@ func TestSnapshots(t *testing.T) {
 }
 
 func TestSynthIsDeterministic(t *testing.T) {
-	first := synth(t, base.Settings{}.WithDefaults())
+	first := synthDefaults(t)
 	second := synth(t, base.Settings{}.WithDefaults())
 	for name, a := range first {
 		if !bytes.Equal(a, second[name]) {
@@ -192,7 +207,7 @@ func TestSelect(t *testing.T) {
 // TestReferenceStacksPassPolicy runs the rule pack on every reference stack:
 // no unsuppressed errors, and every suppression carries a reason.
 func TestReferenceStacksPassPolicy(t *testing.T) {
-	docs := synth(t, base.Settings{}.WithDefaults())
+	docs := synthDefaults(t)
 	for _, name := range catalog.Names() {
 		findings, err := policy.Check(name, docs[name])
 		require.NoError(t, err)

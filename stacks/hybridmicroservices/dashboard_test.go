@@ -11,5 +11,5 @@ import (
 // alarm, notifying the alerts topic.
 func TestDashboard(t *testing.T) {
 	stacktest.CheckDashboard(t, synth(t, false).Resource, hybridmicroservices.Name)
-	stacktest.CheckDashboard(t, synth(t, true).Resource, hybridmicroservices.AppMeshName)
+	stacktest.CheckDashboard(t, synth(t, true).Resource, hybridmicroservices.IstioName)
 }

@@ -3,16 +3,28 @@
 // orders service on EKS through a VPC link and an internal NLB, and
 // /webhooks/* to a Lambda that queues them; an SQS-triggered worker Lambda in
 // the VPC forwards queued webhooks and EventBridge order events to orders;
-// payments runs v1 and v2 behind a 90/10 canary in the service mesh (VPC
-// Lattice, or App Mesh in the -appmesh variant); steady services run on a
+// orders calls payments through the service mesh; steady services run on a
 // managed node group and bursty pods on Fargate.
 //
+// Two variants render the same intent. The default renders the mesh to VPC
+// Lattice (IAM-authorized calls, payments v1 and v2 behind a 90/10
+// canary). The -istio variant renders it to Istio ambient: every
+// pod-to-pod byte is mTLS, the internal NLB reaches orders through an Istio
+// ingress gateway, and payments is released progressively by Argo
+// Rollouts (weights moved through its waypoint's HTTPRoute, analysis of
+// error rate and latency from the Prometheus workspace, automatic
+// rollback). No variant renders App Mesh, past end of support since
+// 2026-09-30.
+//
 // Each variant is three stacks, applied in order: <name> (AWS: network,
-// cluster, load balancer, mesh, functions, front door, image repositories),
-// <name>-addons (the load balancer controller, metrics-server,
-// cluster-autoscaler and Argo CD) and <name>-workloads (orders, payments v1
-// and v2 and order-events, with HPAs; orders' pods registered in the NLB's
-// target group by a TargetGroupBinding). The in-cluster stacks read the
+// cluster, load balancer, Lattice mesh (default variant), functions, front
+// door, image repositories), <name>-addons (the load balancer controller,
+// metrics-server, cluster-autoscaler and Argo CD; in the -istio variant
+// also Istio ambient with its ingress gateway and Argo Rollouts) and
+// <name>-workloads (orders, payments and order-events, with HPAs; the
+// default variant runs payments v1 and v2 and registers orders' pods in the
+// NLB's target group, the -istio variant runs payments as a Rollout and
+// registers the ingress gateway's pods). The in-cluster stacks read the
 // AWS stack's values through cdktf cross-stack references.
 package hybridmicroservices
 
@@ -42,8 +54,8 @@ import (
 
 // Names of the two variants.
 const (
-	Name        = "hybridmicroservices"
-	AppMeshName = "hybridmicroservices-appmesh"
+	Name      = "hybridmicroservices"
+	IstioName = "hybridmicroservices-istio"
 )
 
 // The Lambda code of the stack.
@@ -56,6 +68,10 @@ const (
 // on 80 for orders.
 const ordersPort = 8080
 
+// ingressPort is where the Istio ingress gateway's pods listen (the
+// gateway chart's Service forwards its port 80 there).
+const ingressPort = 80
+
 // Stack holds the parts of the built stack.
 type Stack struct {
 	// Stack is the AWS stack; Addons and Workloads run inside the cluster
@@ -66,7 +82,9 @@ type Stack struct {
 	Controllers *kube.Controllers
 	Cluster     *eks.Cluster
 	FrontDoor   *frontdoor.FrontDoor
-	Payments    *mesh.VirtualService
+	// Payments is the Lattice payments service (nil in the -istio
+	// variant, whose mesh objects live in the workloads stack).
+	Payments *mesh.VirtualService
 }
 
 // New builds the Lattice variant.
@@ -74,9 +92,9 @@ func New(scope constructs.Construct, s base.Settings) (*Stack, error) {
 	return build(scope, Name, mesh.Lattice, s)
 }
 
-// NewAppMesh builds the App Mesh variant (for meshes still migrating).
-func NewAppMesh(scope constructs.Construct, s base.Settings) (*Stack, error) {
-	return build(scope, AppMeshName, mesh.AppMesh, s)
+// NewIstio builds the Istio ambient variant.
+func NewIstio(scope constructs.Construct, s base.Settings) (*Stack, error) {
+	return build(scope, IstioName, mesh.IstioAmbient, s)
 }
 
 // build builds a variant's three stacks, in the order the parts depend on
@@ -90,17 +108,22 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	if err != nil {
 		return nil, err
 	}
-	c, err := newCore(stack, name, s)
+	istioMesh := engine == mesh.IstioAmbient
+	c, err := newCore(stack, name, s, istioMesh)
 	if err != nil {
 		return nil, err
 	}
-	n, err := newInternalNLB(stack, name, c)
+	n, err := newInternalNLB(stack, name, c, istioMesh)
 	if err != nil {
 		return nil, err
 	}
-	payments, orders, err := newServiceMesh(stack, name, engine, c)
-	if err != nil {
-		return nil, err
+	// On Lattice the mesh is AWS's, in this stack; on Istio ambient it is
+	// the cluster's, in the workloads stack.
+	var payments, orders *mesh.VirtualService
+	if !istioMesh {
+		if payments, orders, err = newServiceMesh(stack, name, engine, c); err != nil {
+			return nil, err
+		}
 	}
 	webhooks, eventSource, err := newEventGlue(stack, name, c, n)
 	if err != nil {
@@ -114,11 +137,16 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	base.Output(stack, "api_endpoint", "The front door's URL", fd.Endpoint())
 	base.Output(stack, "cluster_name", "EKS cluster name", c.cluster.Name())
 	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", c.cluster.KubeconfigCommand())
-	base.Output(stack, "orders_target_group_arn", "Bind the orders pods here (TargetGroupBinding)", *n.ordersTargetGroup.Arn())
-	base.Output(stack, "payments_service", "Where clients reach payments in the mesh", payments.DNSName())
+	if istioMesh {
+		base.Output(stack, "ingress_target_group_arn", "Bind the Istio ingress gateway's pods here (TargetGroupBinding)", *n.ordersTargetGroup.Arn())
+		base.Output(stack, "payments_service", "Where orders reaches payments in the mesh", "payments.payments.svc.cluster.local")
+	} else {
+		base.Output(stack, "orders_target_group_arn", "Bind the orders pods here (TargetGroupBinding)", *n.ordersTargetGroup.Arn())
+		base.Output(stack, "payments_service", "Where clients reach payments in the mesh", payments.DNSName())
+	}
 	base.Output(stack, "user_pool_id", "Cognito user pool whose tokens the API accepts", *users.Pool.Id())
-	if role := orders.CallerRole(); role != nil {
-		base.Output(stack, "orders_caller_role_arn", "Annotate the orders service account with it (eks.amazonaws.com/role-arn) to call payments through VPC Lattice", role.RoleARN())
+	if orders != nil && orders.CallerRole() != nil {
+		base.Output(stack, "orders_caller_role_arn", "Annotate the orders service account with it (eks.amazonaws.com/role-arn) to call payments through VPC Lattice", orders.CallerRole().RoleARN())
 	}
 	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", c.admin.ARN())
 	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", c.alarms)
@@ -127,7 +155,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	// The cluster's inside, in two more stacks applied after this one.
 	in := inCluster{
 		name: name, region: s.Region, eks: c.cluster, vpc: c.vpc, engine: engine, images: c.images, admin: c.admin.ARN(),
-		ordersTargetGroupARN: *n.ordersTargetGroup.Arn(), orders: orders, payments: payments,
+		ordersTargetGroupARN: *n.ordersTargetGroup.Arn(), orders: orders, payments: payments, metrics: c.metrics,
 	}
 	addons, controllers, err := addonsStack(scope, in, s)
 	if err != nil {
@@ -155,13 +183,15 @@ type core struct {
 	alarms  string // the ARN of the stack's alert topic
 	cluster *eks.Cluster
 	images  images
+	// metrics is the cluster's Prometheus workspace and collector.
+	metrics *telemetry.Metrics
 }
 
 // newCore builds the VPC (three zones, one NAT gateway), the operators'
 // admin role, the alert topic, the EKS cluster (a steady node group and a
 // bursty Fargate profile), the image repositories and the cluster's
 // metrics (Prometheus and Container Insights).
-func newCore(stack cdktf.TerraformStack, name string, s base.Settings) (core, error) {
+func newCore(stack cdktf.TerraformStack, name string, s base.Settings, istioMesh bool) (core, error) {
 	// Every global name derives from the stack's name, so both variants
 	// (and a copy under another name) fit in one account and Region.
 	cluster := name
@@ -220,7 +250,9 @@ func newCore(stack cdktf.TerraformStack, name string, s base.Settings) (core, er
 	c.images = repositories(stack, name, s.Disposable)
 	// Cluster metrics: Prometheus (managed collector, rules, alerts to the
 	// topic) and Container Insights.
-	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{Cluster: c.cluster, AlertTopicARN: c.alarms, Disposable: s.Disposable}); err != nil {
+	// With Istio ambient it also scrapes the waypoints, the ingress
+	// gateway and ztunnel: the canary analyses read them.
+	if c.metrics, err = telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{Cluster: c.cluster, AlertTopicARN: c.alarms, Disposable: s.Disposable, IstioAmbient: istioMesh}); err != nil {
 		return core{}, err
 	}
 	return c, nil
@@ -239,7 +271,12 @@ type internalNLB struct {
 // newInternalNLB builds the internal NLB, its security group admitted to
 // the pods, the orders target group (filled by a TargetGroupBinding) and
 // listener on 80, its unhealthy-targets alarm and its dashboard panel.
-func newInternalNLB(stack cdktf.TerraformStack, name string, c core) (internalNLB, error) {
+//
+// With Istio ambient the NLB's targets are the Istio ingress gateway's
+// pods (their port 80, health on the status port 15021), which route to
+// orders through orders' waypoint: orders admits mTLS only (STRICT), so
+// the NLB's plain TCP must end at the gateway.
+func newInternalNLB(stack cdktf.TerraformStack, name string, c core, istioMesh bool) (internalNLB, error) {
 	// The orders and payments services: pods behind an internal NLB whose
 	// target groups the AWS Load Balancer Controller fills
 	// (TargetGroupBinding).
@@ -253,14 +290,28 @@ func newInternalNLB(stack cdktf.TerraformStack, name string, c core) (internalNL
 	// load balancer reaches them there, or every target stays unhealthy.
 	var n internalNLB
 	n.paths = network.NewConnections(stack, "internal-nlb", *nlbSG.Id())
-	toPods, err := n.paths.AllowTo(c.cluster, ordersPort, "From the internal NLB to the orders and payments pods")
+	targetPort, healthPath := ordersPort, "/healthz"
+	var healthPort *string // the traffic port
+	if istioMesh {
+		targetPort, healthPort, healthPath = ingressPort, jsii.String("15021"), "/healthz/ready"
+		if _, err := n.paths.AllowTo(c.cluster, 15021, "From the internal NLB to the Istio ingress gateway's status port (health checks)"); err != nil {
+			return internalNLB{}, err
+		}
+	}
+	why := "From the internal NLB to the orders and payments pods"
+	if istioMesh {
+		why = "From the internal NLB to the Istio ingress gateway's pods"
+	}
+	toPods, err := n.paths.AllowTo(c.cluster, targetPort, why)
 	if err != nil {
 		return internalNLB{}, err
 	}
-	// These rules were hand-written at the stack's top level before
-	// Connections; moved blocks keep them instead of recreating them
-	// (AWS refuses a duplicate rule while the old one still exists).
-	toPods.Ingress[0].MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.pods-from-internal-nlb"))
+	if !istioMesh {
+		// These rules were hand-written at the stack's top level before
+		// Connections; moved blocks keep them instead of recreating them
+		// (AWS refuses a duplicate rule while the old one still exists).
+		toPods.Ingress[0].MoveFromId(jsii.String("aws_vpc_security_group_ingress_rule.pods-from-internal-nlb"))
+	}
 	nlb := lb.NewLb(stack, jsii.String("internal-nlb"), &lb.LbConfig{
 		Name:                         jsii.String(truncate(name, 23) + "-internal"),
 		Internal:                     jsii.Bool(true),
@@ -276,14 +327,14 @@ func newInternalNLB(stack cdktf.TerraformStack, name string, c core) (internalNL
 	service := func(id string, port int) (lbtargetgroup.LbTargetGroup, lblistener.LbListener) {
 		tg := lbtargetgroup.NewLbTargetGroup(stack, jsii.String(id+"-target-group"), &lbtargetgroup.LbTargetGroupConfig{
 			NamePrefix: jsii.String(truncate(id, 6)),
-			Port:       jsii.Number(ordersPort),
+			Port:       jsii.Number(targetPort),
 			Protocol:   jsii.String("TCP"),
 			TargetType: jsii.String("ip"),
 			// Pods get 30 s to finish when they go (their grace period).
 			DeregistrationDelay: jsii.String("30"),
 			VpcId:               jsii.String(c.vpc.VPCID()),
 			HealthCheck: &lbtargetgroup.LbTargetGroupHealthCheck{
-				Protocol: jsii.String("HTTP"), Path: jsii.String("/healthz"), Interval: jsii.Number(10),
+				Protocol: jsii.String("HTTP"), Port: healthPort, Path: jsii.String(healthPath), Interval: jsii.Number(10),
 				HealthyThreshold: jsii.Number(2), UnhealthyThreshold: jsii.Number(3),
 			},
 			Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: jsii.Bool(true)},

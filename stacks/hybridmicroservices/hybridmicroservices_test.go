@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,23 +19,22 @@ import (
 type doc struct {
 	Resource map[string]map[string]map[string]any `json:"resource"`
 	Provider map[string]any                       `json:"provider"`
+	Output   map[string]any                       `json:"output"`
 }
 
-func synth(t *testing.T, appMesh bool) doc {
+// synth returns a variant's AWS stack (the Lattice one, or with istio the
+// Istio ambient one), synthesized with its in-cluster stacks.
+func synth(t *testing.T, istio bool) doc {
 	t.Helper()
-	build := hybridmicroservices.New
-	if appMesh {
-		build = hybridmicroservices.NewAppMesh
+	return synthAll(t, istio)[variantName(istio)]
+}
+
+// variantName is the AWS stack's name of a variant.
+func variantName(istio bool) string {
+	if istio {
+		return hybridmicroservices.IstioName
 	}
-	st, err := build(cdktf.Testing_App(nil), base.Settings{}.WithDefaults())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var d doc
-	if err := json.Unmarshal([]byte(*cdktf.Testing_Synth(st.Stack, nil)), &d); err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return hybridmicroservices.Name
 }
 
 func first(m map[string]map[string]any) map[string]any {
@@ -44,9 +44,15 @@ func first(m map[string]map[string]any) map[string]any {
 	return nil
 }
 
+// The front door's wiring is the same in both variants: only what sits
+// behind the internal NLB differs.
 func TestFrontDoorWiring(t *testing.T) {
-	d := synth(t, false)
-	r := d.Resource
+	for _, istio := range []bool{false, true} {
+		t.Run(variantName(istio), func(t *testing.T) { checkFrontDoorWiring(t, synth(t, istio).Resource) })
+	}
+}
+
+func checkFrontDoorWiring(t *testing.T, r map[string]map[string]map[string]any) {
 	for _, route := range r["aws_apigatewayv2_route"] {
 		if route["authorization_type"] != "JWT" {
 			t.Errorf("route %v is not JWT-authorized", route["route_key"])
@@ -95,36 +101,37 @@ func TestFrontDoorWiring(t *testing.T) {
 	}
 }
 
+// On Lattice, payments v1 and v2 sit behind a 90/10 canary listener;
+// the Istio variant renders no Lattice resource (its canary is the
+// Rollout's, see istio_test.go).
 func TestPaymentsCanary(t *testing.T) {
 	lattice := synth(t, false).Resource
+	listeners := 0
 	for name, l := range lattice["aws_vpclattice_listener"] {
 		if !strings.Contains(name, "payments") {
 			continue
 		}
+		listeners++
 		fwd := one(one(l["default_action"])["forward"])["target_groups"].([]any)
+		weights := []float64{}
 		sum := 0.0
 		for _, g := range fwd {
-			sum += g.(map[string]any)["weight"].(float64)
+			w := g.(map[string]any)["weight"].(float64)
+			weights = append(weights, w)
+			sum += w
 		}
-		if len(fwd) != 2 || sum != 100 {
-			t.Errorf("payments canary targets = %v", fwd)
+		if len(fwd) != 2 || sum != 100 || !slices.Contains(weights, 90) || !slices.Contains(weights, 10) {
+			t.Errorf("payments canary targets = %v, want 90/10", fwd)
 		}
 	}
-	if len(lattice["aws_appmesh_mesh"]) != 0 {
-		t.Error("Lattice variant renders App Mesh")
+	if listeners == 0 {
+		t.Error("the Lattice variant has no payments listener")
 	}
-
-	appmesh := synth(t, true).Resource
-	if first(appmesh["aws_appmesh_mesh"]) == nil || len(appmesh["aws_vpclattice_service"]) != 0 {
-		t.Fatal("App Mesh variant renders the wrong engine")
-	}
-	for name, rt := range appmesh["aws_appmesh_route"] {
-		if !strings.HasSuffix(name, "route-canary") && !strings.Contains(name, "route-canary_") {
-			continue
-		}
-		b, _ := json.Marshal(rt)
-		if !strings.Contains(string(b), `"weight":90`) || !strings.Contains(string(b), `"weight":10`) {
-			t.Errorf("App Mesh canary = %s", b)
+	for name, d := range synthAll(t, true) {
+		for typ := range d.Resource {
+			if strings.HasPrefix(typ, "aws_vpclattice_") {
+				t.Errorf("%s: the Istio variant renders %s", name, typ)
+			}
 		}
 	}
 }
@@ -164,21 +171,27 @@ func TestGlobalNamesDeriveFromTheStack(t *testing.T) {
 		add("aws_vpclattice_service_network", "name")
 		add("aws_vpclattice_service", "name")
 		add("aws_vpclattice_target_group", "name")
-		add("aws_appmesh_mesh", "name")
 		add("aws_apigatewayv2_api", "name")
+		add("aws_ecr_repository", "name")
+		add("aws_cognito_user_pool", "name")
 		return out
 	}
-	lattice, appmesh := names(synth(t, false).Resource), names(synth(t, true).Resource)
-	if len(lattice) < 15 {
-		t.Fatalf("only %d names found: %v", len(lattice), lattice)
+	lattice, istio := names(synth(t, false).Resource), names(synth(t, true).Resource)
+	if len(lattice) < 15 || len(istio) < 15 {
+		t.Fatalf("only %d and %d names found: %v / %v", len(lattice), len(istio), lattice, istio)
 	}
 	for n := range lattice {
-		if appmesh[n] {
+		if istio[n] {
 			t.Errorf("both variants create %s", n)
 		}
 	}
-	if !lattice["aws_eks_cluster hybridmicroservices"] || !appmesh["aws_eks_cluster hybridmicroservices-appmesh"] {
-		t.Errorf("cluster names: %v / %v", lattice, appmesh)
+	for n := range istio {
+		if !strings.Contains(n, hybridmicroservices.IstioName) && !strings.Contains(n, "hybridmicroservices-ist-") {
+			t.Errorf("the Istio variant's %s does not derive from its stack name", n)
+		}
+	}
+	if !lattice["aws_eks_cluster hybridmicroservices"] || !istio["aws_eks_cluster hybridmicroservices-istio"] {
+		t.Errorf("cluster names: %v / %v", lattice, istio)
 	}
 }
 
@@ -320,12 +333,9 @@ func TestLatticeCallerPath(t *testing.T) {
 // Both variants listen on the default event bus: each matches only its own
 // stack's order events, and its worker accepts only those.
 func TestOrderEventsAreTheStacks(t *testing.T) {
-	for _, appMesh := range []bool{false, true} {
-		r := synth(t, appMesh).Resource
-		want := "hybridmicroservices.orders"
-		if appMesh {
-			want = "hybridmicroservices-appmesh.orders"
-		}
+	for _, istio := range []bool{false, true} {
+		r := synth(t, istio).Resource
+		want := variantName(istio) + ".orders"
 		rule := first(r["aws_cloudwatch_event_rule"])
 		if !strings.Contains(rule["event_pattern"].(string), `"source":["`+want+`"]`) {
 			t.Errorf("rule pattern = %v, want source %s", rule["event_pattern"], want)
@@ -350,21 +360,29 @@ func TestOrderEventsAreTheStacks(t *testing.T) {
 
 // synthAll synthesizes a variant's three stacks in one app, as make synth
 // does (cross-stack references resolve only then), and returns each
-// stack's document by name.
-func synthAll(t *testing.T, appMesh bool) map[string]doc {
+// stack's document by name. Each variant is synthesized once per test
+// binary: the tests only read the documents.
+func synthAll(t *testing.T, istio bool) map[string]doc {
 	t.Helper()
-	dir := t.TempDir()
+	if docs, ok := synthesized[istio]; ok {
+		return docs
+	}
+	dir, err := os.MkdirTemp("", "hybridmicroservices-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
-	build, name := hybridmicroservices.New, hybridmicroservices.Name
-	if appMesh {
-		build, name = hybridmicroservices.NewAppMesh, hybridmicroservices.AppMeshName
+	build := hybridmicroservices.New
+	if istio {
+		build = hybridmicroservices.NewIstio
 	}
 	if _, err := build(app, base.Settings{}.WithDefaults()); err != nil {
 		t.Fatal(err)
 	}
 	app.Synth()
 	out := map[string]doc{}
-	for _, stack := range hybridmicroservices.StackNames(name) {
+	for _, stack := range hybridmicroservices.StackNames(variantName(istio)) {
 		b, err := os.ReadFile(filepath.Join(dir, "stacks", stack, "cdk.tf.json"))
 		if err != nil {
 			t.Fatal(err)
@@ -375,19 +393,28 @@ func synthAll(t *testing.T, appMesh bool) map[string]doc {
 		}
 		out[stack] = d
 	}
+	synthesized[istio] = out
 	return out
 }
 
-// Every ip target group of the AWS stack (the NLB's for orders, and on
-// Lattice each mesh version's ALB) gets pods from a TargetGroupBinding in
-// the workloads stack, which reads its ARN from the AWS stack's state.
+// synthesized holds each variant's documents, by whether it is the Istio
+// variant.
+var synthesized = map[bool]map[string]doc{}
+
+// Every ip target group of the AWS stack (the NLB's, and on Lattice each
+// mesh version's ALB) gets pods from a TargetGroupBinding in the workloads
+// stack, which reads its ARN from the AWS stack's state.
 func TestEveryPodTargetGroupIsBound(t *testing.T) {
-	for _, appMesh := range []bool{false, true} {
-		name := map[bool]string{false: hybridmicroservices.Name, true: hybridmicroservices.AppMeshName}[appMesh]
-		docs := synthAll(t, appMesh)
+	for _, istio := range []bool{false, true} {
+		name := variantName(istio)
+		docs := synthAll(t, istio)
 		bound := map[string]string{}
 		for id, m := range docs[name+hybridmicroservices.WorkloadsSuffix].Resource["kubernetes_manifest"] {
-			spec := m["manifest"].(map[string]any)["spec"].(map[string]any)
+			body := m["manifest"].(map[string]any)
+			if body["kind"] != "TargetGroupBinding" {
+				continue
+			}
+			spec := body["spec"].(map[string]any)
 			bound[fmt.Sprint(spec["targetGroupARN"])] = id
 		}
 		want := 0
@@ -405,7 +432,7 @@ func TestEveryPodTargetGroupIsBound(t *testing.T) {
 				t.Errorf("%s: target group %s has no TargetGroupBinding (bindings: %v)", name, id, bound)
 			}
 		}
-		if wantTGs := map[bool]int{false: 4, true: 1}[appMesh]; want != wantTGs || len(bound) != wantTGs {
+		if wantTGs := map[bool]int{false: 4, true: 1}[istio]; want != wantTGs || len(bound) != wantTGs {
 			t.Errorf("%s: %d ip target groups and %d bindings; want %d of each", name, want, len(bound), wantTGs)
 		}
 		// The in-cluster stacks configure both providers from the cluster.

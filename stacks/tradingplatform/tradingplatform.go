@@ -3,19 +3,23 @@
 // namespaces with quotas, network policies, their own RBAC and IAM role;
 // Kafka (Amazon MSK, IAM auth) carries market and order events on topics
 // each tenant owns; EFS gives every tenant a shared directory of its own;
-// VPC Lattice carries east-west calls between the trading services; Argo
-// CD deploys each tenant from its repository.
+// Istio ambient carries east-west calls between the trading services
+// (mTLS between every pod, each shared service open to exactly its
+// callers' identities); Argo CD deploys each tenant from its repository;
+// Argo Rollouts releases order-routing as a canary checked against its
+// error rate and latency.
 //
 // It is three stacks, applied in order:
 //
 //   - tradingplatform: the VPC (with a load balancer subnet tier), the EKS
 //     cluster with the EFS CSI driver, MSK, EFS, the tenants' S3 bucket and
-//     the mesh;
+//     the Prometheus workspace;
 //   - tradingplatform-addons: the AWS Load Balancer Controller,
-//     metrics-server, cluster-autoscaler, Argo CD, and the EFS
-//     StorageClass;
-//   - tradingplatform-tenants: one tenancy.Tenant per tenant, with its
-//     Argo CD project and Application.
+//     metrics-server, cluster-autoscaler, Argo CD, Istio ambient, Argo
+//     Rollouts and the EFS StorageClass;
+//   - tradingplatform-tenants: one tenancy.Tenant per tenant, each in the
+//     mesh, with its Argo CD project and Application, and order-routing's
+//     canary.
 package tradingplatform
 
 import (
@@ -26,10 +30,10 @@ import (
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/storageclassv1"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/delivery"
 	"github.com/hybridstack/hybridstack/constructs/eks"
 	"github.com/hybridstack/hybridstack/constructs/kafka"
 	"github.com/hybridstack/hybridstack/constructs/kube"
-	"github.com/hybridstack/hybridstack/constructs/mesh"
 	"github.com/hybridstack/hybridstack/constructs/network"
 	"github.com/hybridstack/hybridstack/constructs/observe"
 	"github.com/hybridstack/hybridstack/constructs/storage"
@@ -62,8 +66,11 @@ type Stack struct {
 	Kafka                  *kafka.Cluster
 	FileSystem             *storage.FileSystem
 	Platform               *tenancy.Platform
-	// Risk and MarketData are the mesh services the tenants call.
-	Risk, MarketData *mesh.VirtualService
+	// Metrics is the Prometheus workspace and collector; the canary
+	// analyses query it.
+	Metrics *telemetry.Metrics
+	// OrderRoutingCanary releases order-routing progressively.
+	OrderRoutingCanary *delivery.Canary
 }
 
 // Options are the stack's choices beyond base.Settings.
@@ -93,9 +100,13 @@ func New(scope constructs.Construct, s base.Settings) (*Stack, error) {
 // Tenants returns the three example tenants, their repositories under
 // opts.GitOpsRepoBase:
 //
-//   - market-data publishes prices, which order-routing and risk read;
-//   - risk runs pre-trade checks, called by order-routing through the mesh;
-//   - order-routing takes orders and publishes fills.
+//   - market-data publishes prices, which order-routing and risk read, and
+//     serves them (service prices) to order-routing and risk through the
+//     mesh;
+//   - risk runs pre-trade checks (service risk-checks), called by
+//     order-routing through the mesh;
+//   - order-routing takes orders (its service order-routing, which its
+//     own edge pods call) and publishes fills; it is released as a canary.
 func Tenants(opts Options) []tenancy.TenantProps {
 	tenant := func(name string, tier tenancy.Tier, uid int) tenancy.TenantProps {
 		repo := opts.RepoURL(name)
@@ -107,9 +118,11 @@ func Tenants(opts Options) []tenancy.TenantProps {
 	}
 	marketData := tenant("market-data", tenancy.TierMedium, 20001)
 	marketData.Topics = []tenancy.Topic{{Name: "prices", Readers: []string{"risk", "order-routing"}}, {Name: "reference-data"}}
+	marketData.Services = []tenancy.TenantService{{Name: "prices", Port: servicePort, PodLabels: map[string]string{"app.kubernetes.io/name": "prices"}, Callers: []string{"order-routing", "risk"}}}
 	risk := tenant("risk", tenancy.TierSmall, 20002)
 	risk.Topics = []tenancy.Topic{{Name: "limits"}, {Name: "breaches"}}
 	risk.ReadTopics = []string{"market-data.prices"}
+	risk.Services = []tenancy.TenantService{{Name: "risk-checks", Port: servicePort, PodLabels: map[string]string{"app.kubernetes.io/name": "risk-checks"}, Callers: []string{"order-routing"}}}
 	orders := tenant("order-routing", tenancy.TierMedium, 20003)
 	orders.Topics = []tenancy.Topic{{Name: "orders"}, {Name: "fills"}}
 	orders.ReadTopics = []string{"market-data.prices"}
@@ -129,9 +142,10 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 		CIDR:              vpcCIDR,
 		AvailabilityZones: s.AvailabilityZones(3),
 		ClusterNames:      []string{Name},
-		// Internal load balancers (the mesh's ALBs) get subnets of their
-		// own, so that the tenants' NetworkPolicies can admit them by
-		// range without admitting pods.
+		// Internal load balancers in front of tenants get subnets of
+		// their own, so that the tenants' NetworkPolicies can admit them
+		// by range without admitting pods (LoadBalancerCIDRs); none is
+		// made here.
 		LoadBalancerSubnetCIDRs: []string{"10.50.240.0/24", "10.50.241.0/24", "10.50.242.0/24"},
 		Endpoints:               []network.Endpoint{network.EndpointS3, network.EndpointECRAPI, network.EndpointECRDocker, network.EndpointSTS, network.EndpointLogs},
 		NAT:                     network.NATSingle,
@@ -194,50 +208,30 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 		return nil, err
 	}
 
-	// The mesh: order-routing calls risk and market-data; risk calls
-	// market-data. Callers are admitted by their tenant tag.
-	meshNet, err := mesh.NewNetwork(stack, "mesh", mesh.NetworkProps{Name: Name, Engine: mesh.Lattice, VPC: vpc, Cluster: cluster, PodTargets: mesh.PodTargetsALB})
-	if err != nil {
-		return nil, err
-	}
-	service := func(name, namespace string, callers ...string) (*mesh.VirtualService, error) {
-		return mesh.NewVirtualService(stack, name, mesh.VirtualServiceProps{
-			Network: meshNet, Name: name, Namespace: namespace, Port: servicePort,
-			Versions:             []mesh.Version{{Name: "v1", Service: name}},
-			AllowedPrincipalTags: map[string][]string{tenancy.MeshTagKey: callers},
-			AlarmTopicARN:        *alerts.Arn(),
-		})
-	}
-	risk, err := service("risk-checks", "risk", "order-routing")
-	if err != nil {
-		return nil, err
-	}
-	prices, err := service("prices", "market-data", "order-routing", "risk")
-	if err != nil {
-		return nil, err
-	}
-
 	base.Output(stack, "cluster_name", "EKS cluster name", cluster.Name())
 	base.Output(stack, "kubeconfig_command", "Writes a kubeconfig entry for the cluster", cluster.KubeconfigCommand())
 	base.Output(stack, "admin_role_arn", "Assume (with MFA) to administer the cluster", admin.ARN())
 	base.Output(stack, "kafka_bootstrap_brokers", "Kafka bootstrap brokers (SASL/IAM over TLS, port 9098)", events.BootstrapBrokersIAM())
 	base.Output(stack, "file_system_id", "EFS file system of the tenants' shared directories", fs.ID())
-	base.Output(stack, "risk_checks_service", "Where order-routing reaches risk checks in the mesh", risk.DNSName())
-	base.Output(stack, "prices_service", "Where tenants reach market-data prices in the mesh", prices.DNSName())
+	base.Output(stack, "risk_checks_service", "Where order-routing reaches risk checks in the mesh", "risk-checks.risk.svc.cluster.local")
+	base.Output(stack, "prices_service", "Where tenants reach market-data prices in the mesh", "prices.market-data.svc.cluster.local")
 	base.Output(stack, "alerts_topic", "Subscribe to receive alarms", *alerts.Arn())
 	// Cluster metrics: Prometheus (managed collector, rules, alerts to the
 	// topic) and Container Insights. No Kafka consumer-lag rules: they
 	// need a kafka_exporter that can sign in to MSK with IAM, which this
 	// stack does not run (telemetry.KafkaProps); kafka.Cluster alarms on
 	// the consumer lag MSK publishes to CloudWatch instead.
-	if _, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{
-		Cluster: cluster, AlertTopicARN: *alerts.Arn(), Disposable: s.Disposable,
-	}); err != nil {
+	// With Istio ambient it also scrapes the waypoints and ztunnel: the
+	// canary analyses read them.
+	metrics, err := telemetry.NewMetrics(stack, "metrics", telemetry.MetricsProps{
+		Cluster: cluster, AlertTopicARN: *alerts.Arn(), Disposable: s.Disposable, IstioAmbient: true,
+	})
+	if err != nil {
 		return nil, err
 	}
 
-	out := &Stack{Stack: stack, Cluster: cluster, Kafka: events, FileSystem: fs, Risk: risk, MarketData: prices}
-	if out.Addons, err = addonsStack(scope, s, cluster, vpc, fs, admin.ARN()); err != nil {
+	out := &Stack{Stack: stack, Cluster: cluster, Kafka: events, FileSystem: fs, Metrics: metrics}
+	if out.Addons, err = addonsStack(scope, s, cluster, vpc, fs, metrics, admin.ARN()); err != nil {
 		return nil, err
 	}
 	if out.Tenants, out.Platform, err = tenantsStack(scope, s, out, vpc, bucket, admin.ARN(), tenants); err != nil {
@@ -254,7 +248,7 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 
 // addonsStack installs the controllers (Argo CD among them) and the EFS
 // StorageClass.
-func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Cluster, vpc *network.VPC, fs *storage.FileSystem, admin string) (cdktf.TerraformStack, error) {
+func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Cluster, vpc *network.VPC, fs *storage.FileSystem, metrics *telemetry.Metrics, admin string) (cdktf.TerraformStack, error) {
 	stack, err := base.NewStack(scope, AddonsName, s)
 	if err != nil {
 		return nil, err
@@ -271,6 +265,18 @@ func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Clust
 	// tenant's its own), kube-state-metrics for the managed Prometheus
 	// scraper, traces to X-Ray.
 	if _, err := telemetry.NewCollectors(stack, "telemetry", telemetry.CollectorsProps{Cluster: cluster, Region: s.Region, VPCCIDR: vpc.CIDR()}); err != nil {
+		return nil, err
+	}
+	// Istio ambient (istiod, istio-cni and ztunnel in istio-system, the
+	// only privileged namespace it makes) for the tenants' east-west
+	// calls, and Argo Rollouts for their canaries, reading the Prometheus
+	// workspace.
+	if _, err := kube.NewIstioAmbient(stack, "istio", kube.IstioAmbientProps{Cluster: cluster}); err != nil {
+		return nil, err
+	}
+	if _, err := kube.NewArgoRollouts(stack, "argo-rollouts", kube.ArgoRolloutsProps{
+		Cluster: cluster, Region: s.Region, PrometheusWorkspaceARN: metrics.WorkspaceARN(), PrometheusKMSKeyARN: metrics.KMSKeyARN(),
+	}); err != nil {
 		return nil, err
 	}
 	// Dynamic volumes get an access point each under /dynamic, owned by a
@@ -307,10 +313,10 @@ func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *ne
 		// worth for the system pods.
 		Capacity:          kube.Resources{CPU: "44", Memory: "176Gi"},
 		LoadBalancerCIDRs: vpc.LoadBalancerSubnetCIDRs(),
-		// The mesh's services listen on 80 in Lattice (their default);
-		// Lattice reaches the pods through the ALBs in the load balancer
-		// subnets, on IngressPorts.
-		Mesh: true,
+		// Every tenant in Istio ambient: mTLS between all pods, and each
+		// shared service open to exactly its callers' identities. The
+		// managed Prometheus collector (in the VPC) scrapes the waypoints.
+		AmbientMesh: &tenancy.AmbientMesh{ScraperCIDRs: []string{vpcCIDR}},
 		EgressRules: []tenancy.EgressRule{
 			// Interface endpoints (STS for IRSA) and the Kafka brokers.
 			{Name: "vpc-services", CIDR: vpcCIDR, Ports: []int{443, kafka.IAMPort}},
@@ -323,30 +329,41 @@ func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *ne
 		return nil, nil, err
 	}
 	for _, t := range tenants {
-		if t.Name == "risk" {
-			t.IngressPorts = []int{servicePort}
-			t.LoadBalancerTargets = []tenancy.LoadBalancerTarget{{Name: "risk-checks-mesh", Service: "risk-checks", Port: servicePort, TargetGroupARN: p.Risk.PodTargetGroupARN("v1")}}
-		}
-		if t.Name == "market-data" {
-			t.IngressPorts = []int{servicePort}
-			t.LoadBalancerTargets = []tenancy.LoadBalancerTarget{{Name: "prices-mesh", Service: "prices", Port: servicePort, TargetGroupARN: p.MarketData.PodTargetGroupARN("v1")}}
-		}
 		tenant, err := platform.AddTenant(t)
 		if err != nil {
 			return nil, nil, err
 		}
-		// Lattice authorizes a call when the service's auth policy (which
-		// admits callers by their tenant tag) and the caller's own IAM
-		// policy both allow it: every tenant a service admits gets the
-		// identity grant on that service.
-		for _, svc := range []*mesh.VirtualService{p.Risk, p.MarketData} {
-			if !svc.AdmitsPrincipalTag(tenancy.MeshTagKey, tenant.Name()) {
-				continue
-			}
-			if err := svc.GrantInvoke(tenant.Role()); err != nil {
-				return nil, nil, err
-			}
+		if tenant.Name() != "order-routing" {
+			continue
 		}
+		// order-routing's Deployment comes from its repository (it must
+		// declare replicas: 0; the Rollout runs its pods); the platform
+		// releases it: canary steps through the namespace's waypoint,
+		// analysis against the Prometheus workspace, rollback on failure.
+		canary, err := delivery.NewCanary(stack, "order-routing-canary", delivery.CanaryProps{
+			Target: delivery.Target{
+				Namespace: tenant.Namespace().Name(), Deployment: "order-routing",
+				PodLabels: map[string]string{"app.kubernetes.io/name": "order-routing"}, Port: servicePort,
+				ScaleDown: delivery.ScaleDownNever,
+			},
+			// Its edge pods call the Service order-routing; the route
+			// splits those calls between the stable and canary pods.
+			Frontend: "order-routing", Replicas: 3,
+			Analysis: delivery.Analysis{PrometheusURL: p.Metrics.QueryURL(), Region: s.Region},
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		p.OrderRoutingCanary = canary
+		stable, canarySvc := canary.Services()
+		tenant.Own("", "Service", canary.StableService(), stable)
+		tenant.Own("", "Service", canary.CanaryService(), canarySvc)
+		tenant.Own("gateway.networking.k8s.io", "HTTPRoute", "order-routing", canary.Route())
+		tenant.Own("argoproj.io", "AnalysisTemplate", "order-routing-canary-health", canary.AnalysisTemplate())
+		tenant.Own("argoproj.io", "Rollout", "order-routing", canary.Rollout())
+	}
+	if err := platform.Check(); err != nil {
+		return nil, nil, err
 	}
 	return stack, platform, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -45,9 +46,9 @@ func build(t testing.TB, s base.Settings, tenants []tenancy.TenantProps) *tradin
 }
 
 // TestPlatform reads the AWS stack: MSK and EFS protected and encrypted,
-// pods reach the brokers and nodes the file system, the mesh admits its
-// callers by tenant tag, and the ALBs sit in the load balancer subnets the
-// tenants' policies admit.
+// pods reach the brokers and nodes the file system; the mesh is the
+// cluster's (Istio ambient), so no VPC Lattice resource and no load
+// balancer bridging it to pods remain.
 func TestPlatform(t *testing.T) {
 	st := build(t, base.Settings{}, nil)
 	r := parse(t, st.Stack).Resource
@@ -68,18 +69,13 @@ func TestPlatform(t *testing.T) {
 	if !ports[9098] || !ports[2049] {
 		t.Errorf("ingress from the cluster security group on ports %v; want Kafka 9098 and NFS 2049", ports)
 	}
-	for name, p := range r["aws_vpclattice_auth_policy"] {
-		if strings.Contains(name, "mesh") {
-			continue
-		}
-		if !strings.Contains(p["policy"].(string), "aws:PrincipalTag/"+tenancy.MeshTagKey) {
-			t.Errorf("auth policy %s does not admit by tenant tag: %v", name, p["policy"])
+	for typ, byName := range r {
+		if strings.HasPrefix(typ, "aws_vpclattice_") || typ == "aws_lb" || typ == "aws_lb_target_group" {
+			t.Errorf("%d %s remain: %v", len(byName), typ, keys(byName))
 		}
 	}
-	for name, lb := range r["aws_lb"] {
-		if !strings.Contains(fmt.Sprint(lb["subnets"]), "load-balancer-subnet") {
-			t.Errorf("ALB %s is not in the load balancer subnets: %v", name, lb["subnets"])
-		}
+	if ws := one(t, r, "aws_prometheus_workspace"); ws["kms_key_arn"] == nil {
+		t.Errorf("the Prometheus workspace the canary analyses read is not encrypted with its key: %v", ws)
 	}
 	if addons := r["aws_eks_addon"]; !strings.Contains(fmt.Sprint(addons), "aws-efs-csi-driver") {
 		t.Errorf("no EFS CSI driver add-on")
@@ -88,7 +84,8 @@ func TestPlatform(t *testing.T) {
 
 // TestTenants reads the tenants stack: the three tenants, their
 // Applications at the repository base, the shared price topic readable by
-// the two readers, and the mesh target group bindings.
+// the two readers, and no target group binding (no load balancer stands
+// between tenants any more).
 func TestTenants(t *testing.T) {
 	st := build(t, base.Settings{}, tradingplatform.Tenants(tradingplatform.Options{Settings: gitops.Settings{GitOpsRepoBase: "https://git.acme.test/trading"}}))
 	r := parse(t, st.Tenants).Resource
@@ -108,8 +105,8 @@ func TestTenants(t *testing.T) {
 			bindings++
 		}
 	}
-	if apps != 3 || bindings != 2 {
-		t.Errorf("%d Applications and %d TargetGroupBindings; want 3 and 2 (risk-checks, prices)", apps, bindings)
+	if apps != 3 || bindings != 0 {
+		t.Errorf("%d Applications and %d TargetGroupBindings; want 3 and none", apps, bindings)
 	}
 	readers := 0
 	for name, p := range r["aws_iam_role_policy"] {
@@ -171,9 +168,8 @@ func TestTenantLifecycle(t *testing.T) {
 				continue
 			}
 			labels := ns["metadata"].(map[string]any)["labels"].(map[string]any)
-			want := map[string]any{"risk": "enabled", "market-data": "enabled", "order-routing": nil}[tenant]
-			if got := labels["elbv2.k8s.aws/pod-readiness-gate-inject"]; got != want {
-				t.Errorf("%s namespace readiness gate label = %v, want %v", tenant, got, want)
+			if got, ok := labels["elbv2.k8s.aws/pod-readiness-gate-inject"]; ok {
+				t.Errorf("%s namespace readiness gate label = %v, want none", tenant, got)
 			}
 		}
 	}
@@ -237,6 +233,15 @@ func BenchmarkTenantsStack(b *testing.B) {
 			}
 		})
 	}
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func one(t *testing.T, r map[string]map[string]map[string]any, typ string) map[string]any {
