@@ -138,10 +138,15 @@ func (a Analysis) check(r *validation.Report) {
 	}
 }
 
-// noTraffic is the start of every success condition: an empty result (no
-// series, or fewer than MinRequests requests) or NaN (a rate of zero over
-// zero) is no traffic, which passes.
-const noTraffic = "len(result) == 0 || isNaN(result[0]) || "
+// measured is the start of every condition: a measurement is judged only
+// when it has a value. An empty result (no series, fewer than MinRequests
+// requests, or nothing scraped) or NaN (a rate of zero over zero) matches
+// neither condition: it is inconclusive, never a pass.
+const measured = "len(result) > 0 && !isNaN(result[0]) && "
+
+// minWindowSeconds is the shortest rate window: four scrapes of the
+// managed collector (30 s), so that one missed scrape does not empty it.
+const minWindowSeconds = 120
 
 // queries returns the PromQL of the error-rate metric (percent of 5xx
 // responses) and of the latency metric (p99 in milliseconds) of the
@@ -149,7 +154,7 @@ const noTraffic = "len(result) == 0 || isNaN(result[0]) || "
 func (p CanaryProps) queries() (errorRate, latency string) {
 	a := p.Analysis
 	sel := fmt.Sprintf(`reporter="waypoint",destination_service_name="%s",destination_service_namespace="%s"`, p.CanaryService, p.Namespace)
-	window := fmt.Sprintf("[%ds]", a.IntervalSeconds)
+	window := fmt.Sprintf("[%ds]", max(a.IntervalSeconds, minWindowSeconds))
 	errorRate = fmt.Sprintf(`100 * (sum(rate(istio_requests_total{%s,response_code=~"5.."}%s)) or vector(0)) / sum(rate(istio_requests_total{%s}%s))`, sel, window, sel, window)
 	latency = fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{%s}%s)))`, sel, window)
 	if a.MinRequests > 0 {
@@ -161,26 +166,32 @@ func (p CanaryProps) queries() (errorRate, latency string) {
 	return errorRate, latency
 }
 
-// conditions returns the success conditions of the error-rate and latency
-// metrics, with their thresholds.
-func (a Analysis) conditions() (errorRate, latency string) {
-	return noTraffic + "result[0] <= " + strconv.FormatFloat(a.MaxErrorRatePercent, 'f', -1, 64),
-		noTraffic + "result[0] <= " + strconv.Itoa(a.MaxLatencyP99MS)
+// conditions returns the success and failure conditions of the
+// error-rate and latency metrics, with their thresholds.
+func (a Analysis) conditions() (errorRate, latency [2]string) {
+	rate, p99 := strconv.FormatFloat(a.MaxErrorRatePercent, 'f', -1, 64), strconv.Itoa(a.MaxLatencyP99MS)
+	return [2]string{measured + "result[0] <= " + rate, measured + "result[0] > " + rate},
+		[2]string{measured + "result[0] <= " + p99, measured + "result[0] > " + p99}
 }
 
 // analysisTemplate is the AnalysisTemplate's manifest.
 func (p CanaryProps) analysisTemplate() *map[string]any {
 	a := p.Analysis
 	every := fmt.Sprintf("%ds", a.IntervalSeconds)
-	metric := func(name, query, condition string) map[string]any {
+	metric := func(name, query string, condition [2]string) map[string]any {
 		return map[string]any{
 			"name":     name,
 			"interval": every,
 			// The first measurement covers a whole window of canary
 			// traffic.
-			"initialDelay":     every,
-			"failureLimit":     a.FailureLimit,
-			"successCondition": condition,
+			"initialDelay": every,
+			"failureLimit": a.FailureLimit,
+			// A measurement without data is inconclusive; more of them
+			// than FailureLimit make the run inconclusive, which pauses
+			// the rollout for a person to promote or abort.
+			"inconclusiveLimit": a.FailureLimit,
+			"successCondition":  condition[0],
+			"failureCondition":  condition[1],
 			"provider": map[string]any{"prometheus": map[string]any{
 				"address":        a.PrometheusURL,
 				"query":          query,

@@ -220,7 +220,7 @@ func NewCanary(scope constructs.Construct, id string, props CanaryProps) (*Canar
 		Manifest: p.rollout(),
 		// The Rollout runs its analysis by the template's name: create the
 		// template first.
-		DependsOn: dependsOn(append([]cdktf.ITerraformDependable{c.template}, after...)),
+		DependsOn: dependsOn(append(c.rolloutNeeds(), after...)),
 	})
 	return c, nil
 }
@@ -331,7 +331,7 @@ func (p CanaryProps) checkTarget(r *validation.Report, given CanaryProps) {
 // and its analysis.
 func (p CanaryProps) checkRollout(r *validation.Report) {
 	t := p.Target
-	checkName(r, "HTTPRoute", p.HTTPRoute, validation.DNSSubdomain, "a Kubernetes object name (DNS subdomain)", "the name of the HTTPRoute whose backendRefs are the stable and canary Services, or Frontend for NewCanary to render it")
+	checkName(r, "HTTPRoute", p.HTTPRoute, validation.DNSSubdomain, "a Kubernetes object name (DNS subdomain)", "the name of the HTTPRoute whose backendRefs are the stable and canary Services (mesh.VirtualService.HTTPRouteName returns \"\" for a route the intent does not have), or Frontend for NewCanary to render it")
 	if p.Frontend != "" {
 		checkName(r, "Frontend", p.Frontend, rfc1035.MatchString, "a Service name (RFC 1035 label)", "")
 		if p.Frontend == p.StableService || p.Frontend == p.CanaryService {
@@ -420,6 +420,16 @@ func (p CanaryProps) service(scope constructs.Construct, id, name string, after 
 		},
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: ptr.Strings([]string{"metadata[0].annotations", "spec[0].selector"})},
 	})
+}
+
+// rolloutNeeds are the objects the Rollout names: its template, both
+// Services and, with Frontend, the route.
+func (c *Canary) rolloutNeeds() []cdktf.ITerraformDependable {
+	needs := []cdktf.ITerraformDependable{c.template, c.stable, c.canary}
+	if c.route != nil {
+		needs = append(needs, c.route)
+	}
+	return needs
 }
 
 // dependsOn is a depends_on list, or nil for none.

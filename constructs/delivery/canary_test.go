@@ -166,8 +166,9 @@ func TestCanaryFromWorkload(t *testing.T) {
 	}
 	// The Rollout waits for its template; every object waits for the
 	// workload's Deployment (and so for the namespace it names by value).
-	if deps := tftest.Strings(doc.One(t, "kubernetes_manifest", "rollout")["depends_on"]); len(deps) != 2 || !strings.Contains(deps[0], "analysis-template") || !strings.Contains(deps[1], "kubernetes_deployment_v1.orders_deployment") {
-		t.Errorf("rollout depends_on = %v, want the analysis template and the Deployment", deps)
+	if deps := tftest.Strings(doc.One(t, "kubernetes_manifest", "rollout")["depends_on"]); len(deps) != 4 || !strings.Contains(deps[0], "analysis-template") ||
+		!strings.Contains(deps[1], "stable-service") || !strings.Contains(deps[2], "canary-service") || !strings.Contains(deps[3], "kubernetes_deployment_v1.orders_deployment") {
+		t.Errorf("rollout depends_on = %v, want the analysis template, both Services and the Deployment", deps)
 	}
 	for _, r := range []map[string]any{doc.One(t, "kubernetes_manifest", "analysis-template"), service(t, doc, "orders-stable"), service(t, doc, "orders-canary")} {
 		if deps := tftest.Strings(r["depends_on"]); len(deps) != 1 || !strings.Contains(deps[0], "kubernetes_deployment_v1.orders_deployment") {
@@ -189,21 +190,31 @@ func TestCanaryFromWorkload(t *testing.T) {
 			t.Errorf("metric %v provider = %v", m["name"], prom)
 		}
 		q := str(prom, "query")
-		if !strings.Contains(q, `reporter="waypoint",destination_service_name="orders-canary",destination_service_namespace="orders"`) || !strings.Contains(q, "[60s]") {
-			t.Errorf("metric %v query does not select the canary at the waypoint over 60s: %s", m["name"], q)
+		if !strings.Contains(q, `reporter="waypoint",destination_service_name="orders-canary",destination_service_namespace="orders"`) || !strings.Contains(q, "[120s]") {
+			t.Errorf("metric %v query does not select the canary at the waypoint over 120s (at least four scrapes): %s", m["name"], q)
 		}
 		if strings.Contains(q, "increase(") {
 			t.Errorf("metric %v has a request minimum without MinRequests: %s", m["name"], q)
 		}
 	}
-	// "No traffic" (empty or NaN) passes; otherwise the thresholds.
-	if got := errRate["successCondition"]; got != "len(result) == 0 || isNaN(result[0]) || result[0] <= 1" {
+	// A measurement is judged only when it has a value: no traffic
+	// (empty or NaN) matches neither condition and is inconclusive.
+	if got := errRate["successCondition"]; got != "len(result) > 0 && !isNaN(result[0]) && result[0] <= 1" {
 		t.Errorf("error-rate successCondition = %q", got)
 	}
-	if got := latency["successCondition"]; got != "len(result) == 0 || isNaN(result[0]) || result[0] <= 500" {
+	if got := errRate["failureCondition"]; got != "len(result) > 0 && !isNaN(result[0]) && result[0] > 1" {
+		t.Errorf("error-rate failureCondition = %q", got)
+	}
+	if got := latency["successCondition"]; got != "len(result) > 0 && !isNaN(result[0]) && result[0] <= 500" {
 		t.Errorf("latency successCondition = %q", got)
 	}
-	want := `100 * (sum(rate(istio_requests_total{reporter="waypoint",destination_service_name="orders-canary",destination_service_namespace="orders",response_code=~"5.."}[60s])) or vector(0)) / sum(rate(istio_requests_total{reporter="waypoint",destination_service_name="orders-canary",destination_service_namespace="orders"}[60s]))`
+	if got := latency["failureCondition"]; got != "len(result) > 0 && !isNaN(result[0]) && result[0] > 500" {
+		t.Errorf("latency failureCondition = %q", got)
+	}
+	if errRate["inconclusiveLimit"] != float64(2) || latency["inconclusiveLimit"] != float64(2) {
+		t.Errorf("inconclusiveLimit = %v / %v, want FailureLimit (2)", errRate["inconclusiveLimit"], latency["inconclusiveLimit"])
+	}
+	want := `100 * (sum(rate(istio_requests_total{reporter="waypoint",destination_service_name="orders-canary",destination_service_namespace="orders",response_code=~"5.."}[120s])) or vector(0)) / sum(rate(istio_requests_total{reporter="waypoint",destination_service_name="orders-canary",destination_service_namespace="orders"}[120s]))`
 	if got := str(errRate, "provider", "prometheus", "query"); got != want {
 		t.Errorf("error-rate query =\n%s\nwant\n%s", got, want)
 	}
@@ -274,20 +285,21 @@ func TestCanaryOfForeignDeployment(t *testing.T) {
 		t.Errorf("plugin route = %v", got)
 	}
 	errRate, latency := metrics(t, manifest(t, doc, "analysis-template"))
-	if got := errRate["successCondition"]; got != "len(result) == 0 || isNaN(result[0]) || result[0] <= 0.5" {
+	if got := errRate["successCondition"]; got != "len(result) > 0 && !isNaN(result[0]) && result[0] <= 0.5" {
 		t.Errorf("error-rate successCondition = %q", got)
 	}
-	if got := latency["successCondition"]; got != "len(result) == 0 || isNaN(result[0]) || result[0] <= 250" {
+	if got := latency["successCondition"]; got != "len(result) > 0 && !isNaN(result[0]) && result[0] <= 250" {
 		t.Errorf("latency successCondition = %q", got)
 	}
 	for _, m := range []map[string]any{errRate, latency} {
 		q := str(m, "provider", "prometheus", "query")
-		if get(m, "failureLimit") != float64(3) || m["interval"] != "30s" || !strings.Contains(q, "[30s]") ||
+		// Measured every 30 s, over two minutes (at least four scrapes).
+		if get(m, "failureLimit") != float64(3) || m["interval"] != "30s" || !strings.Contains(q, "[120s]") || strings.Contains(q, "[30s]") ||
 			!strings.Contains(q, `destination_service_name="billing-v-canary",destination_service_namespace="tenant-a"`) {
 			t.Errorf("metric %v: failureLimit %v interval %v query %s", m["name"], m["failureLimit"], m["interval"], q)
 		}
-		// Fewer than 20 requests: an empty result, which is no traffic.
-		if !strings.HasSuffix(q, `) and on() (sum(increase(istio_requests_total{reporter="waypoint",destination_service_name="billing-v-canary",destination_service_namespace="tenant-a"}[30s])) >= 20)`) {
+		// Fewer than 20 requests: an empty result, which is inconclusive.
+		if !strings.HasSuffix(q, `) and on() (sum(increase(istio_requests_total{reporter="waypoint",destination_service_name="billing-v-canary",destination_service_namespace="tenant-a"}[120s])) >= 20)`) {
 			t.Errorf("metric %v query lacks the request minimum: %s", m["name"], q)
 		}
 	}

@@ -47,15 +47,20 @@
 // # No traffic
 //
 // A measurement whose query finds no requests to the canary (an empty
-// result, or NaN from a rate of zero over zero) counts as a success: the
-// canary is judged on the requests it serves, and a quiet service still
-// completes its rollout once its pauses have passed. Analysis.MinRequests
-// raises the bar for judging at all: with fewer requests in an interval
-// the measurement counts as no traffic, so a handful of requests can
-// neither abort nor vouch for a version. The conditions say so in the
-// JSON: "len(result) == 0 || isNaN(result[0]) || result[0] <= 1". The
-// pods' own readiness still gates every step, and a canary that never
-// becomes ready aborts at the progress deadline.
+// result, or NaN from a rate of zero over zero) is inconclusive, never a
+// pass: a broken scrape path (a waypoint down, a security group, a
+// relabelling) looks exactly like no traffic, and must not promote a
+// version nobody measured. More inconclusive measurements than
+// FailureLimit make the analysis inconclusive, which pauses the rollout
+// until a person promotes or aborts it (kubectl argo rollouts promote or
+// abort). Analysis.MinRequests raises the bar for judging at all: with
+// fewer requests in the window the measurement is inconclusive too. The
+// conditions say so in the JSON: successCondition "len(result) > 0 &&
+// !isNaN(result[0]) && result[0] <= 1", failureCondition the same with
+// "> 1". Rates are taken over at least two minutes (four scrapes of the
+// managed collector), so one missed scrape does not empty them. The pods'
+// own readiness still gates every step, and a canary that never becomes
+// ready aborts at the progress deadline.
 //
 // # Stacks
 //
@@ -68,10 +73,13 @@
 // with ProgressiveDelivery, see FromWorkload) or someone else's, such as
 // one Argo CD syncs from a tenant's repository.
 //
-// The HTTPRoute is not NewCanary's: it names the stable and canary
-// Services (StableService, CanaryService, on Port) as its backendRefs.
-// Whoever renders it should give stable all the weight and the canary none,
-// the state every finished or aborted rollout leaves; a Terraform apply in
-// the middle of a rollout resets the weights to that, until Argo Rollouts
-// sets them again when it next reconciles the Rollout.
+// The HTTPRoute is NewCanary's with Frontend, or else someone else's (a
+// mesh route with ManagedWeights): it names the stable and canary Services
+// (StableService, CanaryService, on Port) as its backendRefs, stable with
+// all the weight and the canary none, the state every finished or aborted
+// rollout leaves. The weights are computed fields: Terraform never plans a
+// change of them. The plugin writes them as a field manager of its own, so
+// a Terraform apply that changes something else on the route while a
+// rollout runs fails with a field-manager conflict: change a route between
+// rollouts.
 package delivery

@@ -75,6 +75,6 @@ func ExampleNewCanary() {
 	// backendRefs: orders-stable orders-canary
 	// AnalysisTemplate orders-canary-health
 	// Rollout orders
-	// error-rate: len(result) == 0 || isNaN(result[0]) || result[0] <= 1
-	// latency-p99: len(result) == 0 || isNaN(result[0]) || result[0] <= 500
+	// error-rate: len(result) > 0 && !isNaN(result[0]) && result[0] <= 1
+	// latency-p99: len(result) > 0 && !isNaN(result[0]) && result[0] <= 500
 }

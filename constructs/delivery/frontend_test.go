@@ -50,7 +50,7 @@ func TestCanaryFrontend(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 	_, err = delivery.NewCanary(stack, "none", delivery.CanaryProps{Target: target, Analysis: analysis})
-	if err == nil || !strings.Contains(err.Error(), "HTTPRoute is empty; give the name of the HTTPRoute whose backendRefs are the stable and canary Services, or Frontend") {
+	if err == nil || !strings.Contains(err.Error(), "HTTPRoute is empty; give the name of the HTTPRoute whose backendRefs are the stable and canary Services (mesh.VirtualService.HTTPRouteName returns \"\" for a route the intent does not have), or Frontend") {
 		t.Errorf("error = %v", err)
 	}
 }

@@ -207,7 +207,12 @@ func NewControllers(scope constructs.Construct, id string, props ControllersProp
 			// Services of type LoadBalancer stay with whoever the user
 			// picks; only TargetGroupBinding and Ingress are served.
 			EnableServiceMutatorWebhook: false,
-			PodDisruptionBudget:         map[string]int{"maxUnavailable": 1},
+			// Its Gateway API controllers stay off: 3.x turns them on by
+			// itself when it finds the Gateway API CRDs (which
+			// NewIstioAmbient installs, for Istio to serve), and then
+			// wants CRDs of its own and a newer Gateway API version.
+			ControllerConfig:    lbcControllerConfig{FeatureGates: map[string]bool{"ALBGatewayAPI": false, "NLBGatewayAPI": false, "GatewayListenerSet": false}},
+			PodDisruptionBudget: map[string]int{"maxUnavailable": 1},
 			// Reuse the webhook's serving certificate on upgrade. Chart
 			// 3.x defaults to false and then generates a new CA on every
 			// helm upgrade: the webhook configurations get the new CA at
@@ -357,6 +362,10 @@ type (
 		EnableServiceMutatorWebhook bool                 `json:"enableServiceMutatorWebhook"`
 		PodDisruptionBudget         map[string]int       `json:"podDisruptionBudget"`
 		KeepTLSSecret               bool                 `json:"keepTLSSecret"`
+		ControllerConfig            lbcControllerConfig  `json:"controllerConfig"`
+	}
+	lbcControllerConfig struct {
+		FeatureGates map[string]bool `json:"featureGates"`
 	}
 	pdbValues struct {
 		Enabled        bool `json:"enabled"`

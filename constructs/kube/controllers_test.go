@@ -1,6 +1,7 @@
 package kube_test
 
 import (
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -130,6 +131,10 @@ func TestControllers(t *testing.T) {
 		lbc["enableServiceMutatorWebhook"] != false || lbc["replicaCount"] != float64(2) || get(lbc, "podDisruptionBudget", "maxUnavailable") != float64(1) ||
 		lbc["keepTLSSecret"] != true {
 		t.Errorf("load balancer controller values = %v", lbc)
+	}
+	// Its Gateway API controllers stay off (Istio serves the Gateway API).
+	if gates := get(lbc, "controllerConfig", "featureGates"); !reflect.DeepEqual(gates, map[string]any{"ALBGatewayAPI": false, "NLBGatewayAPI": false, "GatewayListenerSet": false}) {
+		t.Errorf("load balancer controller feature gates = %v", gates)
 	}
 	if sa := get(lbc, "serviceAccount"); get(sa, "create") != true || str(sa, "name") != kube.LoadBalancerControllerServiceAccount ||
 		str(sa, "annotations", "eks.amazonaws.com/role-arn") != roleARN("load-balancer-controller") {

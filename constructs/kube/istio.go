@@ -40,6 +40,11 @@ const GatewayAPIVersion = "v1.5.1"
 //go:embed gatewayapi/standard-install-v1.5.1.yaml
 var gatewayAPIStandardInstall []byte
 
+// WaypointLimits returns the resource limits NewIstioAmbient gives every
+// waypoint pod istiod deploys (two per meshed namespace): a namespace's
+// LimitRange must admit them.
+func WaypointLimits() Resources { return Resources{CPU: "1", Memory: "1Gi"} }
+
 // ChartOverride changes one chart of a construct that installs several.
 type ChartOverride struct {
 	// Version overrides the pinned chart version; OutdatedCharts tells
@@ -85,6 +90,11 @@ type IstioAmbientProps struct {
 	// Only with IngressGateway.
 	// Default: false
 	IngressReadinessGates bool
+	// WaitFor are installed before any of Istio's charts: the load
+	// balancer controller's release, when IngressReadinessGates relies on
+	// its pod webhook for the gateway's pods (Controllers.Release).
+	// Default: - none
+	WaitFor []cdktf.ITerraformDependable
 	// Base overrides the base chart (Istio's CRDs and validation
 	// webhook).
 	// Default: - the pinned version, no extra values
@@ -218,7 +228,7 @@ func NewIstioAmbient(scope constructs.Construct, id string, props IstioAmbientPr
 	base := m.install(releaseSpec{
 		id: "istio-base", chart: chartIstioBase, override: overrides["istio-base"], namespace: ns.Name(),
 		values: istioBaseValues{DefaultRevision: "default"},
-		deps:   []cdktf.ITerraformDependable{ns.Resource()},
+		deps:   append([]cdktf.ITerraformDependable{ns.Resource()}, props.WaitFor...),
 	})
 	istiod := m.install(releaseSpec{
 		id: "istiod", chart: chartIstiod, override: overrides["istiod"], namespace: ns.Name(),
@@ -243,18 +253,44 @@ func NewIstioAmbient(scope constructs.Construct, id string, props IstioAmbientPr
 			// the one thing Pod Security restricted also requires, and it
 			// is off by default.
 			Gateways: istioGatewaysValues{SeccompProfile: seccomp},
+			// Every request into a meshed namespace passes its waypoint:
+			// two replicas, one kept through node drains, spread over
+			// zones, and limits a tenant's LimitRange can admit
+			// (WaypointLimits()).
+			Global: map[string]any{"waypoint": map[string]any{
+				"resources": map[string]any{
+					"requests": map[string]string{"cpu": "100m", "memory": "128Mi"},
+					"limits":   map[string]string{"cpu": WaypointLimits().CPU, "memory": WaypointLimits().Memory},
+				},
+				"topologySpreadConstraints": []any{map[string]any{
+					"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway",
+					"labelSelector": map[string]any{"matchLabels": map[string]string{"gateway.istio.io/managed": "istio.io-mesh-controller"}},
+				}},
+			}},
+			GatewayClasses: map[string]any{"istio-waypoint": map[string]any{
+				"deployment":          map[string]any{"spec": map[string]any{"replicas": 2}},
+				"podDisruptionBudget": map[string]any{"spec": map[string]any{"minAvailable": 1}},
+			}},
 		},
 		deps: append([]cdktf.ITerraformDependable{base}, crdDeps...),
 	})
+	// The node agents tolerate every taint: kept off Fargate, which runs
+	// no DaemonSet (their pods would stay Pending there for ever, and
+	// ztunnel's rolling updates, maxUnavailable 0, would never finish).
+	notFargate := map[string]any{"nodeAffinity": map[string]any{"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{
+		"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{map[string]any{
+			"key": "eks.amazonaws.com/compute-type", "operator": "NotIn", "values": []string{"fargate"},
+		}}}},
+	}}}
 	cni := m.install(releaseSpec{
 		id: "istio-cni", chart: chartIstioCNI, override: overrides["istio-cni"], namespace: ns.Name(),
 		// profile ambient turns on ambient redirection (cni.ambient.enabled).
-		values: istioNodeAgentValues{Profile: "ambient", Resources: resourceValues{Requests: map[string]string{"cpu": "100m", "memory": "100Mi"}}},
+		values: istioNodeAgentValues{Profile: "ambient", Resources: resourceValues{Requests: map[string]string{"cpu": "100m", "memory": "100Mi"}}, Affinity: notFargate},
 		deps:   []cdktf.ITerraformDependable{istiod},
 	})
 	m.install(releaseSpec{
 		id: "ztunnel", chart: chartZtunnel, override: overrides["ztunnel"], namespace: ns.Name(),
-		values: istioNodeAgentValues{Profile: "ambient", Resources: resourceValues{Requests: map[string]string{"cpu": "200m", "memory": "512Mi"}}},
+		values: istioNodeAgentValues{Profile: "ambient", Resources: resourceValues{Requests: map[string]string{"cpu": "200m", "memory": "512Mi"}}, Affinity: notFargate},
 		deps:   []cdktf.ITerraformDependable{istiod, cni},
 	})
 
@@ -593,6 +629,8 @@ type (
 		SeccompProfile map[string]string `json:"seccompProfile"`
 	}
 	istiodValues struct {
+		Global         map[string]any      `json:"global"`
+		GatewayClasses map[string]any      `json:"gatewayClasses"`
 		Profile        string              `json:"profile"`
 		AutoscaleMin   int                 `json:"autoscaleMin"`
 		Resources      resourceValues      `json:"resources"`
@@ -603,6 +641,7 @@ type (
 	istioNodeAgentValues struct {
 		Profile   string         `json:"profile"`
 		Resources resourceValues `json:"resources"`
+		Affinity  map[string]any `json:"affinity"`
 	}
 	istioAutoscalingValues struct {
 		Enabled     bool `json:"enabled"`

@@ -273,6 +273,8 @@ func ExampleNetwork_Join() {
 	// AuthorizationPolicy/orders-from-waypoint
 	// AuthorizationPolicy/payments
 	// AuthorizationPolicy/payments-from-waypoint
+	// AuthorizationPolicy/waypoint-allow-nothing
+	// AuthorizationPolicy/waypoint-allow-nothing
 	// Gateway/waypoint
 	// Gateway/waypoint
 	// HTTPRoute/orders-default

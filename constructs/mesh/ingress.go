@@ -25,9 +25,10 @@ type IngressProps struct {
 	// (IstioAmbient.IngressServiceAccount): it becomes an allowed caller,
 	// one principal, of every routed service. Required.
 	ServiceAccount string
-	// Port the gateway listens on (the Gateway's listener; its Service's
-	// targetPort).
-	// Default: 8080
+	// Port the gateway listens on (the Gateway's listener; the port of its
+	// Service, which kube.NewIstioAmbient's gateway forwards to the same
+	// port of its pods).
+	// Default: 80
 	Port int
 	// Routes send requests by path prefix to services, tried most
 	// specific first (Gateway API precedence). Required: at least one.
@@ -62,7 +63,7 @@ func (n *Network) AddIngress(id string, props IngressProps) error {
 	}
 	p := props
 	if p.Port == 0 {
-		p.Port = 8080
+		p.Port = 80
 	}
 	if !validation.DNSLabel(id) {
 		r.Addf("id", "%q is not a DNS label; it names the Gateway and HTTPRoute objects", id)

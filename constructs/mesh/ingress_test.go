@@ -39,7 +39,7 @@ func TestIngress(t *testing.T) {
 	if got := path(gw, "manifest", "spec", "addresses", 0, "value"); got != "istio-ingress.istio-ingress.svc.cluster.local" {
 		t.Errorf("address = %v", got)
 	}
-	if got := path(gw, "manifest", "spec", "listeners", 0, "port"); got != float64(8080) {
+	if got := path(gw, "manifest", "spec", "listeners", 0, "port"); got != float64(80) {
 		t.Errorf("listener port = %v", got)
 	}
 	route := manifests(doc, "HTTPRoute")["public"]

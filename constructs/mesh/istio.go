@@ -18,7 +18,7 @@ import (
 )
 
 // istioNoRetry is why Istio ambient renders no retry policy.
-const istioNoRetry = "the Gateway API standard channel installed (v1.5.1) has no HTTPRoute retry field; Istio's default retry policy applies (2 attempts on connect failure, refused stream, 503)"
+const istioNoRetry = "the Gateway API standard channel installed (v1.5.1) has no HTTPRoute retry field; Istio's default retry policy applies (2 retries on connect failure, refused stream, 503)"
 
 // istioMaxTimeoutMS bounds a route's timeout on Istio ambient (24 hours).
 const istioMaxTimeoutMS = 24 * 3600 * 1000
@@ -85,8 +85,11 @@ func newIstioNetwork(scope constructs.Construct, id string, p NetworkProps) *Net
 // ingress gateways to pass the waypoint too
 // (istio.io/ingress-use-waypoint=true, so that the waypoint's routes and
 // L7 authorization apply to it), and renders in it a PeerAuthentication
-// STRICT ("default") and the waypoint, a Gateway of class istio-waypoint.
-// Virtual services may then use the namespace. The namespace keeps its Pod
+// STRICT ("default"), the waypoint, a Gateway of class istio-waypoint,
+// and an AuthorizationPolicy attached to the waypoint that allows nothing
+// ("waypoint-allow-nothing"): through the waypoint, only what a virtual
+// service's policy allows gets in. Virtual services may then use the
+// namespace. The namespace keeps its Pod
 // Security level: the node-level pieces (istio-cni, ztunnel) run in
 // istio-system. Joining a namespace of the same name again does nothing.
 // It returns an error on the other engines, for a nil namespace, for
@@ -117,6 +120,20 @@ func (n *Network) Join(ns *kube.Namespace) error {
 	n.joined[name] = ns
 	istio.PeerAuthenticationStrict(n, "peer-authentication-"+name, ns.Name())
 	istio.Waypoint(n, "waypoint-"+name, ns.Name(), istio.WaypointName)
+	// Deny by default at the waypoint: a policy attached to the waypoint
+	// itself that allows nothing, so that a Service no virtual service
+	// covers (a workload's own Service, one added later) admits no one
+	// through the waypoint; each virtual service's policy allows its
+	// callers (ALLOW policies add up).
+	istio.Manifest(n, "waypoint-allow-nothing-"+name, map[string]any{
+		"apiVersion": istio.SecurityAPI,
+		"kind":       "AuthorizationPolicy",
+		"metadata":   istio.Metadata("waypoint-allow-nothing", ns.Name(), nil),
+		"spec": map[string]any{
+			"targetRefs": []any{map[string]any{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": istio.WaypointName}},
+			"action":     "ALLOW",
+		},
+	})
 	return nil
 }
 

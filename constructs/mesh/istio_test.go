@@ -188,8 +188,27 @@ func TestIstioAmbientMesh(t *testing.T) {
 	if gw := manifests(doc, "Gateway"); len(gw) != 1 || path(gw["waypoint"], "manifest", "spec", "gatewayClassName") != "istio-waypoint" {
 		t.Errorf("waypoints = %v", gw)
 	}
-	if n := len(doc.Resources("kubernetes_manifest")) - len(manifests(doc, "HTTPRoute")) - len(manifests(doc, "AuthorizationPolicy")) - len(manifests(doc, "DestinationRule")) - len(peers); n != 2 {
-		t.Errorf("%d waypoints, want one per joined namespace", n)
+	kinds := map[string]int{}
+	for _, r := range doc.Resources("kubernetes_manifest") {
+		kinds[path(r, "manifest", "kind").(string)]++
+	}
+	if kinds["Gateway"] != 2 {
+		t.Errorf("%d waypoints, want one per joined namespace", kinds["Gateway"])
+	}
+	// Each waypoint allows nothing by itself: only the virtual services'
+	// policies let callers through.
+	nothing := 0
+	for tfName, r := range doc.Resources("kubernetes_manifest") {
+		if strings.HasPrefix(tfName, "mesh_waypoint-allow-nothing-") {
+			nothing++
+			spec := path(r, "manifest", "spec").(map[string]any)
+			if spec["action"] != "ALLOW" || spec["rules"] != nil || fmt.Sprint(spec["targetRefs"]) != "[map[group:gateway.networking.k8s.io kind:Gateway name:waypoint]]" {
+				t.Errorf("%s = %v, want an ALLOW with no rules on the waypoint", tfName, spec)
+			}
+		}
+	}
+	if nothing != 2 {
+		t.Errorf("%d allow-nothing waypoint policies, want one per joined namespace", nothing)
 	}
 	labels := path(doc.One(t, "kubernetes_namespace_v1", "ns-payments"), "metadata", "labels").(map[string]any)
 	for k, v := range map[string]string{"istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint", "istio.io/ingress-use-waypoint": "true", "pod-security.kubernetes.io/enforce": "restricted"} {
@@ -296,7 +315,7 @@ func TestIstioAmbientValidation(t *testing.T) {
 		{"namespace must join", func(p *mesh.VirtualServiceProps) { p.Namespace = "billing" },
 			`Namespace "billing" has not joined network "shop"; call Network.Join with its kube.Namespace first`},
 		{"retries", func(p *mesh.VirtualServiceProps) { p.Routes[2].Retry = &mesh.Retry{MaxRetries: 2} },
-			`Routes[2].Retry is not supported by istio-ambient: the Gateway API standard channel installed (v1.5.1) has no HTTPRoute retry field; Istio's default retry policy applies (2 attempts on connect failure, refused stream, 503); remove it, or set WarnOnUnsupported`},
+			`Routes[2].Retry is not supported by istio-ambient: the Gateway API standard channel installed (v1.5.1) has no HTTPRoute retry field; Istio's default retry policy applies (2 retries on connect failure, refused stream, 503); remove it, or set WarnOnUnsupported`},
 		{"tls", func(p *mesh.VirtualServiceProps) {
 			p.TLS = &mesh.TLS{CertificateARN: "arn:aws:acm:eu-west-1:1:certificate/x"}
 		},

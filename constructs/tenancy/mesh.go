@@ -36,9 +36,9 @@ import (
 //     (TenantProps.EdgePodLabels exempt the load balancers' and Lattice's
 //     ports of the pods they reach);
 //   - its waypoint, a Gateway of class istio-waypoint that istiod runs as
-//     a Deployment in the namespace (it counts against the tenant's quota,
-//     and the LimitRange's container maxima must admit its limits of 2 CPU
-//     and 1Gi, istiod's defaults);
+//     a Deployment of two replicas in the namespace (it counts against
+//     the tenant's quota, and the LimitRange's container maxima must
+//     admit its limits, kube.WaypointLimits: 1 CPU and 1Gi);
 //   - the identity fence: a namespace-wide ALLOW AuthorizationPolicy
 //     "tenant", enforced by ztunnel on every pod, whose one principal is
 //     the tenant's own namespace ("<trust domain>/ns/<tenant>/sa/*", which
@@ -122,9 +122,10 @@ const istiodPort = 15012
 // ServiceEntry or DestinationRule redirect other tenants' calls.
 var meshGuardedKinds = [][2]string{{"security.istio.io", "*"}, {"networking.istio.io", "*"}}
 
-// waypointLimits are the limits istiod 1.30 gives waypoint containers
-// (global.waypoint.resources), which the tenant's LimitRange must admit.
-var waypointLimits = struct{ cpu, memory string }{"2", "1Gi"}
+// waypointLimits are the limits kube.NewIstioAmbient gives waypoint
+// containers (istiod's global.waypoint.resources), which the tenant's
+// LimitRange must admit.
+var waypointLimits = struct{ cpu, memory string }{kube.WaypointLimits().CPU, kube.WaypointLimits().Memory}
 
 // checkAmbientMesh reports a bad AmbientMesh and fills in its defaults.
 func checkAmbientMesh(r *validation.Report, m *AmbientMesh) {
@@ -391,6 +392,9 @@ func (t *Tenant) mesh(p *Platform) {
 	t.fence(security, "PeerAuthentication", "default", pa)
 	wp := istio.Waypoint(t, "mesh-waypoint", t.ns, istio.WaypointName)
 	t.fence("gateway.networking.k8s.io", "Gateway", istio.WaypointName, wp)
+	// istiod writes its root certificate into every namespace, owned by
+	// nothing: not an orphan of the tenant's Applications either.
+	t.owned = append(t.owned, map[string]string{"group": "", "kind": "ConfigMap", "name": "istio-ca-root-cert"})
 	own := []string{p.namespacePrincipal(t.name)}
 	// ztunnel, on every pod: the namespace only (its waypoint included).
 	tenant := istio.AuthorizationPolicy(t, "mesh-policy-tenant", istio.Policy{Name: "tenant", Namespace: t.ns, Principals: own})

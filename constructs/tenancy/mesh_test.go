@@ -261,6 +261,10 @@ func TestAmbientMesh(t *testing.T) {
 			}
 		}
 		ignored := fmt.Sprint(project["orphanedResources"])
+		// istiod's root certificate, written into every meshed namespace.
+		if !strings.Contains(ignored, "map[group: kind:ConfigMap name:istio-ca-root-cert]") {
+			t.Errorf("%s AppProject reports istio-ca-root-cert as orphaned: %v", tenant, ignored)
+		}
 		_, app := application(t, doc, tenant)
 		dependsOn := map[string]bool{}
 		for _, d := range tftest.Strings(app["depends_on"]) {
@@ -407,10 +411,10 @@ func TestMeshValidation(t *testing.T) {
 		{"mesh labels and waypoint limits", ambient, func(tp *tenancy.TenantProps) {
 			tp.EdgePodLabels = map[string]string{"app": "web"}
 			tp.Labels = map[string]string{"istio.io/dataplane-mode": "none"}
-			tp.Limits.MaxCPU, tp.Limits.DefaultCPU, tp.Limits.MaxMemory, tp.Limits.DefaultMemory = "1", "500m", "512Mi", "256Mi"
+			tp.Limits.MaxCPU, tp.Limits.DefaultCPU, tp.Limits.MaxMemory, tp.Limits.DefaultMemory = "500m", "250m", "512Mi", "256Mi"
 		}, []string{
 			`Labels key "istio.io/dataplane-mode" is set by the platform's AmbientMesh`,
-			`Limits.MaxCPU 1 is below the limit 2 of the tenant's waypoint container`,
+			`Limits.MaxCPU 500m is below the limit 1 of the tenant's waypoint container`,
 			`Limits.MaxMemory 512Mi is below the limit 1Gi of the tenant's waypoint container`,
 		}},
 		{"edge pods without mesh", plain, func(tp *tenancy.TenantProps) {

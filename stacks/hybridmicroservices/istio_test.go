@@ -157,6 +157,10 @@ func TestIstioWhoMayCall(t *testing.T) {
 		"orders/orders-from-waypoint":     {"cluster.local/ns/orders/sa/waypoint"},
 		"payments/payments":               {"cluster.local/ns/orders/sa/orders"},
 		"payments/payments-from-waypoint": {"cluster.local/ns/payments/sa/waypoint"},
+		// Attached to each waypoint, allowing nothing: a Service no policy
+		// covers (payments-pods) admits no one through the waypoint.
+		"orders/waypoint-allow-nothing":   {},
+		"payments/waypoint-allow-nothing": {},
 	}
 	got := map[string][]string{}
 	for _, p := range ofKind(objs, "AuthorizationPolicy") {
@@ -166,7 +170,7 @@ func TestIstioWhoMayCall(t *testing.T) {
 			t.Errorf("%s: action %v, want ALLOW", key, spec["action"])
 		}
 		rules, _ := spec["rules"].([]any)
-		if len(rules) == 0 {
+		if len(rules) == 0 && p.name != "waypoint-allow-nothing" {
 			t.Errorf("%s has no rules", key)
 		}
 		var principals []string
@@ -196,7 +200,11 @@ func TestIstioWhoMayCall(t *testing.T) {
 		// The from-waypoint policies guard the pods (ztunnel, by
 		// selector); the others the Services (the waypoint, by
 		// targetRefs).
-		if strings.HasSuffix(p.name, "-from-waypoint") {
+		if p.name == "waypoint-allow-nothing" {
+			if len(rules) != 0 || fmt.Sprint(spec["targetRefs"]) != "[map[group:gateway.networking.k8s.io kind:Gateway name:waypoint]]" {
+				t.Errorf("%s: rules %v, targetRefs %v; want no rules on the waypoint", key, rules, spec["targetRefs"])
+			}
+		} else if strings.HasSuffix(p.name, "-from-waypoint") {
 			if spec["selector"] == nil || spec["targetRefs"] != nil {
 				t.Errorf("%s: selector %v, targetRefs %v; want a pod selector", key, spec["selector"], spec["targetRefs"])
 			}
@@ -205,7 +213,7 @@ func TestIstioWhoMayCall(t *testing.T) {
 		}
 	}
 	for key, w := range want {
-		if !slices.Equal(got[key], w) {
+		if g, ok := got[key]; !ok || !slices.Equal(g, w) {
 			t.Errorf("AuthorizationPolicy %s allows %v, want exactly %v", key, got[key], w)
 		}
 	}

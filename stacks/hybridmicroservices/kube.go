@@ -128,7 +128,11 @@ func addonsStack(scope constructs.Construct, c inCluster, s base.Settings) (cdkt
 		// payments canary, which reads the Prometheus workspace.
 		// The gateway's pods get readiness gates: a rollout of the gateway
 		// waits until the NLB sees each new pod healthy.
-		if _, err := kube.NewIstioAmbient(stack, "istio", kube.IstioAmbientProps{Cluster: c.eks, IngressGateway: true, IngressReadinessGates: true}); err != nil {
+		if _, err := kube.NewIstioAmbient(stack, "istio", kube.IstioAmbientProps{
+			Cluster: c.eks, IngressGateway: true, IngressReadinessGates: true,
+			// The readiness gates come from the controller's pod webhook.
+			WaitFor: []cdktf.ITerraformDependable{controllers.Release("load-balancer-controller")},
+		}); err != nil {
 			return nil, nil, err
 		}
 		if _, err := kube.NewArgoRollouts(stack, "argo-rollouts", kube.ArgoRolloutsProps{
