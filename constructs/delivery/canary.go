@@ -9,6 +9,7 @@ import (
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/servicev1"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/hybridstack/hybridstack/constructs/internal/istio"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 	"github.com/hybridstack/hybridstack/constructs/kube"
@@ -413,10 +414,7 @@ func (p CanaryProps) service(scope constructs.Construct, id, name string, after 
 		Spec: &servicev1.ServiceV1Spec{
 			Type:     ptr.String("ClusterIP"),
 			Selector: ptr.Map(p.PodLabels),
-			Port: &[]*servicev1.ServiceV1SpecPort{{
-				Name: ptr.String("http"), Port: ptr.Number(p.Port), TargetPort: ptr.String(fmt.Sprint(p.Port)),
-				Protocol: ptr.String("TCP"), AppProtocol: ptr.String("http"),
-			}},
+			Port:     istio.HTTPPort(p.Port),
 		},
 		Lifecycle: &cdktf.TerraformResourceLifecycle{IgnoreChanges: ptr.Strings([]string{"metadata[0].annotations", "spec[0].selector"})},
 	})

@@ -269,10 +269,7 @@ func (vs *VirtualService) renderIstio() {
 		Spec: &servicev1.ServiceV1Spec{
 			Type:     ptr.String("ClusterIP"),
 			Selector: ptr.Map(p.Selector),
-			Port: &[]*servicev1.ServiceV1SpecPort{{
-				Name: ptr.String("http"), Port: ptr.Number(p.Port), TargetPort: ptr.String(strconv.Itoa(p.Port)),
-				Protocol: ptr.String("TCP"), AppProtocol: ptr.String("http"),
-			}},
+			Port:     istio.HTTPPort(p.Port),
 		},
 	})
 	for _, rt := range p.Routes {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
+	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/servicev1"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 )
@@ -204,4 +205,14 @@ func sortedUnique(s []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// HTTPPort is the one port of a Service the mesh routes HTTP through:
+// named http with appProtocol http (so that waypoints treat it as HTTP
+// and apply routes to it), forwarding to the same port of the pods.
+func HTTPPort(port int) *[]*servicev1.ServiceV1SpecPort {
+	return &[]*servicev1.ServiceV1SpecPort{{
+		Name: ptr.String("http"), Port: ptr.Number(port), TargetPort: ptr.String(strconv.Itoa(port)),
+		Protocol: ptr.String("TCP"), AppProtocol: ptr.String("http"),
+	}}
 }
