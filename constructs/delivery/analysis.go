@@ -33,9 +33,11 @@ type Analysis struct {
 	// in milliseconds, in an interval: 1 to 600000.
 	// Default: 500
 	MaxLatencyP99MS int
-	// IntervalSeconds is both how often each metric is measured and the
-	// window its rates are taken over (the first measurement waits one
-	// interval): 30 to 3600, at least twice the scrape interval.
+	// IntervalSeconds is how often each metric is measured: 30 to 3600.
+	// Rates are taken over the interval, or over 120 seconds (four scrapes
+	// of the managed collector) when the interval is shorter, and the
+	// first measurement waits that long, so that it covers a whole window
+	// of canary traffic.
 	// Default: 60
 	IntervalSeconds int
 	// FailureLimit is how many failed measurements of a metric are
@@ -44,8 +46,9 @@ type Analysis struct {
 	// Default: 2
 	FailureLimit int
 	// MinRequests is the fewest requests the canary must serve in an
-	// interval for a measurement to judge it; below, the measurement
-	// counts as no traffic (a success, see the package documentation).
+	// interval for a measurement to judge it; below, the measurement is
+	// inconclusive: it neither passes nor fails (see the package
+	// documentation).
 	// Default: - none: any request counts
 	MinRequests int
 }
@@ -128,7 +131,7 @@ func (a Analysis) check(r *validation.Report) {
 		r.Addf("Analysis.MaxLatencyP99MS", "%d is not between 1 and 600000 milliseconds", a.MaxLatencyP99MS)
 	}
 	if a.IntervalSeconds < 30 || a.IntervalSeconds > 3600 {
-		r.Addf("Analysis.IntervalSeconds", "%d is not between 30 and 3600 (a rate needs two scrapes in its window)", a.IntervalSeconds)
+		r.Addf("Analysis.IntervalSeconds", "%d is not between 30 and 3600 seconds", a.IntervalSeconds)
 	}
 	if a.FailureLimit < 1 || a.FailureLimit > 100 {
 		r.Addf("Analysis.FailureLimit", "%d is not between 1 and 100", a.FailureLimit)
@@ -148,13 +151,17 @@ const measured = "len(result) > 0 && !isNaN(result[0]) && "
 // managed collector (30 s), so that one missed scrape does not empty it.
 const minWindowSeconds = 120
 
+// windowSeconds is the window rates are taken over: the interval, or
+// minWindowSeconds when that is longer.
+func (a Analysis) windowSeconds() int { return max(a.IntervalSeconds, minWindowSeconds) }
+
 // queries returns the PromQL of the error-rate metric (percent of 5xx
 // responses) and of the latency metric (p99 in milliseconds) of the
 // canary Service's requests, as the waypoint reports them.
 func (p CanaryProps) queries() (errorRate, latency string) {
 	a := p.Analysis
 	sel := fmt.Sprintf(`reporter="waypoint",destination_service_name="%s",destination_service_namespace="%s"`, p.CanaryService, p.Namespace)
-	window := fmt.Sprintf("[%ds]", max(a.IntervalSeconds, minWindowSeconds))
+	window := fmt.Sprintf("[%ds]", a.windowSeconds())
 	errorRate = fmt.Sprintf(`100 * (sum(rate(istio_requests_total{%s,response_code=~"5.."}%s)) or vector(0)) / sum(rate(istio_requests_total{%s}%s))`, sel, window, sel, window)
 	latency = fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{%s}%s)))`, sel, window)
 	if a.MinRequests > 0 {
@@ -184,7 +191,7 @@ func (p CanaryProps) analysisTemplate() *map[string]any {
 			"interval": every,
 			// The first measurement covers a whole window of canary
 			// traffic.
-			"initialDelay": every,
+			"initialDelay": fmt.Sprintf("%ds", a.windowSeconds()),
 			"failureLimit": a.FailureLimit,
 			// A measurement without data is inconclusive; more of them
 			// than FailureLimit make the run inconclusive, which pauses

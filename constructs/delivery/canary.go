@@ -368,12 +368,13 @@ func (p CanaryProps) checkRollout(r *validation.Report) {
 	}
 	a := p.Analysis
 	a.check(r)
-	// Measurements start an interval after the first step; the
-	// (FailureLimit+1)th failure aborts. Pauses shorter than that promote
-	// a failing canary before the analysis can stop it.
-	if need := a.IntervalSeconds * (a.FailureLimit + 1); before == r.Len() && total < need {
-		r.Addf("Steps", "pause %ds in all, less than the %ds (Analysis.IntervalSeconds %d × (Analysis.FailureLimit %d + 1)) the analysis needs to abort a failing canary before full promotion; lengthen the pauses or shorten the interval",
-			total, need, a.IntervalSeconds, a.FailureLimit)
+	// Measurements start a rate window after the first step, then come
+	// every interval; the (FailureLimit+1)th failure aborts. Pauses
+	// shorter than that promote a failing canary before the analysis can
+	// stop it.
+	if need := a.windowSeconds() + a.IntervalSeconds*a.FailureLimit; before == r.Len() && total < need {
+		r.Addf("Steps", "pause %ds in all, less than the %ds (the first measurement after %ds, then Analysis.IntervalSeconds %d × Analysis.FailureLimit %d) the analysis needs to abort a failing canary before full promotion; lengthen the pauses or shorten the interval",
+			total, need, a.windowSeconds(), a.IntervalSeconds, a.FailureLimit)
 	}
 }
 

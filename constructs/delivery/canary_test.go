@@ -182,7 +182,7 @@ func TestCanaryFromWorkload(t *testing.T) {
 	}
 	errRate, latency := metrics(t, at)
 	for _, m := range []map[string]any{errRate, latency} {
-		if get(m, "failureLimit") != float64(2) || m["interval"] != "60s" || m["initialDelay"] != "60s" {
+		if get(m, "failureLimit") != float64(2) || m["interval"] != "60s" || m["initialDelay"] != "120s" {
 			t.Errorf("metric %v: failureLimit %v interval %v initialDelay %v", m["name"], m["failureLimit"], m["interval"], m["initialDelay"])
 		}
 		prom := get(m, "provider", "prometheus")
@@ -448,7 +448,7 @@ func TestCanaryValidation(t *testing.T) {
 			p := valid()
 			p.Steps = []delivery.Step{{Weight: 50, PauseSeconds: 60}}
 			return p
-		}, []string{"Steps pause 60s in all, less than the 180s (Analysis.IntervalSeconds 60 × (Analysis.FailureLimit 2 + 1))"}},
+		}, []string{"Steps pause 60s in all, less than the 240s (the first measurement after 120s, then Analysis.IntervalSeconds 60 × Analysis.FailureLimit 2)"}},
 		{"plain http", func() delivery.CanaryProps {
 			p := valid()
 			p.Analysis.PrometheusURL = "http://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/"
@@ -512,7 +512,7 @@ func TestCanaryValidation(t *testing.T) {
 	endpoint := *cdktf.NewTerraformVariable(stack, ptr.String("amp"), &cdktf.TerraformVariableConfig{Type: ptr.String("string")}).StringValue()
 	ok := valid()
 	ok.Analysis = delivery.Analysis{PrometheusURL: endpoint, Region: "eu-west-1", MaxErrorRatePercent: 99.9, MaxLatencyP99MS: 600000, IntervalSeconds: 30, FailureLimit: 1}
-	ok.Steps = []delivery.Step{{Weight: 1, PauseSeconds: 30}, {Weight: 99, PauseSeconds: 30}}
+	ok.Steps = []delivery.Step{{Weight: 1, PauseSeconds: 30}, {Weight: 99, PauseSeconds: 120}} // 150 s: the first measurement after 120 s, one more after 30
 	if _, err := delivery.NewCanary(stack, "edge", ok); err != nil {
 		t.Errorf("edge values: %v", err)
 	}

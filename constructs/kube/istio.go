@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -148,8 +147,6 @@ const istioPrivilegedReason = "istio-cni and ztunnel are the node agents of Isti
 	"and the host path /var/run/ztunnel to proxy every ambient pod's traffic. Baseline forbids host paths, these " +
 	"capabilities and unconfined AppArmor, so only privileged admits them."
 
-var trustDomainPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
-
 // NewIstioAmbient installs Istio 1.30.3 in ambient mode: the namespace
 // istio-system (privileged, the only namespace of the install that is not
 // restricted); the Gateway API v1.5.1 standard CRDs and their
@@ -181,7 +178,7 @@ func NewIstioAmbient(scope constructs.Construct, id string, props IstioAmbientPr
 	trustDomain := props.TrustDomain
 	if trustDomain == "" {
 		trustDomain = istio.DefaultTrustDomain
-	} else if !validation.IsToken(trustDomain) && (len(trustDomain) > 255 || !trustDomainPattern.MatchString(trustDomain)) {
+	} else if !validation.IsToken(trustDomain) && !istio.ValidTrustDomain(trustDomain) {
 		r.Addf("TrustDomain", "%q is not a SPIFFE trust domain (lowercase letters, digits, '.', '-' and '_', such as cluster.local or prod.example.com)", trustDomain)
 	}
 	if props.IngressReadinessGates && !props.IngressGateway {

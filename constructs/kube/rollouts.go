@@ -90,6 +90,7 @@ const (
 )
 
 var (
+	kmsKeyARN       = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:key/[A-Za-z0-9-]+$`)
 	apsWorkspaceARN = regexp.MustCompile(`^arn:aws(-[a-z]+)*:aps:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:workspace/ws-[A-Za-z0-9-]+$`)
 	sha256Hex       = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
@@ -119,7 +120,7 @@ func NewArgoRollouts(scope constructs.Construct, id string, props ArgoRolloutsPr
 	case !validation.IsToken(ws) && !apsWorkspaceARN.MatchString(ws):
 		r.Addf("PrometheusWorkspaceARN", "%q is not an Amazon Managed Service for Prometheus workspace ARN (arn:aws:aps:<region>:<account>:workspace/ws-...)", ws)
 	}
-	if key := props.PrometheusKMSKeyARN; key != "" && !validation.IsToken(key) && !strings.HasPrefix(key, "arn:") {
+	if key := props.PrometheusKMSKeyARN; key != "" && !validation.IsToken(key) && !kmsKeyARN.MatchString(key) {
 		r.Addf("PrometheusKMSKeyARN", "%q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", key)
 	}
 	location, sha := checkPlugin(r, props.PluginLocation, props.PluginSHA256)

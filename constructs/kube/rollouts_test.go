@@ -206,6 +206,8 @@ func TestArgoRolloutsValidation(t *testing.T) {
 		}},
 		{"not a workspace", kube.ArgoRolloutsProps{Cluster: e.cluster, PrometheusWorkspaceARN: "arn:aws:aps:eu-west-1:123456789012:rulegroupsnamespace/ws-1/x"},
 			[]string{`PrometheusWorkspaceARN "arn:aws:aps:eu-west-1:123456789012:rulegroupsnamespace/ws-1/x" is not an Amazon Managed Service for Prometheus workspace ARN`}},
+		{"not a KMS key", ok(kube.ArgoRolloutsProps{PrometheusKMSKeyARN: "arn:aws:s3:::metrics-bucket"}),
+			[]string{`PrometheusKMSKeyARN "arn:aws:s3:::metrics-bucket" is not a KMS key ARN`}},
 		{"workspace id", kube.ArgoRolloutsProps{Cluster: e.cluster, PrometheusWorkspaceARN: "ws-0f1e2d3c"},
 			[]string{`PrometheusWorkspaceARN "ws-0f1e2d3c" is not an Amazon Managed Service for Prometheus workspace ARN`}},
 		{"plain http", ok(kube.ArgoRolloutsProps{PluginLocation: "http://mirror.example.com/plugin", PluginSHA256: sha}),

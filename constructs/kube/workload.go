@@ -628,7 +628,7 @@ func (w *Workload) Name() string { return w.name }
 func (w *Workload) Namespace() string { return w.namespace }
 
 // ServiceName returns the name of the workload's Service, as a literal
-// (the workload's name).
+// (WorkloadProps.ServiceName, or else the workload's name).
 func (w *Workload) ServiceName() string {
 	if w.serviceName != "" {
 		return w.serviceName

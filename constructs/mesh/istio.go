@@ -36,8 +36,8 @@ func validateIstioNetwork(r *validation.Report, scope constructs.Construct, prop
 	if props.LogRetentionDays != 0 {
 		r.Addf("LogRetentionDays", "%d applies to Lattice access logs only; on %s ztunnel and the waypoints log to stdout", props.LogRetentionDays, IstioAmbient)
 	}
-	if td := props.TrustDomain; td != "" && !validation.DNSSubdomain(td) {
-		r.Addf("TrustDomain", "%q is not a trust domain; give lowercase letters, digits, '-' and '.', such as %q", td, istio.DefaultTrustDomain)
+	if td := props.TrustDomain; td != "" && !istio.ValidTrustDomain(td) {
+		r.Addf("TrustDomain", "%q is not a trust domain; give lowercase letters, digits, '.', '-' and '_', such as %q (the install's, kube.IstioAmbientProps.TrustDomain)", td, istio.DefaultTrustDomain)
 	}
 	if stack, ok := stackOf(scope); !ok {
 		r.Addf("Engine", "%q renders Kubernetes objects, but the scope is in no stack", IstioAmbient)

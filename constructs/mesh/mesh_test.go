@@ -240,6 +240,14 @@ func TestValidation(t *testing.T) {
 			`AllowedPrincipals[0] "everyone" is not an IAM role, user or account root ARN`},
 		{"duplicate route", func(p *mesh.VirtualServiceProps) { p.Routes[1].Name = "testers" },
 			`Routes[1].Name "testers" is used by another route`},
+		{"outlier detection ranges", func(p *mesh.VirtualServiceProps) {
+			p.Network, p.PlaintextReason = appMeshNet(t), "test"
+			p.OutlierDetection = &mesh.OutlierDetection{MaxServerErrors: 5, IntervalSeconds: 10, BaseEjectionSeconds: 0, MaxEjectionPercent: 120}
+		}, `OutlierDetection.BaseEjectionSeconds 0 must be at least 1`},
+		{"outlier detection percent", func(p *mesh.VirtualServiceProps) {
+			p.Network, p.PlaintextReason = appMeshNet(t), "test"
+			p.OutlierDetection = &mesh.OutlierDetection{MaxServerErrors: 5, IntervalSeconds: 10, BaseEjectionSeconds: 30, MaxEjectionPercent: 120}
+		}, `OutlierDetection.MaxEjectionPercent 120 is out of range; use 0 to 100 (percent)`},
 		{"app mesh plaintext needs a reason", func(p *mesh.VirtualServiceProps) { p.Network = appMeshNet(t) },
 			`TLS is nil on App Mesh: traffic to the service would not be encrypted; set TLS (ACM certificate and Private CA), or PlaintextReason`},
 	}

@@ -500,8 +500,18 @@ func validate(r *validation.Report, p VirtualServiceProps, warns *[]string) {
 		if lattice {
 			unsupported(r, p, warns, "OutlierDetection", "VPC Lattice has no outlier detection; its health checks take failing targets out of rotation",
 				"outlier detection is not rendered: VPC Lattice has none")
-		} else if o.MaxServerErrors < 1 || o.IntervalSeconds < 1 || o.BaseEjectionSeconds < 1 || o.MaxEjectionPercent < 0 || o.MaxEjectionPercent > 100 {
-			r.Addf("OutlierDetection", "needs MaxServerErrors, IntervalSeconds and BaseEjectionSeconds of at least 1 and MaxEjectionPercent 0-100")
+		} else {
+			for _, f := range []struct {
+				name string
+				v    int
+			}{{"MaxServerErrors", o.MaxServerErrors}, {"IntervalSeconds", o.IntervalSeconds}, {"BaseEjectionSeconds", o.BaseEjectionSeconds}} {
+				if f.v < 1 {
+					r.Addf("OutlierDetection."+f.name, "%d must be at least 1", f.v)
+				}
+			}
+			if o.MaxEjectionPercent < 0 || o.MaxEjectionPercent > 100 {
+				r.Addf("OutlierDetection.MaxEjectionPercent", "%d is out of range; use 0 to 100 (percent)", o.MaxEjectionPercent)
+			}
 		}
 	}
 	if t := p.TLS; t != nil && !onIstio {

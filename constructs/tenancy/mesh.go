@@ -132,8 +132,8 @@ func checkAmbientMesh(r *validation.Report, m *AmbientMesh) {
 	if m.TrustDomain == "" {
 		m.TrustDomain = istio.DefaultTrustDomain
 	}
-	if !validation.DNSSubdomain(m.TrustDomain) {
-		r.Addf("AmbientMesh.TrustDomain", "%q is not a trust domain (a lowercase DNS name such as cluster.local)", m.TrustDomain)
+	if !istio.ValidTrustDomain(m.TrustDomain) {
+		r.Addf("AmbientMesh.TrustDomain", "%q is not a trust domain (lowercase letters, digits, '.', '-' and '_', such as cluster.local: the install's, kube.IstioAmbientProps.TrustDomain)", m.TrustDomain)
 	}
 	for i, c := range m.ScraperCIDRs {
 		checkCIDR(r, fmt.Sprintf("AmbientMesh.ScraperCIDRs[%d]", i), c)

@@ -121,7 +121,7 @@ func build(scope constructs.Construct, name string, engine mesh.Engine, s base.S
 	// the cluster's, in the workloads stack.
 	var payments, orders *mesh.VirtualService
 	if !istioMesh {
-		if payments, orders, err = newServiceMesh(stack, name, engine, c); err != nil {
+		if payments, orders, err = newServiceMesh(stack, name, c); err != nil {
 			return nil, err
 		}
 	}
@@ -320,10 +320,12 @@ func newInternalNLB(stack cdktf.TerraformStack, name string, c core, istioMesh b
 		SecurityGroups:               jsii.Strings(*nlbSG.Id()),
 		EnableCrossZoneLoadBalancing: jsii.Bool(true),
 	})
-	// Orders gets a target group (pod IPs) and a listener on 80 for the
-	// front door and the worker. Payments has none: it is reached only
-	// through the mesh, where the Lattice auth policy lets orders' caller
-	// role alone invoke it (a listener admitting the VPC would bypass that).
+	// Orders (on Istio: the ingress gateway in front of it) gets a target
+	// group (pod IPs) and a listener on 80 for the front door and the
+	// worker. Payments has none: it is reached only through the mesh, where
+	// only orders may call it (the Lattice auth policy admits orders'
+	// caller role, the Istio policy orders' service account); a listener
+	// admitting the VPC would bypass that.
 	service := func(id string, port int) (lbtargetgroup.LbTargetGroup, lblistener.LbListener) {
 		tg := lbtargetgroup.NewLbTargetGroup(stack, jsii.String(id+"-target-group"), &lbtargetgroup.LbTargetGroupConfig{
 			NamePrefix: jsii.String(truncate(id, 6)),
@@ -387,38 +389,25 @@ func newInternalNLB(stack cdktf.TerraformStack, name string, c core, istioMesh b
 	return n, nil
 }
 
-// newServiceMesh builds the mesh (VPC Lattice or App Mesh, by engine) and
+// newServiceMesh builds the VPC Lattice mesh of the default variant and
 // its two services: payments, v1 and v2 behind a 90/10 canary with a
-// header for testers, and orders, which calls payments.
-func newServiceMesh(stack cdktf.TerraformStack, name string, engine mesh.Engine, c core) (payments, orders *mesh.VirtualService, _ error) {
-	// The mesh: orders calls payments; payments runs a 90/10 canary.
-	meshProps := mesh.NetworkProps{Name: name, Engine: engine, VPC: c.vpc, Cluster: c.cluster}
-	if engine == mesh.Lattice {
-		// Each version's pods reach Lattice through an internal ALB whose
-		// target group a TargetGroupBinding fills (see mesh.PodTargetsALB).
-		meshProps.PodTargets = mesh.PodTargetsALB
-	}
-	meshNet, err := mesh.NewNetwork(stack, "mesh", meshProps)
+// header for testers, and orders, which calls payments. (The -istio
+// variant renders the same intent in its workloads stack.)
+func newServiceMesh(stack cdktf.TerraformStack, name string, c core) (payments, orders *mesh.VirtualService, _ error) {
+	// Each version's pods reach Lattice through an internal ALB whose
+	// target group a TargetGroupBinding fills (see mesh.PodTargetsALB).
+	meshNet, err := mesh.NewNetwork(stack, "mesh", mesh.NetworkProps{Name: name, Engine: mesh.Lattice, VPC: c.vpc, Cluster: c.cluster, PodTargets: mesh.PodTargetsALB})
 	if err != nil {
 		return nil, nil, err
 	}
-	// mTLS on App Mesh needs an ACM Private CA (about $400 a month per CA),
-	// which this reference stack does not provision; the Lattice variant
-	// authenticates every call with IAM (SigV4) instead.
-	plaintext := ""
-	// Lattice services raise alarms on errors and latency; the App Mesh
-	// rendering has none to raise.
+	// Lattice authenticates every call with IAM (SigV4); the services
+	// raise alarms on errors and latency.
 	meshAlarms := c.alarms
-	if engine == mesh.AppMesh {
-		meshAlarms = ""
-		plaintext = "the App Mesh variant is a migration reference without an ACM Private CA; traffic stays inside the VPC and the Lattice variant is the one to run"
-	}
 	payments, err = mesh.NewVirtualService(stack, "payments", mesh.VirtualServiceProps{
-		Network:         meshNet,
-		Namespace:       "payments",
-		PlaintextReason: plaintext,
-		AlarmTopicARN:   meshAlarms,
-		Versions:        []mesh.Version{{Name: "v1", Service: "payments-v1"}, {Name: "v2", Service: "payments-v2"}},
+		Network:       meshNet,
+		Namespace:     "payments",
+		AlarmTopicARN: meshAlarms,
+		Versions:      []mesh.Version{{Name: "v1", Service: "payments-v1"}, {Name: "v2", Service: "payments-v2"}},
 		Routes: []mesh.Route{
 			// Testers opt into v2 with a header; everyone else is split 90/10.
 			{Name: "canary-testers", Headers: []mesh.HeaderMatch{{Name: "x-canary", Exact: "v2"}}, Targets: []mesh.Target{{Version: "v2", Weight: 100}}},
@@ -429,13 +418,12 @@ func newServiceMesh(stack cdktf.TerraformStack, name string, engine mesh.Engine,
 		return nil, nil, err
 	}
 	orders, err = mesh.NewVirtualService(stack, "orders", mesh.VirtualServiceProps{
-		Network:         meshNet,
-		Namespace:       "orders",
-		PlaintextReason: plaintext,
-		AlarmTopicARN:   meshAlarms,
-		Port:            ordersPort,
-		Versions:        []mesh.Version{{Name: "v1", Service: "orders"}},
-		Backends:        []*mesh.VirtualService{payments},
+		Network:       meshNet,
+		Namespace:     "orders",
+		AlarmTopicARN: meshAlarms,
+		Port:          ordersPort,
+		Versions:      []mesh.Version{{Name: "v1", Service: "orders"}},
+		Backends:      []*mesh.VirtualService{payments},
 	})
 	if err != nil {
 		return nil, nil, err

@@ -238,13 +238,18 @@ func TestIstioWhoMayCall(t *testing.T) {
 	if ordersSA == "" {
 		t.Error("no service account orders in namespace orders")
 	}
+	ordersDeployments := 0
 	for id, d := range workloads["kubernetes_deployment_v1"] {
 		if one(d["metadata"])["name"] != "orders" {
 			continue
 		}
+		ordersDeployments++
 		if got := one(one(one(d["spec"])["template"])["spec"])["service_account_name"]; got != "${kubernetes_service_account_v1."+ordersSA+".metadata[0].name}" {
 			t.Errorf("%s runs as %v, not the service account orders", id, got)
 		}
+	}
+	if ordersDeployments != 1 {
+		t.Errorf("%d Deployments named orders, want 1", ordersDeployments)
 	}
 	ingressSA := false
 	for _, rel := range docs[hybridmicroservices.IstioName+hybridmicroservices.AddonsSuffix].Resource["helm_release"] {
@@ -391,10 +396,18 @@ func TestIstioPaymentsRollout(t *testing.T) {
 	}
 	// The Deployment runs no pod of its own; the HPA scales the Rollout.
 	workloads := docs[hybridmicroservices.IstioName+hybridmicroservices.WorkloadsSuffix].Resource
+	paymentsDeployments := 0
 	for id, d := range workloads["kubernetes_deployment_v1"] {
-		if one(d["metadata"])["name"] == "payments" && one(d["spec"])["replicas"] != "0" {
+		if one(d["metadata"])["name"] != "payments" {
+			continue
+		}
+		paymentsDeployments++
+		if one(d["spec"])["replicas"] != "0" {
 			t.Errorf("%s replicas %v, want 0", id, one(d["spec"])["replicas"])
 		}
+	}
+	if paymentsDeployments != 1 {
+		t.Errorf("%d Deployments named payments, want 1", paymentsDeployments)
 	}
 	scaled := false
 	for _, h := range workloads["kubernetes_horizontal_pod_autoscaler_v2"] {

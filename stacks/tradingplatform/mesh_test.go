@@ -298,6 +298,9 @@ func TestOrderRoutingCanary(t *testing.T) {
 	if computed := fmt.Sprint(route.resource["computed_fields"]); !strings.Contains(computed, "spec.rules[0].backendRefs[0].weight") || !strings.Contains(computed, "spec.rules[0].backendRefs[1].weight") {
 		t.Errorf("route computed_fields %s: Terraform would undo the Rollout's weights", computed)
 	}
+	if n := len(template.spec["metrics"].([]any)); n != 2 {
+		t.Errorf("%d analysis metrics, want 2 (error rate, latency)", n)
+	}
 	for _, m := range template.spec["metrics"].([]any) {
 		prom := m.(map[string]any)["provider"].(map[string]any)["prometheus"].(map[string]any)
 		if a := fmt.Sprint(prom["address"]); !strings.Contains(a, "terraform_remote_state") || !strings.Contains(a, "aws_prometheus_workspace") {

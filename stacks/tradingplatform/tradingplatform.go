@@ -246,8 +246,8 @@ func Build(scope constructs.Construct, s base.Settings, tenants []tenancy.Tenant
 	return out, nil
 }
 
-// addonsStack installs the controllers (Argo CD among them) and the EFS
-// StorageClass.
+// addonsStack installs the controllers (Argo CD among them), the
+// collectors, Istio ambient, Argo Rollouts and the EFS StorageClass.
 func addonsStack(scope constructs.Construct, s base.Settings, cluster *eks.Cluster, vpc *network.VPC, fs *storage.FileSystem, metrics *telemetry.Metrics, admin string) (cdktf.TerraformStack, error) {
 	stack, err := base.NewStack(scope, AddonsName, s)
 	if err != nil {

@@ -125,9 +125,10 @@ func TestTenants(t *testing.T) {
 // TestTenantLifecycle reads what issue 21 fixed in the tenants stack:
 // each Application has Argo CD's cascade finalizer and depends on its
 // tenant's claim, volume and namespace (so destroy deletes the workloads
-// before the claim), syncs as the tenant's argocd-sync account, only
-// risk and market-data (behind the mesh ALBs) are labelled for readiness
-// gates, and no tenant role carries an EFS grant (the CSI driver mounts
+// before the claim), syncs as the tenant's argocd-sync account, no tenant
+// namespace is labelled for readiness gates (no load balancer targets a
+// tenant since the mesh moved to Istio), and no tenant role carries an EFS
+// grant (the CSI driver mounts
 // as the node plugin; the access points isolate tenants).
 func TestTenantLifecycle(t *testing.T) {
 	st := build(t, base.Settings{}, nil)
@@ -163,14 +164,19 @@ func TestTenantLifecycle(t *testing.T) {
 		if got := fmt.Sprint(project["spec"].(map[string]any)["destinationServiceAccounts"]); !strings.Contains(got, "defaultServiceAccount:"+tenant+":argocd-sync") {
 			t.Errorf("%s AppProject destinationServiceAccounts = %s", tenant, got)
 		}
+		namespaces := 0
 		for name, ns := range r["kubernetes_namespace_v1"] {
 			if !strings.HasPrefix(name, prefix) {
 				continue
 			}
+			namespaces++
 			labels := ns["metadata"].(map[string]any)["labels"].(map[string]any)
 			if got, ok := labels["elbv2.k8s.aws/pod-readiness-gate-inject"]; ok {
 				t.Errorf("%s namespace readiness gate label = %v, want none", tenant, got)
 			}
+		}
+		if namespaces != 1 {
+			t.Errorf("%s has %d namespaces, want 1", tenant, namespaces)
 		}
 	}
 	for name, p := range r["aws_iam_role_policy"] {

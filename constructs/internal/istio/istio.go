@@ -7,6 +7,7 @@
 package istio
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 
@@ -60,6 +61,15 @@ const (
 	NetworkingAPI = "networking.istio.io/v1"
 	GatewayAPI    = "gateway.networking.k8s.io/v1"
 )
+
+// trustDomain is Istio's trust domain syntax: lowercase letters, digits,
+// '.', '-' and '_', starting and ending with a letter or digit.
+var trustDomain = regexp.MustCompile(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
+
+// ValidTrustDomain reports whether td is a trust domain Istio accepts
+// (at most 255 characters): the install and every policy naming its
+// principals check the same rule.
+func ValidTrustDomain(td string) bool { return len(td) <= 255 && trustDomain.MatchString(td) }
 
 // NamespaceLabels are the labels that enrol a namespace in ambient mode
 // with its waypoint (waypoint "" for L4 only).
