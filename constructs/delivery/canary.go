@@ -490,7 +490,7 @@ func (p CanaryProps) rollout() *map[string]any {
 			"canaryService":              p.CanaryService,
 			"abortScaleDownDelaySeconds": AbortScaleDownDelaySeconds,
 			"trafficRouting": map[string]any{"plugins": map[string]any{
-				PluginName: map[string]any{"httpRoute": p.HTTPRoute, "namespace": p.Namespace},
+				PluginName: map[string]any{"httpRoute": p.HTTPRoute, "namespace": p.Namespace, "configMap": p.pluginConfigMap()},
 			}},
 			"steps": steps,
 			// Background analysis from step 1, the first pause: the canary
@@ -507,13 +507,40 @@ func (p CanaryProps) rollout() *map[string]any {
 	return &map[string]any{
 		"apiVersion": kube.RolloutAPIVersion,
 		"kind":       "Rollout",
-		"metadata":   map[string]any{"name": p.Deployment, "namespace": p.Namespace, "labels": labels},
-		"spec":       spec,
+		"metadata": map[string]any{
+			"name": p.Deployment, "namespace": p.Namespace, "labels": labels,
+			// Deleting the Rollout waits for what it owns: the garbage
+			// collector deletes its ReplicaSets and their pods first, and
+			// Terraform waits until the Rollout is gone. Without it the
+			// pods would still be terminating while Terraform deletes what
+			// they use (their service account, policies, grants).
+			"finalizers": []string{ForegroundDeletion},
+		},
+		"spec": spec,
 	}
 }
 
+// ForegroundDeletion is the finalizer that makes a deletion wait for the
+// object's dependents (Kubernetes' foreground cascading deletion). The
+// Rollout carries it.
+const ForegroundDeletion = "foregroundDeletion"
+
+// pluginConfigMap is the ConfigMap in which the traffic router plugin
+// records the routes it manages for this Rollout: one per Rollout, so
+// that two canaries in a namespace never rewrite each other's (the
+// plugin's default, argo-gatewayapi-configmap, is shared).
+func (p CanaryProps) pluginConfigMap() string { return pluginConfigMap(p.Deployment) }
+
+func pluginConfigMap(rollout string) string { return rollout + "-gatewayapi-routes" }
+
 // Name returns the name of the Rollout (the Deployment's).
 func (c *Canary) Name() string { return c.name }
+
+// PluginConfigMap returns the name of the ConfigMap the traffic router
+// plugin writes in the Rollout's namespace (the routes it manages). No
+// one but the plugin makes it: a tenant's AppProject should not report it
+// as orphaned (tenancy.Tenant.IgnoreOrphan).
+func (c *Canary) PluginConfigMap() string { return pluginConfigMap(c.name) }
 
 // Namespace returns the namespace of the Rollout and its Services.
 func (c *Canary) Namespace() string { return c.namespace }

@@ -115,8 +115,8 @@ func TestCanaryFromWorkload(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Name() != "orders" || c.Namespace() != "orders" || c.StableService() != "orders-stable" || c.CanaryService() != "orders-canary" ||
-		c.Rollout() == nil || c.AnalysisTemplate() == nil {
-		t.Errorf("accessors: %q %q %q %q", c.Name(), c.Namespace(), c.StableService(), c.CanaryService())
+		c.Rollout() == nil || c.AnalysisTemplate() == nil || c.PluginConfigMap() != "orders-gatewayapi-routes" {
+		t.Errorf("accessors: %q %q %q %q %q", c.Name(), c.Namespace(), c.StableService(), c.CanaryService(), c.PluginConfigMap())
 	}
 	doc := tftest.Synth(t, stack)
 
@@ -155,8 +155,12 @@ func TestCanaryFromWorkload(t *testing.T) {
 		t.Errorf("canary services / abort delay = %v %v %v", get(canary, "stableService"), get(canary, "canaryService"), get(canary, "abortScaleDownDelaySeconds"))
 	}
 	plugin := get(canary, "trafficRouting", "plugins", "argoproj-labs/gatewayAPI")
-	if !reflect.DeepEqual(plugin, map[string]any{"httpRoute": "orders", "namespace": "orders"}) {
+	if !reflect.DeepEqual(plugin, map[string]any{"httpRoute": "orders", "namespace": "orders", "configMap": "orders-gatewayapi-routes"}) {
 		t.Errorf("gatewayAPI plugin = %v", plugin)
+	}
+	// Deleting the Rollout waits for its ReplicaSets and pods.
+	if got := get(ro, "metadata", "finalizers"); !reflect.DeepEqual(got, []any{"foregroundDeletion"}) {
+		t.Errorf("rollout finalizers = %v, want foregroundDeletion", got)
 	}
 	if weights, pauses := steps(t, canary); !reflect.DeepEqual(weights, []float64{10, 25, 50, 75}) || !reflect.DeepEqual(pauses, []string{"120s", "120s", "120s", "120s"}) {
 		t.Errorf("steps: weights %v pauses %v", weights, pauses)

@@ -552,10 +552,11 @@ func TestScheduledTaskMissedRuns(t *testing.T) {
 		flex            int
 		period, periods float64
 	}{
-		// Hourly: 60 + 10 flexible + 60 event age + 10 = 140 minutes.
-		{id: "hourly", schedule: "cron(5 * * * ? *)", flex: 10, period: 140 * 60, periods: 1},
-		// Weekdays: the weekend gap of 72 hours, in 74 hourly periods.
-		{id: "weekdays", schedule: "cron(0 2 ? * MON-FRI *)", period: 3600, periods: 74},
+		// Hourly: 60 + 10 flexible + 10 = 80 minutes, shorter than the
+		// 110 minutes at least between two runs around a missed one.
+		{id: "hourly", schedule: "cron(5 * * * ? *)", flex: 10, period: 80 * 60, periods: 1},
+		// Weekdays: the weekend gap of 72 hours, in 73 hourly periods.
+		{id: "weekdays", schedule: "cron(0 2 ? * MON-FRI *)", period: 3600, periods: 73},
 	} {
 		if _, err := ecs.NewScheduledTask(f.stack, c.id, ecs.ScheduledTaskProps{
 			Cluster: f.cluster, TaskDefinition: td, Schedule: c.schedule, FlexibleWindowMinutes: c.flex,
@@ -574,7 +575,7 @@ func TestScheduledTaskMissedRuns(t *testing.T) {
 	for _, c := range []struct {
 		id              string
 		period, periods float64
-	}{{"hourly", 140 * 60, 1}, {"weekdays", 3600, 74}} {
+	}{{"hourly", 80 * 60, 1}, {"weekdays", 3600, 73}} {
 		rule := doc.One(t, "aws_cloudwatch_event_rule", c.id+"_started-runs-rule")
 		var pattern map[string]any
 		if err := json.Unmarshal([]byte(rule["event_pattern"].(string)), &pattern); err != nil {
@@ -613,7 +614,7 @@ func TestScheduledTaskMissedRuns(t *testing.T) {
 	_, err := ecs.NewScheduledTask(f.stack, "last-day", ecs.ScheduledTaskProps{Cluster: f.cluster, TaskDefinition: td, Schedule: "cron(0 2 L * ? *)"})
 	wantErrors(t, err, `ecs "test/last-day": MissedRunWindowMinutes cannot be derived from Schedule`)
 	_, err = ecs.NewScheduledTask(f.stack, "weekly", ecs.ScheduledTaskProps{Cluster: f.cluster, TaskDefinition: td, Schedule: "rate(7 days)"})
-	wantErrors(t, err, `MissedRunWindowMinutes 10150 (the longest interval between runs of rate(7 days)`, "set it to 10080 or less, or -1")
+	wantErrors(t, err, `MissedRunWindowMinutes 10090 (the longest interval between runs of rate(7 days) plus flexible window and 10 minutes)`, "set it to 10080 or less, or -1")
 	_, err = ecs.NewScheduledTask(f.stack, "too-long", ecs.ScheduledTaskProps{Cluster: f.cluster, TaskDefinition: td, Schedule: "rate(1 hour)", MissedRunWindowMinutes: 20000})
 	wantErrors(t, err, "MissedRunWindowMinutes 20000 is longer than CloudWatch alarms look back")
 }

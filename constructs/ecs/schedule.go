@@ -109,10 +109,16 @@ type ScheduledTaskProps struct {
 	// alarm counts the schedule's ECS task state change events and fires
 	// when a window has none (missing data is breaching); a window is one
 	// alarm period up to a day, or that many hourly periods up to 7 days
-	// (CloudWatch's longest evaluation range). A disabled schedule gets no
-	// such alarm. Set it for cron expressions with L, W, # or a year, whose
-	// runs are not followed; -1 creates no missed-run alarm.
-	// Default: - the longest interval between runs plus FlexibleWindowMinutes, MaxEventAgeSeconds and 10 minutes
+	// (CloudWatch's longest evaluation range), and slides with time. The
+	// default window is shorter than twice the longest interval, so one
+	// missed run between two that started is caught; a run that Scheduler
+	// retried (MaxEventAgeSeconds) and started more than 10 minutes past
+	// its flexible window is reported too, as late. The alarm is also
+	// raised after the first apply until the first run. A disabled
+	// schedule gets no such alarm. Set it for cron expressions with L, W, #
+	// or a year, whose runs are not followed; -1 creates no missed-run
+	// alarm.
+	// Default: - the longest interval between runs plus FlexibleWindowMinutes and 10 minutes
 	MissedRunWindowMinutes int
 	// Tags are added to every resource.
 	// Default: - none
@@ -377,13 +383,12 @@ func missedRunWindow(r *validation.Report, p ScheduledTaskProps) int {
 			r.Addf("MissedRunWindowMinutes", "cannot be derived from Schedule (%v); set it to how long may pass without a run (1 to %d), or -1 for no missed-run alarm", err, maxMissedRunWindow)
 			return 0
 		}
-		age := p.MaxEventAgeSeconds
-		if age == 0 {
-			age = 3600
-		}
-		w = int(interval/time.Minute) + p.FlexibleWindowMinutes + (age+59)/60 + 10
+		// Not the event age: a window longer than twice the interval
+		// would hide a single missed run between two that started. A run
+		// Scheduler retried for longer than 10 minutes is reported late.
+		w = int(interval/time.Minute) + p.FlexibleWindowMinutes + 10
 		if w > maxMissedRunWindow {
-			r.Addf("MissedRunWindowMinutes", "%d (the longest interval between runs of %s plus flexible window, event age and 10 minutes) is longer than CloudWatch alarms look back (%d minutes, 7 days); set it to %d or less, or -1 for no missed-run alarm", w, p.Schedule, maxMissedRunWindow, maxMissedRunWindow)
+			r.Addf("MissedRunWindowMinutes", "%d (the longest interval between runs of %s plus flexible window and 10 minutes) is longer than CloudWatch alarms look back (%d minutes, 7 days); set it to %d or less, or -1 for no missed-run alarm", w, p.Schedule, maxMissedRunWindow, maxMissedRunWindow)
 			return 0
 		}
 	case w > maxMissedRunWindow:
@@ -463,7 +468,7 @@ func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster,
 	st.startedRule = *rule.Name()
 	missed := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(st, ptr.String("missed-runs-alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
 		AlarmName:          ptr.String(p.Name + "-missed-runs-alarm"),
-		AlarmDescription:   ptr.String(fmt.Sprintf("No task of schedule %s was created in %d minutes (%s): ECS refused RunTask (failures[], such as no capacity or a bad subnet) or Scheduler did not call it; see the schedule's dead letters and CloudTrail RunTask events", p.Name, window, p.Schedule)),
+		AlarmDescription:   ptr.String(fmt.Sprintf("No task of schedule %s was created in %d minutes (%s): a run was missed or is late. ECS refused RunTask (failures[], such as no capacity or a bad subnet), Scheduler did not call it, or is still retrying; see the schedule's dead letters and CloudTrail RunTask events", p.Name, window, p.Schedule)),
 		Namespace:          ptr.String("AWS/Events"),
 		MetricName:         ptr.String("TriggeredRules"),
 		Dimensions:         ptr.Map(map[string]string{"RuleName": *rule.Name()}),

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
 
+	"github.com/hybridstack/hybridstack/constructs/internal/deps"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/validation"
 )
@@ -43,7 +44,10 @@ type ServiceTarget struct {
 // the target group and deregisters them as they go, so the load balancer
 // follows scaling and rollouts. It labels the workload's namespace for
 // readiness gates (Namespace.EnableReadinessGates), so a rollout waits
-// until the load balancer sees the new pods healthy. The CRD comes with
+// until the load balancer sees the new pods healthy, and makes the
+// workload's Deployment wait for the binding, so that even its first pods
+// get the gate (the controller's webhook adds it only for a Service a
+// binding already targets). The CRD comes with
 // the controller (NewControllers), which must be installed in an earlier
 // apply: the kubernetes_manifest resource reads the CRD's schema while
 // planning.
@@ -92,7 +96,7 @@ func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBin
 		t := props.Service
 		namespace, service, port = t.Namespace, t.Name, t.Port
 	}
-	return manifest.NewManifest(scope, ptr.String(id), &manifest.ManifestConfig{
+	tgb := manifest.NewManifest(scope, ptr.String(id), &manifest.ManifestConfig{
 		Manifest: &map[string]any{
 			"apiVersion": "elbv2.k8s.aws/v1beta1",
 			"kind":       "TargetGroupBinding",
@@ -103,5 +107,12 @@ func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBin
 				"serviceRef":     map[string]any{"name": service, "port": port},
 			},
 		},
-	}), nil
+	})
+	if w := props.Workload; w != nil {
+		// The controller's webhook gives a pod its readiness gate only
+		// when a binding already targets the pod's Service as the pod is
+		// created: the workload's first pods wait for the binding.
+		deps.Add(w.deployment, tgb)
+	}
+	return tgb, nil
 }

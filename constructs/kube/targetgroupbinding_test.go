@@ -1,7 +1,9 @@
 package kube_test
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -58,6 +60,13 @@ func TestBindTargetGroup(t *testing.T) {
 	// The binding labels its workload's namespace for readiness gates.
 	if got := get(doc.One(t, "kubernetes_namespace_v1", "ns"), "metadata", "labels", "elbv2.k8s.aws/pod-readiness-gate-inject"); got != "enabled" {
 		t.Errorf("namespace of a bound workload: readiness gate label = %v, want enabled", got)
+	}
+	// The Deployment waits for both bindings: its first pods get the gate.
+	deps := fmt.Sprint(doc.One(t, "kubernetes_deployment_v1", "deployment")["depends_on"])
+	for _, id := range []string{"orders-nlb", "orders-alb"} {
+		if !strings.Contains(deps, doc.Address(t, "kubernetes_manifest", id)) {
+			t.Errorf("deployment depends_on = %s, want the binding %s", deps, id)
+		}
 	}
 }
 

@@ -415,3 +415,35 @@ func TestEFSIsolation(t *testing.T) {
 		}
 	}
 }
+
+// TestNoServiceAccountTokenSecrets checks that the admission policy
+// refuses Secrets of type kubernetes.io/service-account-token on creation:
+// the tenant's Role (which syncs run as) may create Secrets, and such a
+// Secret naming argocd-sync would give any pod that mounts it the sync's
+// rights, past the rule that no pod runs as argocd-sync.
+func TestNoServiceAccountTokenSecrets(t *testing.T) {
+	spec := admissionPolicy(t, lbTenants(t))
+	matched := false
+	for _, raw := range spec["matchConstraints"].(map[string]any)["resourceRules"].([]any) {
+		rule := raw.(map[string]any)
+		if fmt.Sprint(rule["resources"]) == "[secrets]" && fmt.Sprint(rule["apiGroups"]) == "[]" {
+			matched = fmt.Sprint(rule["operations"]) == "[CREATE]"
+		}
+	}
+	if !matched {
+		t.Errorf("the policy does not match Secrets on CREATE: %v", spec["matchConstraints"])
+	}
+	found := false
+	for _, raw := range spec["validations"].([]any) {
+		v := raw.(map[string]any)
+		if v["expression"] == "request.kind.kind != 'Secret' || !has(object.type) || object.type != 'kubernetes.io/service-account-token'" {
+			found = true
+			if msg := v["message"].(string); !strings.Contains(msg, "argocd-sync") || !strings.Contains(msg, "projected") {
+				t.Errorf("message %q does not say why or what to use instead", msg)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no rule refuses service-account token Secrets: %v", spec["validations"])
+	}
+}

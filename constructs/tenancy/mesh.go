@@ -368,12 +368,7 @@ func (t *Tenant) networkPolicy(name, id string, pods map[string]string, types []
 // the Application waits for it.
 func (t *Tenant) fenceLate(group, kind, name string, r cdktf.TerraformResource) {
 	t.fence(group, kind, name, r)
-	if t.project != nil {
-		// The whole manifest is rewritten: an override of the list would
-		// be appended to the one the project was made with.
-		t.projectObj["spec"].(map[string]any)["orphanedResources"] = map[string]any{"warn": true, "ignore": append([]map[string]string(nil), t.owned...)}
-		t.project.SetManifest(&t.projectObj)
-	}
+	t.rewriteOrphans()
 	if t.app != nil {
 		deps.Add(t.app, r)
 	}
@@ -561,6 +556,63 @@ var _ constructs.IValidation = (*callersAreTenants)(nil)
 // tenant's AppProject does not report it as orphaned, and the tenant's
 // Application is created after it and destroyed before it. group is the
 // API group ("" for the core group), kind and name the object's.
+//
+// Such an object may own running pods (a Rollout's ReplicaSets run the
+// tenant's pods), so it is ordered like the Application: created after
+// every fence of the tenant (namespace, quota, network policies, service
+// accounts, claim, mesh policies, the admission policy) and every inline
+// policy of its workload role, all of them made at synthesis, and so
+// destroyed before any of them: the pods it owns never lose their
+// grants, DNS or egress while they terminate.
 func (t *Tenant) Own(group, kind, name string, r cdktf.TerraformResource) {
-	t.fenceLate(group, kind, name, r)
+	t.IgnoreOrphan(group, kind, name)
+	if t.app != nil {
+		deps.Add(t.app, r)
+	}
+	cdktf.Aspects_Of(r).Add(&afterFences{obj: r, t: t})
+}
+
+// IgnoreOrphan records an object in the tenant's namespace that neither
+// Argo CD nor Terraform makes (a controller's own ConfigMap, such as the
+// traffic router's managed-routes map of a canary,
+// delivery.Canary.PluginConfigMap), so that the AppProject does not
+// report it as orphaned.
+func (t *Tenant) IgnoreOrphan(group, kind, name string) {
+	t.owned = append(t.owned, map[string]string{"group": group, "kind": kind, "name": name})
+	t.rewriteOrphans()
+}
+
+// rewriteOrphans rewrites the AppProject's orphan list from t.owned. The
+// whole manifest is rewritten: an override of the list would be appended
+// to the one the project was made with.
+func (t *Tenant) rewriteOrphans() {
+	if t.project == nil {
+		return
+	}
+	t.projectObj["spec"].(map[string]any)["orphanedResources"] = map[string]any{"warn": true, "ignore": append([]map[string]string(nil), t.owned...)}
+	t.project.SetManifest(&t.projectObj)
+}
+
+// afterFences makes an object Own records depend on every fence of its
+// tenant, the platform's admission policy and binding, and every inline
+// policy of the tenant's workload role. It is an aspect, run at
+// synthesis, because fences (sharing with a tenant added later) and
+// grants may come after Own.
+type afterFences struct {
+	obj cdktf.TerraformResource
+	t   *Tenant
+}
+
+// Visit adds the dependencies to the object's depends_on.
+func (a *afterFences) Visit(node constructs.IConstruct) {
+	if *node.Node().Path() != *a.obj.Node().Path() {
+		return
+	}
+	on := []cdktf.TerraformResource{a.t.namespace.Resource()}
+	for _, f := range append(append([]cdktf.ITerraformDependable(nil), a.t.fences...), a.t.platform.admission...) {
+		if r, ok := f.(cdktf.TerraformResource); ok {
+			on = append(on, r)
+		}
+	}
+	deps.Add(a.obj, append(on, rolePolicies(a.t.role)...)...)
 }

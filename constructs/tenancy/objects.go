@@ -540,11 +540,17 @@ func (g *grantsFirst) Visit(node constructs.IConstruct) {
 	if *node.Node().Path() != *g.app.Node().Path() {
 		return
 	}
+	deps.Add(g.app, rolePolicies(g.role)...)
+}
+
+// rolePolicies are the inline policies (aws_iam_role_policy) of a
+// tenant's workload role.
+func rolePolicies(role grant.Grantee) []cdktf.TerraformResource {
 	var policies []cdktf.TerraformResource
-	for _, c := range *g.role.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+	for _, c := range *role.Node().FindAll(constructs.ConstructOrder_PREORDER) {
 		if r, ok := c.(iamrolepolicy.IamRolePolicy); ok {
 			policies = append(policies, r)
 		}
 	}
-	deps.Add(g.app, policies...)
+	return policies
 }

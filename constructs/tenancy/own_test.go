@@ -13,7 +13,9 @@ import (
 
 // TestOwn records an object made outside the package for a tenant, after
 // its AppProject and Application: the project does not report it as
-// orphaned and the Application waits for it.
+// orphaned, the Application waits for it, and it waits for every fence,
+// admission object and grant of the tenant the Application waits for, so
+// that destroy removes it (and the pods it may own) before them.
 func TestOwn(t *testing.T) {
 	e := newEnv(t)
 	p := e.platform(t, nil)
@@ -25,10 +27,14 @@ func TestOwn(t *testing.T) {
 		Metadata: &configmapv1.ConfigMapV1Metadata{Name: ptr.String("rollout-settings"), Namespace: ptr.String("alpha")},
 	})
 	tn.Own("", "ConfigMap", "rollout-settings", cm)
+	tn.IgnoreOrphan("", "ConfigMap", "routes-of-a-controller")
 	doc := tftest.Synth(t, e.tenants)
 	project := manifestOf(t, doc, "alpha", "AppProject")["spec"].(map[string]any)
 	if !strings.Contains(fmt.Sprint(project["orphanedResources"]), "map[group: kind:ConfigMap name:rollout-settings]") {
 		t.Errorf("orphanedResources = %v, want the ConfigMap ignored", project["orphanedResources"])
+	}
+	if !strings.Contains(fmt.Sprint(project["orphanedResources"]), "map[group: kind:ConfigMap name:routes-of-a-controller]") {
+		t.Errorf("orphanedResources = %v, want the controller's ConfigMap ignored", project["orphanedResources"])
 	}
 	// The list is rewritten whole, not appended to: every entry once.
 	seen := map[string]bool{}
@@ -46,6 +52,30 @@ func TestOwn(t *testing.T) {
 		}
 	}
 	if app == nil || !strings.Contains(fmt.Sprint(app["depends_on"]), "kubernetes_config_map_v1.rollout-settings") {
-		t.Errorf("Application depends_on = %v, want the ConfigMap", app["depends_on"])
+		t.Fatalf("Application depends_on = %v, want the ConfigMap", app["depends_on"])
+	}
+	owned := "kubernetes_config_map_v1.rollout-settings"
+	after := dependencies(doc)[owned]
+	n := 0
+	for _, d := range tftest.Strings(app["depends_on"]) {
+		if d == owned || strings.Contains(d, "argocd-project") {
+			continue
+		}
+		n++
+		if !after[d] {
+			t.Errorf("%s does not wait for %s, which the Application waits for: destroy could remove it while the object's pods still run", owned, d)
+		}
+	}
+	for _, want := range []string{"aws_iam_role_policy.", "admission-binding", "network-policy-default-deny", "kubernetes_namespace_v1."} {
+		found := false
+		for d := range after {
+			found = found || strings.Contains(d, want)
+		}
+		if !found {
+			t.Errorf("%s does not wait for any %s", owned, want)
+		}
+	}
+	if n < 10 {
+		t.Errorf("the Application waits for %d objects; the check above compared too few", n)
 	}
 }

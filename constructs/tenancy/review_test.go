@@ -83,15 +83,15 @@ func TestApplicationDeleteTimeout(t *testing.T) {
 func TestAdmissionLetsFinalizersGo(t *testing.T) {
 	spec := admissionPolicy(t, lbTenants(t))
 	updated := map[string]bool{}
-	kinds := map[string]string{"pods": "Pod", "services": "Service", "poddisruptionbudgets": "PodDisruptionBudget"}
+	kinds := map[string]string{"pods": "Pod", "services": "Service", "poddisruptionbudgets": "PodDisruptionBudget", "secrets": "Secret"}
 	matched := map[string]bool{}
 	for _, raw := range spec["matchConstraints"].(map[string]any)["resourceRules"].([]any) {
 		rule := raw.(map[string]any)
 		ops := fmt.Sprint(rule["operations"])
 		for _, res := range tftest.Strings(rule["resources"]) {
 			matched[res] = true
-			if res == "pods" && ops != "[CREATE]" {
-				t.Errorf("pods are matched on %s; want CREATE only", ops)
+			if (res == "pods" || res == "secrets") && ops != "[CREATE]" {
+				t.Errorf("%s are matched on %s; want CREATE only", res, ops)
 			}
 			if strings.Contains(ops, "UPDATE") {
 				updated[kinds[res]] = true

@@ -412,6 +412,18 @@ var admissionRules = []map[string]string{
 		"expression": "request.kind.kind != 'PodDisruptionBudget' || " + specUnchanged + " || !has(object.spec.minAvailable) || !string(object.spec.minAvailable).matches('^0*100%$')",
 		"message":    "tenant PodDisruptionBudgets may not set minAvailable to 100%: that blocks every node drain; allow at least one pod to be evicted",
 	},
+	// A Secret of type kubernetes.io/service-account-token is filled in
+	// by the token controller with a long-lived token of the service
+	// account its annotation names: a tenant repository (synced as
+	// argocd-sync, whose Role may create Secrets) could mint one for
+	// argocd-sync and mount it in any pod, holding the sync's rights past
+	// the pod rule above. Pods get short-lived projected tokens of their
+	// own account and need none. Judged on CREATE only: a Secret's type
+	// cannot change.
+	{
+		"expression": "request.kind.kind != 'Secret' || !has(object.type) || object.type != 'kubernetes.io/service-account-token'",
+		"message":    "tenant Secrets may not be of type kubernetes.io/service-account-token: such a Secret holds a long-lived token of the service account it names (" + SyncServiceAccount + "'s included); pods get short-lived projected tokens of their own service account",
+	},
 }
 
 // specUnchanged is true for an update that keeps the object's spec
@@ -421,9 +433,11 @@ const specUnchanged = "(request.operation == 'UPDATE' && oldObject.spec == objec
 // admit refuses, in every tenant namespace, what the namespaced RBAC and
 // the AppProject cannot: inline CSI volumes (a pod could name another
 // tenant's EFS access point as a volume handle), pods running as the Argo
-// CD sync service account, Service externalIPs (a tenant Service could
-// capture traffic every pod sends to an address, CVE-2020-8554), and
-// PodDisruptionBudgets that allow no disruption (admissionRules). A
+// CD sync service account, service-account token Secrets (a long-lived
+// token of argocd-sync would carry the sync's rights into a pod), Service
+// externalIPs (a tenant Service could capture traffic every pod sends to
+// an address, CVE-2020-8554), and PodDisruptionBudgets that allow no
+// disruption (admissionRules). A
 // ValidatingAdmissionPolicy (Kubernetes 1.30+) with a binding that selects
 // the namespaces labelled hybridstack.io/tenant.
 func (p *Platform) admit(id string) {
@@ -449,6 +463,11 @@ func (p *Platform) admit(id string) {
 					{
 						"apiGroups": []string{"policy"}, "apiVersions": []string{"v1"},
 						"operations": []string{"CREATE", "UPDATE"}, "resources": []string{"poddisruptionbudgets"},
+					},
+					// Secrets on CREATE only: their type is immutable.
+					{
+						"apiGroups": []string{""}, "apiVersions": []string{"v1"},
+						"operations": []string{"CREATE"}, "resources": []string{"secrets"},
 					},
 				}},
 				"validations": admissionRules,
