@@ -361,6 +361,8 @@ func tenantsStack(scope constructs.Construct, s base.Settings, p *Stack, vpc *ne
 		tenant.Own("gateway.networking.k8s.io", "HTTPRoute", "order-routing", canary.Route())
 		tenant.Own("argoproj.io", "AnalysisTemplate", "order-routing-canary-health", canary.AnalysisTemplate())
 		tenant.Own("argoproj.io", "Rollout", "order-routing", canary.Rollout())
+		// The traffic router plugin's record of the routes it manages.
+		tenant.IgnoreOrphan("", "ConfigMap", canary.PluginConfigMap())
 	}
 	if err := platform.Check(); err != nil {
 		return nil, nil, err
