@@ -700,6 +700,9 @@ func (r *runner) checkPods(ctx context.Context, group []string, runs []*stackRun
 		} else {
 			detail = "a pod from its template, dryRun=All"
 		}
+		if w.Owner != "" {
+			detail += ", made by " + w.Owner
+		}
 		fmt.Printf("   %-9s %-60s %s\n", status, w.String(), detail)
 		if w.Refused != "" {
 			fmt.Println(indent(w.Refused, "      | "))
@@ -734,7 +737,11 @@ func (r *runner) checkPods(ctx context.Context, group []string, runs []*stackRun
 		if _, ok := count[res]; !ok {
 			order = append(order, res)
 		}
-		count[res] = append(count[res], w.String())
+		name := w.String()
+		if w.Owner != "" {
+			name += " (" + w.Owner + ")"
+		}
+		count[res] = append(count[res], name)
 	}
 	for _, res := range order {
 		res.fail("pod check: admission refused the pods of %d workload objects: %s (listed under == pod check)", len(count[res]), abbreviate(count[res], 5))

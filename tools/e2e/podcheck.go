@@ -35,6 +35,10 @@ type Workload struct {
 	Want, Have int
 	// Refused is admission's message for a refused pod, "" when admitted.
 	Refused string
+	// Owner is the object that made it, "KIND NAME" (a ReplicaSet's
+	// Deployment or Rollout, a Job's CronJob), "" when none: what a
+	// stack declares, so a refusal can be traced back to it.
+	Owner string
 }
 
 func (w Workload) String() string {
@@ -48,9 +52,21 @@ type objectMeta struct {
 	Labels          map[string]string `json:"labels,omitempty"`
 	Annotations     map[string]string `json:"annotations,omitempty"`
 	OwnerReferences []struct {
-		UID  string `json:"uid"`
-		Kind string `json:"kind"`
+		UID        string `json:"uid"`
+		Kind       string `json:"kind"`
+		Name       string `json:"name"`
+		Controller bool   `json:"controller"`
 	} `json:"ownerReferences,omitempty"`
+}
+
+// owner is the controlling owner, "KIND NAME", or "".
+func (m objectMeta) owner() string {
+	for _, o := range m.OwnerReferences {
+		if o.Controller {
+			return o.Kind + " " + o.Name
+		}
+	}
+	return ""
 }
 
 type podTemplate struct {
@@ -156,7 +172,7 @@ func (c *Cluster) judge(ctx context.Context, final bool) ([]Workload, int, error
 			return nil, 0, err
 		}
 		for _, o := range list.Items {
-			w := Workload{Kind: k.kind, Namespace: o.Metadata.Namespace, Name: o.Metadata.Name, How: k.how}
+			w := Workload{Kind: k.kind, Namespace: o.Metadata.Namespace, Name: o.Metadata.Name, How: k.how, Owner: o.Metadata.owner()}
 			tmpl := o.Spec.Template
 			if k.kind == "CronJob" {
 				tmpl = o.Spec.JobTemplate.Spec.Template

@@ -87,7 +87,7 @@ func TestCheckPodsJudges(t *testing.T) {
 				{"reason":"FailedCreate","message":"Error creating: an old refusal","involvedObject":{"kind":"ReplicaSet","namespace":"shop","name":"web-5c4b"}}]}`,
 			"/apis/apps/v1/replicasets": `{"items":[
 				{"metadata":{"name":"web-5c4b","namespace":"shop","uid":"rs-web"},"spec":{"replicas":2,` + tmpl + `}},
-				{"metadata":{"name":"api-7d9f","namespace":"shop","uid":"rs-api"},"spec":{"replicas":3,` + tmpl + `}},
+				{"metadata":{"name":"api-7d9f","namespace":"shop","uid":"rs-api","ownerReferences":[{"uid":"d","kind":"Deployment","name":"api","controller":true}]},"spec":{"replicas":3,` + tmpl + `}},
 				{"metadata":{"name":"quiet-1","namespace":"shop","uid":"rs-quiet"},"spec":{"replicas":1,` + tmpl + `}},
 				{"metadata":{"name":"held-0","namespace":"shop","uid":"rs-held"},"spec":{"replicas":0,` + tmpl + `}}]}`,
 			"/apis/apps/v1/statefulsets": `{"items":[
@@ -152,8 +152,11 @@ func TestCheckPodsJudges(t *testing.T) {
 			t.Errorf("%s: refusal %q, want one containing %q", tc.obj, w.Refused, tc.refused)
 		}
 	}
-	if w := got["ReplicaSet shop/api-7d9f"]; w.Want != 3 || w.Have != 0 {
-		t.Errorf("api-7d9f: %d of %d pods, want 0 of 3", w.Have, w.Want)
+	if w := got["ReplicaSet shop/api-7d9f"]; w.Want != 3 || w.Have != 0 || w.Owner != "Deployment api" {
+		t.Errorf("api-7d9f: %d of %d pods, owner %q; want 0 of 3, Deployment api (what the stack declares)", w.Have, w.Want, w.Owner)
+	}
+	if w := got["ReplicaSet shop/quiet-1"]; w.Owner != "" {
+		t.Errorf("quiet-1 has no owner, got %q", w.Owner)
 	}
 	// Dry-run pods are made in the owner's namespace, never stored.
 	for _, want := range []string{"kube-system/agent-e2e-", "shop/sniffer-e2e-", "shop/held-0-e2e-", "shop/quiet-1-e2e-", "shop/nightly-e2e-"} {
