@@ -219,6 +219,9 @@ func NewCanary(scope constructs.Construct, id string, props CanaryProps) (*Canar
 	c.template = manifest.NewManifest(c, ptr.String("analysis-template"), &manifest.ManifestConfig{Manifest: p.analysisTemplate(), DependsOn: dependsOn(after)})
 	c.rollout = manifest.NewManifest(c, ptr.String("rollout"), &manifest.ManifestConfig{
 		Manifest: p.rollout(),
+		// Deleting it waits for its pods to terminate (ForegroundDeletion):
+		// longer than the provider's 10 minutes for long grace periods.
+		Timeouts: &manifest.ManifestTimeouts{Delete: ptr.String(rolloutDeleteTimeout)},
 		// The Rollout runs its analysis by the template's name: create the
 		// template first.
 		DependsOn: dependsOn(append(c.rolloutNeeds(), after...)),
@@ -529,9 +532,14 @@ const ForegroundDeletion = "foregroundDeletion"
 // records the routes it manages for this Rollout: one per Rollout, so
 // that two canaries in a namespace never rewrite each other's (the
 // plugin's default, argo-gatewayapi-configmap, is shared).
-func (p CanaryProps) pluginConfigMap() string { return pluginConfigMap(p.Deployment) }
+func (p CanaryProps) pluginConfigMap() string { return pluginConfigMapName(p.Deployment) }
 
-func pluginConfigMap(rollout string) string { return rollout + "-gatewayapi-routes" }
+// pluginConfigMapName is the plugin ConfigMap of the Rollout rollout.
+func pluginConfigMapName(rollout string) string { return rollout + "-gatewayapi-routes" }
+
+// rolloutDeleteTimeout is how long Terraform waits for a Rollout's
+// deletion, and so for its pods to terminate.
+const rolloutDeleteTimeout = "30m"
 
 // Name returns the name of the Rollout (the Deployment's).
 func (c *Canary) Name() string { return c.name }
@@ -540,7 +548,7 @@ func (c *Canary) Name() string { return c.name }
 // plugin writes in the Rollout's namespace (the routes it manages). No
 // one but the plugin makes it: a tenant's AppProject should not report it
 // as orphaned (tenancy.Tenant.IgnoreOrphan).
-func (c *Canary) PluginConfigMap() string { return pluginConfigMap(c.name) }
+func (c *Canary) PluginConfigMap() string { return pluginConfigMapName(c.name) }
 
 // Namespace returns the namespace of the Rollout and its Services.
 func (c *Canary) Namespace() string { return c.namespace }

@@ -2,6 +2,7 @@ package delivery_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -161,6 +162,9 @@ func TestCanaryFromWorkload(t *testing.T) {
 	// Deleting the Rollout waits for its ReplicaSets and pods.
 	if got := get(ro, "metadata", "finalizers"); !reflect.DeepEqual(got, []any{"foregroundDeletion"}) {
 		t.Errorf("rollout finalizers = %v, want foregroundDeletion", got)
+	}
+	if got := fmt.Sprint(doc.One(t, "kubernetes_manifest", "rollout")["timeouts"]); got != "map[delete:30m]" {
+		t.Errorf("rollout timeouts = %s, want delete 30m (it waits for its pods)", got)
 	}
 	if weights, pauses := steps(t, canary); !reflect.DeepEqual(weights, []float64{10, 25, 50, 75}) || !reflect.DeepEqual(pauses, []string{"120s", "120s", "120s", "120s"}) {
 		t.Errorf("steps: weights %v pauses %v", weights, pauses)

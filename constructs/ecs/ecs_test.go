@@ -3,6 +3,7 @@ package ecs_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -583,6 +584,11 @@ func TestScheduledTaskMissedRuns(t *testing.T) {
 		}
 		if d := pattern["detail"].(map[string]any); d["group"].([]any)[0] != "scheduled:test-"+c.id || pattern["detail-type"].([]any)[0] != "ECS Task State Change" {
 			t.Errorf("%s pattern = %v", c.id, pattern)
+		}
+		// Starts only: a STOPPED event of a long run would restart the
+		// window at the run's end and hide a missed run after it.
+		if got := fmt.Sprint(pattern["detail"].(map[string]any)["lastStatus"]); got != "[PROVISIONING PENDING]" {
+			t.Errorf("%s counts task state changes %s, want only starts [PROVISIONING PENDING]", c.id, got)
 		}
 		if target := doc.One(t, "aws_cloudwatch_event_target", c.id+"_started-runs-target"); !strings.Contains(target["rule"].(string), c.id+"_started-runs-rule") {
 			t.Errorf("%s target = %v", c.id, target)

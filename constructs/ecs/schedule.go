@@ -106,15 +106,21 @@ type ScheduledTaskProps struct {
 	// counts a RunTask call that ECS answers with failures[] (no
 	// capacity, a bad subnet) as a success, so no dead letter and no task
 	// state change tells of that run: only the missing task does. The
-	// alarm counts the schedule's ECS task state change events and fires
-	// when a window has none (missing data is breaching); a window is one
-	// alarm period up to a day, or that many hourly periods up to 7 days
-	// (CloudWatch's longest evaluation range), and slides with time. The
-	// default window is shorter than twice the longest interval, so one
-	// missed run between two that started is caught; a run that Scheduler
-	// retried (MaxEventAgeSeconds) and started more than 10 minutes past
-	// its flexible window is reported too, as late. The alarm is also
-	// raised after the first apply until the first run. A disabled
+	// alarm counts the schedule's task starts (ECS task state change
+	// events with a StartedStatuses lastStatus) and fires when a window
+	// has none (missing data is breaching); a window is one alarm period
+	// up to a day, or that many hourly periods up to 7 days (CloudWatch's
+	// longest evaluation range), and slides with time. A missed run is
+	// caught when the starts around it, the two intervals around it less
+	// the flexible window apart, are further apart than the window: with
+	// the default window, for an even schedule (a rate, or an hourly or
+	// daily cron) whose interval exceeds twice FlexibleWindowMinutes plus
+	// 10 minutes. On an uneven cron the window follows the longest gap
+	// (the weekend of a weekdays cron), so a single miss in the shorter
+	// gaps is not caught. A run that Scheduler retried
+	// (MaxEventAgeSeconds) and started more than 10 minutes past its
+	// flexible window raises it too, as late; so does the wait for the
+	// first run after the first apply. A disabled
 	// schedule gets no such alarm. Set it for cron expressions with L, W, #
 	// or a year, whose runs are not followed; -1 creates no missed-run
 	// alarm.
@@ -367,6 +373,11 @@ func (st *ScheduledTask) catchFailedRuns(r *validation.Report, cluster *Cluster,
 // (period times evaluation periods): 7 days.
 const maxMissedRunWindow = 7 * 24 * 60
 
+// StartedStatuses are the lastStatus values of a task's ECS Task State
+// Change events that mark its start (PROVISIONING with awsvpc networking,
+// PENDING otherwise): the missed-run alarm counts these.
+func StartedStatuses() []string { return []string{"PROVISIONING", "PENDING"} }
+
 // missedRunWindow returns the missed-run alarm's window in minutes, or 0
 // for none (MissedRunWindowMinutes -1, or a disabled schedule).
 func missedRunWindow(r *validation.Report, p ScheduledTaskProps) int {
@@ -383,9 +394,10 @@ func missedRunWindow(r *validation.Report, p ScheduledTaskProps) int {
 			r.Addf("MissedRunWindowMinutes", "cannot be derived from Schedule (%v); set it to how long may pass without a run (1 to %d), or -1 for no missed-run alarm", err, maxMissedRunWindow)
 			return 0
 		}
-		// Not the event age: a window longer than twice the interval
-		// would hide a single missed run between two that started. A run
-		// Scheduler retried for longer than 10 minutes is reported late.
+		// Not the event age: around a missed run, two starts are two
+		// intervals apart, less the flexible window; a window as long as
+		// that would hide the miss. A run Scheduler's retries start more
+		// than 10 minutes past its flexible window is reported late.
 		w = int(interval/time.Minute) + p.FlexibleWindowMinutes + 10
 		if w > maxMissedRunWindow {
 			r.Addf("MissedRunWindowMinutes", "%d (the longest interval between runs of %s plus flexible window and 10 minutes) is longer than CloudWatch alarms look back (%d minutes, 7 days); set it to %d or less, or -1 for no missed-run alarm", w, p.Schedule, maxMissedRunWindow, maxMissedRunWindow)
@@ -448,6 +460,10 @@ func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster,
 		"detail": map[string]any{
 			"clusterArn": []string{cluster.ARN()},
 			"group":      []string{group},
+			// Starts only: a task's later changes (RUNNING, STOPPED) would
+			// move the quiet gap's start from one run's start to its end,
+			// and a long run would hide the missed one after it.
+			"lastStatus": StartedStatuses(),
 		},
 	})
 	if err != nil {
@@ -468,7 +484,7 @@ func (st *ScheduledTask) catchMissedRuns(r *validation.Report, cluster *Cluster,
 	st.startedRule = *rule.Name()
 	missed := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(st, ptr.String("missed-runs-alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
 		AlarmName:          ptr.String(p.Name + "-missed-runs-alarm"),
-		AlarmDescription:   ptr.String(fmt.Sprintf("No task of schedule %s was created in %d minutes (%s): a run was missed or is late. ECS refused RunTask (failures[], such as no capacity or a bad subnet), Scheduler did not call it, or is still retrying; see the schedule's dead letters and CloudTrail RunTask events", p.Name, window, p.Schedule)),
+		AlarmDescription:   ptr.String(fmt.Sprintf("No task of schedule %s started in %d minutes (%s): a run was missed or is late. ECS refused RunTask (failures[], such as no capacity or a bad subnet), Scheduler did not call it, or is still retrying; see the schedule's dead letters and CloudTrail RunTask events", p.Name, window, p.Schedule)),
 		Namespace:          ptr.String("AWS/Events"),
 		MetricName:         ptr.String("TriggeredRules"),
 		Dimensions:         ptr.Map(map[string]string{"RuleName": *rule.Name()}),

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/deps"
@@ -45,9 +46,10 @@ type ServiceTarget struct {
 // follows scaling and rollouts. It labels the workload's namespace for
 // readiness gates (Namespace.EnableReadinessGates), so a rollout waits
 // until the load balancer sees the new pods healthy, and makes the
-// workload's Deployment wait for the binding, so that even its first pods
-// get the gate (the controller's webhook adds it only for a Service a
-// binding already targets). The CRD comes with
+// workload's Deployment wait for the binding when both are in one stack,
+// so that even its first pods get the gate (the controller's webhook adds
+// it only for a Service a binding already targets; the first apply then
+// waits until the load balancer sees them healthy). The CRD comes with
 // the controller (NewControllers), which must be installed in an earlier
 // apply: the kubernetes_manifest resource reads the CRD's schema while
 // planning.
@@ -108,11 +110,17 @@ func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBin
 			},
 		},
 	})
-	if w := props.Workload; w != nil {
+	if w := props.Workload; w != nil && stackPath(w.deployment) == stackPath(tgb) {
 		// The controller's webhook gives a pod its readiness gate only
 		// when a binding already targets the pod's Service as the pod is
-		// created: the workload's first pods wait for the binding.
+		// created: the workload's first pods wait for the binding. Only
+		// within one stack: depends_on names resources of its own stack.
 		deps.Add(w.deployment, tgb)
 	}
 	return tgb, nil
+}
+
+// stackPath is the construct path of the stack c belongs to.
+func stackPath(c constructs.IConstruct) string {
+	return *cdktf.TerraformStack_Of(c).Node().Path()
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
+	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
 	"github.com/hybridstack/hybridstack/constructs/kube"
 	"github.com/hybridstack/hybridstack/constructs/validate"
 )
@@ -61,12 +62,22 @@ func TestBindTargetGroup(t *testing.T) {
 	if got := get(doc.One(t, "kubernetes_namespace_v1", "ns"), "metadata", "labels", "elbv2.k8s.aws/pod-readiness-gate-inject"); got != "enabled" {
 		t.Errorf("namespace of a bound workload: readiness gate label = %v, want enabled", got)
 	}
+	// A binding in another stack (the Service's name crosses as an
+	// output) adds no depends_on: it could name nothing there.
+	other := cdktf.NewTerraformStack(cdktf.App_Of(stack), ptr.String("bindings"))
+	if _, err := kube.BindTargetGroup(other, "orders-elsewhere", kube.TargetGroupBindingProps{Workload: w, TargetGroupARN: targetGroupARN}); err != nil {
+		t.Fatalf("binding in another stack: %v", err)
+	}
+	doc = synth(t, stack)
 	// The Deployment waits for both bindings: its first pods get the gate.
 	deps := fmt.Sprint(doc.One(t, "kubernetes_deployment_v1", "deployment")["depends_on"])
 	for _, id := range []string{"orders-nlb", "orders-alb"} {
 		if !strings.Contains(deps, doc.Address(t, "kubernetes_manifest", id)) {
 			t.Errorf("deployment depends_on = %s, want the binding %s", deps, id)
 		}
+	}
+	if strings.Contains(deps, "orders-elsewhere") || len(tftest.Strings(doc.One(t, "kubernetes_deployment_v1", "deployment")["depends_on"])) != 2 {
+		t.Errorf("deployment depends_on = %s, want only the two bindings of its own stack", deps)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/configmapv1"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
@@ -77,5 +78,37 @@ func TestOwn(t *testing.T) {
 	}
 	if n < 10 {
 		t.Errorf("the Application waits for %d objects; the check above compared too few", n)
+	}
+	if after[owned] {
+		t.Errorf("%s depends on itself: a fence references it (a cycle Terraform refuses)", owned)
+	}
+	if msgs := tn.Node().Validate(); len(*msgs) != 0 {
+		t.Errorf("validation of a same-stack Own = %v", *msgs)
+	}
+}
+
+// TestOwnElsewhere checks that an object from another stack is refused
+// at synthesis, naming both stacks: its depends_on could not name the
+// tenant's fences.
+func TestOwnElsewhere(t *testing.T) {
+	e := newEnv(t)
+	p := e.platform(t, nil)
+	tn, err := p.AddTenant(tenant("alpha", 10001))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := cdktf.NewTerraformStack(cdktf.App_Of(e.tenants), ptr.String("elsewhere"))
+	cm := configmapv1.NewConfigMapV1(other, ptr.String("settings"), &configmapv1.ConfigMapV1Config{
+		Metadata: &configmapv1.ConfigMapV1Metadata{Name: ptr.String("settings"), Namespace: ptr.String("alpha")},
+	})
+	tn.Own("", "ConfigMap", "settings", cm)
+	msgs := tn.Node().Validate()
+	if len(*msgs) != 1 {
+		t.Fatalf("validation = %v, want one problem", *msgs)
+	}
+	for _, want := range []string{`Own: ConfigMap "settings"`, `elsewhere/settings`, `is in stack "elsewhere"`, "create it in the tenant's stack"} {
+		if !strings.Contains(*(*msgs)[0], want) {
+			t.Errorf("message %q does not contain %q", *(*msgs)[0], want)
+		}
 	}
 }
