@@ -694,11 +694,9 @@ func (r *runner) checkPods(ctx context.Context, group []string, runs []*stackRun
 			status = "REFUSED"
 			refused++
 		}
-		detail := w.How
+		detail := "a pod from its template, dryRun=All"
 		if w.How == "pods" {
 			detail = fmt.Sprintf("%d/%d pods created", w.Have, w.Want)
-		} else {
-			detail = "a pod from its template, dryRun=All"
 		}
 		if w.Owner != "" {
 			detail += ", made by " + w.Owner
