@@ -549,4 +549,3 @@ func (c *callersAreTenants) Validate() *[]*string {
 }
 
 var _ constructs.IValidation = (*callersAreTenants)(nil)
-
