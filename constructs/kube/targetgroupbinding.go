@@ -4,8 +4,8 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/deps"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
