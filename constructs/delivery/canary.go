@@ -493,7 +493,7 @@ func (p CanaryProps) rollout() *map[string]any {
 			"canaryService":              p.CanaryService,
 			"abortScaleDownDelaySeconds": AbortScaleDownDelaySeconds,
 			"trafficRouting": map[string]any{"plugins": map[string]any{
-				PluginName: map[string]any{"httpRoute": p.HTTPRoute, "namespace": p.Namespace, "configMap": p.pluginConfigMap()},
+				PluginName: map[string]any{"httpRoute": p.HTTPRoute, "namespace": p.Namespace, "configMap": pluginConfigMapName(p.Deployment)},
 			}},
 			"steps": steps,
 			// Background analysis from step 1, the first pause: the canary
@@ -528,13 +528,10 @@ func (p CanaryProps) rollout() *map[string]any {
 // Rollout carries it.
 const ForegroundDeletion = "foregroundDeletion"
 
-// pluginConfigMap is the ConfigMap in which the traffic router plugin
-// records the routes it manages for this Rollout: one per Rollout, so
-// that two canaries in a namespace never rewrite each other's (the
+// pluginConfigMapName is the ConfigMap in which the traffic router plugin
+// records the routes it manages for the Rollout rollout: one per Rollout,
+// so that two canaries in a namespace never rewrite each other's (the
 // plugin's default, argo-gatewayapi-configmap, is shared).
-func (p CanaryProps) pluginConfigMap() string { return pluginConfigMapName(p.Deployment) }
-
-// pluginConfigMapName is the plugin ConfigMap of the Rollout rollout.
 func pluginConfigMapName(rollout string) string { return rollout + "-gatewayapi-routes" }
 
 // rolloutDeleteTimeout is how long Terraform waits for a Rollout's

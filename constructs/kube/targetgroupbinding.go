@@ -5,7 +5,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v11/manifest"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/hybridstack/hybridstack/constructs/internal/deps"
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
@@ -110,7 +109,7 @@ func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBin
 			},
 		},
 	})
-	if w := props.Workload; w != nil && stackPath(w.deployment) == stackPath(tgb) {
+	if w := props.Workload; w != nil && deps.SameStack(w.deployment, tgb) {
 		// The controller's webhook gives a pod its readiness gate only
 		// when a binding already targets the pod's Service as the pod is
 		// created: the workload's first pods wait for the binding. Only
@@ -118,9 +117,4 @@ func BindTargetGroup(scope constructs.Construct, id string, props TargetGroupBin
 		deps.Add(w.deployment, tgb)
 	}
 	return tgb, nil
-}
-
-// stackPath is the construct path of the stack c belongs to.
-func stackPath(c constructs.IConstruct) string {
-	return *cdktf.TerraformStack_Of(c).Node().Path()
 }

@@ -27,7 +27,7 @@ import (
 // (depends_on names resources of its own stack); synthesis fails
 // otherwise, naming both. r must not be referenced by a fence.
 func (t *Tenant) Own(group, kind, name string, r cdktf.TerraformResource) {
-	if stackPath(r) != stackPath(t) {
+	if !deps.SameStack(r, t) {
 		t.Node().AddValidation(&ownedElsewhere{t: t, kind: kind, name: name, r: r})
 		return
 	}
@@ -44,13 +44,12 @@ func (t *Tenant) Own(group, kind, name string, r cdktf.TerraformResource) {
 // delivery.Canary.PluginConfigMap), so that the AppProject does not
 // report it as orphaned. Recording one twice changes nothing.
 func (t *Tenant) IgnoreOrphan(group, kind, name string) {
-	entry := map[string]string{"group": group, "kind": kind, "name": name}
 	for _, o := range t.owned {
 		if o["group"] == group && o["kind"] == kind && o["name"] == name {
 			return
 		}
 	}
-	t.owned = append(t.owned, entry)
+	t.owned = append(t.owned, map[string]string{"group": group, "kind": kind, "name": name})
 	t.rewriteOrphans()
 }
 
@@ -98,13 +97,8 @@ type ownedElsewhere struct {
 
 // Validate returns the problem.
 func (o *ownedElsewhere) Validate() *[]*string {
-	msg := fmt.Sprintf("tenancy %q: Own: %s %q (%s) is in stack %q, the tenant in stack %q; create it in the tenant's stack, which orders it after the tenant's fences", *o.t.Node().Path(), o.kind, o.name, *o.r.Node().Path(), stackPath(o.r), stackPath(o.t))
+	msg := fmt.Sprintf("tenancy %q: Own: %s %q (%s) is in stack %q, the tenant in stack %q; create it in the tenant's stack, which orders it after the tenant's fences", *o.t.Node().Path(), o.kind, o.name, *o.r.Node().Path(), deps.StackPath(o.r), deps.StackPath(o.t))
 	return &[]*string{&msg}
 }
 
 var _ constructs.IValidation = (*ownedElsewhere)(nil)
-
-// stackPath is the construct path of the stack c belongs to.
-func stackPath(c constructs.IConstruct) string {
-	return *cdktf.TerraformStack_Of(c).Node().Path()
-}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hybridstack/hybridstack/constructs/internal/ptr"
 	"github.com/hybridstack/hybridstack/constructs/internal/tftest"
+	"github.com/hybridstack/hybridstack/constructs/tenancy"
 )
 
 // TestOwn records an object made outside the package for a tenant, after
@@ -18,12 +19,7 @@ import (
 // admission object and grant of the tenant the Application waits for, so
 // that destroy removes it (and the pods it may own) before them.
 func TestOwn(t *testing.T) {
-	e := newEnv(t)
-	p := e.platform(t, nil)
-	tn, err := p.AddTenant(tenant("alpha", 10001))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, tn := alpha(t)
 	cm := configmapv1.NewConfigMapV1(e.tenants, ptr.String("rollout-settings"), &configmapv1.ConfigMapV1Config{
 		Metadata: &configmapv1.ConfigMapV1Metadata{Name: ptr.String("rollout-settings"), Namespace: ptr.String("alpha")},
 	})
@@ -87,16 +83,22 @@ func TestOwn(t *testing.T) {
 	}
 }
 
+// alpha builds a platform with the one tenant alpha.
+func alpha(t *testing.T) (*env, *tenancy.Tenant) {
+	t.Helper()
+	e := newEnv(t)
+	tn, err := e.platform(t, nil).AddTenant(tenant("alpha", 10001))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, tn
+}
+
 // TestOwnElsewhere checks that an object from another stack is refused
 // at synthesis, naming both stacks: its depends_on could not name the
 // tenant's fences.
 func TestOwnElsewhere(t *testing.T) {
-	e := newEnv(t)
-	p := e.platform(t, nil)
-	tn, err := p.AddTenant(tenant("alpha", 10001))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, tn := alpha(t)
 	other := cdktf.NewTerraformStack(cdktf.App_Of(e.tenants), ptr.String("elsewhere"))
 	cm := configmapv1.NewConfigMapV1(other, ptr.String("settings"), &configmapv1.ConfigMapV1Config{
 		Metadata: &configmapv1.ConfigMapV1Metadata{Name: ptr.String("settings"), Namespace: ptr.String("alpha")},

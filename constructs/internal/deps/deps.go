@@ -8,6 +8,7 @@
 package deps
 
 import (
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -36,3 +37,12 @@ func Add(r cdktf.TerraformResource, on ...cdktf.TerraformResource) {
 	}
 	r.SetDependsOn(&list)
 }
+
+// StackPath returns the construct path of the stack c belongs to.
+func StackPath(c constructs.IConstruct) string {
+	return *cdktf.TerraformStack_Of(c).Node().Path()
+}
+
+// SameStack reports whether a and b are in one stack: only then may one's
+// depends_on name the other.
+func SameStack(a, b constructs.IConstruct) bool { return StackPath(a) == StackPath(b) }
